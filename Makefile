@@ -1,0 +1,67 @@
+# 党建工作平台 — set-up, demo, tests. Only Python ≥ 3.11 is needed beforehand; everything else is
+# installed by these targets into .venv (and node_modules, for the front-end libraries).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+DJ     := $(BIN)/dangjian
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SCALE  ?= county
+
+.PHONY: setup demo test test-sqlite test-postgres lint bench serve clean browser vendor
+
+$(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Front-end libraries (htmx) come from npm at install time and are served by the application.
+# Pages work without them (htmx only enhances), so a machine without npm still runs.
+vendor:
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "未找到 npm：跳过前端增强库（页面仍可正常使用）"; fi
+
+setup: $(VENV)/.installed vendor
+	$(DJ) migrate --noinput
+	$(DJ) collectstatic --noinput --verbosity 0
+
+demo: setup
+	$(DJ) demo_data --scale $(SCALE) --if-empty
+	$(DJ) demo_accounts
+	$(DJ) runserver $(HOST):$(PORT) --insecure
+
+serve: setup
+	$(BIN)/gunicorn dangjian.wsgi --bind $(HOST):$(PORT) --workers 2
+
+# Debian's chromium drives the browser tests; installed here where missing (needs root + apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "无法安装 chromium：浏览器测试将失败"; }
+
+test: $(VENV)/.installed vendor browser lint
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || $(PY) -m dangjian.core.pgcheck "$(PG_TEST_URL)"; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL 未响应（127.0.0.1:5432），只在 SQLite 上运行测试"; fi
+
+test-sqlite:
+	@echo "== 测试：SQLite =="
+	env -u DATABASE_URL DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+
+test-postgres:
+	@echo "== 测试：PostgreSQL =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check dangjian tests
+
+bench: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(DJ) bench
+
+clean:
+	rm -rf $(VENV) node_modules var

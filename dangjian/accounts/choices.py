@@ -1,0 +1,26 @@
+from django.db import models
+
+from dangjian.core.scoping import CHANGE, REVEAL, VIEW
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    ORGANIZER = "organizer", "组织委员"
+    WORKER = "worker", "党务工作者"
+    SUPERIOR_ADMIN = "superior_admin", "上级管理员"
+    READONLY = "readonly", "只读"
+
+
+# What each role may do inside the subtree of its position. Revealing a masked ID number or phone
+# is narrower than changing a record: a 党务工作者 keeps rosters but does not read full ID numbers.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.SECRETARY: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.ORGANIZER: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.WORKER: frozenset({VIEW, CHANGE}),
+    Role.SUPERIOR_ADMIN: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.READONLY: frozenset({VIEW}),
+}
+
+
+def roles_granting(action: str) -> list[str]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]

@@ -1,0 +1,50 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from .choices import Role
+
+
+class Position(models.Model):
+    """A user's seat in the organisation tree: the subtree they act in and the role they hold."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="positions", on_delete=models.CASCADE
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="党组织", related_name="positions", on_delete=models.CASCADE
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = "岗位"
+        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="unique_position")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.org} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="api_tokens", on_delete=models.CASCADE
+    )
+    name = models.CharField("名称", max_length=100)
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.utils import timezone
+
+from .choices import roles_granting
+from .models import ApiToken, Position
+
+
+def positions_granting(user, action: str):
+    return Position.objects.filter(user=user, role__in=roles_granting(action)).select_related("org")
+
+
+def positions_of(user):
+    return Position.objects.filter(user=user).select_related("org").order_by("org__path")
+
+
+def user_for_token(token: str):
+    """The active user owning ``token``, or None."""
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+        .first()
+    )
+    if row is None or (row.expires_at and row.expires_at < timezone.now()):
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user

@@ -1,0 +1,53 @@
+"""Scope, enforced in one place (DESIGN.md §3).
+
+A user acts from positions in the organisation tree. ``restrict(user, action)`` on a scoped
+queryset is the only road to rows: it keeps those whose organisation path lies under one of the
+user's positions that grants ``action``. A user without such a position gets nothing — denial is
+the default. Each scoped model names the path it is scoped by in ``scope_path``.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+VIEW = "view"
+CHANGE = "change"
+REVEAL = "reveal"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        prefixes = scope_prefixes(user, action)
+        if not prefixes:
+            return self.none()
+        field = f"{self.model.scope_path}__startswith"
+        return self.filter(reduce(or_, (Q(**{field: p}) for p in prefixes)))
+
+
+def scope_prefixes(user, action: str) -> list[str]:
+    """The organisation paths under which ``user`` may do ``action``, shortest first, no nesting."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if action not in cache:
+        from dangjian.accounts.queries import positions_granting
+
+        paths = sorted({p.org.path for p in positions_granting(user, action)}, key=len)
+        kept: list[str] = []
+        for path in paths:
+            if not any(path.startswith(k) for k in kept):
+                kept.append(path)
+        cache[action] = kept
+    return cache[action]
+
+
+def path_in_scope(user, action: str, path: str) -> bool:
+    return any(path.startswith(p) for p in scope_prefixes(user, action))
+
+
+def forget_scope(user) -> None:
+    user.__dict__.pop("_scope_cache", None)

@@ -1,0 +1,99 @@
+from django.db import models
+
+from dangjian.core import crypto
+from dangjian.core.idnumbers import mask_id_number, mask_phone
+from dangjian.core.scoping import ScopedQuerySet
+
+from .choices import ETHNICITY_CHOICES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+
+
+class Member(models.Model):
+    """A party member: the national record's items. ID number and phone are stored encrypted
+    (SM4-GCM) and found through a keyed blind index; only masked forms leave the model by default."""
+
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
+    id_number_encrypted = models.CharField("公民身份号码(密文)", max_length=200, editable=False)
+    id_number_index = models.CharField("公民身份号码索引", max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField("公民身份号码", max_length=18, editable=False)
+    birth_date = models.DateField("出生日期")
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    category = models.CharField("人员类别", max_length=20, choices=Category.choices, blank=True)
+    work_unit = models.CharField("工作单位", max_length=200, blank=True)
+    job_title = models.CharField("职务", max_length=100, blank=True)
+    joined_on = models.DateField("入党日期")
+    confirmed_on = models.DateField("转正日期", null=True, blank=True)
+    membership_type = models.CharField(
+        "党员类型", max_length=20, choices=MembershipType.choices, default=MembershipType.FULL
+    )
+    status = models.CharField("党籍状态", max_length=20, choices=PartyStatus.choices, default=PartyStatus.NORMAL)
+    phone_encrypted = models.CharField("手机号码(密文)", max_length=200, blank=True, editable=False)
+    phone_index = models.CharField("手机号码索引", max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField("手机号码", max_length=20, blank=True, editable=False)
+    address = models.CharField("家庭住址", max_length=300, blank=True)
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name="所在党组织", related_name="members", on_delete=models.PROTECT
+    )
+    lost_contact = models.BooleanField("失联党员", default=False)
+    lost_contact_since = models.DateField("失联日期", null=True, blank=True)
+    flow_status = models.CharField("流动党员", max_length=5, choices=FlowStatus.choices, blank=True, default="")
+    flow_place = models.CharField("流动地点", max_length=200, blank=True)
+    hardship = models.BooleanField("困难党员", default=False)
+    retired = models.BooleanField("离退休", default=False)
+    report_community = models.CharField("报到社区", max_length=200, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "org__path"
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering = ["org_id", "name", "id"]
+        indexes = [models.Index(fields=["org", "name"]), models.Index(fields=["birth_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Sensitive values: set through these, never by assigning the stored columns by hand.
+    def set_id_number(self, value: str) -> None:
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_index = crypto.blind_index(value)
+        self.id_number_masked = mask_id_number(value)
+
+    def set_phone(self, value: str) -> None:
+        self.phone_encrypted = crypto.encrypt(value)
+        self.phone_index = crypto.blind_index(value)
+        self.phone_masked = mask_phone(value)
+
+    def reveal_id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted)
+
+    def reveal_phone(self) -> str:
+        return crypto.decrypt(self.phone_encrypted)
+
+
+class Transfer(models.Model):
+    """组织关系转接: one move of a member between organisations."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", related_name="transfers", on_delete=models.CASCADE)
+    from_org = models.ForeignKey(
+        "orgs.Organization", verbose_name="转出党组织", related_name="+", on_delete=models.PROTECT
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization", verbose_name="转入党组织", related_name="+", on_delete=models.PROTECT
+    )
+    transferred_on = models.DateField("转接日期")
+    reason = models.CharField("原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "member__org__path"
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-transferred_on", "-id"]

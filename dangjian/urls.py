@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian.api import api
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
