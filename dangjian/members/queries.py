@@ -1,0 +1,103 @@
+"""Reads of members, always through ``restrict``: the page, the export and the API share these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.db.models import Q, QuerySet
+
+from dangjian.core import crypto
+from dangjian.core.idnumbers import normalise
+from dangjian.core.scoping import VIEW
+
+from .choices import AGE_BANDS
+from .models import Member
+
+
+@dataclass
+class MemberFilter:
+    """Search and filters of the member list. Empty values mean "no filter"."""
+
+    q: str = ""  # name, or a full ID number / phone number (matched through the blind index)
+    org: int | None = None  # an organisation id: that organisation and everything below
+    membership_type: str = ""
+    status: str = ""
+    gender: str = ""
+    education: str = ""
+    category: str = ""
+    age_band: str = ""  # a label from AGE_BANDS
+    flow_status: str = ""
+    lost_contact: bool | None = None
+    hardship: bool | None = None
+    retired: bool | None = None
+
+    @classmethod
+    def from_mapping(cls, data) -> MemberFilter:
+        """From request.GET or a dict; unknown or malformed values are ignored, never an error."""
+        out = cls()
+        for f in fields(cls):
+            raw = data.get(f.name)
+            if raw in (None, ""):
+                continue
+            if f.name == "org":
+                out.org = int(raw) if str(raw).isdigit() else None
+            elif f.type == "bool | None":
+                out.__dict__[f.name] = str(raw).lower() in {"1", "true", "yes", "on", "是"}
+            else:
+                out.__dict__[f.name] = str(raw).strip()[:100]
+        return out
+
+
+def members_for(user, action: str = VIEW) -> QuerySet[Member]:
+    return Member.objects.restrict(user, action).select_related("org")
+
+
+def birth_range_for_age_band(label: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Birth dates (inclusive, exclusive) of people whose age today falls in the band."""
+    for name, low, high in AGE_BANDS:
+        if name == label:
+            latest = _years_before(today, low)  # born on or before this to be at least ``low``
+            earliest = _years_before(today, high)  # born after this to be under ``high``
+            return earliest, latest
+    return None
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def filter_members(qs: QuerySet[Member], flt: MemberFilter, *, today: dt.date | None = None) -> QuerySet[Member]:
+    today = today or dt.date.today()
+    if flt.q:
+        qs = qs.filter(_search_condition(flt.q))
+    if flt.org:
+        from dangjian.orgs.models import Organization
+
+        path = Organization.objects.filter(pk=flt.org).values_list("path", flat=True).first()
+        qs = qs.filter(org__path__startswith=path) if path else qs.none()
+    for name in ("membership_type", "status", "gender", "education", "category", "flow_status"):
+        value = getattr(flt, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    for name in ("lost_contact", "hardship", "retired"):
+        value = getattr(flt, name)
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if flt.age_band:
+        bounds = birth_range_for_age_band(flt.age_band, today)
+        qs = qs.filter(birth_date__gt=bounds[0], birth_date__lte=bounds[1]) if bounds else qs.none()
+    return qs
+
+
+def _search_condition(text: str) -> Q:
+    value = normalise(text)
+    condition = Q(name__contains=text.strip())
+    if len(value) == 18:
+        condition |= Q(id_number_index=crypto.blind_index(value))
+    if value.isdigit() and len(value) == 11:
+        condition |= Q(phone_index=crypto.blind_index(value))
+    return condition
