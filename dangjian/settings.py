@@ -142,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "dangjian" / "static"]
 # Front-end libraries installed by npm (package.json) are served by the application itself:
 # deployments are offline, so nothing comes from a CDN.

@@ -1,7 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from dangjian.accounts.queries import positions_of
+from dangjian.orgs import queries as org_queries
+from dangjian.orgs.stats import subtree_statistics
+
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    """The user's scope at a glance: for each position, its key figures and warnings."""
+    seen: set[str] = set()
+    scopes = []
+    for position in positions_of(request.user):
+        org = position.org
+        if any(org.path.startswith(p) for p in seen):
+            continue
+        seen.add(org.path)
+        warnings = org_queries.subtree_warnings(org)
+        scopes.append({
+            "position": position,
+            "org": org,
+            "stats": subtree_statistics(org),
+            "warning_summary": org_queries.warning_summary(warnings),
+            "warnings": warnings[:20],
+            "warning_count": len(warnings),
+        })
+    return render(request, "core/home.html", {"scopes": scopes})

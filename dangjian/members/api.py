@@ -1,3 +1,116 @@
-from ninja import Router
+"""The member API: the list page's filters, the same actions as the pages, masked sensitive values.
 
-router = Router()
+Lookups go through ``restrict`` (see ``dangjian.orgs.api``): outside the scope is 404, a member the
+user may see but not change is 403."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from ninja import Query, Router, Status
+
+from dangjian.core.errors import VersionConflict
+from dangjian.core.history import history_of
+from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
+from dangjian.orgs.api import add_versions, readable_or_404, referenced_org, reject_nulls, reselect, writable_or_error
+from dangjian.orgs.schemas import HistoryPage, PageQuery, page_of
+
+from . import actions
+from .models import Member, Transfer
+from .queries import MemberFilter, filter_members, members_for
+from .schemas import MemberCreate, MemberFilters, MemberOut, MemberPage, MemberPatch, TransferIn, TransferOut
+
+router = Router(tags=["党员"])
+
+# Fields that may be empty: null in a PATCH clears them.
+BLANK_TEXT = {"phone", "education", "category", "work_unit", "job_title", "address", "flow_status", "flow_place",
+              "report_community"}
+NULL_DATES = {"confirmed_on", "lost_contact_since"}
+
+
+def member_filter(filters: MemberFilters) -> MemberFilter:
+    """The page's filter object; a parameter not sent keeps its "no filter" default."""
+    flt = MemberFilter()
+    for key, value in filters.model_dump().items():
+        if value is not None:
+            setattr(flt, key, value)
+    return flt
+
+
+def _members():
+    return Member.objects.select_related("org")
+
+
+@router.get("/", response=MemberPage, summary="党员列表")
+def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery]):
+    """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。"""
+    qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
+    return page_of(qs, page)
+
+
+@router.get("/{int:member_id}", response=MemberOut, summary="党员详情")
+def get_member(request, member_id: int):
+    return readable_or_404(_members(), request.user, member_id)
+
+
+@router.get("/{int:member_id}/history", response=HistoryPage, summary="党员变更记录")
+def member_history(request, member_id: int, page: Query[PageQuery]):
+    member = readable_or_404(Member.objects, request.user, member_id)
+    return page_of(history_of(member), page)
+
+
+def _fill_from_id_number(fields: dict) -> None:
+    """Birth date and gender, when not sent, are read from a valid ID number."""
+    value = normalise(fields["id_number"])
+    if id_number_error(value) is not None:
+        return
+    if fields.get("birth_date") is None:
+        fields["birth_date"] = birth_date_of(value)
+    if fields.get("gender") is None:
+        fields["gender"] = gender_of(value)
+
+
+def _blank_for_null(fields: dict) -> dict:
+    return {k: ("" if v is None and k in BLANK_TEXT else v) for k, v in fields.items()}
+
+
+@router.post("/", response={201: MemberOut}, summary="登记党员")
+def create_member(request, payload: MemberCreate):
+    """在所在党组织（按 id 或代码指定）登记党员。校验公民身份号码、出生日期、性别、入党年龄等。"""
+    org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
+    fields = _blank_for_null(payload.model_dump(exclude={"org", "org_code"}))
+    _fill_from_id_number(fields)
+    with transaction.atomic():
+        member = actions.member_create(acting_user=request.user, org=org, **fields)
+        member = reselect(_members(), request.user, member.pk)
+    return Status(201, member)
+
+
+@router.patch("/{int:member_id}", response=MemberOut, summary="修改党员信息")
+def update_member(request, member_id: int, payload: MemberPatch):
+    """只修改提交的字段。`version` 必填：与当前版本不同时返回 409 和双方内容。"""
+    member = writable_or_error(_members(), request.user, member_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    reject_nulls(changes, nullable=BLANK_TEXT | NULL_DATES)
+    try:
+        with transaction.atomic():
+            member = actions.member_update(
+                acting_user=request.user, member=member, expected_version=payload.version, **_blank_for_null(changes)
+            )
+            member = reselect(_members(), request.user, member.pk)
+    except VersionConflict as exc:
+        raise add_versions(exc, Member, member_id, payload.version)
+    return member
+
+
+@router.post("/{int:member_id}/transfer", response={201: TransferOut}, summary="组织关系转接")
+def transfer_member(request, member_id: int, payload: TransferIn):
+    """把党员转到另一个党组织。转出和转入党组织都须在您的修改权限范围内。"""
+    member = writable_or_error(_members(), request.user, member_id)
+    to_org = referenced_org(request.user, pk=payload.to_org, code=payload.to_org_code, field="to_org")
+    with transaction.atomic():
+        transfer = actions.member_transfer(
+            acting_user=request.user, member=member, to_org=to_org,
+            transferred_on=payload.transferred_on, reason=payload.reason,
+        )
+        reselect(Member.objects, request.user, member.pk)
+    return Status(201, Transfer.objects.select_related("member", "from_org", "to_org").get(pk=transfer.pk))

@@ -97,3 +97,6 @@ class Transfer(models.Model):
         verbose_name = "组织关系转接"
         verbose_name_plural = "组织关系转接"
         ordering = ["-transferred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_org} → {self.to_org}"

@@ -44,7 +44,8 @@ def member_errors(
     else:
         value = normalise(id_number)
         if birth_date and birth_date != birth_date_of(value):
-            errors.append(FieldError("birth_date", f"出生日期与公民身份号码不符（号码中为{birth_date_of(value):%Y-%m-%d}）"))
+            expected = birth_date_of(value)
+            errors.append(FieldError("birth_date", f"出生日期与公民身份号码不符（号码中为{expected:%Y-%m-%d}）"))
         if gender and gender != gender_of(value):
             errors.append(FieldError("gender", "性别与公民身份号码不符"))
     if joined_on:

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import io_urls, views
 
 app_name = "members"
-urlpatterns = []
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_new, name="new"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/transfer/", views.member_transfer_view, name="transfer"),
+    path("<int:pk>/reveal/", views.member_reveal, name="reveal"),
+] + io_urls.urlpatterns

@@ -67,9 +67,15 @@ def structure_warnings(facts: OrgFacts, today: dt.date) -> list[Warning]:
         out += _branch_size_warnings(facts)
         out += _committee_size_warnings(facts)
     if not facts.has_secretary:
-        out.append(Warning("no_secretary", "danger", "书记空缺：本届委员会没有书记"))
+        out.append(_no_secretary(facts))
     out += _term_warnings(facts, today)
     return out
+
+
+def _no_secretary(f: OrgFacts) -> Warning:
+    if f.has_current_term:
+        return Warning("no_secretary", "danger", "书记空缺：本届委员会没有书记")
+    return Warning("no_secretary", "danger", "书记空缺：未录入本届委员会及书记")
 
 
 def _branch_size_warnings(f: OrgFacts) -> list[Warning]:
@@ -108,7 +114,8 @@ def _term_warnings(f: OrgFacts, today: dt.date) -> list[Warning]:
         return []
     if f.term_ends_on < today:
         days = (today - f.term_ends_on).days
-        return [Warning("term_expired", "danger", f"任期已于{f.term_ends_on:%Y年%m月%d日}届满（逾期{days}天），应及时换届")]
+        message = f"任期已于{f.term_ends_on:%Y年%m月%d日}届满（逾期{days}天），应及时换届"
+        return [Warning("term_expired", "danger", message)]
     if f.term_ends_on <= _months_later(today, TERM_REMINDER_MONTHS):
         return [Warning("term_expiring", "warning",
                         f"任期将于{f.term_ends_on:%Y年%m月%d日}届满，应提前做好换届准备")]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orgs"
-urlpatterns = []
+urlpatterns = [
+    path("", views.org_tree, name="tree"),
+    path("<int:pk>/", views.org_detail, name="detail"),
+    path("<int:pk>/edit/", views.org_edit, name="edit"),
+    path("<int:pk>/new-child/", views.org_new_child, name="new_child"),
+    path("<int:pk>/move/", views.org_move_view, name="move"),
+]

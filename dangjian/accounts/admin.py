@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import ApiToken, Position
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["user", "org", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "org__name", "org__code"]
+    autocomplete_fields = ["org"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["digest", "created_at", "last_used_at"]

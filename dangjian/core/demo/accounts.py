@@ -1,0 +1,137 @@
+"""Demo logins: one per kind of user, each with the position the README describes.
+
+For the demo only: every account shares one published password.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from dangjian.accounts.actions import position_grant, user_create
+from dangjian.accounts.choices import Role
+from dangjian.accounts.models import Position
+from dangjian.core.history import record_change
+from dangjian.orgs.choices import OrgKind, Post, UnitCategory
+from dangjian.orgs.models import CommitteePost, Organization
+
+from .scales import CITY_CODE
+
+DEMO_PASSWORD = "Demo-2026!"
+SITE_URL = "http://127.0.0.1:8000/"
+
+
+class NoDemoData(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    org: Organization | None
+    role: str  # a Role value, or "" for the system administrator
+    scope: str
+
+    @property
+    def post(self) -> str:
+        if self.org is None:
+            return "系统管理员（/admin/）"
+        return f"{self.org.name} · {Role(self.role).label}"
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Who gets which seat, found in the tree the demo generator built (first in path order)."""
+    root = Organization.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        raise NoDemoData("还没有党组织数据，请先运行：dangjian demo-data --scale county")
+    is_city = root.code == CITY_CODE
+    county = _first_child(root, OrgKind.COMMITTEE) if is_city else root
+    town = _first_child(county, OrgKind.COMMITTEE) or _first_child(county, OrgKind.WORKING_COMMITTEE) or county
+    branch, secretary_name = _village_branch(town)
+    whole = "全市" if is_city else "全县"
+    logins = [DemoLogin("city", "市委组织部（演示）", root, Role.SUPERIOR_ADMIN, "全市")] if is_city else []
+    logins += [
+        DemoLogin("county", "县委组织部（演示）", county, Role.SUPERIOR_ADMIN, "全县"),
+        DemoLogin("town", f"{town.display_name}（演示）", town, Role.SUPERIOR_ADMIN, "该乡镇"),
+        DemoLogin("secretary", secretary_name, branch, Role.SECRETARY, "该支部"),
+        DemoLogin("viewer", "只读用户（演示）", root, Role.READONLY, f"{whole}（只读）"),
+        DemoLogin("sysadmin", "系统管理员（演示）", None, "", "不能查看党员数据"),
+    ]
+    return logins
+
+
+def _first_child(org: Organization, kind: str) -> Organization | None:
+    return Organization.objects.filter(parent=org, kind=kind).order_by("path").first()
+
+
+def _village_branch(town: Organization) -> tuple[Organization, str]:
+    """The first village branch under ``town`` with a secretary, and the secretary's name."""
+    posts = CommitteePost.objects.filter(
+        term__is_current=True, post=Post.SECRETARY, term__org__path__startswith=town.path,
+        term__org__kind=OrgKind.BRANCH, term__org__unit_category=UnitCategory.VILLAGE,
+    ).select_related("term__org", "member").order_by("term__org__path")
+    # A village branch right under the town reads best in the demo; one under a 村党总支 will do.
+    post = posts.filter(term__org__parent=town).first() or posts.first()
+    if post is None:
+        branch = Organization.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).order_by("path").first()
+        return branch or town, "支部书记（演示）"
+    return post.term.org, post.member.name
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[DemoLogin]:
+    """Create the demo users, or reset their passwords; leave each with exactly its demo position."""
+    logins = demo_logins()
+    for login in logins:
+        user = _user(login)
+        if login.org is None:
+            user.positions.all().delete()
+            continue
+        Position.objects.filter(user=user).exclude(org=login.org, role=login.role).delete()
+        position_grant(acting_user=None, user=user, org=login.org, role=login.role)
+    return logins
+
+
+def _user(login: DemoLogin):
+    user = get_user_model().objects.filter(username=login.username).first()
+    if user is None:
+        user = user_create(acting_user=None, username=login.username, password=DEMO_PASSWORD,
+                           full_name=login.full_name)
+    else:
+        user.set_password(DEMO_PASSWORD)
+        record_change(actor=None, action="demo_account_reset", obj=user, note="重置演示账号密码")
+    user.first_name = login.full_name[:150]
+    user.is_active = True
+    user.is_staff = user.is_superuser = login.org is None
+    user.save()
+    return user
+
+
+def logins_table(logins: list[DemoLogin]) -> str:
+    rows = [("用户名", "岗位", "可见范围")] + [(x.username, x.post, x.scope) for x in logins]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def banner(logins: list[DemoLogin]) -> str:
+    return "\n".join([
+        "演示账号（仅用于演示，切勿用于正式环境）",
+        f"访问地址：{SITE_URL}    管理后台：{SITE_URL}admin/",
+        f"密码（所有演示账号相同）：{DEMO_PASSWORD}",
+        "",
+        logins_table(logins),
+    ])

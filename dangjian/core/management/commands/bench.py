@@ -1,0 +1,208 @@
+"""``dangjian bench``: the figures of the foundation issue, measured and written to docs/benchmarks.md.
+
+Meant for PostgreSQL (``make bench`` points DATABASE_URL at a scratch database). Benchmarks are
+separate from the tests: they print figures and never fail on a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import BaseCommand, call_command
+from django.db import connection
+from django.test import Client
+
+from dangjian.accounts.models import Position
+from dangjian.members.models import Member
+from dangjian.orgs import queries as org_queries
+from dangjian.orgs.models import Organization
+
+BENCH_USER = "bench_city"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+class Command(BaseCommand):
+    help = "测量性能指标（建议在 PostgreSQL 上运行），结果打印并写入 docs/benchmarks.md"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", default="city", choices=["tiny", "county", "city"])
+        parser.add_argument("--reuse", action="store_true", help="已有数据时不重新生成")
+        parser.add_argument("--requests", type=int, default=100, help="列表页请求次数")
+        parser.add_argument("--import-rows", type=int, default=100_000)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
+
+    def handle(self, *args, **opts):
+        self.rows: list[tuple[str, str, str]] = []
+        self._generate(opts["scale"], opts["reuse"])
+        root = Organization.objects.filter(depth=1).order_by("path").first()
+        user = self._bench_user(root)
+        self._member_list(user, opts["requests"])
+        self._statistics(root)
+        self._import(user, root, opts["import_rows"])
+        self._worker_memory(user)
+        self._report(opts["output"], root)
+
+    # -- steps ------------------------------------------------------------------------------------
+    def _generate(self, scale: str, reuse: bool) -> None:
+        if reuse and Organization.objects.exists():
+            self.stdout.write("沿用已有数据")
+            return
+        started = time.perf_counter()
+        call_command("demo_data", scale=scale, seed=1, replace=True, stdout=open(os.devnull, "w"))
+        self._add(f"dangjian demo-data --scale {scale}", f"{time.perf_counter() - started:.1f} s", "≤ 5 min")
+
+    def _bench_user(self, root):
+        user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
+        Position.objects.get_or_create(user=user, org=root, role="superior_admin")
+        return user
+
+    def _member_list(self, user, count: int) -> None:
+        client = Client()
+        client.force_login(user)
+        total = Member.objects.filter(org__path__startswith=user.positions.first().org.path).count()
+        pages = max(1, total // 50)
+        urls = ["/members/"] + [f"/members/?page={1 + (i * 7919) % pages}" for i in range(count // 2)]
+        urls += ["/members/?gender=F&age_band=36至45岁", "/members/?q=张", "/members/?membership_type=probationary"]
+        for url in urls[:3]:
+            client.get(url)
+        timings = []
+        for i in range(count):
+            url = urls[i % len(urls)]
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        self._add(f"党员列表页（市级用户，{total:,} 名党员，{count} 次请求）p50", ms(percentile(timings, 50)), "")
+        self._add("党员列表页 p95", ms(percentile(timings, 95)), "≤ 150 ms")
+
+    def _statistics(self, root) -> None:
+        for label, func, target in (
+            ("根组织统计 subtree_statistics", org_queries.subtree_statistics, "≤ 500 ms"),
+            ("根组织结构预警 subtree_warnings", org_queries.subtree_warnings, ""),
+        ):
+            func(root)
+            runs = []
+            for _ in range(5):
+                started = time.perf_counter()
+                func(root)
+                runs.append(time.perf_counter() - started)
+            self._add(f"{label}（5 次中位数 / 最大）", f"{ms(statistics.median(runs))} / {ms(max(runs))}", target)
+
+    def _import(self, user, root, rows: int) -> None:
+        from dangjian.members.exporting import write_benchmark_workbook
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "members.xlsx"
+            codes = list(
+                Organization.objects.filter(path__startswith=root.path, kind="branch").values_list("code", flat=True)
+            )
+            write_benchmark_workbook(path, rows=rows, org_codes=codes)
+            size_mb = path.stat().st_size / 1e6
+            before = Member.objects.count()
+            marker = dt.datetime.now(dt.UTC)
+            started = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-m", "dangjian.cli", "import-members", str(path), "--user", user.username],
+                capture_output=True, text=True, env=os.environ.copy(),
+            )
+            elapsed = time.perf_counter() - started
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            created = Member.objects.count() - before
+            if result.returncode != 0:
+                self.stderr.write(result.stdout[-2000:] + result.stderr[-2000:])
+            self._add(f"导入 {rows:,} 行党员（{size_mb:.1f} MB，新增 {created:,}，含进程启动）", f"{elapsed:.1f} s", "≤ 60 s")
+            self._add("导入进程峰值内存（RSS）", f"{peak_mb:.0f} MB", "≤ 400 MB")
+            Member.objects.filter(created_at__gte=marker).delete()
+
+    def _worker_memory(self, user) -> None:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        port = _free_port()
+        master = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "dangjian.wsgi", "--workers", "1",
+             "--bind", f"127.0.0.1:{port}"],
+            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for_port(port)
+            root_id = Organization.objects.filter(depth=1).values_list("pk", flat=True).first()
+            paths = ["/", "/members/", "/orgs/", f"/orgs/{root_id}/", "/members/?page=50", "/api/members/?limit=50"]
+            for i in range(60):
+                request = urllib.request.Request(f"http://127.0.0.1:{port}{paths[i % len(paths)]}")
+                request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+                urllib.request.urlopen(request, timeout=60).read()
+            rss, hwm = _worker_rss(master.pid)
+            self._add("单个服务进程（gunicorn worker）常驻内存，60 次页面请求后 / 峰值", f"{rss:.0f} MB / {hwm:.0f} MB",
+                      "≤ 200 MB")
+        finally:
+            master.send_signal(signal.SIGTERM)
+            master.wait(timeout=30)
+
+    # -- output -----------------------------------------------------------------------------------
+    def _add(self, what: str, value: str, target: str) -> None:
+        self.rows.append((what, value, target))
+        self.stdout.write(f"{what}: {value} {('（目标 ' + target + '）') if target else ''}")
+
+    def _report(self, output: str, root) -> None:
+        orgs = Organization.objects.filter(path__startswith=root.path).count()
+        members = Member.objects.filter(org__path__startswith=root.path).count()
+        head = (
+            f"# 性能测量\n\n由 `make bench`（`dangjian bench`）生成于 {dt.date.today():%Y-%m-%d}。"
+            f"数据库：{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}；"
+            f"{os.cpu_count()} 核；Python {platform.python_version()}；数据：{orgs:,} 个党组织、{members:,} 名党员。\n\n"
+            "| 项目 | 测得 | 目标 |\n| --- | --- | --- |\n"
+        )
+        table = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in self.rows)
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(head + table, encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"已写入 {output}"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn 未能启动")
+
+
+def _worker_rss(master_pid: int) -> tuple[float, float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    status = Path(f"/proc/{children[0]}/status").read_text().splitlines()
+    values = {line.split(":")[0]: line.split()[1] for line in status if line.startswith(("VmRSS", "VmHWM"))}
+    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024

@@ -1,0 +1,43 @@
+"""Small helpers the views share: scoped lookups and pagination."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from .scoping import VIEW
+
+PAGE_SIZE = 50
+
+
+def get_scoped_or_404(model, user, pk, action: str = VIEW, *, queryset=None):
+    """The row with ``pk`` if ``user`` may do ``action`` on it; otherwise 404, never 403, so an id
+    guessed in a URL says nothing about what exists outside the user's scope."""
+    qs = queryset if queryset is not None else model.objects.all()
+    obj = qs.restrict(user, action).filter(pk=pk).first()
+    if obj is None:
+        raise Http404("未找到，或不在您的管辖范围内")
+    return obj
+
+
+def paginate(request, qs, per_page: int = PAGE_SIZE):
+    """A page of ``qs``. Counting a 100,000-row subtree is one indexed query; the page is another."""
+    paginator = Paginator(qs, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Attach an action's ValidationError to the form fields it names (or to the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def querystring_without(request, *keys: str) -> str:
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

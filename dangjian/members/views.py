@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.history import history_of, record_change
+from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
+from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.orgs.models import Organization
+
+from . import actions
+from .forms import MemberFilterForm, MemberForm, TransferForm
+from .models import Member
+from .queries import MemberFilter, filter_members, members_for
+
+
+@login_required
+def member_list(request):
+    flt = MemberFilter.from_mapping(request.GET)
+    qs = filter_members(members_for(request.user), flt).order_by("org__path", "name", "id")
+    scope_org = None
+    if flt.org:
+        scope_org = Organization.objects.restrict(request.user).filter(pk=flt.org).first()
+    return render(request, "members/list.html", {
+        "page": paginate(request, qs),
+        "form": MemberFilterForm(request.GET or None),
+        "scope_org": scope_org,
+        "query": querystring_without(request, "page"),
+        "can_add": Organization.objects.restrict(request.user, CHANGE).exists(),
+    })
+
+
+@login_required
+def member_detail(request, pk, revealed=None):
+    member = get_scoped_or_404(Member, request.user, pk, queryset=Member.objects.select_related("org"))
+    return render(request, "members/detail.html", {
+        "member": member,
+        "revealed": revealed or {},
+        "history": history_of(member)[:50],
+        "transfers": member.transfers.select_related("from_org", "to_org")[:20],
+        "posts": member.committee_posts.select_related("term__org").filter(term__is_current=True),
+        "can_change": path_in_scope(request.user, CHANGE, member.org.path),
+        "can_reveal": path_in_scope(request.user, REVEAL, member.org.path),
+    })
+
+
+@login_required
+@require_POST
+def member_reveal(request, pk):
+    """Shows the full ID number and phone once, in the response body (never in a URL), and records
+    who looked — the reveal is itself an audited event."""
+    member = get_scoped_or_404(Member, request.user, pk, REVEAL)
+    record_change(actor=request.user, action="member_reveal", obj=member, note="查看完整公民身份号码和手机号码")
+    revealed = {"id_number": member.reveal_id_number(), "phone": member.reveal_phone()}
+    return member_detail(request, pk, revealed=revealed)
+
+
+def _save_member(request, form, member=None):
+    """Run the create/update action; returns the saved member, or None with errors on the form."""
+    try:
+        if member is None:
+            data = form.action_fields()
+            return actions.member_create(acting_user=request.user, org=form.cleaned_data["org"], **data)
+        return actions.member_update(
+            acting_user=request.user, member=member, expected_version=form.cleaned_data.get("version"),
+            **form.action_fields(),
+        )
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except ActionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@login_required
+def member_new(request):
+    initial = {}
+    if request.GET.get("org", "").isdigit():
+        initial["org"] = request.GET["org"]
+    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        member = _save_member(request, form)
+        if member is not None:
+            messages.success(request, f"已登记党员 {member.name}")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": "登记党员"})
+
+
+@login_required
+def member_edit(request, pk):
+    member = get_scoped_or_404(Member, request.user, pk, CHANGE, queryset=Member.objects.select_related("org"))
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_member(request, form, member)
+        except VersionConflict as exc:
+            conflict = exc
+            fresh = Member.objects.get(pk=member.pk)
+            form = MemberForm(request.POST, instance=fresh, user=request.user)
+            form.data = form.data.copy()
+            form.data["version"] = fresh.version
+            form.is_valid()
+            saved = None
+        if saved is not None:
+            messages.success(request, "已保存")
+            return redirect("members:detail", pk=saved.pk)
+    status = 409 if conflict else 200
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": f"修改党员信息：{member.name}", "conflict": conflict,
+    }, status=status)
+
+
+@login_required
+def member_transfer_view(request, pk):
+    member = get_scoped_or_404(Member, request.user, pk, CHANGE, queryset=Member.objects.select_related("org"))
+    form = TransferForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.member_transfer(acting_user=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except ActionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已将 {member.name} 的组织关系转入 {form.cleaned_data['to_org']}")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/transfer.html", {"form": form, "member": member})
+

@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.history import history_of
+from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate
+from dangjian.members.models import Member
+
+from . import actions, queries
+from .stats import subtree_statistics
+from .forms import MoveForm, OrgForm
+from .models import Organization
+
+
+@login_required
+def org_tree(request):
+    return render(request, "orgs/tree.html", {"rows": queries.org_tree_rows(request.user)})
+
+
+@login_required
+def org_detail(request, pk):
+    org = get_scoped_or_404(Organization, request.user, pk)
+    term = org.terms.filter(is_current=True).prefetch_related("posts__member").first()
+    members = Member.objects.restrict(request.user).filter(org=org).order_by("name", "id")
+    return render(request, "orgs/detail.html", {
+        "org": org,
+        "crumbs": queries.breadcrumbs(request.user, org),
+        "term": term,
+        "children": queries.children_of(request.user, org),
+        "members": paginate(request, members, per_page=30),
+        "stats": subtree_statistics(org),
+        "warnings": queries.subtree_warnings(org),
+        "history": history_of(org)[:20],
+        "can_change": path_in_scope(request.user, CHANGE, org.path),
+    })
+
+
+def _run(form, call):
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except ActionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@login_required
+def org_edit(request, pk):
+    org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
+    form = OrgForm(request.POST or None, instance=org)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _run(form, lambda: actions.org_update(
+                acting_user=request.user, org=org, expected_version=form.cleaned_data.get("version"),
+                **form.action_fields()))
+        except VersionConflict as exc:
+            conflict, saved = exc, None
+            form.data = form.data.copy()
+            form.data["version"] = Organization.objects.get(pk=org.pk).version
+        if saved is not None:
+            messages.success(request, "已保存")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"修改：{org.name}",
+                                              "conflict": conflict}, status=409 if conflict else 200)
+
+
+@login_required
+def org_new_child(request, pk):
+    parent = get_scoped_or_404(Organization, request.user, pk, CHANGE)
+    form = OrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = _run(form, lambda: actions.org_create(acting_user=request.user, parent=parent, **form.action_fields()))
+        if org is not None:
+            messages.success(request, f"已设立 {org.name}")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "org": parent, "title": f"在 {parent.name} 下设立党组织"})
+
+
+@login_required
+def org_move_view(request, pk):
+    org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        moved = _run(form, lambda: actions.org_move(
+            acting_user=request.user, org=org, new_parent=form.cleaned_data["new_parent"]))
+        if moved is not None:
+            messages.success(request, f"已将 {org.name} 调整到 {form.cleaned_data['new_parent'].name} 之下")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/move.html", {"form": form, "org": org})
