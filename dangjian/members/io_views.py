@@ -27,7 +27,10 @@ class ImportForm(forms.Form):
         label="导入内容", choices=[(KIND_MEMBERS, "党员信息"), (KIND_ORGS, "党组织")], initial=KIND_MEMBERS,
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(label="Excel 文件（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的 Excel 文件", "empty": "文件为空，请选择填写好的 Excel 文件"},
+    )
 
 
 def run_import(user, kind: str, upload) -> ImportResult:

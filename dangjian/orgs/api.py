@@ -19,7 +19,7 @@ from dangjian.members.models import Member
 
 from . import actions
 from .models import Organization
-from .schemas import HistoryPage, OrgCreate, OrgDetail, OrgFilters, OrgOut, OrgPage, OrgPatch, PageQuery, page_of
+from .schemas import HistoryPage, OrgCreate, OrgDetail, OrgFilters, OrgPage, OrgPatch, PageQuery, page_of
 
 router = Router(tags=["党组织"])
 

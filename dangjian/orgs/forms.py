@@ -2,6 +2,9 @@ from django import forms
 
 from dangjian.core.scoping import CHANGE
 
+from dangjian.members.models import Member
+
+from .choices import Post
 from .models import Organization
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +28,26 @@ class OrgForm(forms.ModelForm):
 
     def action_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class TermForm(forms.Form):
+    started_on = forms.DateField(label="任期开始日期", widget=DATE_INPUT)
+    ends_on = forms.DateField(label="任期届满日期", widget=DATE_INPUT, required=False,
+                              help_text="留空按规定计算：村、社区党支部和基层党委5年，其他3年")
+
+
+class PostForm(forms.Form):
+    member = forms.ModelChoiceField(label="党员", queryset=Member.objects.none())
+    post = forms.ChoiceField(label="职务", choices=Post.choices)
+    concurrent_head = forms.BooleanField(label="一肩挑（兼任村/居委会主任）", required=False)
+
+    def __init__(self, *args, user, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A committee member is a member of this organisation's subtree.
+        self.fields["member"].queryset = (
+            Member.objects.restrict(user).filter(org__path__startswith=org.path, status="normal").order_by("name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.org.display_name}）"
 
 
 class MoveForm(forms.Form):

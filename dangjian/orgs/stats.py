@@ -1,9 +1,9 @@
 """Statistics over a subtree: the figures of the home page, the organisation page and the API.
 
 Set-based (DESIGN.md §3): four queries whatever the size of the subtree — one aggregate over the
-members of status "正常" with a conditional count per bucket, one count of members grouped by
-(党籍状态, 民族), one grouped count of organisations, one aggregate over the secretaries. Nothing
-here loops over branches.
+members grouped by 党籍状态 with a conditional count per bucket, one grouped count of minority
+ethnicities, one grouped count of organisations, one aggregate over the secretaries. Nothing here
+loops over branches.
 
 Ages and years since joining are counted against cut-off dates computed in Python ("born on or
 before this day to be at least N"), so the same SQL runs on SQLite and PostgreSQL, and the counts
@@ -94,9 +94,8 @@ class SubtreeStatistics:
 def subtree_statistics(org: Organization, *, today: dt.date | None = None) -> SubtreeStatistics:
     today = today or timezone.localdate()
     members = Member.objects.filter(org__path__startswith=org.path)
-    counts = _count_buckets(members.filter(status=PartyStatus.NORMAL), member_buckets(today))
+    counts, by_status = _count_buckets(members, member_buckets(today))
     total = counts["total"][0][1]
-    by_status, top_minorities = _status_and_minorities(members)
     kind_counts, new_economy = _org_counts(org)
     needing = sum(n for kind, n in kind_counts.items() if needs_secretary(kind))
     special = counts["special"]
@@ -111,7 +110,7 @@ def subtree_statistics(org: Organization, *, today: dt.date | None = None) -> Su
         female_share=_share(dict(counts["gender"])[Gender.FEMALE.label], total),
         by_ethnicity=counts["ethnicity"],
         minority_share=_share(dict(counts["ethnicity"])[MINORITY], total),
-        top_minorities=top_minorities,
+        top_minorities=_top_minorities(members),
         by_education=counts["education"],
         by_age=counts["age"],
         by_party_age=counts["party_age"],
@@ -130,8 +129,7 @@ SPECIAL_KEYS = ["lost_contact", "flow_out", "flow_in", "hardship", "retired"]
 
 
 def member_buckets(today: dt.date) -> list[tuple[str, str, Q | None]]:
-    """(dimension, label, condition) for every counted cell of the member statistics. The status
-    "正常" is in the query's WHERE, not repeated in each condition: on PostgreSQL that halves the time."""
+    """(dimension, label, condition) for every counted cell of the statistics of normal members."""
     rows: list[tuple[str, str, Q | None]] = [("total", "党员总数", None)]
     rows += [("membership_type", label, Q(membership_type=v)) for v, label in MembershipType.choices]
     rows += [("gender", label, Q(gender=v)) for v, label in Gender.choices]
@@ -164,28 +162,27 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _count_buckets(queryset, buckets: list[tuple[str, str, Q | None]]) -> dict[str, Breakdown]:
-    """One aggregate query: a conditional count per bucket, grouped back by dimension in order."""
-    row = queryset.aggregate(**{f"c{i}": Count("pk", filter=cond) for i, (_, _, cond) in enumerate(buckets)})
+def _count_buckets(members, buckets: list[tuple[str, str, Q | None]]) -> tuple[dict[str, Breakdown], Breakdown]:
+    """One query grouped by 党籍状态 with a conditional count per bucket: the buckets of the normal
+    members, by dimension in order, and every status's count. Grouping by status rather than
+    repeating "status = normal" in every condition halves the time on PostgreSQL."""
+    counts = {f"c{i}": Count("pk", filter=cond) for i, (_, _, cond) in enumerate(buckets)}
+    rows = {r["status"]: r for r in members.values("status").annotate(**counts).order_by()}
+    normal = rows.get(PartyStatus.NORMAL, {})
     out: dict[str, Breakdown] = defaultdict(list)
     for i, (dimension, label, _) in enumerate(buckets):
-        out[dimension].append((label, row[f"c{i}"] or 0))
-    return out
+        out[dimension].append((label, normal.get(f"c{i}", 0)))
+    total = f"c{[dimension for dimension, _, _ in buckets].index('total')}"
+    by_status = [(label, rows[v][total] if v in rows else 0) for v, label in PartyStatus.choices]
+    return out, by_status
 
 
-def _status_and_minorities(members) -> tuple[Breakdown, Breakdown]:
-    """Every member record by 党籍状态, and the largest minorities among normal members, from one
-    query grouped by (status, ethnicity): at most 4 × 56 rows."""
-    rows = members.values("status", "ethnicity").annotate(n=Count("pk")).order_by().values_list(
-        "status", "ethnicity", "n")
-    by_status: dict[str, int] = defaultdict(int)
-    minorities: dict[str, int] = defaultdict(int)
-    for status, ethnicity, n in rows:
-        by_status[status] += n
-        if status == PartyStatus.NORMAL and ethnicity != HAN:
-            minorities[ethnicity] += n
-    top = sorted(minorities.items(), key=lambda item: (-item[1], item[0]))[:TOP_MINORITIES]
-    return [(label, by_status[v]) for v, label in PartyStatus.choices], top
+def _top_minorities(members) -> Breakdown:
+    rows = (
+        members.filter(status=PartyStatus.NORMAL).exclude(ethnicity=HAN)
+        .values("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")[:TOP_MINORITIES]
+    )
+    return [(r["ethnicity"], r["n"]) for r in rows]
 
 
 def _share(part: int, whole: int) -> float:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.org_edit, name="edit"),
     path("<int:pk>/new-child/", views.org_new_child, name="new_child"),
     path("<int:pk>/move/", views.org_move_view, name="move"),
+    path("<int:pk>/term/", views.term_new, name="term_new"),
+    path("<int:pk>/post/", views.post_new, name="post_new"),
 ]

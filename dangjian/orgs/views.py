@@ -11,8 +11,9 @@ from dangjian.members.models import Member
 
 from . import actions, queries
 from .stats import subtree_statistics
-from .forms import MoveForm, OrgForm
+from .forms import MoveForm, OrgForm, PostForm, TermForm
 from .models import Organization
+from .rules import has_committee
 
 
 @login_required
@@ -35,6 +36,7 @@ def org_detail(request, pk):
         "warnings": queries.subtree_warnings(org),
         "history": history_of(org)[:20],
         "can_change": path_in_scope(request.user, CHANGE, org.path),
+        "has_committee": has_committee(org.kind),
     })
 
 
@@ -92,3 +94,32 @@ def org_move_view(request, pk):
             messages.success(request, f"已将 {org.name} 调整到 {form.cleaned_data['new_parent'].name} 之下")
             return redirect("orgs:detail", pk=org.pk)
     return render(request, "orgs/move.html", {"form": form, "org": org})
+
+
+@login_required
+def term_new(request, pk):
+    """换届: start a new term; the previous one stops being current."""
+    org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        term = _run(form, lambda: actions.term_start(acting_user=request.user, org=org, **form.cleaned_data))
+        if term is not None:
+            messages.success(request, f"已登记新一届委员会（{term.started_on:%Y年%m月}至{term.ends_on:%Y年%m月}）")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/simple_form.html", {"form": form, "org": org, "title": f"换届：{org.name}"})
+
+
+@login_required
+def post_new(request, pk):
+    org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
+    term = org.terms.filter(is_current=True).first()
+    if term is None:
+        messages.warning(request, "请先登记本届委员会（换届），再任命委员")
+        return redirect("orgs:term_new", pk=org.pk)
+    form = PostForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        post = _run(form, lambda: actions.post_assign(acting_user=request.user, term=term, **form.cleaned_data))
+        if post is not None:
+            messages.success(request, f"已任命 {post.member.name} 为{post.get_post_display()}")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/simple_form.html", {"form": form, "org": org, "title": f"任命委员：{org.name}"})

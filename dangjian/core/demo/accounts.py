@@ -52,10 +52,11 @@ def demo_logins() -> list[DemoLogin]:
     county = _first_child(root, OrgKind.COMMITTEE) if is_city else root
     town = _first_child(county, OrgKind.COMMITTEE) or _first_child(county, OrgKind.WORKING_COMMITTEE) or county
     branch, secretary_name = _village_branch(town)
-    whole = "全市" if is_city else "全县"
+    level = "区" if county.name.endswith("区委员会") else "县"
+    whole = "全市" if is_city else f"全{level}"
     logins = [DemoLogin("city", "市委组织部（演示）", root, Role.SUPERIOR_ADMIN, "全市")] if is_city else []
     logins += [
-        DemoLogin("county", "县委组织部（演示）", county, Role.SUPERIOR_ADMIN, "全县"),
+        DemoLogin("county", f"{level}委组织部（演示）", county, Role.SUPERIOR_ADMIN, f"全{level}"),
         DemoLogin("town", f"{town.display_name}（演示）", town, Role.SUPERIOR_ADMIN, "该乡镇"),
         DemoLogin("secretary", secretary_name, branch, Role.SECRETARY, "该支部"),
         DemoLogin("viewer", "只读用户（演示）", root, Role.READONLY, f"{whole}（只读）"),

@@ -76,33 +76,38 @@ def person_name(rng: random.Random, birth_year: int, gender: str) -> str:
     return surname(rng) + given_name(rng, birth_year, gender)
 
 
+def _words(text: str) -> list[str]:
+    """Space-separated Chinese words: easier to read and edit than a list of quoted strings."""
+    return text.split()
+
+
 # -- places --------------------------------------------------------------------------------------
 _TOWN_FIRST = "东西南北新老高长石青白黄红金龙凤马杨柳桃梅松竹花双三五太永丰安和兴福大小上下"
 _TOWN_SECOND = "山河湖岭坪桥店集庄湾口岗沟坝塘铺寨堡溪林园港川泉城"
 _URBAN_FIRST = "东西南北新文建朝凤龙锦翠滨华和中光胜迎春秀明"
 _URBAN_SECOND = "城苑湖华昌兴安宁阳江园山门桥"
-_VILLAGE_AUSPICIOUS = (
+_VILLAGE_AUSPICIOUS = _words(
     "红星 新华 胜利 光明 东风 前进 丰收 永安 太平 和平 联合 五星 三合 团结 幸福 兴旺 长青 民主 建设 "
     "向阳 红旗 友谊 先锋 新民 富民 新农 金星 双喜 东升 卫星 繁荣 新建 东方 火炬 群英 和睦"
-).split()
+)
 _VILLAGE_SUFFIX = "庄营集湾坪岗寨屯坡洼店铺沟岭"
 _COMMUNITY_FIRST = "幸阳和锦文滨翠龙东金春花丽康兴永安新绿怡馨美嘉福惠"
 _COMMUNITY_SECOND = "福光谐绣化河苑泉方桥晖园景乐隆安华城州景荫湾苑"
-_BRANDS = (
+_BRANDS = _words(
     "鑫达 宏远 华兴 恒通 瑞丰 金泰 永盛 天成 鼎盛 盛世 嘉禾 泰和 润发 宇辰 德隆 佳和 信达 博远 "
     "汇通 腾飞 凯瑞 正泰 丰源 绿源 昌盛 宏达 新锐 中诚 锦程 广厦 顺发 众鑫 益民 百川"
-).split()
-_INDUSTRIES = (
+)
+_INDUSTRIES = _words(
     "机械制造 食品 建材 纺织 电子科技 物流 农业开发 新能源 服装 包装 化工 医药 家具 印务 "
     "汽车配件 生态农业 茶业 商贸 网络科技 环保科技"
-).split()
-PROJECTS = "高速公路建设 水库除险加固 产业园区建设 乡村振兴驻村工作队 老旧小区改造 防汛抗旱".split()
-FLOW_OUT_PLACES = (
+)
+PROJECTS = _words("高速公路建设 水库除险加固 产业园区建设 乡村振兴驻村工作队 老旧小区改造 防汛抗旱")
+FLOW_OUT_PLACES = _words(
     "广东省深圳市 广东省广州市 广东省东莞市 浙江省杭州市 浙江省宁波市 江苏省苏州市 上海市 北京市 "
     "福建省厦门市 天津市 江苏省南京市 湖北省武汉市"
-).split()
-FLOW_IN_PLACES = "河南省 四川省 安徽省 湖南省 江西省 贵州省 重庆市 甘肃省 山东省 河北省".split()
-ETHNIC_MINORITIES = "回族 满族 土家族 苗族 壮族 蒙古族 彝族 侗族".split()
+)
+FLOW_IN_PLACES = _words("河南省 四川省 安徽省 湖南省 江西省 贵州省 重庆市 甘肃省 山东省 河北省")
+ETHNIC_MINORITIES = _words("回族 满族 土家族 苗族 壮族 蒙古族 彝族 侗族")
 
 
 class NamePool:

@@ -129,9 +129,15 @@ class MemberFactory:
         )
         self.describe(member, org, profile, age)
         self.situation(member, org, county, profile, age)
-        area = county.area_code if member.flow_status != FlowStatus.IN else f"99{rng.randint(20, 60)}{rng.randint(1, 30):02d}"
-        member.id_number = self.id_number(area, birth, gender)
+        member.id_number = self.id_number(self.area_code(member, county), birth, gender)
         return member
+
+    def area_code(self, member: MemberSpec, county: County) -> str:
+        """The county's code; members who moved in were born elsewhere. Codes 99xxxx are assigned to no
+        real place (GB/T 2260), so no demo number can be a real person's."""
+        if member.flow_status != FlowStatus.IN:
+            return county.area_code
+        return f"99{self.rng.randint(20, 60)}{self.rng.randint(1, 30):02d}"
 
     def age(self, profile: Profile, profile_name: str, probationary: bool) -> int:
         if probationary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from dangjian.orgs.models import PATH_STEP
@@ -109,3 +110,15 @@ class Plan:
 
     def members(self) -> list[MemberSpec]:
         return self.root.subtree_members()
+
+    def fingerprint(self) -> str:
+        """A digest of every organisation and member, to compare two runs of the generator."""
+        digest = hashlib.sha256()
+        for org in self.orgs():
+            digest.update(f"{org.code}|{org.path}|{org.kind}|{org.name}|{org.founded_on}\n".encode())
+            for m in org.members:
+                digest.update(f"{m.name}|{m.birth_date}|{m.id_number}|{m.phone}|{m.joined_on}|{m.flow_status}\n".encode())
+            if org.term:
+                posts = ",".join(f"{p.member.id_number}:{p.post}" for p in org.term.posts)
+                digest.update(f"{org.term.started_on}|{org.term.ends_on}|{posts}\n".encode())
+        return digest.hexdigest()

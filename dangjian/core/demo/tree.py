@@ -153,7 +153,8 @@ class TreeBuilder:
                         self.size(5, 8, 15), unit_name=f"{place}{street_name}社区卫生服务中心")
         if rng.random() < 0.5:
             school = f"{place}{street_name.removesuffix('街道')}小学"
-            self.branch(street, f"{school}党支部", UnitCategory.SCHOOL, "school", self.size(8, 14, 24), unit_name=school)
+            self.branch(street, f"{school}党支部", UnitCategory.SCHOOL, "school", self.size(8, 14, 24),
+                        unit_name=school)
         self.new_economy(street, street_name, place, enterprises, firms=rng.randint(2, 4))
         self.branch(street, f"{street_name}社会组织联合党支部", UnitCategory.SOCIAL_ORGANIZATION, "social",
                     self.size(4, 7, 12), kind=OrgKind.JOINT_BRANCH, years=(2012, 2024))
@@ -164,8 +165,9 @@ class TreeBuilder:
         place = f"{stem}{community}"
         if size > COMMUNITY_SPLIT:
             parts = min(4, 2 + (size - COMMUNITY_SPLIT) // 15)
-            general = street.add_child(f"{street_name}{community}党总支", OrgKind.GENERAL_BRANCH, UnitCategory.COMMUNITY,
-                                       unit_name=unit, founded_on=self.founded(1995, 2018), place=place)
+            general = street.add_child(f"{street_name}{community}党总支", OrgKind.GENERAL_BRANCH,
+                                       UnitCategory.COMMUNITY, unit_name=unit, founded_on=self.founded(1995, 2018),
+                                       place=place)
             for i, share in enumerate(self.split(size, parts)):
                 self.branch(general, f"{community}第{chinese_ordinal(i + 1)}网格党支部", UnitCategory.COMMUNITY,
                             "community", share, kind=OrgKind.GRID_BRANCH, unit_name=unit, years=(2016, 2024),

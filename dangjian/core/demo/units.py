@@ -24,7 +24,8 @@ PUBLIC_INSTITUTIONS = ("{p}疾病预防控制中心", "{p}融媒体中心", "{p}
 
 # (unit, category, kind of its party organisation, names of the branches below it, or () for one branch)
 SERVICES = (
-    ("{p}第一中学", UnitCategory.SCHOOL, "general_branch", ("第一党支部", "第二党支部", "第三党支部", "退休教师党支部")),
+    ("{p}第一中学", UnitCategory.SCHOOL, "general_branch",
+     ("第一党支部", "第二党支部", "第三党支部", "退休教师党支部")),
     ("{p}第二中学", UnitCategory.SCHOOL, "branch", ()),
     ("{p}职业中等专业学校", UnitCategory.SCHOOL, "branch", ()),
     ("{p}实验小学", UnitCategory.SCHOOL, "branch", ()),

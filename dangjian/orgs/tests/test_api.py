@@ -236,3 +236,13 @@ def test_update_outside_scope_is_404_and_read_only_is_403(tree):
 
 def test_history_outside_scope_is_404(tree):
     assert client_for(tree.secretary_a).get(f"/api/orgs/{tree.b.pk}/history").status_code == 404
+
+
+def test_detail_query_count_does_not_grow_with_the_committee(tree, django_assert_num_queries):
+    term = term_start(acting_user=None, org=tree.a, started_on=dt.date(2023, 3, 1))
+    for member, post in zip(tree.members["a"], ["secretary", "deputy_secretary", "organization"], strict=False):
+        post_assign(acting_user=None, term=term, member=member, post=post)
+    client = client_for(tree.county_admin)
+    # token, token last-used, positions, org, member counts, children, term, posts, their members
+    with django_assert_num_queries(9):
+        assert len(client.get(f"/api/orgs/{tree.a.pk}").json()["current_term"]["posts"]) == 3

@@ -1,0 +1,119 @@
+"""The import page: upload, the error table, the result, and who may import."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dangjian.members.importing import HEADERS
+from dangjian.members.models import Member
+from dangjian.members.tests.test_importing import member_row
+from dangjian.orgs.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(rows, headers=HEADERS, name="党员.xlsx"):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([row.get(h) for h in headers])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def post(client, file, kind="members"):
+    return client.post(reverse("members:import"), {"kind": kind, "file": file})
+
+
+def test_page_offers_the_form_and_templates(tree, login):
+    response = login(tree.secretary_a).get(reverse("members:import"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="file"' in html and "党员信息" in html and "党组织" in html
+    assert reverse("members:import_template") in html and reverse("members:org_import_template") in html
+
+
+def test_good_upload_shows_counts_and_link(tree, login):
+    client = login(tree.secretary_a)
+    response = post(client, upload([member_row(tree.a, name="钱新民"), member_row(tree.a, name="孙丽", gender="F")]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "新增 <strong>2</strong> 条" in html and "未变化 <strong>0</strong>" in html
+    assert reverse("members:list") in html
+    assert Member.objects.filter(name__in=["钱新民", "孙丽"], org=tree.a).count() == 2
+
+
+def test_bad_upload_shows_row_column_reason_and_writes_nothing(tree, login):
+    client = login(tree.secretary_a)
+    bad = member_row(tree.a, name="坏人", 入党日期="2010-07-01", 转正日期="2009-01-01")
+    rows = [member_row(tree.a, name="好人"), bad]
+    before = Member.objects.count()
+    response = post(client, upload(rows))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="import-errors"' in html and "没有写入任何数据" in html
+    assert '<td class="num" data-label="行号">3</td>' in html
+    assert "转正日期" in html and "转正日期应晚于入党日期" in html
+    assert Member.objects.count() == before
+
+
+def test_upload_into_another_branch_is_an_error(tree, login):
+    response = post(login(tree.secretary_a), upload([member_row(tree.b)]))
+    assert response.status_code == 400
+    assert "不在您的管辖范围内" in response.content.decode()
+    assert not Member.objects.filter(name="钱新民").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xd0\xcf\x11\xe0old excel", "旧版 .xls"),
+    (b"name,id_number\n", "不是 Excel"),
+    (b"", "文件为空"),
+])
+def test_non_xlsx_uploads_are_refused(tree, login, content, message):
+    response = post(login(tree.secretary_a), SimpleUploadedFile("名单.xlsx", content))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_too_large_upload_is_refused(tree, login, settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    response = post(login(tree.secretary_a), upload([member_row(tree.a)]))
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert not Member.objects.filter(name="钱新民").exists()
+
+
+def test_read_only_user_cannot_import(tree, login):
+    client = login(tree.reader_town1)
+    page = client.get(reverse("members:import"))
+    assert page.status_code == 200 and 'type="file"' not in page.content.decode()
+    response = post(client, upload([member_row(tree.a)]))
+    assert response.status_code == 403
+    assert "只读" in response.content.decode()
+    assert not Member.objects.filter(name="钱新民").exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.post(reverse("members:import"), {"kind": "members"})
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_org_import_through_the_page(tree, login):
+    headers = ["组织代码", "组织名称", "组织类型", "上级组织代码"]
+    file = upload([{"组织代码": "A-G1", "组织名称": "第一党小组", "组织类型": "党小组", "上级组织代码": tree.a.code}],
+                  headers, name="组织.xlsx")
+    response = post(login(tree.secretary_a), file, kind="orgs")
+    assert response.status_code == 200, response.content.decode()
+    assert "新增 <strong>1</strong> 条" in response.content.decode()
+    assert reverse("orgs:tree") in response.content.decode()
+    assert Organization.objects.get(code="A-G1").parent_id == tree.a.pk
+
+
+def test_missing_file_is_a_form_error(tree, login):
+    response = login(tree.secretary_a).post(reverse("members:import"), {"kind": "members"})
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
