@@ -181,10 +181,14 @@ def on_request_invalid(request, exc):
 
 def _add_routers() -> None:
     from dangjian.members.api import router as members_router
+    from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
+    from dangjian.worklists.api import router as worklists_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
+    api.add_router("/orglife", orglife_router)
+    api.add_router("/worklists", worklists_router)
 
 
 _add_routers()

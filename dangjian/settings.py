@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.orglife",
+    "dangjian.worklists",
 ]
 
 MIDDLEWARE = [

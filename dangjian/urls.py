@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
+    path("worklists/", include("dangjian.worklists.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from .choices import roles_granting
 from .models import ApiToken, Position
+
+LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
 
 
 def positions_granting(user, action: str):
@@ -23,5 +27,8 @@ def user_for_token(token: str):
     )
     if row is None or (row.expires_at and row.expires_at < timezone.now()):
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # One write per token every few minutes at most, not one per API request.
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user

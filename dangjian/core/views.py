@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dangjian.accounts.queries import positions_of
+from dangjian.orglife.queries import home_due
 from dangjian.orgs import queries as org_queries
 from dangjian.orgs.stats import subtree_statistics
+from dangjian.worklists.reminders import home_reminders
 
 
 @login_required
@@ -24,5 +26,7 @@ def home(request):
             "warning_summary": org_queries.warning_summary(warnings),
             "warnings": warnings[:20],
             "warning_count": len(warnings),
+            "orglife": home_due(org),
+            "worklist_reminders": home_reminders(request.user, org),
         })
     return render(request, "core/home.html", {"scopes": scopes})

@@ -1,7 +1,6 @@
 from django import forms
 
 from dangjian.core.scoping import CHANGE
-
 from dangjian.members.models import Member
 
 from .choices import Post

@@ -11,7 +11,7 @@ Member counts here are of members whose 党籍状态 is "正常", like the stati
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict, namedtuple
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -26,39 +26,43 @@ from dangjian.members.models import Member
 from . import rules
 from .choices import OrgKind, Post
 from .models import PATH_STEP, Organization, Term
-from .stats import SecretaryStats, SubtreeStatistics, needs_secretary, subtree_statistics
+from .stats import SecretaryStats, SubtreeStatistics, members_under, needs_secretary, subtree_statistics, under
 
 DEFAULT_TREE_DEPTH = 3  # levels shown by the tree page below (and including) each top organisation
+KIND_LABELS = dict(OrgKind.choices)
 NORMAL = Q(status=PartyStatus.NORMAL)
 FULL = Q(membership_type=MembershipType.FULL)
 
 
 # -- rolling member counts up the tree -------------------------------------------------------------
 
-def ancestors_and_self(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
-
-
 def roll_up(counts: dict[str, int]) -> Counter:
-    """Counts per organisation path → counts per subtree: each count is added to every ancestor."""
-    totals: Counter = Counter()
-    for path, n in counts.items():
-        for prefix in ancestors_and_self(path):
-            totals[prefix] += n
+    """Counts per organisation path → counts per subtree (each count added to every ancestor), in
+    one pass from the deepest level up: each path hands its total to its parent."""
+    totals: Counter = Counter(counts)
+    by_length: dict[int, set[str]] = defaultdict(set)
+    for path in counts:
+        by_length[len(path)].add(path)
+    for length in range(max(by_length, default=0), PATH_STEP, -PATH_STEP):
+        for path in by_length[length]:
+            parent = path[:-PATH_STEP]
+            totals[parent] += totals[path]
+            by_length[length - PATH_STEP].add(parent)
     return totals
 
 
-def _members_by_path(members) -> tuple[dict[str, int], dict[str, int]]:
-    """(all, full) normal members per organisation path, in one grouped query."""
+def _members_by_org(members, key: str = "org__path") -> tuple[dict, dict]:
+    """(all, full) normal members per organisation ``key`` (its path, or ``org_id``: grouping by the
+    integer is faster when the paths are at hand anyway), in one grouped query."""
     rows = (
-        members.filter(NORMAL).values("org__path")
+        members.filter(NORMAL).values(key)
         .annotate(n=Count("pk"), full=Count("pk", filter=FULL)).order_by()
-        .values_list("org__path", "n", "full")
+        .values_list(key, "n", "full")
     )
     everyone, full = {}, {}
-    for path, n, n_full in rows:
-        everyone[path] = n
-        full[path] = n_full
+    for org, n, n_full in rows:
+        everyone[org] = n
+        full[org] = n_full
     return everyone, full
 
 
@@ -100,8 +104,8 @@ def org_tree_rows(user, root: Organization | None = None, max_depth: int | None 
     if not tops:
         return []
     top_depths = {top: len(top) // PATH_STEP for top in tops}
-    members = Member.objects.restrict(user).filter(reduce(or_, (Q(org__path__startswith=t) for t in tops)))
-    direct, _ = _members_by_path(members)
+    members = members_under(tops, Member.objects.restrict(user))
+    direct, _ = _members_by_org(members)
     subtree = roll_up(direct)
     rows = []
     for o in _tree_orgs(user, top_depths, max_depth):
@@ -109,7 +113,8 @@ def org_tree_rows(user, root: Organization | None = None, max_depth: int | None 
         hidden = bool(o["children_count"]) and max_depth is not None and level + 1 >= max_depth
         rows.append(TreeRow(
             id=o["id"], name=o["name"], display_name=o["short_name"] or o["name"], code=o["code"],
-            kind=o["kind"], kind_label=OrgKind(o["kind"]).label, path=o["path"], depth=o["depth"], level=level,
+            kind=o["kind"], kind_label=KIND_LABELS.get(o["kind"], o["kind"]), path=o["path"], depth=o["depth"],
+            level=level,
             direct_members=direct.get(o["path"], 0), subtree_members=subtree[o["path"]],
             children_count=o["children_count"], children_hidden=hidden,
         ))
@@ -199,22 +204,24 @@ def _current_terms(terms) -> dict[int, _TermFacts]:
     return {org_id: _TermFacts(ends_on, size, secretaries > 0) for org_id, ends_on, size, secretaries in rows}
 
 
-def _facts(org: dict, full: int, everyone: int, term: _TermFacts | None) -> rules.OrgFacts:
+def _facts(org, full: int, everyone: int, term: _TermFacts | None) -> rules.OrgFacts:
     return rules.OrgFacts(
-        kind=org["kind"], unit_category=org["unit_category"], full_members=full, all_members=everyone,
+        kind=org.kind, unit_category=org.unit_category, full_members=full, all_members=everyone,
         committee_size=term.committee_size if term else 0, has_secretary=bool(term and term.has_secretary),
         has_current_term=term is not None, term_ends_on=term.ends_on if term else None,
     )
 
 
-def _warnings_for(org: dict, facts: rules.OrgFacts, today: dt.date) -> list[OrgWarning]:
+def _warnings_for(org, facts: rules.OrgFacts, today: dt.date) -> list[OrgWarning]:
+    """``org``: anything with the attributes of _ORG_FIELDS (a model instance or a named row)."""
     return [
-        OrgWarning(org["id"], org["name"], org["code"], org["path"], org["kind"], w)
+        OrgWarning(org.id, org.name, org.code, org.path, org.kind, w)
         for w in rules.structure_warnings(facts, today)
     ]
 
 
 _ORG_FIELDS = ("id", "name", "code", "path", "kind", "unit_category")
+_OrgRow = namedtuple("_OrgRow", _ORG_FIELDS)
 _LEVEL_ORDER = {"danger": 0, "warning": 1}
 _CODE_ORDER = {code: i for i, code in enumerate(rules.WARNING_LABELS)}
 
@@ -228,25 +235,32 @@ def subtree_warnings(org: Organization, *, today: dt.date | None = None) -> list
     """Structure warnings of every organisation in the subtree of ``org``, dangers first. Three
     queries: the organisations, members grouped by organisation, current terms with their posts."""
     today = today or timezone.localdate()
-    orgs = list(org.subtree().values(*_ORG_FIELDS).order_by("path"))
-    everyone, full = _members_by_path(Member.objects.filter(org__path__startswith=org.path))
-    everyone, full = roll_up(everyone), roll_up(full)
-    terms = _current_terms(Term.objects.filter(org__path__startswith=org.path))
+    rows = org.subtree().order_by().values_list(*_ORG_FIELDS)
+    path_of = {r[0]: r[3] for r in rows}
+    everyone, full = _subtree_member_counts(path_of, members_under([org.path]))
+    terms = _current_terms(Term.objects.filter(under([org.path])))
     out: list[OrgWarning] = []
-    for o in orgs:
-        facts = _facts(o, full[o["path"]], everyone[o["path"]], terms.get(o["id"]))
-        out += _warnings_for(o, facts, today)
+    # Groups and households: no rule applies to them, so they are not even turned into facts.
+    for o in (_OrgRow(*r) for r in rows if rules.has_committee(r[4])):
+        out += _warnings_for(o, _facts(o, full[o.path], everyone[o.path], terms.get(o.id)), today)
     return _sorted(out)
+
+
+def _subtree_member_counts(path_of: dict[int, str], members) -> tuple[Counter, Counter]:
+    """(all, full) normal members in each organisation's subtree, by path."""
+    everyone, full = _members_by_org(members, key="org_id")
+    # An organisation created between the queries has no row here; its members wait for the next read.
+    return (roll_up({path_of[i]: n for i, n in everyone.items() if i in path_of}),
+            roll_up({path_of[i]: n for i, n in full.items() if i in path_of}))
 
 
 def org_warnings(org: Organization, *, today: dt.date | None = None) -> list[OrgWarning]:
     """Structure warnings of ``org`` alone (its members include those of its 党小组): two queries."""
     today = today or timezone.localdate()
-    counts = Member.objects.filter(NORMAL, org__path__startswith=org.path).aggregate(
+    counts = members_under([org.path]).filter(NORMAL).aggregate(
         n=Count("pk"), full=Count("pk", filter=FULL))
     term = _current_terms(Term.objects.filter(org=org)).get(org.pk)
-    data = {f: getattr(org, f) for f in _ORG_FIELDS}
-    return _sorted(_warnings_for(data, _facts(data, counts["full"], counts["n"], term), today))
+    return _sorted(_warnings_for(org, _facts(org, counts["full"], counts["n"], term), today))
 
 
 def warning_summary(warnings: list[OrgWarning]) -> list[tuple[str, str, int]]:

@@ -10,10 +10,10 @@ from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, p
 from dangjian.members.models import Member
 
 from . import actions, queries
-from .stats import subtree_statistics
 from .forms import MoveForm, OrgForm, PostForm, TermForm
 from .models import Organization
 from .rules import has_committee
+from .stats import subtree_statistics
 
 
 @login_required

@@ -78,7 +78,8 @@ def committee(org: OrgSpec, rng: random.Random, anchor: dt.date, *, vacant: bool
     pool = org.seat.subtree_members() if org.seat else org.subtree_members()
     full = [m for m in pool if m.membership_type == MembershipType.FULL]
     posts = POSTS_BY_SIZE[committee_size(org, len(full), rng)]
-    candidates = [m for m in full if _can_serve(m, anchor)]
+    oldest = 75 if org.profile == "retired" else 63  # a retirees' branch is led by a retiree
+    candidates = [m for m in full if _can_serve(m, anchor, oldest)]
     chosen: list[MemberSpec] = []
     secretary = pick_secretary(org, candidates, rng, anchor)
     if secretary is not None:
@@ -106,9 +107,9 @@ def committee_size(org: OrgSpec, full_members: int, rng: random.Random) -> int:
     return rng.choice((3, 4, 5, 5))
 
 
-def _can_serve(member: MemberSpec, anchor: dt.date) -> bool:
+def _can_serve(member: MemberSpec, anchor: dt.date, oldest: int) -> bool:
     return (member.status == "normal" and not member.lost_contact and member.flow_status != "out"
-            and 25 <= age_on(member.birth_date, anchor) <= 63)
+            and 25 <= age_on(member.birth_date, anchor) <= oldest)
 
 
 def pick_secretary(org: OrgSpec, candidates: list[MemberSpec], rng: random.Random, anchor: dt.date):

@@ -34,7 +34,7 @@ class MemberSpec:
     hardship: bool = False
     retired: bool = False
     report_community: str = ""
-    org: OrgSpec | None = None
+    org: OrgSpec | None = field(default=None, repr=False)
     pk: int | None = None
 
 
@@ -60,17 +60,17 @@ class OrgSpec:
     kind: str
     unit_category: str
     path: str
-    parent: OrgSpec | None = None
+    parent: OrgSpec | None = field(default=None, repr=False)
     short_name: str = ""
     unit_name: str = ""
     founded_on: dt.date | None = None
     profile: str = ""  # how members are drawn here (people.PROFILES); "" for no members of its own
     place: str = ""  # the stem of its members' addresses (村, 社区); "" for none
     size: int = 0  # members to draw here
-    seat: OrgSpec | None = None  # the branch a committee's leaders are drawn from
-    children: list[OrgSpec] = field(default_factory=list)
-    members: list[MemberSpec] = field(default_factory=list)
-    term: TermSpec | None = None
+    seat: OrgSpec | None = field(default=None, repr=False)  # the branch a committee's leaders are drawn from
+    children: list[OrgSpec] = field(default_factory=list, repr=False)
+    members: list[MemberSpec] = field(default_factory=list, repr=False)
+    term: TermSpec | None = field(default=None, repr=False)
     pk: int | None = None
 
     @property

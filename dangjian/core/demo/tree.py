@@ -83,7 +83,7 @@ class TreeBuilder:
             self.fill_county(self._committee(root, name), name, scale)
         root.seat = self.organs(root, scale.city, scale.county_shape)
         communities = [c for county in self.counties for c in county.communities]
-        self.counties.append(County(scale.city, root.seat.parent, f"9901{0:02d}", communities))
+        self.counties.append(County(scale.city, root.seat.parent, "990100", communities))
         return root
 
     @staticmethod

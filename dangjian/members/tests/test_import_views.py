@@ -117,3 +117,10 @@ def test_missing_file_is_a_form_error(tree, login):
     response = login(tree.secretary_a).post(reverse("members:import"), {"kind": "members"})
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
+
+
+def test_large_upload_is_read_from_its_temporary_file(tree, login, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to a temporary file on disk
+    response = post(login(tree.secretary_a), upload([member_row(tree.a)]))
+    assert response.status_code == 200, response.content.decode()
+    assert Member.objects.filter(name="钱新民", org=tree.a).exists()

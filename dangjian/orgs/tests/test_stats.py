@@ -9,7 +9,7 @@ from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member
 from dangjian.members.queries import MemberFilter, filter_members
 from dangjian.orgs.actions import post_assign, term_start
-from dangjian.orgs.stats import secretary_statistics, subtree_statistics
+from dangjian.orgs.stats import _one_decimal, secretary_statistics, subtree_statistics
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -147,3 +147,9 @@ def test_empty_subtree(stats_tree):
     assert s.total == 0 and s.female_share == 0.0 and s.top_minorities == []
     assert all(n == 0 for _, n in s.by_age)
     assert s.as_dict()["secretaries"]["vacant"] == 1
+
+
+def test_one_decimal_rounds_half_up():
+    assert _one_decimal(181, 4) == 45.3  # 45.25: 四舍五入, not to even
+    assert _one_decimal(157, 3) == 52.3
+    assert _one_decimal(400, 14) == 28.6

@@ -1,0 +1,230 @@
+"""The organisational-life API: record and read meetings, the compliance report, the flags.
+Lookups go through ``restrict``: outside the scope is 404; visible but not writable is 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from dangjian.core.errors import VersionConflict
+from dangjian.orgs.api import add_versions, readable_or_404, referenced_org, reselect, writable_or_error
+from dangjian.orgs.schemas import OrgRef, PageQuery, page_of
+
+from . import actions, exporting, queries
+from .choices import AttendanceStatus, MeetingStatus
+from .models import IntegrityFlag, Meeting
+
+router = Router(tags=["组织生活"])
+
+
+class AttendanceIn(Schema):
+    member: int = Field(description="党员 id（须为本组织或所属党小组的正常党员）")
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+    reason: str = Field("", max_length=200, description="请假、缺席原因")
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    name: str
+    status: str
+    reason: str
+
+
+class MeetingIn(Schema):
+    org: int | None = Field(None, description="党组织 id")
+    org_code: str | None = Field(None, description="或组织代码")
+    title: str = Field(min_length=1, max_length=200)
+    types: list[str] = Field(min_length=1, description="会议类型代码，可多个，如 theme_day、lecture")
+    status: MeetingStatus = MeetingStatus.HELD
+    held_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    place: str = Field("", max_length=200)
+    host: str = Field("", max_length=50)
+    recorder: str = Field("", max_length=50)
+    topics: str = ""
+    minutes: str = ""
+    decisions: str = ""
+    lecturer: str = Field("", max_length=50)
+    lecture_title: str = Field("", max_length=200)
+    attendance: list[AttendanceIn] = []
+
+
+class MeetingPatch(Schema):
+    version: int
+    amend_reason: str | None = Field(None, max_length=500, description="已锁定的记录须填写更正原因")
+    title: str | None = Field(None, min_length=1, max_length=200)
+    types: list[str] | None = None
+    status: MeetingStatus | None = None
+    held_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    place: str | None = None
+    host: str | None = None
+    recorder: str | None = None
+    topics: str | None = None
+    minutes: str | None = None
+    decisions: str | None = None
+    lecturer: str | None = None
+    lecture_title: str | None = None
+    attendance: list[AttendanceIn] | None = None
+
+
+class FlagOut(Schema):
+    meeting_id: int
+    kind: str
+    message: str
+    related_id: int | None
+    score: float | None
+
+
+class MeetingOut(Schema):
+    id: int
+    org: OrgRef
+    title: str
+    types: list[str]
+    status: str
+    held_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    host: str
+    recorder: str
+    topics: str
+    minutes: str
+    decisions: str
+    lecturer: str
+    lecture_title: str
+    expected_count: int
+    present_count: int
+    leave_count: int
+    absent_count: int
+    entered_at: dt.datetime
+    locked: bool
+    version: int
+
+    @staticmethod
+    def resolve_types(obj):
+        return [t.type for t in obj.type_links.all()]
+
+    @staticmethod
+    def resolve_locked(obj):
+        return actions.is_locked(obj)
+
+
+class MeetingFull(MeetingOut):
+    attendance: list[AttendanceOut]
+    flags: list[FlagOut]
+
+    @staticmethod
+    def resolve_attendance(obj):
+        return list(obj.attendances.all())
+
+    @staticmethod
+    def resolve_flags(obj):
+        return list(obj.flags.all())
+
+
+class MeetingPage(Schema):
+    count: int
+    items: list[MeetingOut]
+
+
+class MeetingFilters(Schema):
+    org: int | None = Field(None, description="党组织 id：该组织及其下级")
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class ReportQuery(Schema):
+    org: int | None = Field(None, description="党组织 id；不填为您管辖范围的顶级组织")
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+def _meetings():
+    return Meeting.objects.select_related("org").prefetch_related("type_links")
+
+
+def _attendance(items) -> list[dict] | None:
+    return None if items is None else [i.model_dump() for i in items]
+
+
+@router.get("/meetings", response=MeetingPage, summary="会议列表")
+def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageQuery]):
+    qs = _meetings().restrict(request.user)
+    if filters.org is not None:
+        org = referenced_org(request.user, pk=filters.org, code=None, field="org")
+        qs = qs.filter(org__path__startswith=org.path)
+    if filters.year is not None:
+        start, end = queries.year_bounds(filters.year)
+        qs = qs.filter(held_at__gte=start, held_at__lt=end)
+    return page_of(qs.order_by("-held_at", "-id"), page)
+
+
+@router.get("/meetings/{int:meeting_id}", response=MeetingFull, summary="会议详情")
+def get_meeting(request, meeting_id: int):
+    return readable_or_404(_meetings(), request.user, meeting_id)
+
+
+@router.post("/meetings", response={201: MeetingFull}, summary="登记会议")
+def create_meeting(request, payload: MeetingIn):
+    """登记已召开的会议（或 `status=planned` 计划召开的会议），出席名单须为本组织的正常党员。"""
+    org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
+    fields = payload.model_dump(exclude={"org", "org_code", "attendance"})
+    with transaction.atomic():
+        meeting = actions.meeting_record(acting_user=request.user, org=org,
+                                         attendance=_attendance(payload.attendance), **fields)
+        meeting = reselect(_meetings(), request.user, meeting.pk)
+    return Status(201, meeting)
+
+
+@router.patch("/meetings/{int:meeting_id}", response=MeetingFull, summary="修改或更正会议记录")
+def update_meeting(request, meeting_id: int, payload: MeetingPatch):
+    """未锁定的记录直接修改；已锁定的记录须提供 `amend_reason`，作为更正保存。`version` 必填。"""
+    meeting = writable_or_error(_meetings(), request.user, meeting_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version", "amend_reason", "attendance", "types"})
+    try:
+        with transaction.atomic():
+            common = {"acting_user": request.user, "meeting": meeting, "expected_version": payload.version,
+                      "attendance": _attendance(payload.attendance), "types": payload.types, **changes}
+            if payload.amend_reason:
+                actions.meeting_amend(reason=payload.amend_reason, **common)
+            else:
+                actions.meeting_update(**common)
+            meeting = reselect(_meetings(), request.user, meeting_id)
+    except VersionConflict as exc:
+        raise add_versions(exc, Meeting, meeting_id, payload.version)
+    return meeting
+
+
+def _report_root(request, org_id):
+    if org_id is not None:
+        return referenced_org(request.user, pk=org_id, code=None, field="org")
+    from dangjian.core.scoping import VIEW, scope_prefixes
+    from dangjian.orgs.models import Organization
+
+    prefixes = scope_prefixes(request.user, VIEW)
+    if not prefixes:
+        from django.http import Http404
+
+        raise Http404("您没有可查看的党组织")
+    return Organization.objects.get(path=prefixes[0])
+
+
+@router.get("/compliance", summary="组织生活落实情况")
+def compliance(request, params: Query[ReportQuery]):
+    """每个党组织、每条规则、每个周期的结果（已完成 / 未开展 / 人数不足 / 未到期 / 不作要求）及原因，
+    逐级汇总的落实率，静默支部，即将到期事项。与 `dangjian orglife-report --format json` 相同。"""
+    root = _report_root(request, params.org)
+    year = params.year or timezone.localdate().year
+    return exporting.report_dict(queries.compliance_report(root, year))
+
+
+@router.get("/flags", response=list[FlagOut], summary="核查提示")
+def list_flags(request, params: Query[ReportQuery], page: Query[PageQuery]):
+    root = _report_root(request, params.org)
+    year = params.year or timezone.localdate().year
+    start, end = queries.year_bounds(year)
+    qs = (IntegrityFlag.objects.restrict(request.user)
+          .filter(meeting__org__path__startswith=root.path, meeting__held_at__gte=start, meeting__held_at__lt=end)
+          .order_by("meeting_id", "kind"))
+    return list(qs[page.offset:page.offset + page.limit])

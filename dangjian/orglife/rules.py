@@ -1,0 +1,381 @@
+"""The compliance engine: pure functions over plain data (DESIGN.md §3). No ORM here — the query
+layer fetches a subtree's meetings in one go and hands them over as ``MeetingFacts``.
+
+For each organisation, rule and period the answer is one of met / missing / quorum not met / not
+yet due / not required, always with the reason in Chinese."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
+
+from .choices import CUSTOM_PREFIX, MeetingType, Outcome, Period, QuorumBase
+
+PATH_STEP = 4  # as dangjian.orgs.models.PATH_STEP; kept here so this module imports no models
+COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (DESIGN.md §2)
+
+
+@dataclass(frozen=True)
+class Rule:
+    meeting_type: str
+    period: str
+    min_count: int = 1
+    quorum_base: str = QuorumBase.NONE
+    leave_excluded: bool = False
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A configured rule as the query layer reads it: who set it, for which kind."""
+
+    owner_path: str
+    org_kind: str
+    rule: Rule
+    active: bool = True
+
+
+_BRANCH_RULES = (
+    Rule(MeetingType.BRANCH_ASSEMBLY, Period.QUARTER, quorum_base=QuorumBase.VOTING),
+    Rule(MeetingType.COMMITTEE, Period.MONTH, quorum_base=QuorumBase.COMMITTEE),
+    Rule(MeetingType.LECTURE, Period.QUARTER),
+    Rule(MeetingType.THEME_DAY, Period.MONTH),
+    Rule(MeetingType.LIFE_MEETING, Period.YEAR),
+    Rule(MeetingType.REVIEW, Period.YEAR),
+    Rule(MeetingType.HEART_TALK, Period.YEAR),
+)
+_GROUP_RULES = (Rule(MeetingType.GROUP, Period.MONTH),)
+_COMMITTEE_RULES = (
+    Rule(MeetingType.STUDY_GROUP, Period.QUARTER),
+    Rule(MeetingType.DEMOCRATIC_LIFE, Period.YEAR),
+)
+
+
+def default_rules(org_kind: str) -> tuple[Rule, ...]:
+    """DESIGN.md §2 defaults by organisation type."""
+    if org_kind in BRANCH_KINDS or org_kind == OrgKind.GENERAL_BRANCH:
+        return _BRANCH_RULES
+    if org_kind in (OrgKind.GROUP, OrgKind.BUILDING_GROUP):
+        return _GROUP_RULES
+    if org_kind in COMMITTEE_KINDS:
+        return _COMMITTEE_RULES
+    return ()
+
+
+def resolve_rules(org_kind: str, org_path: str, rows: Iterable[RuleRow]) -> list[Rule]:
+    """The rules for one organisation: the defaults, each overridden (or switched off) by the row of
+    the nearest organisation above that set one for this kind and meeting type."""
+    chosen: dict[str, tuple[int, RuleRow]] = {}
+    for row in rows:
+        if row.org_kind != org_kind or row.owner_path == org_path or not org_path.startswith(row.owner_path):
+            continue
+        depth = len(row.owner_path)
+        current = chosen.get(row.rule.meeting_type)
+        if current is None or depth > current[0]:
+            chosen[row.rule.meeting_type] = (depth, row)
+    rules = {r.meeting_type: r for r in default_rules(org_kind)}
+    for meeting_type, (_, row) in chosen.items():
+        if row.active:
+            rules[meeting_type] = row.rule
+        else:
+            rules.pop(meeting_type, None)
+    return list(rules.values())
+
+
+# -- plain facts --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OrgFacts:
+    id: int
+    name: str
+    kind: str
+    path: str = ""
+    founded_on: dt.date | None = None
+    ended_on: dt.date | None = None  # merged into another organisation, or dissolved
+    predecessors: tuple[int, ...] = ()  # organisations merged into this one: their meetings count here
+    full_members: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    id: int
+    org_id: int
+    held_on: dt.date
+    types: frozenset[str]
+    planned: bool = False
+    expected: int = 0
+    present: int = 0
+    leave: int = 0
+    voting_expected: int = 0
+    voting_present: int = 0
+    voting_leave: int = 0
+    committee_expected: int = 0
+    committee_present: int = 0
+    committee_leave: int = 0
+
+
+@dataclass(frozen=True)
+class Slot:
+    period: str
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+
+@dataclass(frozen=True)
+class Result:
+    org_id: int
+    meeting_type: str
+    slot: Slot
+    outcome: str
+    reason: str
+    meeting_ids: tuple[int, ...] = ()
+
+    @property
+    def owed(self) -> bool:
+        return self.outcome in (Outcome.MET, Outcome.MISSING, Outcome.QUORUM)
+
+
+def type_label(code: str, custom_names: dict[str, str] | None = None) -> str:
+    if code in MeetingType.values:
+        return MeetingType(code).label
+    if custom_names and code in custom_names:
+        return custom_names[code]
+    return code.removeprefix(CUSTOM_PREFIX)
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+def slots(year: int, period: str) -> list[Slot]:
+    if period == Period.MONTH:
+        return [Slot(period, dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1]), f"{m}月")
+                for m in range(1, 13)]
+    if period == Period.QUARTER:
+        return [Slot(period, dt.date(year, 3 * q - 2, 1),
+                     dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]), f"第{'一二三四'[q - 1]}季度")
+                for q in range(1, 5)]
+    return [Slot(period, dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")]
+
+
+def _days_existing(org: OrgFacts, slot: Slot) -> int:
+    start = max(slot.start, org.founded_on) if org.founded_on else slot.start
+    end = min(slot.end, org.ended_on) if org.ended_on else slot.end
+    return max(0, (end - start).days + 1)
+
+
+def owed_in(org: OrgFacts, slot: Slot) -> tuple[bool, str]:
+    """A period is owed when the organisation existed for at least half of it."""
+    length = (slot.end - slot.start).days + 1
+    existing = _days_existing(org, slot)
+    if existing * 2 >= length:
+        return True, ""
+    if org.founded_on and org.founded_on > slot.start:
+        return False, f"{org.founded_on:%Y-%m-%d} 成立，{slot.label}存续不足一半，不作要求"
+    return False, f"{org.ended_on:%Y-%m-%d} 已撤并，{slot.label}存续不足一半，不作要求"
+
+
+# -- quorum -------------------------------------------------------------------------------------
+
+def quorum(meeting: MeetingFacts, rule: Rule) -> tuple[bool, str]:
+    """More than half of those who count must be present. Members on leave count as expected
+    unless the rule excludes them (请假 is then different from 缺席)."""
+    if rule.quorum_base == QuorumBase.NONE:
+        return True, ""
+    expected, present, leave = {
+        QuorumBase.VOTING: (meeting.voting_expected, meeting.voting_present, meeting.voting_leave),
+        QuorumBase.COMMITTEE: (meeting.committee_expected, meeting.committee_present, meeting.committee_leave),
+        QuorumBase.ALL: (meeting.expected, meeting.present, meeting.leave),
+    }[rule.quorum_base]
+    base = expected - leave if rule.leave_excluded else expected
+    who = QuorumBase(rule.quorum_base).label
+    if base <= 0:
+        return False, f"{meeting.held_on:%m-%d} 的会议没有登记应到的{who}"
+    if present * 2 > base:
+        return True, f"{who}应到 {base} 人，实到 {present} 人"
+    note = f"（已扣除请假 {leave} 人）" if rule.leave_excluded and leave else ""
+    return False, f"{meeting.held_on:%m-%d} 的会议{who}应到 {base} 人{note}，实到 {present} 人，未超过半数"
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+def applies(org: OrgFacts, rule: Rule) -> tuple[bool, str]:
+    if rule.meeting_type == MeetingType.COMMITTEE and org.full_members < COMMITTEE_FROM:
+        return False, f"正式党员 {org.full_members} 人，不足 {COMMITTEE_FROM} 人不设支委会"
+    return True, ""
+
+
+def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year: int,
+                  today: dt.date, custom_names: dict[str, str] | None = None) -> list[Result]:
+    label = type_label(rule.meeting_type, custom_names)
+    relevant = [m for m in meetings if not m.planned and rule.meeting_type in m.types]
+    ok, why_not = applies(org, rule)
+    out = []
+    for slot in slots(year, rule.period):
+        held = [m for m in relevant if slot.start <= m.held_on <= slot.end]
+        out.append(_judge(org, rule, label, slot, held, today, ok, why_not))
+    return out
+
+
+def _judge(org, rule, label, slot, held, today, applicable, why_not) -> Result:
+    def result(outcome, reason, ids=()):
+        return Result(org.id, rule.meeting_type, slot, outcome, reason, tuple(ids))
+
+    if not applicable:
+        return result(Outcome.NOT_APPLICABLE, why_not)
+    owed, reason = owed_in(org, slot)
+    if not owed:
+        return result(Outcome.NOT_APPLICABLE, reason, [m.id for m in held])
+    checks = [(m, *quorum(m, rule)) for m in held]
+    valid = [m for m, good, _ in checks if good]
+    need = rule.min_count
+    if len(valid) >= need:
+        dates = "、".join(f"{m.held_on:%m-%d}" for m in valid)
+        return result(Outcome.MET, f"{slot.label}已召开{label} {len(valid)} 次（{dates}），要求至少 {need} 次",
+                      [m.id for m in valid])
+    if slot.end >= today:
+        return result(Outcome.NOT_DUE, f"{slot.label}应召开{label}至少 {need} 次，目前 {len(valid)} 次，"
+                                       f"截止 {slot.end:%Y-%m-%d}", [m.id for m in held])
+    if held and len(held) >= need:
+        problems = "；".join(why for _, good, why in checks if not good)
+        return result(Outcome.QUORUM, f"{slot.label}召开{label} {len(held)} 次，但有效次数不足：{problems}",
+                      [m.id for m in held])
+    return result(Outcome.MISSING, f"{slot.label}应召开{label}至少 {need} 次，仅有 {len(valid)} 次有效记录",
+                  [m.id for m in held])
+
+
+def evaluate_org(org: OrgFacts, rules: list[Rule], meetings: list[MeetingFacts], year: int, today: dt.date,
+                 custom_names: dict[str, str] | None = None) -> list[Result]:
+    """All rules for one organisation. ``meetings`` may contain other organisations' meetings: only
+    its own and those of organisations merged into it count."""
+    ids = {org.id, *org.predecessors}
+    own = [m for m in meetings if m.org_id in ids]
+    results = []
+    for rule in rules:
+        results.extend(evaluate_rule(org, rule, own, year, today, custom_names))
+    return results
+
+
+# -- summaries ----------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    met: int = 0
+    owed: int = 0
+    missing: int = 0
+    quorum: int = 0
+    not_due: int = 0
+
+    def add(self, result: Result) -> None:
+        if result.owed:
+            self.owed += 1
+        if result.outcome == Outcome.MET:
+            self.met += 1
+        elif result.outcome == Outcome.MISSING:
+            self.missing += 1
+        elif result.outcome == Outcome.QUORUM:
+            self.quorum += 1
+        elif result.outcome == Outcome.NOT_DUE:
+            self.not_due += 1
+
+    def merge(self, other: Tally) -> None:
+        self.met += other.met
+        self.owed += other.owed
+        self.missing += other.missing
+        self.quorum += other.quorum
+        self.not_due += other.not_due
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.owed else self.met / self.owed
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
+
+
+def ancestors_and_self(path: str) -> list[str]:
+    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+
+
+def roll_up(tallies: dict[str, Tally]) -> dict[str, Tally]:
+    """Tallies per organisation path → tallies per subtree (each adds to every ancestor)."""
+    totals: dict[str, Tally] = {}
+    for path, tally in tallies.items():
+        for prefix in ancestors_and_self(path):
+            totals.setdefault(prefix, Tally()).merge(tally)
+    return totals
+
+
+def month_of(result: Result) -> int:
+    """The month of the matrix a result belongs to: the month its period ends."""
+    return result.slot.end.month
+
+
+def worst(outcomes: Iterable[str]) -> str | None:
+    order = [Outcome.MISSING, Outcome.QUORUM, Outcome.NOT_DUE, Outcome.MET, Outcome.NOT_APPLICABLE]
+    present = set(outcomes)
+    for outcome in order:
+        if outcome in present:
+            return outcome
+    return None
+
+
+@dataclass(frozen=True)
+class Silence:
+    silent: bool
+    reason: str
+
+
+def silence(last_held: dt.date | None, today: dt.date, founded_on: dt.date | None = None,
+            days: int = 30) -> Silence:
+    """静默支部: no recorded activity for ``days`` days."""
+    if last_held is not None:
+        idle = (today - last_held).days
+        if idle > days:
+            return Silence(True, f"最近一次组织生活在 {last_held:%Y-%m-%d}，已 {idle} 天没有记录")
+        return Silence(False, f"最近一次组织生活在 {last_held:%Y-%m-%d}")
+    if founded_on and (today - founded_on).days <= days:
+        return Silence(False, f"{founded_on:%Y-%m-%d} 成立，尚不足 {days} 天")
+    return Silence(True, "没有任何组织生活记录")
+
+
+@dataclass(frozen=True)
+class Due:
+    org_id: int
+    meeting_type: str
+    deadline: dt.date
+    reason: str
+    late: bool = False
+
+
+def due_items(results: Iterable[Result], today: dt.date, horizon_days: int = 45) -> list[Due]:
+    """What falls due next (open periods ending within the horizon) and what is late this year."""
+    items = []
+    for r in results:
+        if r.outcome == Outcome.NOT_DUE and (r.slot.end - today).days <= horizon_days:
+            items.append(Due(r.org_id, r.meeting_type, r.slot.end, r.reason))
+        elif r.outcome in (Outcome.MISSING, Outcome.QUORUM):
+            items.append(Due(r.org_id, r.meeting_type, r.slot.end, r.reason, late=True))
+    return sorted(items, key=lambda d: (not d.late, d.deadline, d.org_id))
+
+
+@dataclass
+class OrgSummary:
+    org: OrgFacts
+    tally: Tally = field(default_factory=Tally)
+    by_month: dict[int, list[Result]] = field(default_factory=dict)
+
+
+def tally_of(results: Iterable[Result]) -> Tally:
+    tally = Tally()
+    for r in results:
+        tally.add(r)
+    return tally
+
+
+def count_outcomes(results: Iterable[Result]) -> Counter:
+    return Counter(r.outcome for r in results)

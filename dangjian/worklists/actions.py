@@ -1,0 +1,354 @@
+"""Writes to the lists: keyword-only, atomic, taking ``acting_user``. Each validates through the
+pure rules, locks the item, bumps its version, and writes a ``Step`` row plus a history record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.accounts.models import Position
+from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.history import diff, record_change
+from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.orgs.models import PATH_STEP
+
+from . import rules
+from .choices import EventKind, Kind, Priority, Recurrence, Source, State, Transition
+from .models import Evidence, Measure, ProgressUpdate, SourceDocument, Step, WorkItem
+
+EDITABLE_FIELDS = [
+    "kind", "source", "title", "description", "symptoms", "causes", "person_names", "co_owners", "leader",
+    "deadline", "recurrence", "priority", "review_interval_days",
+]
+TEXT_LIMITS = {"title": 300, "person_names": 300, "co_owners": 300, "leader": 100}
+
+
+def item_snapshot(item: WorkItem) -> dict:
+    data = {f: getattr(item, f) for f in EDITABLE_FIELDS}
+    data["deadline"] = item.deadline.isoformat() if item.deadline else None
+    data["org"] = item.org.code if item.org_id else None
+    data["state"] = item.state
+    return data
+
+
+def _actor_name(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
+
+
+def _require_change(user, org, message: str) -> None:
+    if user is not None and not path_in_scope(user, CHANGE, org.path):
+        raise ActionDenied(message)
+
+
+def actor_facts(user, org) -> rules.ActorFacts:
+    """What the rules need to know about ``user`` and the owning organisation ``org``."""
+    if user is None:  # the system itself (demo, commands)
+        return rules.ActorFacts(can_change_org=True, can_change_parent=True, holds_position_in_org=False)
+    parent_path = org.path[:-PATH_STEP]
+    return rules.ActorFacts(
+        can_change_org=path_in_scope(user, CHANGE, org.path),
+        can_change_parent=bool(parent_path) and path_in_scope(user, CHANGE, parent_path),
+        holds_position_in_org=Position.objects.filter(user=user, org=org).exists(),
+    )
+
+
+def item_facts(item: WorkItem) -> rules.ItemFacts:
+    return rules.ItemFacts(
+        state=item.state, evidence_count=item.evidence.count(), is_root_org=item.org.parent_id is None,
+        review_due_on=item.review_due_on,
+    )
+
+
+def _step(item: WorkItem, user, kind: str, *, before: str = "", after: str = "", note: str = "") -> Step:
+    org_name = ""
+    if user is not None:
+        org_name = "、".join(
+            p.org.display_name for p in Position.objects.filter(user=user).select_related("org")
+            if item.org.path.startswith(p.org.path)
+        )[:200]
+    return Step.objects.create(item=item, kind=kind, from_state=before, to_state=after, actor=user,
+                               actor_name=_actor_name(user), actor_org=org_name, note=note)
+
+
+def _lock(item: WorkItem) -> WorkItem:
+    return WorkItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+
+
+def _check_version(locked: WorkItem, expected: int | None, submitted: dict) -> None:
+    if expected is not None and locked.version != expected:
+        raise VersionConflict("该事项已被他人修改或办理，请刷新后重新操作",
+                              current={**item_snapshot(locked), "version": locked.version},
+                              submitted={**submitted, "version": expected})
+
+
+def _clean_text(fields: dict) -> None:
+    errors = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = fields.get(name)
+        if value is not None and len(str(value)) > limit:
+            errors[name] = f"最多 {limit} 个字（现为 {len(str(value))} 个字）"
+    if "title" in fields and not str(fields["title"] or "").strip():
+        errors["title"] = "事项不能为空"
+    if "kind" in fields and fields["kind"] not in Kind.values:
+        errors["kind"] = "类别应为问题、任务或责任"
+    if "source" in fields and fields["source"] not in Source.values:
+        errors["source"] = "来源不是可选值"
+    if "recurrence" in fields and (fields["recurrence"] or "") not in Recurrence.values:
+        errors["recurrence"] = "周期应为每月、每季度、每半年或每年"
+    if "priority" in fields and fields["priority"] not in Priority.values:
+        errors["priority"] = "优先级应为高、中或低"
+    interval = fields.get("review_interval_days")
+    if interval is not None and not 1 <= int(interval) <= 3650:
+        errors["review_interval_days"] = "回头看间隔应在 1 至 3650 天之间"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_measures(item: WorkItem, measures: Iterable[str]) -> None:
+    texts = [m.strip() for m in measures if m and m.strip()]
+    item.measures.all().delete()
+    Measure.objects.bulk_create([Measure(item=item, text=t, position=i) for i, t in enumerate(texts, start=1)])
+
+
+def _set_orgs(user, item: WorkItem, orgs: Sequence) -> None:
+    for org in orgs:
+        _require_change(user, org, f"无权把“{org.name}”列为责任单位")
+    item.orgs.set({item.org, *orgs})
+
+
+@transaction.atomic
+def item_create(*, acting_user, org, kind: str, title: str, source: str = Source.OTHER, document=None,
+                measures: Iterable[str] = (), orgs: Sequence = (), persons: Sequence = (),
+                today: dt.date | None = None, **fields) -> WorkItem:
+    """A new item owned by ``org``. A recurring item without a deadline is due at the end of the
+    current period."""
+    _require_change(acting_user, org, "无权为该党组织建立清单事项")
+    fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    fields.update(kind=kind, title=(title or "").strip(), source=source)
+    fields.setdefault("recurrence", "")
+    fields.setdefault("priority", Priority.NORMAL)
+    _clean_text(fields)
+    if fields["recurrence"] and not fields.get("deadline"):
+        fields["deadline"] = rules.period_end(fields["recurrence"], today or timezone.localdate())
+    item = WorkItem.objects.create(org=org, document=document, created_by=acting_user, **fields)
+    _set_measures(item, measures)
+    _set_orgs(acting_user, item, orgs)
+    if persons:
+        item.persons.set(persons)
+    _step(item, acting_user, EventKind.CREATE, after=item.state)
+    record_change(actor=acting_user, action="worklist_create", obj=item, after=item_snapshot(item))
+    return item
+
+
+@transaction.atomic
+def item_update(*, acting_user, item: WorkItem, expected_version: int | None = None,
+                measures: Iterable[str] | None = None, orgs: Sequence | None = None,
+                persons: Sequence | None = None, **changes) -> WorkItem:
+    locked = _lock(item)
+    _require_change(acting_user, locked.org, "无权修改该事项")
+    if locked.state == State.CLOSED:
+        raise ValidationError({"state": "已销号的事项不能修改；如需继续整改，请由上级开展回头看重新整改"})
+    _check_version(locked, expected_version, {k: str(v) for k, v in changes.items()})
+    changes = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
+    _clean_text(changes)
+    before = item_snapshot(locked)
+    before_measures = list(locked.measures.values_list("text", flat=True))
+    for key, value in changes.items():
+        setattr(locked, key, value)
+    old, new = diff(before, item_snapshot(locked))
+    if measures is not None:
+        texts = [m.strip() for m in measures if m and m.strip()]
+        if texts != before_measures:
+            old["measures"], new["measures"] = before_measures, texts
+            _set_measures(locked, texts)
+    if orgs is not None:
+        _set_orgs(acting_user, locked, orgs)
+    if persons is not None:
+        locked.persons.set(persons)
+    if new or orgs is not None or persons is not None:
+        locked.version += 1
+        locked.save()
+        _step(locked, acting_user, EventKind.UPDATE, note="、".join(WorkItem._meta.get_field(k).verbose_name
+                                                                   if k != "measures" else "整改措施" for k in new))
+        record_change(actor=acting_user, action="worklist_update", obj=locked, before=old, after=new)
+    return locked
+
+
+@transaction.atomic
+def item_transition(*, acting_user, item: WorkItem, transition: str, reason: str = "",
+                    expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
+    """Move ``item`` along the lifecycle. The rules decide; a refusal for want of rights is
+    ActionDenied, a refusal for the item's own state (no evidence, no reason) a ValidationError."""
+    today = today or timezone.localdate()
+    locked = _lock(item)
+    _check_version(locked, expected_version, {"transition": transition})
+    actor = actor_facts(acting_user, locked.org)
+    refusal = rules.transition_error(transition, item_facts(locked), actor, reason=reason, today=today)
+    if refusal is not None:
+        if refusal.field == "rights":
+            raise ActionDenied(refusal.message)
+        raise ValidationError({refusal.field: refusal.message})
+    before, after = rules.TRANSITIONS[transition]
+    locked.state = after
+    if transition == Transition.APPROVE:
+        locked.closed_on = today
+        locked.review_due_on = rules.review_due(today, locked.review_interval_days)
+        locked.reviewed_on = None
+    elif transition == Transition.REVIEW_PASS:
+        locked.reviewed_on = today
+        locked.review_due_on = None
+    elif transition == Transition.REOPEN:
+        locked.closed_on = None
+        locked.review_due_on = None
+        locked.reviewed_on = today
+    locked.version += 1
+    locked.save()
+    _step(locked, acting_user, transition, before=before, after=after, note=reason.strip())
+    record_change(actor=acting_user, action=f"worklist_{transition}", obj=locked,
+                  before={"state": before}, after={"state": after}, note=reason.strip())
+    return locked
+
+
+def item_claim(*, acting_user, item, **kw):
+    return item_transition(acting_user=acting_user, item=item, transition=Transition.CLAIM, **kw)
+
+
+def item_approve(*, acting_user, item, **kw):
+    return item_transition(acting_user=acting_user, item=item, transition=Transition.APPROVE, **kw)
+
+
+def item_reject(*, acting_user, item, reason: str, **kw):
+    return item_transition(acting_user=acting_user, item=item, transition=Transition.REJECT, reason=reason, **kw)
+
+
+@transaction.atomic
+def item_submit(*, acting_user, item: WorkItem, evidence_text: str = "", upload=None, note: str = "",
+                expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
+    """申请销号, adding the evidence given with the request (if any) first."""
+    if evidence_text.strip() or upload is not None:
+        evidence_add(acting_user=acting_user, item=item, text=evidence_text, upload=upload)
+    return item_transition(acting_user=acting_user, item=item, transition=Transition.SUBMIT, reason=note,
+                           expected_version=expected_version, today=today)
+
+
+@transaction.atomic
+def item_review(*, acting_user, item: WorkItem, reopen: bool, reason: str = "",
+                expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
+    """回头看: the level above checks a closed item again; it passes, or it is reopened with the reason."""
+    return item_transition(acting_user=acting_user, item=item,
+                           transition=Transition.REOPEN if reopen else Transition.REVIEW_PASS,
+                           reason=reason, expected_version=expected_version, today=today)
+
+
+def inspect_upload(upload) -> tuple[str, bytes]:
+    """(file type, whole content) of an uploaded file, checked by content and size."""
+    size = upload.size
+    if size > rules.MAX_EVIDENCE_BYTES:
+        raise ValidationError({"file": rules.evidence_file_error(size, None)})
+    upload.seek(0)
+    content = upload.read()
+    names = None
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            import io
+
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = None
+    file_type = rules.sniff_file_type(content[:16], names)
+    error = rules.evidence_file_error(len(content), file_type)
+    if error:
+        raise ValidationError({"file": error})
+    return file_type, content
+
+
+@transaction.atomic
+def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) -> Evidence:
+    locked = _lock(item)
+    _require_change(acting_user, locked.org, "无权为该事项上传佐证材料")
+    if locked.state not in (State.IN_PROGRESS, State.PENDING):
+        raise ValidationError({"state": f"事项当前为“{locked.get_state_display()}”，不能再补充佐证材料"})
+    text = (text or "").strip()
+    if not text and upload is None:
+        raise ValidationError({"text": "请填写佐证说明或上传文件"})
+    evidence = Evidence(item=locked, text=text, uploaded_by=acting_user)
+    if upload is not None:
+        file_type, content = inspect_upload(upload)
+        original = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+        evidence.file_name = original
+        evidence.file_type = file_type
+        evidence.file_size = len(content)
+        evidence.file.save(f"{locked.pk}.{file_type}", ContentFile(content), save=False)
+    evidence.save()
+    _step(locked, acting_user, EventKind.EVIDENCE, note=evidence.file_name or text[:200])
+    record_change(actor=acting_user, action="worklist_evidence", obj=locked,
+                  after={"evidence": evidence.file_name or text[:100]})
+    return evidence
+
+
+@transaction.atomic
+def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
+    locked = _lock(item)
+    _require_change(acting_user, locked.org, "无权报告该事项的进展")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "进展情况不能为空"})
+    if len(text) > 2000:
+        raise ValidationError({"text": f"进展情况最多 2000 字（现为 {len(text)} 字）"})
+    if locked.state == State.CLOSED:
+        raise ValidationError({"state": "事项已销号，不能再报告进展"})
+    update = ProgressUpdate.objects.create(item=locked, text=text, author=acting_user,
+                                           author_name=_actor_name(acting_user))
+    locked.progress_note = text
+    locked.save(update_fields=["progress_note", "updated_at"])
+    _step(locked, acting_user, EventKind.PROGRESS, note=text[:500])
+    record_change(actor=acting_user, action="worklist_progress", obj=locked, after={"progress": text[:200]})
+    return update
+
+
+@transaction.atomic
+def document_create(*, acting_user, org, title: str, text: str = "", file_name: str = "") -> SourceDocument:
+    _require_change(acting_user, org, "无权在该党组织登记来源文件")
+    title = (title or "").strip()[:300] or "未命名文件"
+    document = SourceDocument.objects.create(title=title, text=text, file_name=file_name[:255], org=org,
+                                             created_by=acting_user)
+    record_change(actor=acting_user, action="worklist_document", obj=document, after={"title": title})
+    return document
+
+
+@transaction.atomic
+def items_create_from_draft(*, acting_user, document_org, title: str, text: str, file_name: str = "",
+                            drafts: Sequence[dict], today: dt.date | None = None) -> tuple[SourceDocument, list]:
+    """Create every reviewed draft item in one transaction, linked to a new SourceDocument. Each
+    draft is a dict with kind, text, org (an Organization), deadline, recurrence, person_names and
+    mechanisms. Any error leaves nothing behind."""
+    if not drafts:
+        raise ValidationError({"__all__": "没有要创建的事项"})
+    document = document_create(acting_user=acting_user, org=document_org, title=title, text=text,
+                               file_name=file_name)
+    items = []
+    for number, draft in enumerate(drafts, start=1):
+        body = (draft.get("text") or "").strip()
+        if not body:
+            raise ValidationError({"__all__": f"第 {number} 条事项的内容为空"})
+        try:
+            items.append(item_create(
+                acting_user=acting_user, org=draft["org"], kind=draft["kind"], title=rules.title_from_text(body),
+                description=body, source=Source.SPEECH, document=document, deadline=draft.get("deadline"),
+                recurrence=draft.get("recurrence") or "", person_names=(draft.get("person_names") or "")[:300],
+                measures=draft.get("measures") or [], today=today,
+            ))
+        except ValidationError as exc:
+            messages = exc.messages
+            raise ValidationError({"__all__": [f"第 {number} 条：{m}" for m in messages]})
+    return document, items

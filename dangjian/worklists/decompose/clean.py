@@ -1,0 +1,167 @@
+"""What is not the document: web-page furniture around a pasted or downloaded speech, and its title.
+
+Noise is judged line by line (ad slogans, contact lines, download-site dates, sizes, page counts,
+disclaimers), then by neighbourhood: short lines between noise lines, lines before the title and the
+short lines trailing after the text belong to the page, not to the speech.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .markers import marker_at_start
+from .segment import Para, split_at_spaces
+
+STRONG_NOISE = re.compile(
+    r"[Qq]{2}|会员|客服|免责|版权|侵权|申明|敬告|本站|本网|文档介绍|文档简介|相关文档|相关推荐|猜你喜欢|热门文档"
+    r"|推荐阅读|上一篇|下一篇|查看更多|展开全文|阅读全文|收起全文|点击(?:下载|查看|阅读|进入)|立即下载|下载文档|下载次数"
+    r"|下载券|浏览次数|阅读量|阅读次数|上传|倒卖|仅供学习|仅供参考|禁止外传|扫码|二维码|公众号|文库|范文网|https?://|www\."
+    r"|\.(?:com|cn|net|org)\b|\d+(?:\.\d+)?\s*[KkMm][Bb]\b|第\s*\d+\s*页|共\s*\d+\s*页|打印本页|关闭窗口|分享到"
+    r"|【\s*[大中小]\s*[大中小]?\s*[大中小]?\s*】|^(?:来源|作者|编辑|责任编辑|发布时间|发布日期|时间|字数|页数|大小|格式)\s*[:：]"
+)
+AD_WORDS = re.compile(r"迭代|订阅|赠送|免费|举报|收藏|点赞|评论|转载|原创|广告|推广|VIP|vip|金币|网友|加群|群号|邮箱|热线|电话|微信"
+                      r"|下载|付费|优惠|折扣|领取")
+GENERIC_WORDS = re.compile(r"平台|分享|资料|权益|发布|来源|作者|编辑|积分|关注|更新|实时|自建")
+DATE_LINE = re.compile(r"[\W_]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+                       r"[\W_]*(?:发布|更新|上传|修改)?[\W_]*")
+PAGE_LINE = re.compile(r"[\W_]*(?:第?\s*\d+\s*页|\d+\s*/\s*\d+|[-—－]+\s*\d+\s*[-—－]+|\d+\s*页\s*共\s*\d+\s*页)[\W_]*")
+SYMBOLS_ONLY = re.compile(r"[\W_]+")
+TRAILING_FURNITURE = re.compile(
+    r"(?:查看更多|展开全文|阅读全文|收起全文|点击(?:下载|查看|阅读)\S{0,6}|全文完|下载文档|免费下载|立即下载)\s*[>》»…]*\s*$")
+LEADING_FURNITURE = re.compile(r"^(?:文档介绍|文档简介|内容简介|内容摘要)\s*[:：]?\s*")
+SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
+CLOSING_WORDS = re.compile(r"谢谢|讲这些|以上")
+
+TITLE_WORDS = re.compile(r"讲话|报告|意见|方案|通知|要点|决定|办法|规定|规则|细则|纲要|规划|计划|总结|发言|致辞|提纲|讲稿|党课"
+                         r"|清单|安排|部署|主持词|在.{2,40}上的")
+TITLE_SUFFIXES = (
+    re.compile(r"\s*\d+\s*字.{0,8}$"),
+    re.compile(r"\s*[（(【\[]?(?:范文稿?|精选|完整版|[Ww][Oo][Rr][Dd]版?|可编辑|精品|推荐|优选|最新版?|通用版?|全文|"
+               r"[Dd][Oo][Cc][Xx]?|[Pp][Dd][Ff]|\d{1,2}篇|共\d+篇|合集|汇编|模板|大全)[)）】\]]?$"),
+    re.compile(r"\s*[（(]\d{1,2}[)）]$"),
+)
+TITLE_PREFIX = re.compile(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\])\s*")
+GLUED_TITLE = re.compile(r"^(.{4,60}?(?:讲话|报告|发言|致辞|讲稿|党课|意见|方案|通知))(?=\s*同志们[，,：:])")
+TITLE_SEARCH_LINES = 12
+SHORT_LINE = 20
+
+
+@dataclass
+class Cleaned:
+    title: str = ""
+    raw_title: str = ""
+    paras: list[Para] = field(default_factory=list)
+    noise: list[str] = field(default_factory=list)
+
+
+def is_noise_line(line: str) -> bool:
+    """Is this (stripped, non-empty) line page furniture rather than document text?"""
+    if SYMBOLS_ONLY.fullmatch(line) or DATE_LINE.fullmatch(line) or PAGE_LINE.fullmatch(line):
+        return True
+    size = len(line)
+    strong = len(STRONG_NOISE.findall(line))
+    if marker_at_start(line) is not None and strong < 2:
+        return False
+    if strong and size <= 200:
+        return True
+    ads = len(AD_WORDS.findall(line))
+    generic = len(GENERIC_WORDS.findall(line))
+    return (ads and size <= 40) or (ads + generic >= 2 and size <= 100)
+
+
+def _is_short_plain(line: str) -> bool:
+    return (len(line) <= SHORT_LINE and not SENTENCE_PUNCT.search(line) and marker_at_start(line) is None
+            and not CLOSING_WORDS.search(line))
+
+
+def _spread_noise(lines: list[str], flags: list[bool]) -> None:
+    """Short lines between noise lines, and a trailing run of short lines holding noise, are noise."""
+    for i in range(1, len(lines) - 1):
+        if not flags[i] and flags[i - 1] and flags[i + 1] and _is_short_plain(lines[i]):
+            flags[i] = True
+    tail = len(lines)
+    while tail > 0 and (flags[tail - 1] or _is_short_plain(lines[tail - 1])):
+        tail -= 1
+    if any(flags[tail:]):
+        for i in range(tail, len(lines)):
+            flags[i] = True
+
+
+def clean_title(raw: str) -> str:
+    """The title without download-site decorations ("4120字范文稿", "(精选)", "【推荐】")."""
+    title = TITLE_PREFIX.sub("", raw.strip())
+    changed = True
+    while changed:
+        before = title
+        for pattern in TITLE_SUFFIXES:
+            title = pattern.sub("", title).strip()
+        changed = title != before and bool(title)
+    return title or raw.strip()
+
+
+def _title_candidate(line: str) -> str | None:
+    """The title this line is or starts with, or None."""
+    head = split_at_spaces(line)[0] if len(line) > 80 else line
+    glued = GLUED_TITLE.match(head)
+    if glued:
+        head = glued.group(1)
+    if not 4 <= len(head) <= 80 or marker_at_start(head) is not None or head.startswith("同志们"):
+        return None
+    if SENTENCE_PUNCT.search(head.rstrip("。")) or not TITLE_WORDS.search(head):
+        return None
+    return head
+
+
+def _find_title(paras: list[Para]) -> tuple[int, str]:
+    """(index of the title paragraph, the raw title text it holds); (-1, "") when there is none."""
+    for i, para in enumerate(paras[:TITLE_SEARCH_LINES]):
+        if para.hint == "title":
+            return i, para.text
+    for i, para in enumerate(paras[:TITLE_SEARCH_LINES]):
+        head = _title_candidate(para.text)
+        if head:
+            return i, head
+    first = paras[0].text if paras else ""
+    if first and len(first) <= 40 and not SENTENCE_PUNCT.search(first) and marker_at_start(first) is None \
+            and not first.startswith("同志们"):
+        return 0, first
+    return -1, ""
+
+
+def _strip_furniture(para: Para, noise: list[str]) -> Para | None:
+    text = para.text
+    for pattern in (TRAILING_FURNITURE, LEADING_FURNITURE):
+        match = pattern.search(text)
+        if match:
+            noise.append(match.group(0).strip())
+            text = (text[:match.start()] + text[match.end():]).strip()
+    if not text:
+        return None
+    para.text = text
+    return para
+
+
+def clean(paras: list[Para]) -> Cleaned:
+    """Separate the document from its noise and find its title."""
+    kept = [p for p in paras if p.text.strip()]
+    for para in kept:
+        para.text = para.text.strip()
+    flags = [p.marker is None and not p.hint and is_noise_line(p.text) for p in kept]
+    _spread_noise([p.text for p in kept], flags)
+    result = Cleaned(noise=[p.text for p, flag in zip(kept, flags, strict=True) if flag])
+    body = [p for p, flag in zip(kept, flags, strict=True) if not flag]
+    body = [p for p in (_strip_furniture(p, result.noise) for p in body) if p is not None]
+    index, raw = _find_title(body)
+    if index < 0:
+        result.paras = body
+        return result
+    result.raw_title, result.title = raw, clean_title(raw)
+    for para in body[:index]:  # before the title: the page's header, unless it is real text
+        if len(para.text) <= 60:
+            result.noise.append(para.text)
+        else:
+            result.paras.append(para)
+    rest = body[index].text[len(raw):].strip()
+    result.paras += ([Para(rest)] if rest else []) + body[index + 1:]
+    return result

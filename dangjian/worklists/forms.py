@@ -1,0 +1,160 @@
+from django import forms
+
+from dangjian.core.scoping import CHANGE
+from dangjian.orgs.models import Organization
+
+from .choices import Kind, Priority, Recurrence, Source, State
+from .models import WorkItem
+from .queries import SCOPES
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _org_label(org) -> str:
+    return f"{org.name}（{org.code}）"
+
+
+def _with_blank(choices, label="全部"):
+    return [("", label), *choices]
+
+
+def changeable_orgs(user):
+    return Organization.objects.restrict(user, CHANGE).order_by("path")
+
+
+class ItemFilterForm(forms.Form):
+    """The filters of the item list; names match ``queries.ItemFilter``."""
+
+    scope = forms.ChoiceField(label="范围", choices=list(SCOPES.items()), required=False)
+    q = forms.CharField(label="关键词", required=False)
+    kind = forms.ChoiceField(label="类别", choices=_with_blank(Kind.choices), required=False)
+    state = forms.ChoiceField(label="状态", choices=_with_blank(State.choices), required=False)
+    source = forms.ChoiceField(label="来源", choices=_with_blank(Source.choices), required=False)
+    priority = forms.ChoiceField(label="优先级", choices=_with_blank(Priority.choices), required=False)
+    overdue = forms.ChoiceField(label="超期", choices=[("", "全部"), ("1", "仅超期")], required=False)
+    due_soon = forms.ChoiceField(label="7日内到期", choices=[("", "全部"), ("1", "是")], required=False)
+    review_due = forms.ChoiceField(label="回头看到期", choices=[("", "全部"), ("1", "是")], required=False)
+    org = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    document = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ItemForm(forms.ModelForm):
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               help_text="每行一条措施")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = WorkItem
+        fields = ["kind", "source", "title", "description", "symptoms", "causes", "org", "orgs", "person_names",
+                  "co_owners", "leader", "deadline", "recurrence", "priority", "review_interval_days"]
+        widgets = {
+            "deadline": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "symptoms": forms.Textarea(attrs={"rows": 3}),
+            "causes": forms.Textarea(attrs={"rows": 3}),
+            "orgs": forms.SelectMultiple(attrs={"size": 5}),
+        }
+        help_texts = {
+            "symptoms": "问题类事项填写",
+            "causes": "问题类事项填写",
+            "orgs": "牵头单位之外的其他责任单位（可多选）",
+            "person_names": "多人用顿号分隔",
+            "recurrence": "周期性事项可不填完成时限，默认到本期末",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = changeable_orgs(user)
+        for name in ("org", "orgs"):
+            self.fields[name].queryset = orgs
+            self.fields[name].label_from_instance = _org_label
+        self.fields["orgs"].required = False
+        if self.instance.pk:
+            self.fields["org"].disabled = True
+            self.fields["org"].help_text = "牵头责任单位决定谁能看到和办理该事项，创建后不能更改"
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("measures", "\n".join(m.text for m in self.instance.measures.all()))
+            self.initial["orgs"] = [o.pk for o in self.instance.orgs.all() if o.pk != self.instance.org_id]
+
+    def clean_recurrence(self):
+        return self.cleaned_data.get("recurrence") or ""
+
+    def action_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "org", "orgs", "measures")}
+        data["measures"] = (self.cleaned_data.get("measures") or "").splitlines()
+        data["orgs"] = list(self.cleaned_data.get("orgs") or [])
+        return data
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label="原因/说明", max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EvidenceForm(forms.Form):
+    text = forms.CharField(label="佐证说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label="佐证文件（PDF、图片、Word、Excel）", required=False)
+    submit = forms.BooleanField(label="同时申请销号", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label="进展情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# -- decomposition ---------------------------------------------------------------------------------
+
+class DocumentForm(forms.Form):
+    """Step one of the decomposition page: a document to read."""
+
+    file = forms.FileField(label="上传文件（.txt 或 .docx）", required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx"}))
+    text = forms.CharField(label="或粘贴全文", required=False, widget=forms.Textarea(attrs={"rows": 12}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("请上传 .txt 或 .docx 文件，或粘贴文件全文")
+        return data
+
+
+class DraftHeaderForm(forms.Form):
+    """The document the drafts came from, carried through the review."""
+
+    title = forms.CharField(label="文件标题", max_length=300)
+    document_org = forms.ModelChoiceField(label="文件所属党组织", queryset=Organization.objects.none())
+    source_text = forms.CharField(widget=forms.HiddenInput, required=False)
+    file_name = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_org"].queryset = changeable_orgs(user)
+        self.fields["document_org"].label_from_instance = _org_label
+
+
+class DraftItemForm(forms.Form):
+    keep = forms.BooleanField(label="保留", required=False, initial=True)
+    selected = forms.BooleanField(label="选中合并", required=False)
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices)
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
+    org = forms.ModelChoiceField(label="责任单位", queryset=Organization.objects.none(), required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE_INPUT)
+    recurrence = forms.ChoiceField(label="周期", choices=Recurrence.choices, required=False)
+    person_names = forms.CharField(label="责任人/部门", max_length=300, required=False)
+    path = forms.CharField(widget=forms.HiddenInput, required=False)
+    mechanisms = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = changeable_orgs(user)
+        self.fields["org"].label_from_instance = _org_label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep") and not data.get("org"):
+            self.add_error("org", "请选择责任单位")
+        return data
+
+
+DraftFormSet = forms.formset_factory(DraftItemForm, extra=0, max_num=500, validate_max=True)

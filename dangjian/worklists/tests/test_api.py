@@ -1,0 +1,134 @@
+"""The 三单 API: scope (404 outside), rights (403), stale versions (409), Chinese validation (422)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from dangjian.accounts.actions import api_token_issue
+from dangjian.worklists.choices import State
+from dangjian.worklists.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/worklists"
+
+
+def client_for(user) -> Client:
+    token = api_token_issue(acting_user=None, user=user, name="测试")
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def post(client, url, body=None):
+    return client.post(BASE + url, body or {}, content_type="application/json")
+
+
+def titles(response) -> set[str]:
+    return {i["title"] for i in response.json()["items"]}
+
+
+def test_list_and_filters_stay_in_scope(tree, items):
+    client = client_for(tree.secretary_a)
+    response = client.get(f"{BASE}/items")
+    assert response.status_code == 200
+    assert titles(response) == {items["a"].title, items["a_late"].title}
+    for params in ({"org": tree.b.pk}, {"q": "新华"}, {"scope": "mine"}, {"overdue": "true"}):
+        assert items["b"].title not in titles(client.get(f"{BASE}/items", params))
+    assert client.get(f"{BASE}/items", {"kind": "nonsense"}).status_code == 422
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("get", "/items/{id}", None), ("patch", "/items/{id}", {"version": 1, "title": "x"}),
+    ("post", "/items/{id}/claim", {}), ("post", "/items/{id}/submit", {"evidence_text": "x"}),
+    ("post", "/items/{id}/approve", {}), ("post", "/items/{id}/reject", {"reason": "x"}),
+    ("post", "/items/{id}/review", {"outcome": "reopen", "reason": "x"}),
+    ("get", "/items/{id}/progress", None), ("post", "/items/{id}/progress", {"text": "x"}),
+    ("get", "/items/{id}/steps", None),
+])
+def test_guessed_id_of_other_branch_is_404(tree, items, method, url, body):
+    client = client_for(tree.secretary_a)
+    item = items["b"]
+    path = BASE + url.format(id=item.pk)
+    response = client.get(path) if method == "get" else getattr(client, method)(
+        path, body, content_type="application/json")
+    assert response.status_code == 404, response.content
+    assert "管辖范围" in response.json()["detail"]
+    fresh = WorkItem.objects.get(pk=item.pk)
+    assert (fresh.state, fresh.version, fresh.title) == (item.state, item.version, item.title)
+
+
+def test_evidence_upload_of_other_branch_is_404(tree, items):
+    client = client_for(tree.secretary_a)
+    response = client.post(f"{BASE}/items/{items['b'].pk}/evidence",
+                           {"text": "x", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
+    assert response.status_code == 404 and not items["b"].evidence.exists()
+
+
+def test_lifecycle_through_api(tree, items):
+    owner, county = client_for(tree.secretary_a), client_for(tree.county_admin)
+    item = items["a"]
+    body = post(owner, f"/items/{item.pk}/claim", {"version": 1}).json()
+    assert body["state"] == State.IN_PROGRESS and body["version"] == 2
+    response = post(owner, f"/items/{item.pk}/submit", {"version": 2})
+    assert response.status_code == 422 and "佐证" in response.json()["detail"][0]["message"]
+    response = owner.post(f"{BASE}/items/{item.pk}/evidence",
+                          {"text": "现场照片", "file": SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n0000")})
+    assert response.status_code == 201 and response.json()["file_type"] == "png"
+    response = owner.post(f"{BASE}/items/{item.pk}/evidence", {"file": SimpleUploadedFile("v.pdf", b"MZ..")})
+    assert response.status_code == 422 and "按文件内容" in response.json()["detail"][0]["message"]
+    assert post(owner, f"/items/{item.pk}/submit", {"version": 2}).json()["state"] == State.REQUESTED
+    response = post(owner, f"/items/{item.pk}/approve", {})
+    assert response.status_code == 403 and "上级" in response.json()["detail"]
+    assert post(county, f"/items/{item.pk}/reject", {}).status_code == 422
+    assert post(county, f"/items/{item.pk}/reject", {"reason": "佐证不足"}).json()["state"] == State.IN_PROGRESS
+    post(owner, f"/items/{item.pk}/submit", {"evidence_text": "补充会议记录"})
+    response = post(county, f"/items/{item.pk}/approve", {"reason": "同意"})
+    assert response.status_code == 200 and response.json()["state"] == State.CLOSED
+    response = post(county, f"/items/{item.pk}/review", {"outcome": "reopen", "reason": "反弹"})
+    assert response.status_code == 422 and "回头看时间未到" in response.json()["detail"][0]["message"]
+    steps = county.get(f"{BASE}/items/{item.pk}/steps").json()
+    assert [s["kind"] for s in steps][-1] == "approve"
+
+
+def test_create_update_and_conflict(tree):
+    client = client_for(tree.secretary_a)
+    body = {"org": tree.a.pk, "kind": "problem", "title": "支部手册填写不规范", "measures": ["逐本检查", "集中培训"],
+            "deadline": "2026-12-31", "symptoms": "记录补写"}
+    response = post(client, "/items", body)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert [m["text"] for m in created["measures"]] == ["逐本检查", "集中培训"]
+    assert post(client, "/items", {**body, "org": tree.b.pk}).status_code == 404
+    assert post(client, "/items", {**body, "orgs": [tree.b.pk]}).status_code == 422
+    response = post(client, "/items", {**body, "title": "", "bogus": 1})
+    assert response.status_code == 422 and {d["field"] for d in response.json()["detail"]} == {"title", "bogus"}
+    assert all("字段" in d["message"] for d in response.json()["detail"])
+    url = f"{BASE}/items/{created['id']}"
+    response = client.patch(url, {"version": 1, "title": "支部手册填写不规范问题"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = client.patch(url, {"version": 1, "title": "旧"}, content_type="application/json")
+    assert response.status_code == 409 and response.json()["current"]["version"] == 2
+
+
+def test_stale_transition_is_409(tree, items):
+    client = client_for(tree.secretary_a)
+    post(client, f"/items/{items['a'].pk}/claim", {"version": 1})
+    assert post(client, f"/items/{items['a'].pk}/claim", {"version": 1}).status_code == 409
+
+
+def test_reader_gets_403_for_writes(tree, items):
+    client = client_for(tree.reader_town1)
+    assert client.get(f"{BASE}/items/{items['a'].pk}").status_code == 200
+    assert post(client, f"/items/{items['a'].pk}/claim").status_code == 403
+    assert post(client, f"/items/{items['a'].pk}/progress", {"text": "x"}).status_code == 403
+
+
+def test_progress_and_rollup(tree, items):
+    client = client_for(tree.secretary_a)
+    assert post(client, f"/items/{items['a'].pk}/progress", {"text": "已完成方案"}).status_code == 201
+    assert client.get(f"{BASE}/items/{items['a'].pk}/progress").json()[0]["text"] == "已完成方案"
+    rows = client_for(tree.county_admin).get(f"{BASE}/rollup").json()
+    assert rows[0]["name"] == "县委" and rows[0]["total"] == 5
+    assert client.get(f"{BASE}/rollup", {"org": tree.county.pk}).status_code == 404
+
+
+def test_unauthenticated_is_401():
+    assert Client().get(f"{BASE}/items").status_code == 401
