@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from dangjian.core.excel import append_row, header_cells, template_workbook, write_only_workbook
+from dangjian.core.excel import MAX_IMPORT_ROWS, append_row, header_cells, template_workbook, write_only_workbook
 from dangjian.core.idnumbers import make_id_number
 
 from .choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
@@ -41,7 +41,7 @@ TEMPLATE_INSTRUCTIONS = [
     "7. 已登记的党员按公民身份号码匹配并更新。表中没有的列不改动原有信息；空白单元格清空对应的选填内容。",
     "8. 所在党组织代码须在您的管辖范围内；代码与原来不同视为组织关系转接，系统自动登记转接记录。",
     "9. 导入前检查全部数据，发现任何错误都不写入，请按错误清单（行号、列名、原因）修改后重新导入。",
-    "10. 同一文件重复导入不会产生重复的党员。单次导入不超过 200000 行。",
+    f"10. 同一文件重复导入不会产生重复的党员。单次导入不超过 {MAX_IMPORT_ROWS} 行。",
 ]
 TEMPLATE_WIDTHS = {"公民身份号码": 22, "所在党组织代码": 18, "工作单位": 24, "家庭住址": 28, "手机号码": 14}
 TEXT_COLUMNS = ["公民身份号码", "手机号码", "所在党组织代码"]

@@ -358,3 +358,16 @@ def test_empty_sheet(tree):
 def test_header_only(tree):
     result = import_members(acting_user=tree.secretary_a, source=xlsx([]))
     assert not result.ok and "没有数据" in result.errors[0].message
+
+
+def test_too_many_rows(tree, monkeypatch):
+    monkeypatch.setattr("dangjian.core.excel.MAX_IMPORT_ROWS", 3)
+    rows = list(sample_member_rows(5, org_codes=[tree.a.code]))
+    result = import_members(acting_user=tree.secretary_a, source=xlsx(rows))
+    assert not result.ok and "分批导入" in result.errors[0].message
+
+
+def test_oversized_sheet_xml_is_refused_before_parsing(tree, monkeypatch):
+    monkeypatch.setattr("dangjian.core.excel.MAX_SHEET_XML_BYTES", 100)
+    result = import_members(acting_user=tree.secretary_a, source=xlsx([member_row(tree.a)]))
+    assert not result.ok and "过大" in result.errors[0].message

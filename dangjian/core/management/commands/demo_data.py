@@ -25,6 +25,21 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期“{text}”格式应为 YYYY-MM-DD")
 
 
+def demo_modules():
+    """(app config, its ``demo`` module) for every platform app that has one, in INSTALLED_APPS order.
+    A ``demo`` module has ``generate(*, seed, today, stdout)`` and may have ``wipe()``."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("dangjian.") or config.name == "dangjian.core":
+            continue
+        try:
+            found.append((config, importlib.import_module(f"{config.name}.demo")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+    return found
+
+
 class Command(BaseCommand):
     help = (
         "生成演示数据：县级（county，约 400 个党支部、1.2 万名党员）或市级（city，约 4,000 个党支部、12 万名党员）。"
@@ -73,15 +88,7 @@ class Command(BaseCommand):
     def _extend(self, *, seed: int, anchor: dt.date) -> None:
         """Each app with a ``demo`` module adds its own demo records (organisational life, work
         items…) on top of the tree and members, in its own transaction."""
-        for config in apps.get_app_configs():
-            if not config.name.startswith("dangjian.") or config.name == "dangjian.core":
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for config, module in demo_modules():
             started = time.perf_counter()
             with transaction.atomic():
                 module.generate(seed=seed, today=anchor, stdout=self.stdout)
@@ -91,6 +98,10 @@ class Command(BaseCommand):
         if say:
             say("正在清除现有的党组织和党员数据…")
         try:
+            # The apps built on the tree first (their rows point at organisations and members).
+            for _, module in reversed(demo_modules()):
+                if hasattr(module, "wipe"):
+                    module.wipe()
             wipe_party_data()
         except WipeRefused as exc:
             raise CommandError(str(exc)) from exc

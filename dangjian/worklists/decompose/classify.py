@@ -1,0 +1,137 @@
+"""What a sentence is (problem, task, responsibility) and what it says about who, how often and by when.
+
+- responsibility: a named department or role is the subject and has a duty (组织部门要…, 班子成员要履行…);
+- problem: the sentence describes or names shortcomings (有的…不到位; …等突出问题; 破解慢作为、不作为问题);
+- task: what must be done (要…, 必须…, or a sentence that starts with an action: 推进…, 落实…, 加强…).
+A sentence that is none of these (a statement, a slogan, a review of last year) is not an item.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLE = (
+    r"(?:纪检监察机关|纪检监察部门|组织部门|宣传部门|统战部门|政法部门|财政部门|人社部门|民政部门|职能部门|主管部门|行业部门"
+    r"|部门|机关|党校|党委|党工委|党（工）委|党\(工\)委|党组|党总支|党支部|支部|党组织|纪工委|工委|纪委|监委|组织部|宣传部"
+    r"|统战部|政法委|领导小组|办公室|成员单位|单位|班子成员|领导班子|班子|成员|副书记|书记|组织委员|委员|负责同志|负责人"
+    r"|一把手|第一责任人|责任人|领导干部|党员干部|党员|干部|乡镇|街道|县区|区县|各地|社区|村|团委|工会|妇联|群团组织)"
+)
+NOT_OWNER_START = (
+    r"(?!要|把|对|在|以|从|将|按|通过|围绕|坚持|加强|推进|推动|落实|强化|深化|健全|完善|抓|做|让|使|由|为|关于|着力|加快|加大"
+    r"|全面|进一步|持续|积极|认真|扎实|确保|切实|充分|不断|努力|及时|严格|注重|探索|建立|实施|开展|提升|提高|打造|引导|选|配|下"
+    r"|发挥|组织|指导|督促|帮助|支持|鼓励|推行|规范|明确|压实|加紧|整合|统筹|教育|管理|服务|引领|带领|带动|动员|团结|依托)"
+)
+OWNER_RE = re.compile(
+    r"(?:^|(?<=[，,。；;：:！？!?\s]))"
+    rf"(?P<owner>{NOT_OWNER_START}[^，,。；;：:！？!?\s“”]{{0,12}}?{ROLE}(?:[（(][^）)]{{1,8}}[)）])?(?:“[^”]{{1,8}}”)?)"
+    r"们?(?:都|也|还|则|均|尤其|更|首先)?[，,]?"
+    r"(?P<duty>要|必须|务必|应当|应|需要|负责|牵头|履行|承担|担负|扛起|切实|带头|率先|统筹|发挥|做好|抓好|坚持|是)"
+)
+LABEL_RE = re.compile(r"(?:责任单位|牵头单位|责任部门|配合单位|协办单位|责任人|责任领导|分管领导|牵头领导|责任主体)\s*[:：]\s*"
+                      r"(?P<names>[^；;。（）()\n｜|]+)")
+LED_BY_RE = re.compile(rf"由(?P<owner>[^，,。；;：:\s]{{0,12}}?{ROLE})(?:牵头|负责|组织)")
+DUTY_OF_IS = re.compile(r"责任|职责|第一|要")
+
+FREQUENCY_RE = re.compile(
+    r"(?P<half>每半年|(?<![上下前后])半年(?:组织|开展|召开|举办|进行|至少)?[一1]次|(?:每|一)年(?:至少)?(?:组织|开展|召开)?[两二2]次|半年度)"
+    r"|(?P<quarter>每(?:个|一)?季度?|(?:一个?|1个?)季度(?:[^，,。；;]{0,6})?[一1]次|季度[一1]次|按季度?|逐季度?)"
+    r"|(?P<month>每(?:个|一)?月|一个?月(?:[^，,。；;]{0,4})?[一1]次|按月|逐月|月度)"
+    r"|(?P<year>每(?:一)?年(?:度)?|一年(?:至少)?[一1]次|一年一度|年度[一1]次|按年度)"
+)
+FREQUENCIES = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+DEADLINE_RE = re.compile(
+    rf"(?:\d{{4}}年)?{NUM}月{NUM}日(?:前|之前|以前)?"
+    rf"|(?:\d{{4}}年)?{NUM}月(?:底|末|中旬|上旬|下旬|份)(?:前|之前|以前)?"
+    rf"|(?:\d{{4}}年)?{NUM}月(?:前|之前|以前)"
+    r"|(?:今年|本年|明年|当年|\d{4}年)?(?:年底|年末|年中|年内)(?:前|之前|以前)?"
+    r"|(?:\d{4}年)?(?:第[一二三四1-4]季度|[一二三四1-4]季度(?:末|底|前))(?:末|底|前|内)?"
+    r"|(?:今年|\d{4}年)?[上下]半年(?=[内前底末]?(?:完成|实现|到位|前|内|底|末))[内前底末]?"
+    r"|(?:\d+|[一二三四五六七八九十两]+)个?(?:工作日|日|天|周|个月)内"
+)
+
+DEFICIENCY = re.compile(
+    r"短板|不足|差距|薄弱|不到位|滞后|形式主义|官僚主义|宽松软|不力|不作为|慢作为|乱作为|软弱涣散|补记录|凑次数|两张皮|走过场"
+    r"|虚化|弱化|淡化|边缘化|缺位|缺失|隐形变异|不规范|不严格|不扎实|不平衡|不充分|不够|不实|不高|不强|不深|不细|不严|不准"
+    r"|没人抓|不会抓|抓不好|有令不行|有禁不止|下有对策|微腐败|保护伞|四风|反弹|突出问题|问题突出|顽瘴痼疾|失职|失责|懈怠|懒政"
+    r"|庸政|怠政|不担当|不落实|推诿|扯皮|流于形式|敷衍|空转|偏软|偏弱|较弱|松懈"
+)
+REMEDY = re.compile(r"补齐短板|补短板|补强短板|找准差距|查找差距|缩小差距|找差距|弥补不足|克服不足|查不足|补不足|问题清单|问题导向"
+                    r"|不足额|不断")
+DESCRIPTIVE = re.compile(r"有的|有些|一些|个别|少数|部分|仍然|依然|还存在|仍存在|存在|尚未|亟待|亟需|还不|依旧|往往|普遍|仍有")
+PROBLEM_NOUN = re.compile(r"问题|现象|短板|不足|差距|隐患|风险|漏洞|弱项")
+MODAL = re.compile(r"(?<![重主需必只首纲提简摘概想紧])要(?![求点素害务事闻件义领])|必须|务必|应当|需要|一定|不能|不得|严禁|禁止"
+                   r"|决不|绝不|坚决")
+ACTION_START = re.compile(
+    r"(?:[^，,。]{0,6}[，,])?(?:进一步|切实|着力|持续|积极|认真|扎实|大力|全面|深入|坚持|加强|推进|推动|落实|抓|健全|完善|强化"
+    r"|深化|建立|实施|开展|提升|提高|打造|做好|做到|确保|规范|创新|巩固|优化|组织|引导|培育|加大|加快|严查|严惩|严格|整治|防止"
+    r"|克服|杜绝|注重|按照|采取|继续|不断|努力|探索|聚焦|突出|围绕|发挥|把|将|通过|结合|用好|管好|带好|筑牢|夯实|激发|营造"
+    r"|实现|力争|争取|督促|指导|帮助|定期|每月|每季|每半年|每年|及时|严肃|统筹|选派|选优|建强|压实|细化|明确|制定|召开|举办"
+    r"|建设|创建|开展|完成|实行|推行|落细|抓好|抓实|抓紧|以)"
+)
+STATEMENT = re.compile(r"[^，,。；;]{0,25}?(?:是|在于|源于|关键在)")
+META = re.compile(r"[：:]$|以下|如下|下面|几点意见|几方面|三点意见|讲几点|强调几点|主要任务是")
+
+
+def _clean_for_problems(text: str) -> str:
+    return REMEDY.sub("", text)
+
+
+def is_directive(text: str) -> bool:
+    if MODAL.search(text):
+        return True
+    return bool(ACTION_START.match(text)) and not STATEMENT.match(text)
+
+
+def subject_owners(text: str) -> list[str]:
+    """Roles that stand as the subject of a duty (组织部门要…, 班子成员履行…)."""
+    owners = []
+    for match in OWNER_RE.finditer(text):
+        if match.group("duty") == "是" and not DUTY_OF_IS.search(text[match.end():]):
+            continue
+        owners.append(match.group("owner"))
+    return owners
+
+
+def labelled_owners(text: str) -> list[str]:
+    """Roles named by a label (责任单位：…) or by 由…牵头."""
+    owners = []
+    for match in LABEL_RE.finditer(text):
+        owners += [name.strip() for name in re.split(r"[、，,和及/]", match.group("names")) if name.strip()]
+    owners += [match.group("owner") for match in LED_BY_RE.finditer(text)]
+    return owners
+
+
+def owners_of(text: str) -> list[str]:
+    return list(dict.fromkeys(subject_owners(text) + labelled_owners(text)))
+
+
+def frequency_of(text: str) -> str | None:
+    match = FREQUENCY_RE.search(text)
+    return FREQUENCIES[match.lastgroup] if match else None
+
+
+def deadline_of(text: str) -> str | None:
+    match = DEADLINE_RE.search(text)
+    return match.group(0) if match else None
+
+
+def is_meta(text: str) -> bool:
+    """An announcement of what follows ("重点强调三方面意见：") rather than content."""
+    return bool(META.search(text.rstrip("。")))
+
+
+def kind_of(text: str) -> str | None:
+    """problem / task / responsibility, or None for a sentence that is no item."""
+    if is_meta(text):
+        return None
+    plain = _clean_for_problems(text)
+    deficits = len(DEFICIENCY.findall(plain))
+    directive = is_directive(text)
+    if deficits and (DESCRIPTIVE.search(plain) or not directive):
+        return "problem"
+    if subject_owners(text):
+        return "responsibility"
+    if deficits >= 2 or (deficits and PROBLEM_NOUN.search(plain)):
+        return "problem"
+    return "task" if directive else None
