@@ -114,14 +114,14 @@ class Command(BaseCommand):
             self._add(f"{label}（5 次中位数 / 最大）", f"{ms(statistics.median(runs))} / {ms(max(runs))}", target)
 
     def _import(self, user, root, rows: int) -> None:
-        from dangjian.members.exporting import write_benchmark_workbook
+        from dangjian.members.exporting import sample_member_rows, write_member_workbook
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "members.xlsx"
             codes = list(
                 Organization.objects.filter(path__startswith=root.path, kind="branch").values_list("code", flat=True)
             )
-            write_benchmark_workbook(path, rows=rows, org_codes=codes)
+            write_member_workbook(path, sample_member_rows(rows, org_codes=codes))
             size_mb = path.stat().st_size / 1e6
             before = Member.objects.count()
             marker = dt.datetime.now(dt.UTC)
