@@ -12,17 +12,24 @@ from dataclasses import dataclass, field
 
 from .markers import marker_at_start
 from .segment import Para, split_at_spaces
+from .words import either
 
 STRONG_NOISE = re.compile(
-    r"[Qq]{2}|会员|客服|免责|版权|侵权|申明|敬告|本站|本网|文档介绍|文档简介|相关文档|相关推荐|猜你喜欢|热门文档"
-    r"|推荐阅读|上一篇|下一篇|查看更多|展开全文|阅读全文|收起全文|点击(?:下载|查看|阅读|进入)|立即下载|下载文档|下载次数"
-    r"|下载券|浏览次数|阅读量|阅读次数|上传|倒卖|仅供学习|仅供参考|禁止外传|扫码|二维码|公众号|文库|范文网|https?://|www\."
-    r"|\.(?:com|cn|net|org)\b|\d+(?:\.\d+)?\s*[KkMm][Bb]\b|第\s*\d+\s*页|共\s*\d+\s*页|打印本页|关闭窗口|分享到"
-    r"|【\s*[大中小]\s*[大中小]?\s*[大中小]?\s*】|^(?:来源|作者|编辑|责任编辑|发布时间|发布日期|时间|字数|页数|大小|格式)\s*[:：]"
+    either("""
+        QQ qq 会员 客服 免责 版权 侵权 申明 敬告 本站 本网 文档介绍 文档简介 相关文档 相关推荐 猜你喜欢 热门文档
+        推荐阅读 上一篇 下一篇 查看更多 展开全文 阅读全文 收起全文 点击下载 点击查看 点击阅读 点击进入 立即下载
+        下载文档 下载次数 下载券 浏览次数 阅读量 阅读次数 上传 倒卖 仅供学习 仅供参考 禁止外传 扫码 二维码 公众号
+        文库 范文网 www. 打印本页 关闭窗口 分享到
+    """)
+    + r"|https?://|\.(?:com|cn|net|org)\b|\d+(?:\.\d+)?\s*[KkMm][Bb]\b|第\s*\d+\s*页|共\s*\d+\s*页"
+    + r"|【\s*[大中小]\s*[大中小]?\s*[大中小]?\s*】"
+    + r"|^(?:来源|作者|编辑|责任编辑|发布时间|发布日期|时间|字数|页数|大小|格式)\s*[:：]"
 )
-AD_WORDS = re.compile(r"迭代|订阅|赠送|免费|举报|收藏|点赞|评论|转载|原创|广告|推广|VIP|vip|金币|网友|加群|群号|邮箱|热线|电话|微信"
-                      r"|下载|付费|优惠|折扣|领取")
-GENERIC_WORDS = re.compile(r"平台|分享|资料|权益|发布|来源|作者|编辑|积分|关注|更新|实时|自建")
+AD_WORDS = re.compile(either("""
+    迭代 订阅 赠送 免费 举报 收藏 点赞 评论 转载 原创 广告 推广 VIP vip 金币 网友 加群 群号 邮箱 热线 电话 微信 下载
+    付费 优惠 折扣 领取
+"""))
+GENERIC_WORDS = re.compile(either("平台 分享 资料 权益 发布 来源 作者 编辑 积分 关注 更新 实时 自建"))
 DATE_LINE = re.compile(r"[\W_]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
                        r"[\W_]*(?:发布|更新|上传|修改)?[\W_]*")
 PAGE_LINE = re.compile(r"[\W_]*(?:第?\s*\d+\s*页|\d+\s*/\s*\d+|[-—－]+\s*\d+\s*[-—－]+|\d+\s*页\s*共\s*\d+\s*页)[\W_]*")
@@ -30,11 +37,15 @@ SYMBOLS_ONLY = re.compile(r"[\W_]+")
 TRAILING_FURNITURE = re.compile(
     r"(?:查看更多|展开全文|阅读全文|收起全文|点击(?:下载|查看|阅读)\S{0,6}|全文完|下载文档|免费下载|立即下载)\s*[>》»…]*\s*$")
 LEADING_FURNITURE = re.compile(r"^(?:文档介绍|文档简介|内容简介|内容摘要)\s*[:：]?\s*")
+SENTENCE_END = re.compile(r"[。！？!?]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
 CLOSING_WORDS = re.compile(r"谢谢|讲这些|以上")
 
-TITLE_WORDS = re.compile(r"讲话|报告|意见|方案|通知|要点|决定|办法|规定|规则|细则|纲要|规划|计划|总结|发言|致辞|提纲|讲稿|党课"
-                         r"|清单|安排|部署|主持词|在.{2,40}上的")
+TITLE_WORDS = re.compile(r"在.{2,40}上的|" + either("""
+    讲话 报告 意见 方案 通知 要点 决定 办法 规定 规则 细则 纲要 规划 计划 总结 发言 致辞 提纲 讲稿 党课 清单 安排
+    部署 主持词
+"""))
 TITLE_SUFFIXES = (
     re.compile(r"\s*\d+\s*字.{0,8}$"),
     re.compile(r"\s*[（(【\[]?(?:范文稿?|精选|完整版|[Ww][Oo][Rr][Dd]版?|可编辑|精品|推荐|优选|最新版?|通用版?|全文|"
@@ -43,8 +54,12 @@ TITLE_SUFFIXES = (
 )
 TITLE_PREFIX = re.compile(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\])\s*")
 GLUED_TITLE = re.compile(r"^(.{4,60}?(?:讲话|报告|发言|致辞|讲稿|党课|意见|方案|通知))(?=\s*同志们[，,：:])")
+GLUED_TITLE_ANYWHERE = re.compile(r"[^。！？!?；;：:，,\s|｜]{2,40}?(?:讲话|报告|发言|致辞|讲稿)")
+LENGTH_NOTE = re.compile(r"^\s*\d+\s*字(?:范文稿?|文稿|稿)?")
 TITLE_SEARCH_LINES = 12
 SHORT_LINE = 20
+LONG_LINE = 200
+EDGE_TOKENS = 40
 
 
 @dataclass
@@ -63,7 +78,9 @@ def is_noise_line(line: str) -> bool:
     strong = len(STRONG_NOISE.findall(line))
     if marker_at_start(line) is not None and strong < 2:
         return False
-    if strong and size <= 200:
+    ends = len(SENTENCE_END.findall(line))
+    prose = ends >= 2 or (line.endswith(("。", "！", "!")) and line.count("，") + line.count(",") >= 2)
+    if (strong and size <= 60 and not prose) or (strong >= 2 and size <= 200):
         return True
     ads = len(AD_WORDS.findall(line))
     generic = len(GENERIC_WORDS.findall(line))
@@ -75,22 +92,82 @@ def _is_short_plain(line: str) -> bool:
             and not CLOSING_WORDS.search(line))
 
 
+def _is_listed_title(line: str) -> bool:
+    """A title in a "相关文档 / 推荐阅读" list at the foot of a page."""
+    return len(line) <= 50 and bool(TITLE_WORDS.search(line)) and not SENTENCE_PUNCT.search(line)
+
+
 def _spread_noise(lines: list[str], flags: list[bool]) -> None:
     """Short lines between noise lines, and a trailing run of short lines holding noise, are noise."""
     for i in range(1, len(lines) - 1):
-        if not flags[i] and flags[i - 1] and flags[i + 1] and _is_short_plain(lines[i]):
+        if not flags[i] and flags[i - 1] and flags[i + 1] and _is_short_plain(lines[i]) \
+                and not TITLE_WORDS.search(lines[i]):
             flags[i] = True
     tail = len(lines)
-    while tail > 0 and (flags[tail - 1] or _is_short_plain(lines[tail - 1])):
+    while tail > 0 and (flags[tail - 1] or _is_short_plain(lines[tail - 1]) or _is_listed_title(lines[tail - 1])):
         tail -= 1
     if any(flags[tail:]):
         for i in range(tail, len(lines)):
             flags[i] = True
 
 
+def _edge_token(token: str) -> bool:
+    return is_noise_line(token) or (len(token) <= 40 and not SENTENCE_PUNCT.search(token))
+
+
+def _head_pieces(tokens: list[str]) -> tuple[int, list[str]]:
+    """(tokens consumed, lines made) of a glued page's head: furniture up to and including the title."""
+    pieces: list[str] = []
+    for i, token in enumerate(tokens[:EDGE_TOKENS]):
+        glued = _glued_title(token) if is_noise_line(token) else None
+        if glued and glued[0] and is_noise_line(glued[0]):
+            before, title, rest = glued
+            return i + 1, [*pieces, before, title] + ([rest] if rest else [])
+        if _title_candidate(token):
+            return i + 1, [*pieces, token]
+        if not _edge_token(token) or i == len(tokens) - 1:
+            break
+        pieces.append(token)
+    return (len(pieces), pieces) if any(is_noise_line(p) for p in pieces) else (0, [])
+
+
+def _explode_edges(para: Para) -> list[Para]:
+    """A whole page glued into one line with spaces: its leading furniture (up to the title) and its
+    trailing furniture become lines of their own, so that they can be judged as lines."""
+    tokens = para.text.split()
+    several_sentences = len(SENTENCE_END.findall(para.text)) >= 2
+    if len(tokens) < 2 or (len(para.text) <= LONG_LINE and not several_sentences):
+        return [para]
+    head, pieces = _head_pieces(tokens)
+    tail = len(tokens)
+    while tail > head + 1 and len(tokens) - tail < EDGE_TOKENS and _edge_token(tokens[tail - 1]) \
+            and not SENTENCE_END.search(tokens[tail - 1][:-1]):
+        tail -= 1
+    if not any(is_noise_line(t) for t in tokens[tail:]):
+        tail = len(tokens)
+    if head == 0 and tail == len(tokens):
+        return [para]
+    middle = para.text.split(maxsplit=head)[-1] if head else para.text
+    middle = middle.rsplit(maxsplit=len(tokens) - tail)[0] if tail < len(tokens) else middle
+    return [Para(p) for p in pieces] + [Para(middle.strip())] + [Para(t) for t in tokens[tail:]]
+
+
+def _glued_title(text: str) -> tuple[str, str, str] | None:
+    """(furniture before, title, rest) when a page glued without spaces holds a title near its start
+    behind text that is plainly furniture."""
+    limit = text.find("同志们")
+    match = GLUED_TITLE_ANYWHERE.search(text, 0, min(300, limit if limit > 0 else 300))
+    if not match:
+        return None
+    before = text[:match.start()]
+    if before and len(before) > 10 and not is_noise_line(before):
+        return None
+    return before, match.group(0), text[match.end():]
+
+
 def clean_title(raw: str) -> str:
     """The title without download-site decorations ("4120字范文稿", "(精选)", "【推荐】")."""
-    title = TITLE_PREFIX.sub("", raw.strip())
+    title = LEADING_FURNITURE.sub("", TITLE_PREFIX.sub("", raw.strip()))
     changed = True
     while changed:
         before = title
@@ -113,7 +190,27 @@ def _title_candidate(line: str) -> str | None:
     return head
 
 
-def _find_title(paras: list[Para]) -> tuple[int, str]:
+def _split_glued_title(paras: list[Para], noise: list[str]) -> list[Para]:
+    """Without a title line, look for a title glued into the head of the first long paragraph."""
+    first_long = next((i for i, p in enumerate(paras[:TITLE_SEARCH_LINES]) if len(p.text) > LONG_LINE), None)
+    if first_long is None or 0 <= _find_title(paras, fallback=False)[0] < first_long:
+        return paras
+    found = _glued_title(paras[first_long].text)
+    if found is None:
+        return paras
+    before, title, rest = found
+    if before:
+        noise.append(before)
+    return [*paras[:first_long], Para(title, hint="title"), Para(rest), *paras[first_long + 1:]]
+
+
+def _main_title(line: str) -> bool:
+    """A short heading line that a "——在…上的讲话" subtitle line completes."""
+    return 4 <= len(line) <= 40 and not SENTENCE_PUNCT.search(line) and marker_at_start(line) is None \
+        and not line.startswith("同志们")
+
+
+def _find_title(paras: list[Para], *, fallback: bool = True) -> tuple[int, str]:
     """(index of the title paragraph, the raw title text it holds); (-1, "") when there is none."""
     for i, para in enumerate(paras[:TITLE_SEARCH_LINES]):
         if para.hint == "title":
@@ -122,16 +219,16 @@ def _find_title(paras: list[Para]) -> tuple[int, str]:
         head = _title_candidate(para.text)
         if head:
             return i, head
-    first = paras[0].text if paras else ""
-    if first and len(first) <= 40 and not SENTENCE_PUNCT.search(first) and marker_at_start(first) is None \
-            and not first.startswith("同志们"):
+    first = paras[0].text if paras and fallback else ""
+    if len(CJK.findall(first)) >= 4 and len(first) <= 40 and not SENTENCE_PUNCT.search(first) \
+            and marker_at_start(first) is None and not first.startswith("同志们"):
         return 0, first
     return -1, ""
 
 
 def _strip_furniture(para: Para, noise: list[str]) -> Para | None:
     text = para.text
-    for pattern in (TRAILING_FURNITURE, LEADING_FURNITURE):
+    for pattern in (TRAILING_FURNITURE, LEADING_FURNITURE, LENGTH_NOTE):
         match = pattern.search(text)
         if match:
             noise.append(match.group(0).strip())
@@ -144,19 +241,27 @@ def _strip_furniture(para: Para, noise: list[str]) -> Para | None:
 
 def clean(paras: list[Para]) -> Cleaned:
     """Separate the document from its noise and find its title."""
-    kept = [p for p in paras if p.text.strip()]
-    for para in kept:
+    kept = []
+    for para in paras:
         para.text = para.text.strip()
+        if para.text:
+            kept += _explode_edges(para) if para.marker is None else [para]
     flags = [p.marker is None and not p.hint and is_noise_line(p.text) for p in kept]
     _spread_noise([p.text for p in kept], flags)
     result = Cleaned(noise=[p.text for p, flag in zip(kept, flags, strict=True) if flag])
     body = [p for p, flag in zip(kept, flags, strict=True) if not flag]
     body = [p for p in (_strip_furniture(p, result.noise) for p in body) if p is not None]
+    body = _split_glued_title(body, result.noise)
     index, raw = _find_title(body)
     if index < 0:
         result.paras = body
         return result
     result.raw_title, result.title = raw, clean_title(raw)
+    if raw.startswith(("—", "-")) and index > 0 and _main_title(body[index - 1].text):
+        index -= 1  # "凝心聚力 狠抓落实" above "——在全县党建工作会议上的讲话": one title
+        result.title = f"{body[index].text}{clean_title(raw)}"
+        body[index] = Para(body[index].text + raw)
+        result.raw_title = raw = body[index].text
     for para in body[:index]:  # before the title: the page's header, unless it is real text
         if len(para.text) <= 60:
             result.noise.append(para.text)

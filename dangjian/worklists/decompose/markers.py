@@ -8,6 +8,7 @@ decided by the outline parser from the sequence they form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -39,22 +40,23 @@ MARKER_RE = re.compile(
 STYLE_GROUPS = ("part", "chapter", "section", "article", "ordinal", "word", "cn_dun", "cn_paren", "num_paren",
                 "num_enclosed", "num", "num_rparen", "circled", "shi", "yao")
 SENTENCE_BREAKS = "。！？；!?;：:"
+SELF_DELIMITING = "（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 CLAUSE_BREAKS = "，,"
 
 
 @dataclass(frozen=True)
 class Marker:
-    """One numbering marker: ``text`` as written, ``style`` (what level it can take), ``family``
-    (what sequence it continues: 首先/其次/第三 are one family), ``value`` (None for 最后 and bullets),
+    """One numbering marker: ``text`` as written, ``style`` (the sequence it belongs to: 首先/其次/第三
+    are one style, "ordinal"), ``value`` (None for 最后 and bullets),
     ``start``/``end`` positions in the text it was found in (``end`` after the separators)."""
 
     text: str
     style: str
-    family: str
     value: int | None
     start: int = 0
     end: int = 0
     is_last: bool = False
+    bounded: bool = True
 
     @property
     def strong(self) -> bool:
@@ -85,15 +87,15 @@ def _from_match(match: re.Match) -> Marker | None:
     text = match.group(style)
     if style == "word":
         value = WORD_VALUES[text]
-        return Marker(text, "ordinal", "ordinal", value, match.start(), match.end(), is_last=value is None)
+        return Marker(text, "ordinal", value, match.start(), match.end(), is_last=value is None)
     if style == "circled":
-        return Marker(text, style, style, ord(text) - ord("①") + 1, match.start(), match.end())
+        return Marker(text, style, ord(text) - ord("①") + 1, match.start(), match.end())
     if style == "num_enclosed":
-        return Marker(text, "num_paren", "num_paren", ord(text) - ord("⑴") + 1, match.start(), match.end())
+        return Marker(text, "num_paren", ord(text) - ord("⑴") + 1, match.start(), match.end())
     value = cn_to_int(match.group(f"{style}_n"))
     if not value:
         return None
-    return Marker(text, style, style, value, match.start(), match.end())
+    return Marker(text, style, value, match.start(), match.end())
 
 
 def at_boundary(text: str, index: int, *, allow_comma: bool) -> bool:
@@ -106,16 +108,29 @@ def at_boundary(text: str, index: int, *, allow_comma: bool) -> bool:
     return allow_comma and before in CLAUSE_BREAKS
 
 
-def find_markers(text: str, *, allow_comma: bool = True) -> list[Marker]:
-    """Every marker candidate in ``text`` standing where a marker can stand."""
-    found = []
-    for match in MARKER_RE.finditer(text):
-        if not at_boundary(text, match.start(), allow_comma=allow_comma):
+def _loose_ok(match: re.Match) -> bool:
+    """一是, 一要 and "第一，" may be glued to the word before; "统一、" or "第一要务" may not."""
+    if match.group("shi") or match.group("yao"):
+        return True
+    return bool(match.group("ordinal")) and match.end() > match.end("ordinal") and match.group(0)[-1] in "，,、：:"
+
+
+def iter_markers(text: str, start: int = 0, end: int | None = None, *, allow_comma: bool = True,
+                 loose: bool = False) -> Iterator[Marker]:
+    """The marker candidates in ``text[start:end]`` standing where a marker can stand, in order.
+    Bracketed and circled numbers delimit themselves and stand anywhere; with ``loose``, 一是/一要
+    glued to the word before are candidates too (``bounded=False``: only a sequence confirms them)."""
+    for match in MARKER_RE.finditer(text, start, len(text) if end is None else end):
+        bounded = match.group(0)[0] in SELF_DELIMITING or at_boundary(text, match.start(), allow_comma=allow_comma)
+        if not bounded and not (loose and _loose_ok(match)):
             continue
         marker = _from_match(match)
         if marker is not None:
-            found.append(marker)
-    return found
+            yield replace(marker, bounded=bounded) if not bounded else marker
+
+
+def find_markers(text: str, *, allow_comma: bool = True, loose: bool = False) -> list[Marker]:
+    return list(iter_markers(text, allow_comma=allow_comma, loose=loose))
 
 
 def marker_at_start(text: str) -> Marker | None:

@@ -17,17 +17,21 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from .markers import Marker, continues, find_markers, marker_at_start
+from .markers import Marker, continues, find_markers, iter_markers, marker_at_start
 from .segment import ADDRESS_RE, Para
 
 RANK = {"part": 0, "chapter": 0, "section": 1, "cn_dun": 2, "cn_paren": 3, "num": 4, "num_paren": 5,
         "num_rparen": 5, "circled": 6, "ordinal": 7, "shi": 8, "yao": 8, "article": 9}
-WEAK_FOR_CROSS = frozenset({"shi", "yao"})
+# Enumeration styles that may stand in for a section's own numbering ("三要" after "（二）"); the
+# heading styles never do (第三条 after 第二章 is the article numbering running on).
+CROSS_STYLES = frozenset({"ordinal", "shi", "yao"})
 GLUED_MIN = 300
+PARTNER_DISTANCE = 20_000
+LOOKBACK = 5_000
 LOOKAHEAD = 80
 INLINE_DEPTH = 2
 HEADING_MAX = 50
-HEAD_END = re.compile(r"[。！？!?；;：:\n]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+HEAD_END = re.compile(r"[。！？!?；;：:\n]")
 CLOSING_LINE = re.compile(r"^(?:我就讲这些|我就讲这么多|就讲这些|谢谢大家|谢谢)")
 CLOSING_CUT = re.compile(r"(?<=[。！？!?])\s*(?=同志们[，,：:！!])")
 
@@ -67,14 +71,15 @@ def split_heading(body: str) -> tuple[str, str]:
 
 
 def inline_chain(text: str) -> list[Marker]:
-    """The first enumeration inside ``text``: markers of one style counting up from 1 (or 首先)."""
-    candidates = find_markers(text)
+    """The first enumeration inside ``text``: markers of one style counting up from 1 (or 首先). Its
+    first member may be glued to the word before ("…责任一要靠…") when the second one is not."""
+    candidates = find_markers(text, loose=True)
     for i, first in enumerate(candidates):
         if first.value != 1:
             continue
         chain = [first]
         for other in candidates[i + 1:]:
-            if other.style != first.style:
+            if other.style != first.style or not other.bounded:
                 continue
             if other.value == 1:
                 break
@@ -89,10 +94,11 @@ def inline_chain(text: str) -> list[Marker]:
 
 
 def finalize(node: Node, inline_depth: int = 0) -> None:
-    """Fill heading and text from the collected paragraphs; split enumerations into children."""
-    node.heading, text = split_heading("\n".join(node.parts))
+    """Fill heading and text from the collected paragraphs; split enumerations into children.
+    The enumeration is found first: a heading glued to it ("夯实责任一要靠…") ends where it starts."""
+    text = "\n".join(node.parts).strip()
     chain = inline_chain(text) if inline_depth < INLINE_DEPTH else []
-    node.text = text[:chain[0].start].strip() if chain else text
+    node.heading, node.text = split_heading(text[:chain[0].start] if chain else text)
     inline = []
     for k, marker in enumerate(chain):
         end = chain[k + 1].start if k + 1 < len(chain) else len(text)
@@ -102,6 +108,14 @@ def finalize(node: Node, inline_depth: int = 0) -> None:
     for child in node.children:
         finalize(child, inline_depth)
     node.children = inline + node.children
+
+
+def _heading_like(marker: Marker) -> bool:
+    """A marker that can head a top-level section: a strong style, or "第三，" (not "第三要", "其次")."""
+    if marker.strong:
+        return True
+    separated = marker.end - marker.start > len(marker.text)
+    return marker.style == "ordinal" and marker.text.startswith("第") and separated
 
 
 class OutlineBuilder:
@@ -203,7 +217,7 @@ class OutlineBuilder:
     def _numeric_parent(self, marker: Marker) -> int | None:
         """Index of an open section whose number this marker continues in another style, where that
         section's sequence has been consistent so far ("三要" after "（一）（二）")."""
-        if not marker.value or marker.value < 3 or marker.style.startswith(("docx:", "heading:")):
+        if not marker.value or marker.value < 3 or marker.style not in CROSS_STYLES:
             return None
         for i in range(len(self.stack) - 1, -1, -1):
             node = self.stack[i]
@@ -225,9 +239,9 @@ class OutlineBuilder:
             return numeric
         depth = self.first_depth.get(marker.style)
         rank = RANK.get(marker.style)
-        if depth is not None and rank is not None and depth - 1 < len(self.stack):
-            if all(RANK.get(n.marker.style, 99) > rank for n in self.stack[depth - 1:]):
-                return depth - 1
+        if depth is not None and rank is not None and depth - 1 < len(self.stack) \
+                and all(RANK.get(n.marker.style, 99) > rank for n in self.stack[depth - 1:]):
+            return depth - 1
         return len(self.stack)
 
     def _place(self, marker: Marker) -> Node:
@@ -241,23 +255,29 @@ class OutlineBuilder:
 
     # -- cutting glued paragraphs ------------------------------------------------------------------
     def _find_cut(self, text: str) -> tuple[int, Marker | None] | None:
-        """Where a paragraph holding several must be cut: (position, the marker there or None)."""
-        closing = CLOSING_CUT.search(text) if self.stack else None
-        limit = closing.start() if closing else len(text)
-        candidates = find_markers(text, allow_comma=False)
-        for candidate in candidates:
-            if candidate.start == 0 or candidate.start >= limit:
-                continue
-            if self._cut_continues(candidate) or (len(text) >= GLUED_MIN and self._cut_starts(candidate, candidates)):
-                return candidate.start, candidate
-        return (closing.end(), None) if closing else None
+        """Where a paragraph holding several must be cut: (position, the marker there or None) — at
+        the first marker that continues or starts a sequence, or before a closing "同志们，"."""
+        cut = next((c for c in iter_markers(text, 1, allow_comma=False)
+                    if self._cut_continues(c, text) or self._cut_starts(c, text)), None)
+        closing = CLOSING_CUT.search(text, 0, cut.start if cut else len(text)) if self.stack else None
+        if closing:
+            return closing.end(), None
+        return (cut.start, cut) if cut else None
 
-    def _cut_continues(self, marker: Marker) -> bool:
+    def _cut_continues(self, marker: Marker, text: str) -> bool:
         if marker.is_last:
             return any(node.marker.style == "ordinal" for node in self.stack)
         if any(node.marker.style == marker.style and continues(marker, node.marker) for node in self.stack):
             return True
-        return self._continues_root(marker) and marker.style not in WEAK_FOR_CROSS
+        if self._continues_root(marker) and _heading_like(marker):
+            return True
+        return self._numeric_parent(marker) is not None and not self._has_predecessor(marker, text)
+
+    def _has_predecessor(self, marker: Marker, text: str) -> bool:
+        """Is an earlier member already in the text (一要… before 三要)? Then this one is inline."""
+        before = text[max(0, marker.start - LOOKBACK):marker.start]
+        inside = find_markers(before) + (find_markers("\n".join(self.stack[-1].parts)) if self.stack else [])
+        return any(m.style == marker.style and m.value is not None and m.value < (marker.value or 0) for m in inside)
 
     def _continues_root(self, marker: Marker) -> bool:
         if not self.roots or self.roots[-1] not in self.stack:
@@ -265,16 +285,21 @@ class OutlineBuilder:
         last = self.roots[-1].marker
         return continues(marker, last) and len(self.roots) == (marker.value or 0) - 1
 
-    def _cut_starts(self, marker: Marker, candidates: list[Marker]) -> bool:
+    def _cut_starts(self, marker: Marker, text: str) -> bool:
+        """A new sequence starts here (its second member follows): in the preamble, or for a heading
+        style inside a long stretch."""
         if marker.value != 1 or self._style_index(marker) is not None:
             return False
-        if not (marker.strong or not self.stack):
+        if self.stack and not (marker.strong and len(text) >= GLUED_MIN):
             return False
-        return any(m.style == marker.style and m.value == 2 and m.start > marker.start for m in candidates)
+        ahead = iter_markers(text, marker.end, marker.end + PARTNER_DISTANCE, allow_comma=False)
+        return any(m.style == marker.style and m.value == 2 for m in ahead)
 
     def _closing_ahead(self) -> bool:
         """No section marker follows: what starts here closes the speech."""
-        for para in self.queue:
+        for i, para in enumerate(self.queue):
+            if i >= LOOKAHEAD:
+                break
             other = para.marker or marker_at_start(para.text)
             if other is not None and (other.strong or self._continues_root(other)):
                 return False

@@ -9,6 +9,7 @@ outline parser, which knows the numbering sequence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .markers import Marker, marker_at_start
@@ -19,6 +20,8 @@ SENTENCE_END = "。！？!?；;"
 SPACE_RUN = re.compile(r" +")
 HEADING_MAX = 60
 ADDRESS_RE = re.compile(r"同志们[，,：:！!]")
+PARAGRAPH_END = "。！？!?；;：:…”」』）)"
+WRAP_MIN, WRAP_LINES, WRAP_SLACK, WRAP_SHARE = 15, 5, 3, 0.3
 
 
 @dataclass
@@ -39,6 +42,37 @@ def normalize(text: str) -> str:
 
 def text_to_paras(text: str) -> list[Para]:
     return [Para(line) for line in normalize(text).split("\n")]
+
+
+def _wrap_width(paras: list[Para]) -> int | None:
+    """The line width of text copied from a PDF (most lines within a few characters of it), or None."""
+    lengths = [len(p.text) for p in paras if p.marker is None and len(p.text) >= WRAP_MIN]
+    if len(lengths) < WRAP_LINES:
+        return None
+    counts = Counter(lengths)
+    width, near = max(((w, sum(counts[w - d] for d in range(WRAP_SLACK + 1))) for w in counts), key=lambda x: x[1])
+    return width if near >= WRAP_LINES and near >= len(lengths) * WRAP_SHARE else None
+
+
+def unwrap_lines(paras: list[Para]) -> list[Para]:
+    """Glue back the paragraphs of text whose lines were cut at one width (copied from a PDF): a line as
+    wide as the others that does not end a sentence continues on the next line, unless that one opens
+    with a marker."""
+    width = _wrap_width(paras)
+    if width is None:
+        return paras
+    out: list[Para] = []
+    last_line = 0
+    for para in paras:
+        previous = out[-1] if out else None
+        if previous is not None and last_line >= width - WRAP_SLACK and previous.text[-1] not in PARAGRAPH_END \
+                and para.marker is None and not para.hint and marker_at_start(para.text) is None \
+                and not ADDRESS_RE.match(para.text):
+            previous.text += para.text
+        else:
+            out.append(Para(para.text, marker=para.marker, hint=para.hint))
+        last_line = len(para.text)
+    return out
 
 
 def _cut_here(before: str, after: str) -> bool:
@@ -79,26 +113,26 @@ def split_paragraphs(paras: list[Para]) -> list[Para]:
     return out
 
 
-def _closes_quote(text: str, start: int, limit: int = 150) -> bool:
-    end = text.find("”", start, start + limit)
-    return end != -1
+OPENERS = {"“": "”", "（": "）", "(": ")"}
+PAIR_LIMIT = 150
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences cut at 。！？；; a break inside a short quotation does not cut."""
+    """Sentences cut at 。！？；; a break inside a short quotation or bracket does not cut."""
     out: list[str] = []
     start = 0
-    depth = 0
+    closers: list[str] = []
     for i, char in enumerate(text):
-        if char == "“" and _closes_quote(text, i):
-            depth += 1
-        elif char == "”" and depth:
-            depth -= 1
-        elif char == "\n" or (char in SENTENCE_END and not depth):
+        if char in OPENERS and text.find(OPENERS[char], i + 1, i + PAIR_LIMIT) != -1:
+            closers.append(OPENERS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+        elif char == "\n" or (char in SENTENCE_END and not closers):
             piece = text[start:i + 1].strip()
             if piece:
                 out.append(piece)
             start = i + 1
+            closers.clear()
     tail = text[start:].strip()
     if tail:
         out.append(tail)
