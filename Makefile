@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 DJ     := $(BIN)/dangjian
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The benchmark builds the city dataset in a database of its own, never in the test database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SCALE  ?= county
@@ -35,7 +37,7 @@ demo: setup
 	$(DJ) runserver $(HOST):$(PORT) --insecure
 
 serve: setup
-	$(BIN)/gunicorn dangjian.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(BIN)/gunicorn dangjian.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 180
 
 # Debian's chromium drives the browser tests; installed here where missing (needs root + apt).
 browser:
@@ -61,7 +63,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check dangjian tests
 
 bench: $(VENV)/.installed
-	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(DJ) bench
+	$(PY) -m dangjian.core.pgcheck "$(BENCH_DATABASE_URL)" --create
+	DATABASE_URL=$(BENCH_DATABASE_URL) DANGJIAN_DEBUG=0 $(DJ) migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DANGJIAN_DEBUG=0 $(DJ) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

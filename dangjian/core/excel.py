@@ -450,18 +450,17 @@ def _out(sheet, value):
 
 def header_cells(sheet, names: Sequence[str], *, required: Iterable[str] = (), notes: dict[str, str] | None = None):
     """Styled header cells for a write-only sheet; required columns in red bold, notes as comments."""
-    required = set(required)
-    notes = notes or {}
-    out = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=safe_cell(name))
-        cell.fill = HEADER_FILL
-        cell.font = REQUIRED_FONT if name in required else Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        if name in notes:
-            cell.comment = Comment(notes[name], "党建工作平台", width=260, height=110)
-        out.append(cell)
-    return out
+    required, notes = set(required), notes or {}
+    return [style_header(WriteOnlyCell(sheet, value=safe_cell(name)), name, required, notes) for name in names]
+
+
+def style_header(cell, name: str, required: set[str], notes: dict[str, str]):
+    cell.fill = HEADER_FILL
+    cell.font = REQUIRED_FONT if name in required else Font(bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    if name in notes:
+        cell.comment = Comment(notes[name], "党建工作平台", width=260, height=110)
+    return cell
 
 
 def template_workbook(*, title: str, columns: Sequence[str], required: Iterable[str], notes: dict[str, str],
@@ -490,12 +489,7 @@ def template_workbook(*, title: str, columns: Sequence[str], required: Iterable[
 
 def _style_template_header(sheet, columns, required, notes) -> None:
     for index, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.fill = HEADER_FILL
-        cell.font = REQUIRED_FONT if name in required else Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        if name in notes:
-            cell.comment = Comment(notes[name], "党建工作平台", width=260, height=110)
+        style_header(sheet.cell(row=1, column=index), name, required, notes)
 
 
 def _write_instructions(guide, instructions, choices) -> None:

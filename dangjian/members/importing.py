@@ -7,8 +7,8 @@ Three passes, and nothing is written unless all three find no error:
 2. *Check against the database* (reads only, a few queries per 5,000 rows): organisation codes
    exist and lie in the importer's scope; rows are matched to existing members by the blind index
    of the ID number; each row, merged with the member it updates, passes ``members.rules``.
-3. *Write*, in one transaction: new members by ``bulk_create``, changed ones by ``bulk_update``
-   (version bumped, a concurrent edit is a conflict), and their history records.
+3. *Write*, in one transaction: new members by ``bulk_create``, changed ones by a bulk upsert
+   of the changed fields (version bumped, a concurrent edit is a conflict), and their history.
 
 A column missing from the file leaves that field alone. A blank cell clears an optional field;
 for a field that cannot be empty (性别, 民族, 出生日期, 党员类型, 党籍状态) it keeps the current
@@ -56,7 +56,6 @@ from .rules import member_errors
 SHEET_TITLE = "党员信息"
 QUERY_CHUNK = 5000  # below SQLite's 32,766 bound parameters, and a fair round trip on PostgreSQL
 WRITE_CHUNK = 2000
-UPDATE_CHUNK = 500  # bulk_update builds one CASE per field per row: keep its statements modest
 TRANSFER_REASON = "Excel批量导入"
 
 
@@ -386,7 +385,7 @@ def filled(snapshot: dict) -> dict:
 
 
 def apply_update(member: Member, update: Update, now) -> tuple[set[str], Transfer | None]:
-    """Set the changed fields on the locked member; returns the columns to save and, when the
+    """Set the changed fields on the locked member; returns the fields to save and, when the
     organisation changed, the transfer to record."""
     fields = {"version", "updated_at"}
     transfer = None
@@ -407,9 +406,20 @@ def apply_update(member: Member, update: Update, now) -> tuple[set[str], Transfe
     return fields, transfer
 
 
+def save_updates(members: list[Member], fields: set[str]) -> None:
+    """Save the changed fields of locked, existing members in one statement per 2,000 rows.
+
+    This is an upsert on the primary key — ``INSERT … ON CONFLICT (id) DO UPDATE SET`` only
+    ``fields`` — rather than ``bulk_update``: the latter builds a CASE per row and field and takes
+    five times as long for 20,000 members. Every row exists and is locked, so the insert half never
+    happens; ``created_at`` and the other columns are left as they are."""
+    Member.objects.bulk_create(members, batch_size=WRITE_CHUNK, update_conflicts=True, unique_fields=["id"],
+                               update_fields=sorted(fields))
+
+
 def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> None:
     now = timezone.now()
-    for chunk in _chunks(plan.updates, UPDATE_CHUNK):
+    for chunk in _chunks(plan.updates, WRITE_CHUNK):
         locked = Member.objects.select_for_update(of=("self",)).select_related("org").in_bulk(
             [u.pk for u in chunk]
         )
@@ -429,7 +439,7 @@ def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> N
             old, new = diff(before, member_snapshot(member))
             records.append(change_record(actor=acting_user, action="member_update", obj=member, before=old,
                                          after=new, note="Excel导入"))
-        Member.objects.bulk_update(list(locked.values()), sorted(fields), batch_size=UPDATE_CHUNK)
+        save_updates(list(locked.values()), fields)
         Transfer.objects.bulk_create(transfers)
         record_changes(records)
 

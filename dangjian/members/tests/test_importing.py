@@ -101,6 +101,8 @@ def test_changed_field_updates_without_duplicate(tree):
     assert Member.objects.filter(name="钱新民").count() == 1
     fresh = Member.objects.get(pk=member.pk)
     assert (fresh.work_unit, fresh.hardship, fresh.version) == ("东城镇人民政府", True, member.version + 1)
+    assert fresh.created_at == member.created_at and fresh.updated_at > member.updated_at
+    assert (fresh.id_number_index, fresh.name, fresh.org_id) == (member.id_number_index, member.name, member.org_id)
     assert fresh.reveal_phone() == "13800001111"
     record = ChangeRecord.objects.filter(object_id=member.pk, action="member_update").get()
     assert record.before["work_unit"] == "东城镇卫生院" and record.after["work_unit"] == "东城镇人民政府"
