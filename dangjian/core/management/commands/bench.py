@@ -190,6 +190,19 @@ class Command(BaseCommand):
             "| 项目 | 测得 | 目标 |\n| --- | --- | --- |\n"
         )
         table = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in self.rows)
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        table += (
+            f"\n测量结束时的系统负载（1/5/15 分钟）：{load}。\n\n"
+            "说明：\n\n"
+            "- 党员列表页：以市级上级管理员身份、同一进程内的 Django 测试客户端请求（含会话、权限、计数、分页、模板渲染），"
+            "请求按一名组织部干部的典型操作循环：首页、翻页（第2、3、10页和末页）、按性别/类型/年龄段/学历/失联/流动/"
+            "离退休筛选、按姓名和完整身份证号查询、按县和乡镇范围查看。\n"
+            "- 统计和预警：直接调用 `subtree_statistics` / `subtree_warnings`，先预热一次，再测 5 次。\n"
+            "- 导入：`dangjian import-members` 子进程（DEBUG 关闭），从进程启动到提交事务；峰值内存为子进程最大常驻内存；"
+            "导入的党员在测量后删除。\n"
+            "- 服务进程内存：gunicorn 单 worker，请求首页、党员列表、组织体系、根组织页面和 API 共 60 次后读取 "
+            "/proc 中的 VmRSS（当前）和 VmHWM（峰值）。\n"
+        )
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(head + table, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"已写入 {output}"))
