@@ -52,6 +52,21 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def run_action(form, call):
+    """Run an action for a form: its result, or None with the action's refusal shown on the form
+    (a ValidationError on the fields it names, a scope refusal at the top). Version conflicts pass
+    through: the view shows both versions."""
+    from .errors import ActionDenied
+
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except ActionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
 def querystring_without(request, *keys: str) -> str:
     params = request.GET.copy()
     for key in keys:

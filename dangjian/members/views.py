@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.errors import VersionConflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -59,19 +58,12 @@ def member_reveal(request, pk):
 
 def _save_member(request, form, member=None):
     """Run the create/update action; returns the saved member, or None with errors on the form."""
-    try:
-        if member is None:
-            data = form.action_fields()
-            return actions.member_create(acting_user=request.user, org=form.cleaned_data["org"], **data)
-        return actions.member_update(
-            acting_user=request.user, member=member, expected_version=form.cleaned_data.get("version"),
-            **form.action_fields(),
-        )
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-    except ActionDenied as exc:
-        form.add_error(None, str(exc))
-    return None
+    if member is None:
+        return run_action(form, lambda: actions.member_create(
+            acting_user=request.user, org=form.cleaned_data["org"], **form.action_fields()))
+    return run_action(form, lambda: actions.member_update(
+        acting_user=request.user, member=member, expected_version=form.cleaned_data.get("version"),
+        **form.action_fields()))
 
 
 @login_required
@@ -118,13 +110,9 @@ def member_transfer_view(request, pk):
     member = get_scoped_or_404(Member, request.user, pk, CHANGE, queryset=Member.objects.select_related("org"))
     form = TransferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.member_transfer(acting_user=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except ActionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+        done = run_action(form, lambda: actions.member_transfer(
+            acting_user=request.user, member=member, **form.cleaned_data))
+        if done is not None:
             messages.success(request, f"已将 {member.name} 的组织关系转入 {form.cleaned_data['to_org']}")
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/transfer.html", {"form": form, "member": member})

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.errors import VersionConflict
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
 from dangjian.members.models import Member
 
 from . import actions, queries
@@ -40,16 +39,6 @@ def org_detail(request, pk):
     })
 
 
-def _run(form, call):
-    try:
-        return call()
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-    except ActionDenied as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
 @login_required
 def org_edit(request, pk):
     org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
@@ -57,7 +46,7 @@ def org_edit(request, pk):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _run(form, lambda: actions.org_update(
+            saved = run_action(form, lambda: actions.org_update(
                 acting_user=request.user, org=org, expected_version=form.cleaned_data.get("version"),
                 **form.action_fields()))
         except VersionConflict as exc:
@@ -76,7 +65,8 @@ def org_new_child(request, pk):
     parent = get_scoped_or_404(Organization, request.user, pk, CHANGE)
     form = OrgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = _run(form, lambda: actions.org_create(acting_user=request.user, parent=parent, **form.action_fields()))
+        org = run_action(form, lambda: actions.org_create(
+            acting_user=request.user, parent=parent, **form.action_fields()))
         if org is not None:
             messages.success(request, f"已设立 {org.name}")
             return redirect("orgs:detail", pk=org.pk)
@@ -88,7 +78,7 @@ def org_move_view(request, pk):
     org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
     form = MoveForm(request.POST or None, user=request.user, org=org)
     if request.method == "POST" and form.is_valid():
-        moved = _run(form, lambda: actions.org_move(
+        moved = run_action(form, lambda: actions.org_move(
             acting_user=request.user, org=org, new_parent=form.cleaned_data["new_parent"]))
         if moved is not None:
             messages.success(request, f"已将 {org.name} 调整到 {form.cleaned_data['new_parent'].name} 之下")
@@ -102,7 +92,7 @@ def term_new(request, pk):
     org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
     form = TermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        term = _run(form, lambda: actions.term_start(acting_user=request.user, org=org, **form.cleaned_data))
+        term = run_action(form, lambda: actions.term_start(acting_user=request.user, org=org, **form.cleaned_data))
         if term is not None:
             messages.success(request, f"已登记新一届委员会（{term.started_on:%Y年%m月}至{term.ends_on:%Y年%m月}）")
             return redirect("orgs:detail", pk=org.pk)
@@ -118,7 +108,7 @@ def post_new(request, pk):
         return redirect("orgs:term_new", pk=org.pk)
     form = PostForm(request.POST or None, user=request.user, org=org)
     if request.method == "POST" and form.is_valid():
-        post = _run(form, lambda: actions.post_assign(acting_user=request.user, term=term, **form.cleaned_data))
+        post = run_action(form, lambda: actions.post_assign(acting_user=request.user, term=term, **form.cleaned_data))
         if post is not None:
             messages.success(request, f"已任命 {post.member.name} 为{post.get_post_display()}")
             return redirect("orgs:detail", pk=org.pk)
