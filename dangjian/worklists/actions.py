@@ -171,16 +171,27 @@ def item_update(*, acting_user, item: WorkItem, expected_version: int | None = N
             old["measures"], new["measures"] = before_measures, texts
             _set_measures(locked, texts)
     if orgs is not None:
+        before_orgs = sorted(locked.orgs.values_list("code", flat=True))
         _set_orgs(acting_user, locked, orgs)
+        after_orgs = sorted(locked.orgs.values_list("code", flat=True))
+        if after_orgs != before_orgs:
+            old["orgs"], new["orgs"] = before_orgs, after_orgs
     if persons is not None:
+        before_persons = sorted(locked.persons.values_list("username", flat=True))
         locked.persons.set(persons)
-    if new or orgs is not None or persons is not None:
+        after_persons = sorted(u.username for u in persons)
+        if after_persons != before_persons:
+            old["persons"], new["persons"] = before_persons, after_persons
+    if new:
         locked.version += 1
         locked.save()
-        _step(locked, acting_user, EventKind.UPDATE, note="、".join(WorkItem._meta.get_field(k).verbose_name
-                                                                   if k != "measures" else "整改措施" for k in new))
+        _step(locked, acting_user, EventKind.UPDATE, note="修改了" + "、".join(_field_label(k) for k in new))
         record_change(actor=acting_user, action="worklist_update", obj=locked, before=old, after=new)
     return locked
+
+
+def _field_label(name: str) -> str:
+    return "整改措施" if name == "measures" else str(WorkItem._meta.get_field(name).verbose_name)
 
 
 @transaction.atomic
@@ -215,7 +226,27 @@ def item_transition(*, acting_user, item: WorkItem, transition: str, reason: str
     _step(locked, acting_user, transition, before=before, after=after, note=reason.strip())
     record_change(actor=acting_user, action=f"worklist_{transition}", obj=locked,
                   before={"state": before}, after={"state": after}, note=reason.strip())
+    if transition == Transition.APPROVE and locked.recurrence:
+        _next_occurrence(acting_user, locked)
     return locked
+
+
+def _next_occurrence(acting_user, item: WorkItem) -> WorkItem:
+    """A recurring item closed for its period continues as a new item due at the next period's end."""
+    start = (item.deadline or timezone.localdate()) + dt.timedelta(days=1)
+    following = WorkItem.objects.create(
+        org=item.org, document=item.document, created_by=acting_user,
+        deadline=rules.period_end(item.recurrence, start),
+        **{f: getattr(item, f) for f in EDITABLE_FIELDS if f != "deadline"},
+    )
+    _set_measures(following, item.measures.values_list("text", flat=True))
+    following.orgs.set(item.orgs.all())
+    following.persons.set(item.persons.all())
+    _step(following, acting_user, EventKind.CREATE, after=following.state,
+          note=f"周期性事项：上期（截至 {item.deadline:%Y-%m-%d}）已销号，自动生成本期事项" if item.deadline else "")
+    record_change(actor=acting_user, action="worklist_create", obj=following, after=item_snapshot(following),
+                  note=f"由事项 {item.pk} 按周期生成")
+    return following
 
 
 def item_claim(*, acting_user, item, **kw):

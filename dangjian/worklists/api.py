@@ -56,6 +56,16 @@ def _orgs(user, ids: list[int]) -> list[Organization]:
     return found
 
 
+def _persons(user, ids: list[int]):
+    from .forms import assignable_users
+
+    found = list(assignable_users(user).filter(pk__in=ids))
+    missing = set(ids) - {u.pk for u in found}
+    if missing:
+        raise ValidationError({"persons": f"用户 {sorted(missing)} 不存在或不在您的管辖范围内"})
+    return found
+
+
 def _filter(filters: ItemFilters) -> queries.ItemFilter:
     return queries.ItemFilter(**{k: v for k, v in filters.model_dump().items() if v is not None})
 
@@ -75,10 +85,10 @@ def get_item(request, item_id: int):
 @router.post("/items", response={201: ItemDetail}, summary="新建清单事项")
 def create_item(request, payload: ItemCreate):
     org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
-    fields = payload.model_dump(exclude={"org", "org_code", "orgs"})
+    fields = payload.model_dump(exclude={"org", "org_code", "orgs", "persons"})
     with transaction.atomic():
         item = actions.item_create(acting_user=request.user, org=org, orgs=_orgs(request.user, payload.orgs),
-                                   **fields)
+                                   persons=_persons(request.user, payload.persons), **fields)
         item = reselect(_items(), request.user, item.pk)
     return Status(201, item)
 
@@ -91,6 +101,8 @@ def update_item(request, item_id: int, payload: ItemPatch):
     reject_nulls(changes, nullable=NULLABLE)
     if "orgs" in changes:
         changes["orgs"] = _orgs(request.user, changes["orgs"])
+    if "persons" in changes:
+        changes["persons"] = _persons(request.user, changes["persons"])
     with transaction.atomic():
         item = actions.item_update(acting_user=request.user, item=item, expected_version=payload.version, **changes)
         return reselect(_items(), request.user, item.pk)

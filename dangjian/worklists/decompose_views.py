@@ -7,7 +7,6 @@ calls it, and turns its JSON (title, noise, outline, items) into forms."""
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 
 from django.contrib import messages
@@ -27,6 +26,9 @@ from .forms import DocumentForm, DraftFormSet, DraftHeaderForm, changeable_orgs
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 500_000
 PREFIX = "d"
+# Each draft posts about eight fields and Django refuses a form of more than 1,000 fields
+# (DATA_UPLOAD_MAX_NUMBER_FIELDS): a longer document is reviewed in parts.
+MAX_DRAFTS = 110
 
 
 class DocumentError(ValueError):
@@ -98,14 +100,10 @@ def decompose_upload(upload) -> tuple[dict, str]:
         text = _decode(content)
         return decompose_text(text), text
     module = _decomposer()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "document.docx")
-        with open(path, "wb") as out:
-            out.write(content)
-        try:
-            result = module.decompose_file(path)
-        except module.DecomposeError as exc:
-            raise DocumentError(str(exc)) from exc
+    try:
+        result = module.decompose_file(content, filename=name)
+    except module.DecomposeError as exc:
+        raise DocumentError(str(exc)) from exc
     return result, outline_text(result.get("outline") or [])
 
 
@@ -228,6 +226,10 @@ def _read(request, form, orgs):
         return render(request, "worklists/decompose.html", {"form": form, "can_create": orgs.exists()}, status=400)
     default_org = orgs.first()
     initial = draft_initial(result, default_org=default_org, today=timezone.localdate())
+    if len(initial) > MAX_DRAFTS:
+        messages.warning(request, f"识别出 {len(initial)} 条事项，一次最多核对 {MAX_DRAFTS} 条："
+                                  f"下面是前 {MAX_DRAFTS} 条，其余请把文件的后半部分另行粘贴分解")
+        initial = initial[:MAX_DRAFTS]
     header = DraftHeaderForm(user=request.user, initial={
         "title": (result.get("title") or "未命名文件")[:300], "document_org": default_org.pk if default_org else None,
         "source_text": text, "file_name": upload.name if upload else "",

@@ -31,9 +31,11 @@ def _measures(item_ids: list[int]) -> dict[int, list[str]]:
 
 def _chunks(qs: QuerySet[WorkItem]):
     """Items in ledger order, a chunk at a time, each with its measures (two queries per chunk)."""
+    # org__path is selected too: a DISTINCT query (the "mine" scope) may only order by selected columns.
     rows = qs.order_by("org__path", "deadline", "id").values_list(
         "id", "kind", "title", "description", "org__name", "person_names", "deadline", "progress_note", "state",
-    ).distinct()
+        "org__path",
+    )
     chunk: list = []
     for row in rows.iterator(chunk_size=CHUNK):
         chunk.append(row)
@@ -54,7 +56,7 @@ def _state_label(state: str, deadline: dt.date | None, today: dt.date) -> str:
 def ledger_rows(qs: QuerySet[WorkItem], today: dt.date):
     number = 0
     for chunk, measures in _chunks(qs):
-        for item_id, kind, title, description, org_name, persons, deadline, progress, state in chunk:
+        for item_id, kind, title, description, org_name, persons, deadline, progress, state, _ in chunk:
             number += 1
             body = title if not description or description == title else f"{title}\n{description}"
             steps = measures.get(item_id, [])

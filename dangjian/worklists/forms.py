@@ -22,6 +22,24 @@ def changeable_orgs(user):
     return Organization.objects.restrict(user, CHANGE).order_by("path")
 
 
+def assignable_users(user):
+    """Users holding a position inside the subtrees ``user`` may change: who can be named responsible."""
+    from functools import reduce
+    from operator import or_
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from dangjian.core.scoping import scope_prefixes
+
+    prefixes = scope_prefixes(user, CHANGE)
+    users = get_user_model().objects.filter(is_active=True)
+    if not prefixes:
+        return users.none()
+    within = reduce(or_, (Q(positions__org__path__startswith=p) for p in prefixes))
+    return users.filter(within).distinct().order_by("username")
+
+
 class ItemFilterForm(forms.Form):
     """The filters of the item list; names match ``queries.ItemFilter``."""
 
@@ -45,20 +63,22 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = WorkItem
-        fields = ["kind", "source", "title", "description", "symptoms", "causes", "org", "orgs", "person_names",
-                  "co_owners", "leader", "deadline", "recurrence", "priority", "review_interval_days"]
+        fields = ["kind", "source", "title", "description", "symptoms", "causes", "org", "orgs", "persons",
+                  "person_names", "co_owners", "leader", "deadline", "recurrence", "priority", "review_interval_days"]
         widgets = {
             "deadline": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
             "symptoms": forms.Textarea(attrs={"rows": 3}),
             "causes": forms.Textarea(attrs={"rows": 3}),
             "orgs": forms.SelectMultiple(attrs={"size": 5}),
+            "persons": forms.SelectMultiple(attrs={"size": 5}),
         }
         help_texts = {
             "symptoms": "问题类事项填写",
             "causes": "问题类事项填写",
             "orgs": "牵头单位之外的其他责任单位（可多选）",
-            "person_names": "多人用顿号分隔",
+            "person_names": "多人用顿号分隔；也可在上面选择平台用户，被选中的用户在“我的事项”中看到该事项",
+            "persons": "可多选",
             "recurrence": "周期性事项可不填完成时限，默认到本期末",
         }
 
@@ -69,6 +89,9 @@ class ItemForm(forms.ModelForm):
             self.fields[name].queryset = orgs
             self.fields[name].label_from_instance = _org_label
         self.fields["orgs"].required = False
+        self.fields["persons"].queryset = assignable_users(user)
+        self.fields["persons"].required = False
+        self.fields["persons"].label_from_instance = lambda u: u.get_full_name() or u.username
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.fields["org"].help_text = "牵头责任单位决定谁能看到和办理该事项，创建后不能更改"
@@ -80,7 +103,9 @@ class ItemForm(forms.ModelForm):
         return self.cleaned_data.get("recurrence") or ""
 
     def action_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "org", "orgs", "measures")}
+        data = {k: v for k, v in self.cleaned_data.items()
+                if k not in ("version", "org", "orgs", "measures", "persons")}
+        data["persons"] = list(self.cleaned_data.get("persons") or [])
         data["measures"] = (self.cleaned_data.get("measures") or "").splitlines()
         data["orgs"] = list(self.cleaned_data.get("orgs") or [])
         return data
@@ -141,7 +166,8 @@ class DraftItemForm(forms.Form):
     org = forms.ModelChoiceField(label="责任单位", queryset=Organization.objects.none(), required=False)
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE_INPUT)
     recurrence = forms.ChoiceField(label="周期", choices=Recurrence.choices, required=False)
-    person_names = forms.CharField(label="责任人/部门", max_length=300, required=False)
+    person_names = forms.CharField(label="责任人/部门", max_length=300, required=False,
+                                   widget=forms.TextInput(attrs={"size": 10}))
     path = forms.CharField(widget=forms.HiddenInput, required=False)
     mechanisms = forms.CharField(widget=forms.HiddenInput, required=False)
 

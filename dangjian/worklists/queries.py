@@ -107,17 +107,23 @@ def filter_items(qs: QuerySet[WorkItem], flt: ItemFilter, *, user, today: dt.dat
 
 
 def state_counts(qs: QuerySet[WorkItem], today: dt.date | None = None) -> dict:
-    """Counts by state, and overdue, in one grouped query over ``qs``."""
+    """Counts by state, and overdue, in one query grouped by state over ``qs``. DISTINCT only where
+    a join to a many-to-many table (the "mine" scope) can repeat rows."""
     today = today or timezone.localdate()
-    row = qs.order_by().aggregate(
-        total=Count("pk", distinct=True),
-        overdue=Count("pk", filter=overdue_q(today), distinct=True),
-        **{s: Count("pk", filter=Q(state=s), distinct=True) for s in State.values},
-    )
+    distinct = bool(qs.query.distinct)
+    rows = (qs.order_by().values("state")
+            .annotate(n=Count("pk", distinct=distinct), late=Count("pk", filter=overdue_q(today), distinct=distinct))
+            .values_list("state", "n", "late"))
+    by_state = {state: 0 for state in State.values}
+    overdue = 0
+    for state, n, late in rows:
+        by_state[state] = by_state.get(state, 0) + n
+        overdue += late
+    total = sum(by_state.values())
     return {
-        "total": row["total"], "overdue": row["overdue"],
-        "by_state": [(s, label, row[s]) for s, label in State.choices],
-        "close_rate": rules.close_rate(row[State.CLOSED], row["total"]),
+        "total": total, "overdue": overdue,
+        "by_state": [(s, label, by_state[s]) for s, label in State.choices],
+        "close_rate": rules.close_rate(by_state[State.CLOSED], total),
     }
 
 

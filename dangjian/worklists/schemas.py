@@ -82,11 +82,16 @@ class ItemDetail(ItemOut):
     document_id: int | None = Field(description="来源文件 id")
     orgs: list[OrgRef] = Field(description="全部责任单位")
     measures: list[MeasureOut] = Field(description="整改措施")
+    persons: list[int] = Field(description="责任人（平台用户 id）")
     evidence_count: int = Field(description="佐证材料数")
 
     @staticmethod
     def resolve_orgs(obj):
         return list(obj.orgs.all())
+
+    @staticmethod
+    def resolve_persons(obj):
+        return list(obj.persons.values_list("pk", flat=True))
 
     @staticmethod
     def resolve_measures(obj):
@@ -109,6 +114,7 @@ class _ItemFields(InputSchema):
     causes: str = Field("", max_length=20000, description="原因分析（问题类）")
     measures: list[str] = Field(default_factory=list, max_length=100, description="整改措施，每项一条")
     orgs: list[int] = Field(default_factory=list, max_length=100, description="其他责任单位 id")
+    persons: list[int] = Field(default_factory=list, max_length=100, description="责任人（平台用户 id）")
     person_names: str = Field("", max_length=300, description="责任人")
     co_owners: str = Field("", max_length=300, description="协同责任单位/人")
     leader: str = Field("", max_length=100, description="分管领导")
@@ -135,6 +141,7 @@ class ItemPatch(InputSchema):
     causes: str | None = Field(None, max_length=20000)
     measures: list[str] | None = Field(None, max_length=100)
     orgs: list[int] | None = Field(None, max_length=100)
+    persons: list[int] | None = Field(None, max_length=100)
     person_names: str | None = Field(None, max_length=300)
     co_owners: str | None = Field(None, max_length=300)
     leader: str | None = Field(None, max_length=100)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +17,7 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.shortcuts import PAGE_SIZE, apply_validation_error, get_scoped_or_404, querystring_without
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -34,12 +36,36 @@ def _mark(items, today):
     return items
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told the total up front (the state counts already counted the same rows). Pages
+    after the first sort only (deadline, id) to find their ids, then load those rows: sorting the
+    whole width of 50,000 rows to reach page 500 is what made deep pages slow."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom == 0:
+            return self._get_page(list(self.object_list[: self.per_page]), number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def _page(request, qs, total: int):
+    return _CountedPaginator(qs, PAGE_SIZE, total=total).get_page(request.GET.get("page"))
+
+
 @login_required
 def item_list(request):
     today = timezone.localdate()
     flt = ItemFilter.from_mapping(request.GET)
     qs = filter_items(items_for(request.user), flt, user=request.user, today=today)
-    page = paginate(request, qs.order_by("deadline", "id"))
+    counts = state_counts(qs, today)
+    page = _page(request, qs.order_by("deadline", "id"), counts["total"])
     _mark(page.object_list, today)
     scope_org = Organization.objects.restrict(request.user).filter(pk=flt.org).first() if flt.org else None
     return render(request, "worklists/list.html", {
@@ -47,11 +73,13 @@ def item_list(request):
         "form": ItemFilterForm(request.GET or None, initial={"scope": flt.scope}),
         "flt": flt,
         "scopes": queries.SCOPES,
-        "counts": state_counts(qs, today),
+        "counts": counts,
         "scope_org": scope_org,
         "query": querystring_without(request, "page"),
         "query_no_scope": querystring_without(request, "page", "scope"),
         "can_add": bool(scope_prefixes(request.user, CHANGE)),
+        # Detail links are list_url + id + "/": one reverse() per row cost ~0.4 ms, 20 ms a page.
+        "list_url": reverse("worklists:list"),
     })
 
 

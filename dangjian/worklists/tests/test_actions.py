@@ -187,3 +187,14 @@ def test_draft_creation_is_all_or_nothing(tree, today):
                                                         title="讲话", text="全文", drafts=drafts[:1], today=today)
     assert created[0].document == document and created[0].source == "speech"
     assert created[0].title == "严格落实三会一课制度"
+
+
+def test_recurring_item_continues_after_closing(tree, today):
+    item = actions.item_create(acting_user=tree.secretary_a, org=tree.a, kind="responsibility", title="每季度讲党课",
+                               recurrence=Recurrence.QUARTERLY, measures=["书记讲党课"], today=today)
+    assert item.deadline == dt.date(2026, 6, 30)
+    item = work_to(item, State.CLOSED, today=today)
+    following = WorkItem.objects.exclude(pk=item.pk).get(title="每季度讲党课")
+    assert following.state == State.PENDING and following.deadline == dt.date(2026, 9, 30)
+    assert list(following.measures.values_list("text", flat=True)) == ["书记讲党课"]
+    assert "自动生成本期事项" in Step.objects.get(item=following).note

@@ -132,3 +132,13 @@ def test_progress_and_rollup(tree, items):
 
 def test_unauthenticated_is_401():
     assert Client().get(f"{BASE}/items").status_code == 401
+
+
+def test_persons_must_be_in_scope(tree):
+    client = client_for(tree.secretary_a)
+    body = {"org": tree.a.pk, "kind": "task", "title": "指定责任人"}
+    assert post(client, "/items", {**body, "persons": [tree.secretary_b.pk]}).status_code == 422
+    response = post(client, "/items", {**body, "persons": [tree.secretary_a.pk]})
+    assert response.status_code == 201 and response.json()["persons"] == [tree.secretary_a.pk]
+    mine = client.get(f"{BASE}/items", {"scope": "mine"}).json()
+    assert [i["title"] for i in mine["items"]] == ["指定责任人"]

@@ -12,18 +12,6 @@ from .samples import SPEECH
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def decomposer(request):
-    """The real decomposer once it is complete; until then the stand-in of the page tests."""
-    try:
-        from dangjian.worklists import decompose as module
-    except ImportError:
-        module = None
-    if module is None or not hasattr(module, "decompose"):
-        request.getfixturevalue("stub")
-    return module
-
-
 def _login(page, username):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
@@ -32,7 +20,7 @@ def _login(page, username):
     page.wait_for_url("**/")
 
 
-def test_speech_to_items_to_closed(tree, page, decomposer):
+def test_speech_to_items_to_closed(tree, page):
     _login(page, "secretary_a")
     page.click("nav.mainnav >> text=三单管理")
     page.click("text=从讲话/文件生成清单")

@@ -6,6 +6,7 @@ answers in the decomposer's JSON shape; ``test_real_decomposer_*`` runs the real
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -140,15 +141,36 @@ def test_api_decompose(tree, stub):
 
 def test_real_decomposer_feeds_the_page(tree, login):
     """The real decomposer, end to end: a small speech becomes items of each kind, created in one step."""
-    module = pytest.importorskip("dangjian.worklists.decompose", reason="分解模块尚未合入")
-    if not hasattr(module, "decompose"):
-        pytest.skip("分解模块尚未合入")
     client = login(tree.secretary_a)
     response = client.post(URL, {"text": SPEECH})
     assert response.status_code == 200, response.content.decode()[:500]
     data = _review_data(response)
     kinds = {data[f"d-{i}-kind"] for i in range(data["d-TOTAL_FORMS"])}
-    assert data["d-TOTAL_FORMS"] >= 2 and "task" in kinds
+    assert data["d-TOTAL_FORMS"] >= 2 and len(kinds) >= 2 and kinds <= {"problem", "task", "responsibility"}
     data["step"] = "create"
     assert client.post(URL, data).status_code == 302
     assert WorkItem.objects.filter(document__isnull=False).count() == data["d-TOTAL_FORMS"]
+
+
+SAMPLES = sorted((Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "speeches").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_real_sample_speeches_through_the_page(tree, login, path):
+    """Where ../shared exists: each sample speech, uploaded as it came, gives a draft that is created whole."""
+    client = login(tree.secretary_a)
+    response = client.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    assert response.status_code == 200
+    data = _review_data(response)
+    assert data["d-TOTAL_FORMS"] >= 10
+    data["step"] = "create"
+    assert client.post(URL, data).status_code == 302
+    assert WorkItem.objects.count() == data["d-TOTAL_FORMS"]
+
+
+def test_too_many_drafts_are_reviewed_in_parts(tree, login, stub, monkeypatch):
+    from dangjian.worklists import decompose_views
+
+    monkeypatch.setattr(decompose_views, "MAX_DRAFTS", 2)
+    response = login(tree.secretary_a).post(URL, {"text": SPEECH})
+    assert _review_data(response)["d-TOTAL_FORMS"] == 2 and "一次最多核对 2 条" in response.content.decode()

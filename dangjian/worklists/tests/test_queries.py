@@ -83,3 +83,21 @@ def test_reminders_by_org_escalates_overdue_to_parent(tree, items, today):
     assert [i.title for i in by_org[tree.town1.pk]["escalated"]] == [items["a_late"].title]
     assert [i.title for i in by_org[tree.town2.pk]["escalated"]] == [items["c"].title]
     assert [i.title for i in by_org[tree.town1.pk]["review_due"]] == [items["b"].title]
+
+
+def test_detail_page_query_count_does_not_grow_with_history(tree, items, login):
+    from django.urls import reverse
+
+    from dangjian.worklists import actions
+
+    client = login(tree.county_admin)
+    url = reverse("worklists:detail", args=[items["a"].pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(5):
+        actions.progress_add(acting_user=tree.secretary_a, item=items["a"], text=f"进展{n}")
+        actions.evidence_add(acting_user=tree.secretary_a, item=items["a"], text=f"佐证{n}")
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)

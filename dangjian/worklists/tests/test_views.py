@@ -197,3 +197,36 @@ def test_today_is_used_for_overdue(tree, login):
     make_item(tree.a, "昨天到期", deadline=dt.date.today() - dt.timedelta(days=1))
     html = _table(login(tree.secretary_a).get(reverse("worklists:list")))
     assert "超期1天" in html
+
+
+def test_export_of_my_items(tree, items, login):
+    items["c"].persons.add(tree.secretary_a)
+    items["a"].persons.add(tree.secretary_a)
+    rows = _export(login(tree.secretary_a), {"scope": "mine"})
+    titles = [r[1] for r in rows[1:]]
+    assert len(titles) == 2 and not any(items["c"].title in t for t in titles)
+
+
+def test_saving_an_unchanged_form_changes_nothing_and_persons_show_in_mine(tree, items, login):
+    client = login(tree.secretary_a)
+    item = items["a"]
+    form = client.get(reverse("worklists:edit", args=[item.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["orgs"] = data.get("orgs") or []
+    data.pop("org", None)
+    assert client.post(reverse("worklists:edit", args=[item.pk]), data).status_code == 302
+    assert WorkItem.objects.get(pk=item.pk).version == item.version
+    assert tree.secretary_b not in form.fields["persons"].queryset
+    data["persons"] = [tree.secretary_a.pk]
+    client.post(reverse("worklists:edit", args=[item.pk]), data)
+    assert list(WorkItem.objects.get(pk=item.pk).persons.all()) == [tree.secretary_a]
+    assert WorkItem.objects.get(pk=item.pk).version == item.version + 1
+
+
+def test_deep_pages_keep_the_order(tree, login):
+    for n in range(120):
+        make_item(tree.a, f"分页事项{n:03d}", deadline=dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    client = login(tree.secretary_a)
+    pages = [client.get(reverse("worklists:list"), {"page": p}).context["page"] for p in (1, 2, 3)]
+    titles = [i.title for page in pages for i in page]
+    assert titles == [f"分页事项{n:03d}" for n in range(120)]
