@@ -17,7 +17,7 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import PAGE_SIZE, apply_validation_error, get_scoped_or_404, querystring_without
+from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -131,17 +131,12 @@ def item_detail(request, pk):
 
 
 def _save_item(request, form, item=None):
-    try:
-        if item is None:
-            data = form.action_fields()
-            return actions.item_create(acting_user=request.user, org=form.cleaned_data["org"], **data)
-        return actions.item_update(acting_user=request.user, item=item,
-                                   expected_version=form.cleaned_data.get("version"), **form.action_fields())
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-    except ActionDenied as exc:
-        form.add_error(None, str(exc))
-    return None
+    if item is None:
+        return run_action(form, lambda: actions.item_create(
+            acting_user=request.user, org=form.cleaned_data["org"], **form.action_fields()))
+    return run_action(form, lambda: actions.item_update(
+        acting_user=request.user, item=item, expected_version=form.cleaned_data.get("version"),
+        **form.action_fields()))
 
 
 @login_required
