@@ -68,7 +68,7 @@ def create_bench_items(root: Organization, count: int, *, seed: int = 1) -> Sour
 
 
 def _time_list_page(user, requests: int) -> tuple[list[float], int]:
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     total = queries.items_for(user).count()
     pages = max(1, total // 50)
