@@ -50,16 +50,18 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="county", help="规模：county（县级，默认）或 city（市级）")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）")
         parser.add_argument(
-            "--anchor", type=iso_date, default=ANCHOR,
-            help=f"参照日期 YYYY-MM-DD（默认 {ANCHOR:%Y-%m-%d}）：年龄、党龄、任期都相对此日期生成，"
-                 "所以任何一天生成的数据都相同；“任期即将届满”等提示则随真实日期推移而变化",
+            "--anchor", type=iso_date, default=None,
+            help="参照日期 YYYY-MM-DD（默认今天）：年龄、党龄、任期、一年的组织生活都相对此日期生成。"
+                 f"同一种子和同一参照日期生成的数据完全相同（测试使用固定日期 {ANCHOR:%Y-%m-%d}）",
         )
         once = parser.add_mutually_exclusive_group()
         once.add_argument("--if-empty", action="store_true", help="已有党组织时不做任何事（可重复运行 make demo）")
         once.add_argument("--replace", action="store_true", help="先清除现有的党组织、党员、届次、委员和岗位，再生成")
 
     def handle(self, *args, **options):
-        scale, anchor = options["scale"], options["anchor"]
+        # Default: today, so a demo made on any day shows a current year of work (a fixed date would
+        # make every branch look silent a month later). Determinism holds for a given --anchor.
+        scale, anchor = options["scale"], options["anchor"] or dt.date.today()
         if scale not in SCALES:
             raise CommandError(f"未知的规模“{scale}”：可选 {' 或 '.join(PUBLIC_SCALES)}")
         if anchor > dt.date.today():
