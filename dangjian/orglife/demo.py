@@ -117,7 +117,7 @@ class _Generator:
         self.start = (first.replace(year=first.year - 1) if first.month == 12 else
                       dt.date(first.year - 1, first.month + 1, 1))
         self.months = _months(self.start, today)
-        self.now = _at(today, 18)
+        self.now = _at(today, 23, 59)
         self.plan = _Plan((Meeting.objects.aggregate(m=Max("id"))["m"] or 0) + 1)
         self.minutes_pool: dict[str, list[str]] = defaultdict(list)  # type → minutes already written
 
@@ -141,18 +141,20 @@ class _Generator:
 
     # -- one meeting -------------------------------------------------------------------------------
     def meeting(self, org_id: int, day: dt.date, types, people, *, hour=9, title="", present_rate=0.88,
-                entered: dt.datetime | None = None, minutes: str | None = None, lecture=False) -> int:
+                entered: dt.datetime | None = None, minutes: str | None = None, lecture=False,
+                committee: set[int] | None = None) -> int:
         r = self.rng
+        committee = self.committee[org_id] if committee is None else committee
         attendance = []
         for pk, name, full in people:
             roll = r.random()
             if roll < present_rate:
-                attendance.append((pk, name, AttendanceStatus.PRESENT, "", full, pk in self.committee[org_id]))
+                status, reason = AttendanceStatus.PRESENT, ""
             elif roll < present_rate + (1 - present_rate) * 0.7:
-                attendance.append((pk, name, AttendanceStatus.LEAVE, r.choice(LEAVE_REASONS), full,
-                                   pk in self.committee[org_id]))
+                status, reason = AttendanceStatus.LEAVE, r.choice(LEAVE_REASONS)
             else:
-                attendance.append((pk, name, AttendanceStatus.ABSENT, "", full, pk in self.committee[org_id]))
+                status, reason = AttendanceStatus.ABSENT, ""
+            attendance.append((pk, name, status, reason, full, pk in committee))
         names = [a[1] for a in attendance if a[2] == AttendanceStatus.PRESENT]
         held_at = _at(day, hour, r.choice((0, 0, 30)))
         text = minutes if minutes is not None else self.text.minutes(names)
@@ -161,15 +163,21 @@ class _Generator:
         row = {
             "org_id": org_id, "title": title or f"{day.month}月{MeetingType(types[0]).label}",
             "status": MeetingStatus.HELD if day <= self.today else MeetingStatus.PLANNED,
-            "held_at": held_at, "ends_at": held_at + dt.timedelta(hours=2), "place": r.choice(PLACES),
+            "held_at": held_at, "ends_at": held_at + dt.timedelta(minutes=90), "place": r.choice(PLACES),
             "host": names[0] if names else "", "recorder": names[-1] if names else "",
             "topics": self.text.topics(), "minutes": text, "decisions": f"会议决定加强{r.choice(SUBJECTS)}工作。",
             "lecturer": (names[0] if names else "支部书记") if lecture else "",
             "lecture_title": f"关于{r.choice(SUBJECTS)}的专题党课" if lecture else "",
-            "entered_at": entered or min(held_at + dt.timedelta(hours=r.choice((3, 6, 20, 30, 50, 70))), self.now),
+            "entered_at": entered or min(held_at + self._delay(), self.now),
             **counts,
         }
         return self.plan.add(row, types, attendance)
+
+    def _delay(self) -> dt.timedelta:
+        """Most records go in within three days; one in fifty is typed in one to three weeks later."""
+        if self.rng.random() < 0.02:
+            return dt.timedelta(days=self.rng.randint(8, 21))
+        return dt.timedelta(hours=self.rng.choice((3, 6, 20, 30, 50, 70)))
 
     @staticmethod
     def _counts(attendance) -> dict:
@@ -192,7 +200,8 @@ class _Generator:
     def branch(self, org_id: int, founded: dt.date | None, fate: str) -> None:
         r = self.rng
         people = self.roster.get(org_id, [])
-        committee = [p for p in people if p[0] in self.committee[org_id]]
+        committee = [p for p in people if p[0] in self.committee[org_id]] or people[:5]
+        committee_ids = {p[0] for p in committee}
         has_committee = sum(1 for p in people if p[2]) >= 7
         missed = set(r.sample(self.months, r.randint(1, 3))) if fate == "misses" else set()
         silent_from = self.today - dt.timedelta(days=r.randint(35, 70)) if fate == "silent" else None
@@ -213,8 +222,8 @@ class _Generator:
                 self.overlap_of = getattr(self, "overlap_of", [])
                 self.overlap_of.append((org_id, day, theme))
             if has_committee:
-                self.meeting(org_id, self.day_in(year, month, 1, 8), [MeetingType.COMMITTEE], committee or people[:5],
-                             hour=15, present_rate=0.95, title=f"{month}月支委会")
+                self.meeting(org_id, self.day_in(year, month, 1, 8), [MeetingType.COMMITTEE], committee,
+                             hour=15, present_rate=0.95, title=f"{month}月支委会", committee=committee_ids)
             if month in (3, 6, 9, 12):
                 rate = 0.35 if fate == "quorum" and month == 6 else 0.85
                 self.meeting(org_id, self.day_in(year, month, 10, 20), [MeetingType.BRANCH_ASSEMBLY], people,
@@ -222,8 +231,8 @@ class _Generator:
             if month == 1:
                 self.meeting(org_id, self.day_in(year, 1, 10, 25), [MeetingType.LIFE_MEETING, MeetingType.REVIEW],
                              people, hour=14, title="年度组织生活会和民主评议党员")
-                self.meeting(org_id, self.day_in(year, 1, 5, 28), [MeetingType.HEART_TALK], committee or people[:3],
-                             hour=16, title="谈心谈话")
+                self.meeting(org_id, self.day_in(year, 1, 5, 28), [MeetingType.HEART_TALK], committee,
+                             hour=17, title="谈心谈话", committee=committee_ids)
 
     def group(self, org_id: int) -> None:
         people = self.roster.get(org_id, [])
@@ -253,11 +262,14 @@ class _Generator:
         year = decembers[-1] if decembers else self.start.year - 1 if self.start.month > 1 else self.start.year
         batch = _at(dt.date(year, 12, 28), 20)
         people = self.roster.get(org_id, [])
-        for i, month in enumerate((10, 11, 12)):
-            for j, types in enumerate(([MeetingType.THEME_DAY], [MeetingType.BRANCH_ASSEMBLY] if month == 12 else [])):
-                if types:
-                    self.meeting(org_id, self.day_in(year, month, 5, 25), types, people,
-                                 entered=batch + dt.timedelta(minutes=11 * i + 5 * j), title=f"{month}月补录会议")
+        kinds = {10: [MeetingType.THEME_DAY, MeetingType.COMMITTEE], 11: [MeetingType.THEME_DAY, MeetingType.LECTURE],
+                 12: [MeetingType.THEME_DAY, MeetingType.BRANCH_ASSEMBLY]}
+        for i, (month, types) in enumerate(kinds.items()):
+            for j, meeting_type in enumerate(types):
+                self.meeting(org_id, self.day_in(year, month, 5, 25), [meeting_type], people,
+                             lecture=meeting_type == MeetingType.LECTURE, hour=9 + 5 * j,
+                             entered=batch + dt.timedelta(minutes=11 * i + 5 * j),
+                             title=f"{month}月{MeetingType(meeting_type).label}")
 
     def copy_minutes(self, count: int) -> None:
         """Some records get another branch's minutes with a word or two changed."""
@@ -327,14 +339,23 @@ MEETING_FIELDS = [
 ATTENDANCE_FIELDS = ["meeting_id", "member_id", "name", "status", "reason", "voting", "committee"]
 
 
-def _copy(model, fields: list[str], rows) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f.removesuffix("_id")).column
-                                                 if f.endswith("_id") else model._meta.get_field(f).column)
-                        for f in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+def _columns(model, fields: list[str]) -> tuple[str, str]:
+    names = [model._meta.get_field(f.removesuffix("_id")).column if f.endswith("_id") else
+             model._meta.get_field(f).column for f in fields]
+    return connection.ops.quote_name(model._meta.db_table), ", ".join(connection.ops.quote_name(n) for n in names)
+
+
+def _insert(model, fields: list[str], rows) -> None:
+    """Many rows at once: COPY on PostgreSQL, one prepared INSERT run over all rows on SQLite."""
+    table, columns = _columns(model, fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
 
 
 def _write(plan: _Plan) -> None:
@@ -346,19 +367,16 @@ def _write(plan: _Plan) -> None:
             sketches[text] = similarity.sketch(text)
         m["sketch"] = sketches[text]
         m["amendment_count"], m["version"], m["updated_at"] = 0, 1, now
+    adapt = connection.ops.adapt_datetimefield_value
+    stamps = {"held_at", "ends_at", "entered_at", "updated_at"}
+    _insert(Meeting, MEETING_FIELDS, ([adapt(m[f]) if f in stamps else m[f] for f in MEETING_FIELDS]
+                                      for m in plan.meetings))
     if connection.vendor == "postgresql":
-        _copy(Meeting, MEETING_FIELDS, ([m[f] for f in MEETING_FIELDS] for m in plan.meetings))
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Meeting]):
                 cursor.execute(sql)
-        _copy(MeetingTypeLink, ["meeting_id", "type"], plan.links)
-        _copy(Attendance, ATTENDANCE_FIELDS, plan.attendance)
-        return
-    Meeting.objects.bulk_create((Meeting(**m) for m in plan.meetings), batch_size=2000)
-    MeetingTypeLink.objects.bulk_create((MeetingTypeLink(meeting_id=i, type=t) for i, t in plan.links),
-                                        batch_size=5000)
-    Attendance.objects.bulk_create((Attendance(**dict(zip(ATTENDANCE_FIELDS, row, strict=True)))
-                                    for row in plan.attendance), batch_size=5000)
+    _insert(MeetingTypeLink, ["meeting_id", "type"], plan.links)
+    _insert(Attendance, ATTENDANCE_FIELDS, plan.attendance)
 
 
 def wipe() -> None:
@@ -368,7 +386,10 @@ def wipe() -> None:
 
 
 def generate(*, seed: int, today: dt.date, stdout=None) -> None:
-    say = stdout.write if stdout is not None else (lambda _text: None)
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text if text.endswith("\n") else text + "\n")
+
     started = time.perf_counter()
     with transaction.atomic():
         gen = _Generator(seed, today)
@@ -377,6 +398,7 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
         say(f"组织生活：已生成 {len(gen.plan.meetings):,} 次会议、{len(gen.plan.attendance):,} 条出席记录"
             f"（{time.perf_counter() - started:.1f} 秒），正在写入…")
         _write(gen.plan)
+    say(f"组织生活：已写入（{time.perf_counter() - started:.1f} 秒），正在核查…")
     roots = Organization.objects.filter(depth=1)
     years = sorted({y for y, _ in gen.months} | {gen.start.year - 1})
     flags = 0

@@ -171,23 +171,45 @@ def roster_sizes(root_path: str) -> dict[int, int]:
     return sizes
 
 
-def copied_findings(rows: list[_Row], threshold: float = COPY_THRESHOLD) -> list[Finding]:
-    sketches = {r.id: similarity.parse(r.sketch) for r in rows if r.sketch}
-    by_id = {r.id: r for r in rows}
+def copied_findings(meetings, threshold: float = COPY_THRESHOLD) -> list[Finding]:
+    """Near-identical minutes among ``meetings``: read only ids and sketches, bucket by band, compare
+    candidates; then fetch what the messages name for the few pairs found."""
+    sketches = dict(meetings.filter(status=MeetingStatus.HELD).exclude(sketch="").values_list("id", "sketch")
+                    .iterator(chunk_size=10000))
+    return _copy_pairs_to_findings(similarity.similar_stored(sketches, threshold))
+
+
+def _copy_pairs_to_findings(pairs: list[tuple[int, int, float]]) -> list[Finding]:
+    if not pairs:
+        return []
+    involved = {i for a, b, _ in pairs for i in (a, b)}
+    info = {pk: (org_id, org_name, title, held_at) for pk, org_id, org_name, title, held_at in
+            Meeting.objects.filter(pk__in=involved).values_list("id", "org_id", "org__name", "title", "held_at")}
     out = []
-    for a, b, score in similarity.similar_pairs(sketches, threshold):
-        ra, rb = by_id[a], by_id[b]
-        same = ra.org_id == rb.org_id
-        out.append(Finding(a, FlagKind.COPIED, copied_message(score, rb.title, rb.org_name,
-                                                              timezone.localtime(rb.held_at).date(), same), b, score))
-        out.append(Finding(b, FlagKind.COPIED, copied_message(score, ra.title, ra.org_name,
-                                                              timezone.localtime(ra.held_at).date(), same), a, score))
+    for a, b, score in pairs:
+        for this, other in ((a, b), (b, a)):
+            org_id, org_name, title, held_at = info[other]
+            same = info[this][0] == org_id
+            out.append(Finding(this, FlagKind.COPIED,
+                               copied_message(score, title, org_name, timezone.localtime(held_at).date(), same),
+                               other, score))
     return out
+
+
+def copies_of(meeting: Meeting, peers, threshold: float = COPY_THRESHOLD) -> list[Finding]:
+    """When one record is saved: its near-identical peers, found without comparing the peers among
+    themselves."""
+    if not meeting.sketch:
+        return []
+    others = (peers.filter(status=MeetingStatus.HELD).exclude(sketch="").exclude(pk=meeting.pk)
+              .values_list("id", "sketch"))
+    found = similarity.similar_to(meeting.sketch, others, threshold)
+    return _copy_pairs_to_findings([(meeting.pk, other, score) for other, score in found])
 
 
 def scan_copied(root: Organization, year: int) -> list[Finding]:
     """The copied-minutes scan alone (read the sketches, LSH, compare candidates)."""
-    return copied_findings(_rows(_year_meetings(root, year)))
+    return copied_findings(_year_meetings(root, year))
 
 
 def _simple_findings(rows: list[_Row], sizes: dict[int, int], now: dt.datetime) -> list[Finding]:
@@ -282,7 +304,7 @@ def findings_for(root: Organization, year: int, now: dt.datetime | None = None) 
     out += _burst_findings(rows)
     out += _left_findings(meetings)
     out += _overlap_findings(rows)
-    out += copied_findings(rows)
+    out += copied_findings(meetings)
     return out
 
 
@@ -315,8 +337,12 @@ def check_meeting(meeting: Meeting, now: dt.datetime | None = None) -> list[Find
     found += _left_findings(Meeting.objects.filter(pk=meeting.pk))
     found += _overlap_for(meeting)
     parent_path = org.path[:-4] if len(org.path) > 4 else org.path
-    peers = _rows(_year_meetings(Organization(path=parent_path), timezone.localtime(meeting.held_at).year))
-    found += [f for f in copied_findings(peers) if meeting.id in (f.meeting_id, f.related_id)]
+    from .queries import year_bounds
+
+    # the same organisation and its siblings: by organisation id, so the (org, held_at) index serves
+    start, end = year_bounds(timezone.localtime(meeting.held_at).year)
+    nearby = list(Organization.objects.filter(path__startswith=parent_path).values_list("id", flat=True)[:500])
+    found += copies_of(meeting, Meeting.objects.filter(org_id__in=nearby, held_at__gte=start, held_at__lt=end))
     mine = [f for f in found if f.meeting_id == meeting.id]
     IntegrityFlag.objects.filter(Q(meeting=meeting) | Q(related=meeting)).delete()
     store(found)

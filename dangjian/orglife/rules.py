@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 
@@ -100,8 +102,9 @@ class OrgFacts:
     full_members: int = 0
 
 
-@dataclass(frozen=True)
-class MeetingFacts:
+class MeetingFacts(NamedTuple):
+    """A tuple, not a dataclass: the report builds one per meeting of a whole city's year."""
+
     id: int
     org_id: int
     held_on: dt.date
@@ -126,29 +129,48 @@ class Slot:
     label: str
 
 
-@dataclass(frozen=True)
-class Result:
+# Plain strings: comparing against enum members costs a descriptor call each time, and the city
+# report makes a quarter of a million results.
+MET, MISSING, QUORUM, NOT_DUE, NOT_APPLICABLE = (o.value for o in (
+    Outcome.MET, Outcome.MISSING, Outcome.QUORUM, Outcome.NOT_DUE, Outcome.NOT_APPLICABLE))
+OWED = frozenset({MET, MISSING, QUORUM})
+BUILTIN_LABELS = dict(MeetingType.choices)
+
+
+class Result(NamedTuple):
+    """One organisation, one rule, one period. A tuple, and the reason is worded only when read:
+    a whole city's report makes a quarter of a million results and reads few reasons."""
+
     org_id: int
     meeting_type: str
     slot: Slot
     outcome: str
-    reason: str
+    why: object  # the reason, or what ``explain`` words it from
     meeting_ids: tuple[int, ...] = ()
 
     @property
+    def reason(self) -> str:
+        return self.why if isinstance(self.why, str) else explain(self.slot, self.why)
+
+    @property
     def owed(self) -> bool:
-        return self.outcome in (Outcome.MET, Outcome.MISSING, Outcome.QUORUM)
+        return self.outcome in OWED
 
 
 def type_label(code: str, custom_names: dict[str, str] | None = None) -> str:
-    if code in MeetingType.values:
-        return MeetingType(code).label
+    if code in BUILTIN_LABELS:
+        return BUILTIN_LABELS[code]
     if custom_names and code in custom_names:
         return custom_names[code]
     return code.removeprefix(CUSTOM_PREFIX)
 
 
 # -- periods ------------------------------------------------------------------------------------
+
+@functools.cache
+def _slots(year: int, period: str) -> tuple[Slot, ...]:
+    return tuple(slots(year, period))
+
 
 def slots(year: int, period: str) -> list[Slot]:
     if period == Period.MONTH:
@@ -208,43 +230,102 @@ def applies(org: OrgFacts, rule: Rule) -> tuple[bool, str]:
     return True, ""
 
 
+_SLOT_OF_MONTH = {Period.MONTH.value: lambda month: month - 1, Period.QUARTER.value: lambda month: (month - 1) // 3,
+                  Period.YEAR.value: lambda month: 0}
+
+
+def _prepare(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year: int):
+    """The periods of ``rule`` in ``year`` and the held meetings of the rule's type in each."""
+    periods = _slots(year, rule.period)
+    buckets: list[list[MeetingFacts]] = [[] for _ in periods]
+    slot_of, meeting_type = _SLOT_OF_MONTH[rule.period], rule.meeting_type
+    for m in meetings:
+        if meeting_type in m.types and not m.planned and m.held_on.year == year:
+            buckets[slot_of(m.held_on.month)].append(m)
+    # most organisations existed all year: skip the per-period arithmetic for them
+    whole_year = (org.founded_on is None or org.founded_on <= dt.date(year, 1, 1)) and (
+        org.ended_on is None or org.ended_on >= dt.date(year, 12, 31))
+    return periods, buckets, whole_year
+
+
+def decide(org: OrgFacts, rule: Rule, slot: Slot, held: list[MeetingFacts], today: dt.date,
+           whole_year: bool) -> tuple[str, list, list, str]:
+    """The one place an outcome is decided: (outcome, valid meetings, quorum failures, reason if not owed)."""
+    if not whole_year:
+        owed, reason = owed_in(org, slot)
+        if not owed:
+            return NOT_APPLICABLE, (), (), reason
+    if not held:
+        return (NOT_DUE if slot.end >= today else MISSING), (), (), ""
+    if rule.quorum_base == QuorumBase.NONE:
+        valid, failed = held, ()
+    else:
+        checks = [(m, quorum(m, rule)) for m in held]
+        valid = [m for m, (good, _) in checks if good]
+        failed = [why for _, (good, why) in checks if not good]
+    if len(valid) >= rule.min_count:
+        return MET, valid, failed, ""
+    return (NOT_DUE if slot.end >= today else QUORUM if len(held) >= rule.min_count else MISSING), valid, failed, ""
+
+
 def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year: int,
                   today: dt.date, custom_names: dict[str, str] | None = None) -> list[Result]:
     label = type_label(rule.meeting_type, custom_names)
-    relevant = [m for m in meetings if not m.planned and rule.meeting_type in m.types]
     ok, why_not = applies(org, rule)
+    if not ok:
+        return [Result(org.id, rule.meeting_type, slot, NOT_APPLICABLE, why_not) for slot in _slots(year, rule.period)]
+    periods, buckets, whole_year = _prepare(org, rule, meetings, year)
     out = []
-    for slot in slots(year, rule.period):
-        held = [m for m in relevant if slot.start <= m.held_on <= slot.end]
-        out.append(_judge(org, rule, label, slot, held, today, ok, why_not))
+    for slot, held in zip(periods, buckets, strict=True):
+        outcome, valid, failed, not_owed = decide(org, rule, slot, held, today, whole_year)
+        if outcome == NOT_APPLICABLE:
+            out.append(Result(org.id, rule.meeting_type, slot, outcome, not_owed, tuple(m.id for m in held)))
+        else:
+            ids = tuple(m.id for m in (valid if outcome == MET else held))
+            out.append(Result(org.id, rule.meeting_type, slot, outcome,
+                              (outcome, label, rule.min_count, valid, held, failed), ids))
     return out
 
 
-def _judge(org, rule, label, slot, held, today, applicable, why_not) -> Result:
-    def result(outcome, reason, ids=()):
-        return Result(org.id, rule.meeting_type, slot, outcome, reason, tuple(ids))
+def tally_org(org: OrgFacts, rules: list[Rule], meetings: list[MeetingFacts], year: int,
+              today: dt.date) -> tuple[Tally, dict[int, Tally]]:
+    """The tallies of ``evaluate_org`` (overall and by the month a period ends) without building
+    the results: the same ``decide``, for reports over thousands of organisations."""
+    ids = {org.id, *org.predecessors}
+    own = [m for m in meetings if m.org_id in ids]
+    tally, months = Tally(), {}
+    for rule in rules:
+        ok, _ = applies(org, rule)
+        if not ok:
+            continue
+        periods, buckets, whole_year = _prepare(org, rule, own, year)
+        # the common case, a quota without quorum for an organisation that existed all year: what
+        # ``decide`` answers there, without its bookkeeping (a test holds the two together)
+        simple = whole_year and rule.quorum_base == QuorumBase.NONE and rule.min_count >= 1
+        for slot, held in zip(periods, buckets, strict=True):
+            if simple:
+                outcome = MET if len(held) >= rule.min_count else NOT_DUE if slot.end >= today else MISSING
+            else:
+                outcome = decide(org, rule, slot, held, today, whole_year)[0]
+            tally.add_outcome(outcome)
+            month = slot.end.month
+            if month not in months:
+                months[month] = Tally()
+            months[month].add_outcome(outcome)
+    return tally, months
 
-    if not applicable:
-        return result(Outcome.NOT_APPLICABLE, why_not)
-    owed, reason = owed_in(org, slot)
-    if not owed:
-        return result(Outcome.NOT_APPLICABLE, reason, [m.id for m in held])
-    checks = [(m, *quorum(m, rule)) for m in held]
-    valid = [m for m, good, _ in checks if good]
-    need = rule.min_count
-    if len(valid) >= need:
+
+def explain(slot: Slot, why: tuple) -> str:
+    """The reason of a result, worded from what ``evaluate_rule`` kept."""
+    outcome, label, need, valid, held, failed = why
+    if outcome == MET:
         dates = "、".join(f"{m.held_on:%m-%d}" for m in valid)
-        return result(Outcome.MET, f"{slot.label}已召开{label} {len(valid)} 次（{dates}），要求至少 {need} 次",
-                      [m.id for m in valid])
-    if slot.end >= today:
-        return result(Outcome.NOT_DUE, f"{slot.label}应召开{label}至少 {need} 次，目前 {len(valid)} 次，"
-                                       f"截止 {slot.end:%Y-%m-%d}", [m.id for m in held])
-    if held and len(held) >= need:
-        problems = "；".join(why for _, good, why in checks if not good)
-        return result(Outcome.QUORUM, f"{slot.label}召开{label} {len(held)} 次，但有效次数不足：{problems}",
-                      [m.id for m in held])
-    return result(Outcome.MISSING, f"{slot.label}应召开{label}至少 {need} 次，仅有 {len(valid)} 次有效记录",
-                  [m.id for m in held])
+        return f"{slot.label}已召开{label} {len(valid)} 次（{dates}），要求至少 {need} 次"
+    if outcome == NOT_DUE:
+        return f"{slot.label}应召开{label}至少 {need} 次，目前 {len(valid)} 次，截止 {slot.end:%Y-%m-%d}"
+    if outcome == QUORUM:
+        return f"{slot.label}召开{label} {len(held)} 次，但有效次数不足：{'；'.join(failed)}"
+    return f"{slot.label}应召开{label}至少 {need} 次，仅有 {len(valid)} 次有效记录"
 
 
 def evaluate_org(org: OrgFacts, rules: list[Rule], meetings: list[MeetingFacts], year: int, today: dt.date,
@@ -270,15 +351,19 @@ class Tally:
     not_due: int = 0
 
     def add(self, result: Result) -> None:
-        if result.owed:
-            self.owed += 1
-        if result.outcome == Outcome.MET:
+        self.add_outcome(result.outcome)
+
+    def add_outcome(self, outcome: str) -> None:
+        if outcome == MET:
             self.met += 1
-        elif result.outcome == Outcome.MISSING:
+            self.owed += 1
+        elif outcome == MISSING:
             self.missing += 1
-        elif result.outcome == Outcome.QUORUM:
+            self.owed += 1
+        elif outcome == QUORUM:
             self.quorum += 1
-        elif result.outcome == Outcome.NOT_DUE:
+            self.owed += 1
+        elif outcome == NOT_DUE:
             self.not_due += 1
 
     def merge(self, other: Tally) -> None:
@@ -340,7 +425,7 @@ def silence(last_held: dt.date | None, today: dt.date, founded_on: dt.date | Non
         return Silence(False, f"最近一次组织生活在 {last_held:%Y-%m-%d}")
     if founded_on and (today - founded_on).days <= days:
         return Silence(False, f"{founded_on:%Y-%m-%d} 成立，尚不足 {days} 天")
-    return Silence(True, "没有任何组织生活记录")
+    return Silence(True, "近一年没有任何组织生活记录")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 SHINGLE = 4  # characters
-BINS = 32
-BANDS = 8  # bands of BINS // BANDS bins; near-identical minutes (≥ 0.8) share a band almost surely
+BINS = 64
+# 8 bands of 8 bins: a pair at similarity 0.9 shares a band with probability 0.99, at 0.8 with 0.77,
+# while pairs sharing only boiler-plate (0.3) almost never do — few candidates to compare.
+BANDS = 8
 ROWS = BINS // BANDS
 EMPTY = (1 << 59) - 1
 MASK = (1 << 64) - 1
@@ -41,7 +43,7 @@ def sketch_values(text: str) -> list[int] | None:
     mins = [EMPTY] * BINS
     for h in _shingle_hashes(clean):
         b = h & (BINS - 1)
-        v = h >> 5
+        v = h >> 6
         if v < mins[b]:
             mins[b] = v
     return mins
@@ -54,7 +56,7 @@ def sketch(text: str) -> str:
 
 
 def parse(stored: str) -> tuple[int, ...] | None:
-    if not stored:
+    if len(stored) != 15 * BINS:
         return None
     return tuple(int(stored[i:i + 15], 16) for i in range(0, 15 * BINS, 15))
 
@@ -77,10 +79,7 @@ def candidate_pairs(sketches: Iterable[tuple[int, tuple[int, ...]]]) -> set[tupl
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for key, values in sketches:
         for band in range(BANDS):
-            chunk = values[band * ROWS:(band + 1) * ROWS]
-            if EMPTY in chunk:
-                continue
-            buckets[(band, *chunk)].append(key)
+            buckets[(band, *values[band * ROWS:(band + 1) * ROWS])].append(key)
     pairs: set[tuple[int, int]] = set()
     for ids in buckets.values():
         if len(ids) < 2:
@@ -103,3 +102,63 @@ def similar_pairs(sketches: dict[int, tuple[int, ...]], threshold: float) -> lis
         if score >= threshold:
             out.append((a, b, score))
     return sorted(out)
+
+
+# -- on the stored form: no parsing, bands are substrings -------------------------------------------
+
+_WIDTH = 15
+_EMPTY_HEX = f"{EMPTY:015x}"
+STORED_LENGTH = _WIDTH * BINS
+
+
+def stored_similarity(a: str, b: str) -> float:
+    same = total = 0
+    for i in range(0, _WIDTH * BINS, _WIDTH):
+        x, y = a[i:i + _WIDTH], b[i:i + _WIDTH]
+        if x == _EMPTY_HEX and y == _EMPTY_HEX:
+            continue
+        total += 1
+        same += x == y
+    return same / total if total else 0.0
+
+
+def similar_stored(sketches: dict[int, str], threshold: float) -> list[tuple[int, int, float]]:
+    """Like ``similar_pairs`` but on stored sketches: a band is a substring, so bucketing a whole
+    year's records needs no parsing; only candidate pairs are compared."""
+    buckets: dict[str, list[int]] = defaultdict(list)
+    step = _WIDTH * ROWS
+    # a sketch of another length was made with other settings: not comparable, left out
+    sketches = {k: v for k, v in sketches.items() if len(v) == STORED_LENGTH}
+    for key, stored in sketches.items():
+        for band in range(BANDS):
+            buckets[f"{band}{stored[band * step:(band + 1) * step]}"].append(key)
+    pairs: set[tuple[int, int]] = set()
+    for ids in buckets.values():
+        if len(ids) < 2:
+            continue
+        ids.sort()
+        if len(ids) > 200:
+            pairs.update(zip(ids, ids[1:], strict=False))
+        else:
+            pairs.update((x, y) for i, x in enumerate(ids) for y in ids[i + 1:])
+    out = []
+    for a, b in pairs:
+        score = stored_similarity(sketches[a], sketches[b])
+        if score >= threshold:
+            out.append((a, b, score))
+    return sorted(out)
+
+
+def similar_to(stored: str, others: Iterable[tuple[int, str]], threshold: float) -> list[tuple[int, float]]:
+    """The records among ``others`` whose minutes are near-identical to one record's (saving one)."""
+    if len(stored) != STORED_LENGTH:
+        return []
+    step = _WIDTH * ROWS
+    bands = [stored[b * step:(b + 1) * step] for b in range(BANDS)]
+    out = []
+    for key, other in others:
+        if len(other) == STORED_LENGTH and any(other[b * step:(b + 1) * step] == band for b, band in enumerate(bands)):
+            score = stored_similarity(stored, other)
+            if score >= threshold:
+                out.append((key, score))
+    return out

@@ -66,7 +66,7 @@ def matrix_rows(report: queries.Report) -> list[dict]:
 
 def _row(report, org, months, *, deeper: bool) -> dict:
     return {
-        "org": org, "total": report.tallies[org.path] if deeper else rules.tally_of(report.results.get(org.id, [])),
+        "org": org, "total": report.tallies[org.path] if deeper else report.own_tallies[org.path],
         "deeper": deeper, "silence": report.silences.get(org.id),
         "cells": [{"month": m, **_cell(months.get(m)), "meetings": report.meeting_counts.get(org.id, {}).get(m, 0)}
                   for m in MONTHS],
@@ -74,10 +74,7 @@ def _row(report, org, months, *, deeper: bool) -> dict:
 
 
 def _own_months(report, org) -> dict[int, rules.Tally]:
-    months: dict[int, rules.Tally] = {}
-    for r in report.results.get(org.id, []):
-        months.setdefault(rules.month_of(r), rules.Tally()).add(r)
-    return months
+    return report.months_of(org.id)
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.testing import make_member, make_org
-from dangjian.orglife import actions, queries
+from dangjian.orglife import actions, queries, rules
 from dangjian.orglife.choices import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,26 @@ def test_home_due_lists_late_and_due(tree, record):
     data = queries.home_due(tree.a, today=TODAY)
     assert data["late_count"] > 0 and data["due_count"] > 0
     assert any(label == "主题党日" for _, _, label in data["late"])
+
+
+def test_matrix_months_add_up_to_the_year(tree, record):
+    record(tree.a, dt.date(2026, 1, 10), "theme_day")
+    record(tree.c, dt.date(2026, 2, 10), "theme_day", "lecture")
+    report = queries.compliance_report(tree.county, 2026, today=TODAY)
+    for org in (tree.county, tree.town1, tree.town2):
+        months = report.month_tallies[org.path]
+        total = report.tallies[org.path]
+        assert sum(t.owed for t in months.values()) == total.owed
+        assert sum(t.met for t in months.values()) == total.met
+    # the tallies computed without results agree with the results
+    for org_id in report.results:
+        path = report.orgs[org_id].path
+        assert rules.tally_of(report.results[org_id]) == report.own_tallies[path]
+
+
+def test_silence_looks_back_into_last_year(tree, record):
+    record(tree.a, dt.date(2025, 12, 20), "theme_day")
+    report = queries.compliance_report(tree.county, 2026, today=dt.date(2026, 1, 10))
+    assert not report.silences[tree.a.pk].silent and "2025-12-20" in report.silences[tree.a.pk].reason
+    later = queries.compliance_report(tree.county, 2025, today=dt.date(2026, 3, 1))
+    assert later.silences[tree.a.pk].silent and "2025-12-20" in later.silences[tree.a.pk].reason

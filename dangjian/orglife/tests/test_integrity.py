@@ -152,3 +152,11 @@ def test_scan_replaces_flags_and_never_touches_other_years(tree, record):
     integrity.scan(tree.county, 2026)
     assert kinds(old) == [FlagKind.LATE_ENTRY]
     assert IntegrityFlag.objects.count() == 1
+
+
+def test_sketches_of_another_size_are_not_compared():
+    old = similarity.sketch(MINUTES)[: 15 * 32]
+    assert similarity.similar_stored({1: old, 2: old}, 0.8) == []
+    assert similarity.similar_to(old, [(2, old)], 0.8) == []
+    full = similarity.sketch(MINUTES)
+    assert similarity.similar_stored({1: full, 2: full}, 0.8) == [(1, 2, 1.0)]

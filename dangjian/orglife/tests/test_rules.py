@@ -144,3 +144,17 @@ def test_due_items_late_first():
     due = rules.due_items(results, dt.date(2026, 3, 10))
     assert [d.late for d in due] == [True, True, False]
     assert due[-1].deadline == dt.date(2026, 3, 31)
+
+
+def test_tallies_without_results_agree_with_the_results():
+    orgs = [BRANCH, OrgFacts(id=1, name="新", kind="branch", founded_on=dt.date(2026, 5, 20), full_members=9),
+            OrgFacts(id=1, name="撤", kind="branch", ended_on=dt.date(2026, 8, 1), full_members=2)]
+    held = [meeting(dt.date(2026, m, 9), MeetingType.THEME_DAY, MeetingType.BRANCH_ASSEMBLY, voting_expected=8,
+                    voting_present=3 + m % 4, committee_expected=5, committee_present=m % 5) for m in range(1, 12, 2)]
+    for org in orgs:
+        for today in (dt.date(2026, 6, 15), TODAY):
+            org_rules = list(rules.default_rules("branch")) + [Rule(MeetingType.STUDY_GROUP, Period.QUARTER, 2)]
+            results = rules.evaluate_org(org, org_rules, held, YEAR, today)
+            tally, months = rules.tally_org(org, org_rules, held, YEAR, today)
+            assert tally == rules.tally_of(results)
+            assert sum(t.owed for t in months.values()) == tally.owed

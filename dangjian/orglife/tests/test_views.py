@@ -173,3 +173,24 @@ def test_report_command_json_and_table(tree, record, tmp_path):
 def test_home_page_shows_due_and_late(tree, login):
     html = login(tree.secretary_a).get(reverse("core:home")).content.decode()
     assert "组织生活" in html and ("已逾期" in html or "即将到期" in html)
+
+
+def test_rules_page_sets_this_years_rule_for_those_below(tree, login):
+    from dangjian.orglife.models import RuleSetting
+
+    form = {"org_kind": "branch", "meeting_type": "lecture", "period": "month", "min_count": 1, "quorum_base": "none",
+            "active": "on"}
+    url = reverse("orglife:rules", args=[tree.town1.pk]) + f"?year={YEAR}"
+    assert login(tree.reader_town1).post(url, form).status_code == 404
+    assert login(tree.county_admin).post(url, form).status_code == 302
+    row = RuleSetting.objects.get()
+    assert (row.owner_id, row.year, row.period) == (tree.town1.pk, YEAR, "month")
+
+
+def test_rescan_flags_needs_change_scope(tree, login, record):
+    from .conftest import at
+
+    record(tree.a, dt.date(YEAR, 2, 1), entered=at(dt.date(YEAR, 3, 1)))
+    url = reverse("orglife:flags_rescan") + f"?org={tree.town1.pk}&year={YEAR}"
+    assert login(tree.reader_town1).post(url).status_code == 404
+    assert login(tree.county_admin).post(url).status_code == 302

@@ -1,0 +1,117 @@
+"""Figures for issue 3, for ``dangjian bench``: ``benchmark_orglife(root)`` returns rows
+(label, value, target). Benchmarks print figures and never fail on a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import time
+import tracemalloc
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangjian.accounts.models import Position
+from dangjian.members.choices import PartyStatus
+from dangjian.members.models import Member
+from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS
+from dangjian.orgs.models import Organization
+
+from . import integrity, queries
+from .models import Meeting
+
+BENCH_USER = "bench_orglife"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _timed(fn, repeat: int = 1) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def _year(root: Organization) -> int:
+    last = Meeting.objects.filter(org__path__startswith=root.path).order_by("-held_at").values_list(
+        "held_at", flat=True).first()
+    return timezone.localtime(last).year if last else timezone.localdate().year
+
+
+def _big_branch(root: Organization) -> Organization | None:
+    """A branch with at least 40 on its roster (its own members and those of its 党小组)."""
+    counts = (Member.objects.filter(org__path__startswith=root.path, status=PartyStatus.NORMAL)
+              .values("org__parent_id", "org_id", "org__kind").annotate(n=Count("pk")).order_by())
+    totals: dict[int, int] = {}
+    for row in counts:
+        branch = row["org__parent_id"] if row["org__kind"] in SUB_BRANCH_KINDS else row["org_id"]
+        totals[branch] = totals.get(branch, 0) + row["n"]
+    big = [pk for pk, n in totals.items() if n >= 40]
+    return Organization.objects.filter(pk__in=big[:200], kind__in=BRANCH_KINDS).order_by("path").first()
+
+
+def benchmark_orglife(root: Organization) -> list[tuple[str, str, str]]:
+    year = _year(root)
+    rows: list[tuple[str, str, str]] = []
+    seconds, report = _timed(lambda: queries.compliance_report(root, year), repeat=3)
+    meetings = sum(sum(m.values()) for m in report.meeting_counts.values())
+    rows.append((f"组织生活落实情况（{root.name}，{len(report.orgs):,} 个党组织、{meetings:,} 次会议）", _ms(seconds),
+                 "≤ 2 s"))
+    del report
+    tracemalloc.start()
+    queries.compliance_report(root, year)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rows.append(("  同上，Python 内存峰值（tracemalloc）", f"{peak / 2**20:.0f} MB", "≤ 500 MB"))
+    with CaptureQueriesContext(connection) as on_root:
+        queries.compliance_report(root, year)
+    branch = _big_branch(root) or Organization.objects.filter(path__startswith=root.path,
+                                                             kind__in=BRANCH_KINDS).first()
+    if branch is not None:
+        with CaptureQueriesContext(connection) as on_branch:
+            queries.compliance_report(branch, year)
+        rows.append(("  查询次数：顶级组织 / 一个党支部", f"{len(on_root)} / {len(on_branch)}", "相同，不随支部数增长"))
+        seconds, _ = _timed(lambda: queries.compliance_report(branch, year), repeat=5)
+        rows.append((f"组织生活落实情况（一个党支部：{branch.name}）", _ms(seconds), "≤ 100 ms"))
+    seconds, found = _timed(lambda: integrity.scan_copied(root, year))
+    rows.append((f"会议记录雷同核查（全年，{len(found) // 2:,} 对相似）", f"{seconds:.1f} s", "≤ 60 s"))
+    big = _big_branch(root)
+    if big is not None:
+        rows.append(("通过 API 登记一次会议（40 名出席人员）", _ms(_record_through_api(big)), "≤ 100 ms"))
+    reset_queries()
+    return rows
+
+
+def _record_through_api(branch: Organization, repeat: int = 7) -> float:
+    user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
+    Position.objects.get_or_create(user=user, org=branch, role="secretary")
+    client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
+    client.force_login(user)
+    members = list(queries.roster(branch).values_list("pk", flat=True)[:40])
+    held = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    times, created = [], []
+    for i in range(repeat):
+        body = {"org": branch.pk, "title": f"性能测试会议{i}", "types": ["theme_day"],
+                "held_at": (held - dt.timedelta(days=i)).isoformat(), "place": "党员活动室",
+                "minutes": f"性能测试第{i}次：学习讨论本月工作，研究下一步安排。" * 5,
+                "attendance": [{"member": pk, "status": "present"} for pk in members]}
+        started = time.perf_counter()
+        response = client.post("/api/orglife/meetings", json.dumps(body), content_type="application/json")
+        times.append(time.perf_counter() - started)
+        if response.status_code != 201:
+            raise RuntimeError(f"登记会议失败：{response.status_code} {response.content[:300]!r}")
+        created.append(response.json()["id"])
+    Meeting.objects.filter(pk__in=created).delete()
+    Position.objects.filter(user=user).delete()
+    user.delete()
+    return statistics.median(times[1:] if len(times) > 1 else times)
