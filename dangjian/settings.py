@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
+    "dangjian.accounts.middleware.SessionLimitMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -120,11 +121,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dangjian.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_SECONDS", str(8 * 3600)))
+# Idle timeout: the session expires this long after the last request (each request renews it).
+SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute limit: however active, a session ends this long after login.
+SESSION_MAX_SECONDS = int(os.environ.get("DANGJIAN_SESSION_MAX_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -35,3 +35,9 @@ def api_token_issue(*, acting_user, user, name: str) -> str:
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token))
     return token
+
+
+def login_attempt_record(*, username: str, success: bool, address: str | None) -> None:
+    from .models import LoginAttempt
+
+    LoginAttempt.objects.create(username=username[:150], success=success, address=address or None)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import ApiToken, Position
+from dangjian.core.admin import ReadOnlyAdmin
+
+from .models import ApiToken, LoginAttempt, Position
 
 
 @admin.register(Position)
@@ -15,3 +17,10 @@ class PositionAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "created_at", "expires_at", "last_used_at"]
     readonly_fields = ["digest", "created_at", "last_used_at"]
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "success", "address"]
+    list_filter = ["success"]
+    search_fields = ["username"]

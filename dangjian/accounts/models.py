@@ -48,3 +48,20 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginAttempt(models.Model):
+    """Every login attempt, successful or not: the lockout reads the recent ones."""
+
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    success = models.BooleanField("成功")
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"

@@ -32,3 +32,16 @@ def user_for_token(token: str):
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+def lockout_of(username: str, *, now):
+    """When ``username`` unlocks, or None when it may try to log in."""
+    from .models import LoginAttempt
+    from .rules import LOCK_MINUTES, locked_until
+
+    recent = LoginAttempt.objects.filter(username=username, at__gte=now - dt.timedelta(minutes=LOCK_MINUTES))
+    last_success = recent.filter(success=True).order_by("-at").values_list("at", flat=True).first()
+    failures = recent.filter(success=False)
+    if last_success:
+        failures = failures.filter(at__gt=last_success)
+    return locked_until(list(failures.values_list("at", flat=True)), now=now)
