@@ -37,7 +37,15 @@ def api_token_issue(*, acting_user, user, name: str) -> str:
     return token
 
 
-def login_attempt_record(*, username: str, success: bool, address: str | None) -> None:
+@transaction.atomic
+def login_attempt_record(*, username: str, success: bool, address: str | None, user=None) -> None:
+    """Every login, successful or not, for the lockout and for the audit log."""
     from .models import LoginAttempt
 
-    LoginAttempt.objects.create(username=username[:150], success=success, address=address or None)
+    attempt = LoginAttempt.objects.create(username=username[:150], success=success, address=address or None)
+    record_change(actor=user if success else None, action="login" if success else "login_failed", obj=attempt,
+                  note=f"用户名 {username[:150]}")
+
+
+def logout_record(*, user) -> None:
+    record_change(actor=user, action="logout", obj=user)

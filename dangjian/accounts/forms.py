@@ -29,7 +29,7 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             login_attempt_record(username=username, success=False, address=self._address())
             raise
-        login_attempt_record(username=username, success=True, address=self._address())
+        login_attempt_record(username=username, success=True, address=self._address(), user=self.get_user())
         return cleaned
 
     def _address(self):

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 
+from .actions import logout_record
 from .forms import LoginForm
 from .middleware import mark_login_time
 
@@ -16,4 +17,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            logout_record(user=request.user)
+        return super().post(request, *args, **kwargs)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.db import transaction
+
+from . import audit
+from .context import current_request
 from .models import ChangeRecord
 
 
@@ -30,12 +34,24 @@ def change_record(*, actor, action: str, obj, before=None, after=None, note: str
 
 def record_change(**kwargs) -> ChangeRecord:
     record = change_record(**kwargs)
-    record.save()
+    record_changes([record])
     return record
 
 
 def record_changes(records: Iterable[ChangeRecord]) -> None:
-    ChangeRecord.objects.bulk_create(list(records), batch_size=2000)
+    """Append to the audit chain: lock it, link each record to the one before, insert in order.
+    Called inside the action's transaction, so the lock is held until the change commits."""
+    records = list(records)
+    if not records:
+        return
+    context = current_request()
+    for record in records:
+        record.address = record.address or context.address
+        record.request_id = record.request_id or context.request_id
+    with transaction.atomic():
+        audit.lock_chain()
+        audit.chain(records, audit.last_hash())
+        ChangeRecord.objects.bulk_create(records, batch_size=2000)
 
 
 def history_of(obj):

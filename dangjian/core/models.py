@@ -1,17 +1,22 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ChangeRecord(models.Model):
-    """One change to one record: who, when, what it was before and after.
+    """One change to one record: who, when, from where, what it was before and after.
 
     Written by the actions (never by signals) in the same transaction as the change itself, so a
     change without its record cannot exist. Masked values only: no plaintext ID or phone number.
+    It is also the audit log: append-only (a trigger refuses UPDATE and DELETE on PostgreSQL) and
+    hash-chained with SM3 (``core.audit``), so ``dangjian audit-verify`` finds an edited or removed row.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # The log is never rewritten, not even when a user is deleted: no cascade, no SET NULL.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False,
     )
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     action = models.CharField("操作", max_length=40)
@@ -21,6 +26,10 @@ class ChangeRecord(models.Model):
     before = models.JSONField("变更前", default=dict, blank=True)
     after = models.JSONField("变更后", default=dict, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    prev_hash = models.CharField("前一条摘要", max_length=64, blank=True, editable=False)
+    hash = models.CharField("摘要(SM3)", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "变更记录"
