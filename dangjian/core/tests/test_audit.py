@@ -64,6 +64,5 @@ def test_postgresql_refuses_updates_and_deletes(tree):
     row = ChangeRecord.objects.order_by("id").first()
     for statement in ("UPDATE core_changerecord SET note = 'x' WHERE id = %s",
                       "DELETE FROM core_changerecord WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [row.id])
+        with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [row.id])
