@@ -67,6 +67,16 @@ def run_action(form, call):
     return None
 
 
+def rebind_to_current(form_class, data, instance, **kwargs):
+    """After a version conflict: the user's input again, bound to the row as it now is and to its
+    current version, so that a deliberate second submit wins (the conflict panel shows both)."""
+    form = form_class(data, instance=instance, **kwargs)
+    form.data = form.data.copy()
+    form.data["version"] = instance.version
+    form.is_valid()
+    return form
+
+
 def querystring_without(request, *keys: str) -> str:
     params = request.GET.copy()
     for key in keys:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core.errors import VersionConflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without, rebind_to_current, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -89,13 +89,8 @@ def member_edit(request, pk):
         try:
             saved = _save_member(request, form, member)
         except VersionConflict as exc:
-            conflict = exc
-            fresh = Member.objects.get(pk=member.pk)
-            form = MemberForm(request.POST, instance=fresh, user=request.user)
-            form.data = form.data.copy()
-            form.data["version"] = fresh.version
-            form.is_valid()
-            saved = None
+            conflict, saved = exc, None
+            form = rebind_to_current(MemberForm, request.POST, Member.objects.get(pk=member.pk), user=request.user)
         if saved is not None:
             messages.success(request, "已保存")
             return redirect("members:detail", pk=saved.pk)

@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, VIEW
+from dangjian.core.shortcuts import get_scoped_or_404
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 
@@ -23,16 +24,12 @@ from .schemas import HistoryPage, OrgCreate, OrgDetail, OrgFilters, OrgPage, Org
 
 router = Router(tags=["党组织"])
 
-NOT_FOUND = "未找到，或不在您的管辖范围内"
 
 
 # -- lookups shared with the member API ----------------------------------------------------------
 
 def readable_or_404(qs, user, pk: int):
-    obj = qs.restrict(user, VIEW).filter(pk=pk).first()
-    if obj is None:
-        raise Http404(NOT_FOUND)
-    return obj
+    return get_scoped_or_404(qs.model, user, pk, VIEW, queryset=qs)
 
 
 def writable_or_error(qs, user, pk: int):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from dangjian.core.errors import VersionConflict
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, rebind_to_current, run_action
 from dangjian.members.models import Member
 
 from . import actions, queries
@@ -51,8 +51,7 @@ def org_edit(request, pk):
                 **form.action_fields()))
         except VersionConflict as exc:
             conflict, saved = exc, None
-            form.data = form.data.copy()
-            form.data["version"] = Organization.objects.get(pk=org.pk).version
+            form = rebind_to_current(OrgForm, request.POST, Organization.objects.get(pk=org.pk))
         if saved is not None:
             messages.success(request, "已保存")
             return redirect("orgs:detail", pk=org.pk)

@@ -17,7 +17,7 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action
+from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, rebind_to_current, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -161,11 +161,7 @@ def item_edit(request, pk):
             saved = _save_item(request, form, item)
         except VersionConflict as exc:
             conflict, saved = exc, None
-            fresh = WorkItem.objects.get(pk=item.pk)
-            form = ItemForm(request.POST, instance=fresh, user=request.user)
-            form.data = form.data.copy()
-            form.data["version"] = fresh.version
-            form.is_valid()
+            form = rebind_to_current(ItemForm, request.POST, WorkItem.objects.get(pk=item.pk), user=request.user)
         if saved is not None:
             messages.success(request, "已保存")
             return redirect("worklists:detail", pk=saved.pk)
