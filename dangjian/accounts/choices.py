@@ -24,3 +24,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 def roles_granting(action: str) -> list[str]:
     return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+class Duty(models.TextChoices):
+    """三员分立: the three separated administrator duties. A user holds at most one, and a duty
+    grants nothing inside the organisation tree (no member data)."""
+
+    SYSTEM = "system", "系统管理员"
+    SECURITY = "security", "安全管理员"
+    AUDIT = "audit", "审计管理员"

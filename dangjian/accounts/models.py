@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
-from .choices import Role
+from .choices import Duty, Role
 
 
 class Position(models.Model):
@@ -65,3 +65,21 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
+
+
+class AdminDuty(models.Model):
+    """三员分立: a user's administrator duty. One per user (the database enforces it), so nobody
+    holds two duties; granted and revoked only by the security administrator (see administration)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="admin_duty", on_delete=models.CASCADE
+    )
+    duty = models.CharField("管理职责", max_length=20, choices=Duty.choices)
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "管理员职责"
+        verbose_name_plural = "管理员职责"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_duty_display()}"

@@ -45,3 +45,14 @@ def lockout_of(username: str, *, now):
     if last_success:
         failures = failures.filter(at__gt=last_success)
     return locked_until(list(failures.values_list("at", flat=True)), now=now)
+
+
+def duty_of(user) -> str | None:
+    """The user's 三员 duty (a Duty value), or None. Cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_dangjian_duty"):
+        from .models import AdminDuty
+
+        user._dangjian_duty = AdminDuty.objects.filter(user=user).values_list("duty", flat=True).first()
+    return user._dangjian_duty
