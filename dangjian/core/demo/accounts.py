@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dangjian.accounts.actions import position_grant, user_create
-from dangjian.accounts.choices import Role
-from dangjian.accounts.models import Position
+from dangjian.accounts.choices import Duty, Role
+from dangjian.accounts.models import AdminDuty, Position
 from dangjian.core.history import record_change
 from dangjian.orgs.choices import OrgKind, Post, UnitCategory
 from dangjian.orgs.models import CommitteePost, Organization
@@ -33,13 +33,14 @@ class DemoLogin:
     username: str
     full_name: str
     org: Organization | None
-    role: str  # a Role value, or "" for the system administrator
+    role: str  # a Role value, or "" for the 三员 administrators
     scope: str
+    duty: str = ""  # a Duty value for the 三员 administrators, who hold no position in the tree
 
     @property
     def post(self) -> str:
-        if self.org is None:
-            return "系统管理员（/admin/）"
+        if self.duty:
+            return f"{Duty(self.duty).label}（/administration/）"
         return f"{self.org.name} · {Role(self.role).label}"
 
 
@@ -60,7 +61,9 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin("town", f"{town.display_name}（演示）", town, Role.SUPERIOR_ADMIN, "该乡镇"),
         DemoLogin("secretary", secretary_name, branch, Role.SECRETARY, "该支部"),
         DemoLogin("viewer", "只读用户（演示）", root, Role.READONLY, f"{whole}（只读）"),
-        DemoLogin("sysadmin", "系统管理员（演示）", None, "", "不能查看党员数据"),
+        DemoLogin("sysadmin", "系统管理员（演示）", None, "", "账号与配置，不能查看党员数据", Duty.SYSTEM),
+        DemoLogin("secadmin", "安全管理员（演示）", None, "", "角色与安全策略，不能查看党员数据", Duty.SECURITY),
+        DemoLogin("auditadmin", "审计管理员（演示）", None, "", "只读审计日志", Duty.AUDIT),
     ]
     return logins
 
@@ -89,9 +92,12 @@ def ensure_demo_accounts() -> list[DemoLogin]:
     logins = demo_logins()
     for login in logins:
         user = _user(login)
-        if login.org is None:
+        if login.duty:
+            # 三员: a duty and no position, so an administrator never reads member data.
             user.positions.all().delete()
+            AdminDuty.objects.update_or_create(user=user, defaults={"duty": login.duty})
             continue
+        AdminDuty.objects.filter(user=user).delete()
         Position.objects.filter(user=user).exclude(org=login.org, role=login.role).delete()
         position_grant(acting_user=None, user=user, org=login.org, role=login.role)
     return logins
@@ -107,7 +113,7 @@ def _user(login: DemoLogin):
         record_change(actor=None, action="demo_account_reset", obj=user, note="重置演示账号密码")
     user.first_name = login.full_name[:150]
     user.is_active = True
-    user.is_staff = user.is_superuser = login.org is None
+    user.is_staff = user.is_superuser = False  # no superuser in daily use (三员分立)
     user.save()
     return user
 
@@ -131,7 +137,7 @@ def pad(text: str, width: int) -> str:
 def banner(logins: list[DemoLogin]) -> str:
     return "\n".join([
         "演示账号（仅用于演示，切勿用于正式环境）",
-        f"访问地址：{SITE_URL}    管理后台：{SITE_URL}admin/",
+        f"访问地址：{SITE_URL}    三员管理：{SITE_URL}administration/",
         f"密码（所有演示账号相同）：{DEMO_PASSWORD}",
         "",
         logins_table(logins),

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from dangjian.accounts.models import Position
+from dangjian.accounts.models import AdminDuty, Position
 from dangjian.core.demo.accounts import DEMO_PASSWORD
 from dangjian.core.demo.generate import build_plan
 from dangjian.core.demo.scales import ANCHOR
@@ -220,11 +220,14 @@ def test_demo_accounts_log_in_with_the_printed_positions(tiny, client):
     assert secretary.org.path.startswith(town.org.path)
     for position in Position.objects.select_related("user", "org"):
         assert position.user.username in out and position.org.name in out
-    for username in ("county", "town", "secretary", "viewer", "sysadmin"):
+    for username in ("county", "town", "secretary", "viewer", "sysadmin", "secadmin", "auditadmin"):
         assert client.login(username=username, password=DEMO_PASSWORD), username
         client.logout()
-    sysadmin = get_user_model().objects.get(username="sysadmin")
-    assert sysadmin.is_staff and sysadmin.is_superuser and not sysadmin.positions.exists()
+    duties = dict(AdminDuty.objects.values_list("user__username", "duty"))
+    assert duties == {"sysadmin": "system", "secadmin": "security", "auditadmin": "audit"}
+    for username in duties:
+        admin = get_user_model().objects.get(username=username)
+        assert not admin.is_staff and not admin.is_superuser and not admin.positions.exists()
 
 
 def test_demo_accounts_reset_passwords_and_keep_one_position(tiny, client):

@@ -9,7 +9,8 @@ from dangjian.core.demo.accounts import DEMO_PASSWORD, NoDemoData, banner, ensur
 
 class Command(BaseCommand):
     help = (
-        f"创建（或重置密码）演示账号 county、town、secretary、viewer、sysadmin（市级数据另有 city），"
+        "创建（或重置密码）演示账号 county、town、secretary、viewer 与三员 sysadmin、secadmin、auditadmin"
+        f"（市级数据另有 city），"
         f"密码均为 {DEMO_PASSWORD}，并打印登录信息。这些账号仅用于演示，切勿在正式环境中使用。"
     )
 
