@@ -17,7 +17,16 @@ from dangjian.orgs.choices import OrgKind
 
 from . import conf, integrity, similarity
 from .choices import CUSTOM_PREFIX, AttendanceStatus, MeetingStatus, MeetingType, Period, QuorumBase
-from .models import Amendment, Attachment, Attendance, CustomMeetingType, Meeting, MeetingTypeLink, RuleSetting
+from .models import (
+    Amendment,
+    Attachment,
+    Attendance,
+    CustomMeetingType,
+    Meeting,
+    MeetingTypeLink,
+    RuleSetting,
+    type_codes_of,
+)
 from .queries import committee_member_ids, custom_types_for, roster
 
 TEXT_FIELDS = ["title", "place", "host", "recorder", "topics", "minutes", "decisions", "lecturer", "lecture_title"]
@@ -138,6 +147,7 @@ def meeting_record(*, acting_user, org, types: Iterable[str], held_at: dt.dateti
     rows = _attendance_rows(meeting, attendance)
     _count(meeting, rows)
     meeting.sketch = similarity.sketch(meeting.minutes)
+    meeting.type_codes = type_codes_of(types)
     meeting.save()
     MeetingTypeLink.objects.bulk_create([MeetingTypeLink(meeting=meeting, type=t) for t in types])
     Attendance.objects.bulk_create(rows)
@@ -161,6 +171,7 @@ def _apply(meeting: Meeting, changes: dict, attendance: list[dict] | None, types
     if types is not None:
         meeting.type_links.all().delete()
         MeetingTypeLink.objects.bulk_create([MeetingTypeLink(meeting=meeting, type=t) for t in new_types])
+        meeting.type_codes = type_codes_of(new_types)
     meeting.sketch = similarity.sketch(meeting.minutes)
 
 

@@ -27,7 +27,16 @@ from dangjian.orgs.models import CommitteePost, Organization
 
 from . import integrity, similarity
 from .choices import AttendanceStatus, MeetingStatus, MeetingType
-from .models import Amendment, Attachment, Attendance, IntegrityFlag, Meeting, MeetingTypeLink, RuleSetting
+from .models import (
+    Amendment,
+    Attachment,
+    Attendance,
+    IntegrityFlag,
+    Meeting,
+    MeetingTypeLink,
+    RuleSetting,
+    type_codes_of,
+)
 
 BRANCHES = set(BRANCH_KINDS) | {OrgKind.GENERAL_BRANCH}
 GROUPS = {OrgKind.GROUP, OrgKind.BUILDING_GROUP}
@@ -92,6 +101,7 @@ class _Plan:
         self.next_id += 1
         self.meetings.append(row)
         self.links.extend((row["id"], t) for t in types)
+        row["type_codes"] = type_codes_of(types)
         self.attendance.extend((row["id"], *a) for a in attendance)
         return row["id"]
 
@@ -334,7 +344,7 @@ MEETING_FIELDS = [
     "id", "org_id", "title", "status", "held_at", "ends_at", "place", "host", "recorder", "topics", "minutes",
     "decisions", "lecturer", "lecture_title", "expected_count", "present_count", "leave_count", "absent_count",
     "voting_expected", "voting_present", "voting_leave", "committee_expected", "committee_present",
-    "committee_leave", "sketch", "entered_at", "amendment_count", "version", "updated_at",
+    "committee_leave", "type_codes", "sketch", "entered_at", "amendment_count", "version", "updated_at",
 ]
 ATTENDANCE_FIELDS = ["meeting_id", "member_id", "name", "status", "reason", "voting", "committee"]
 

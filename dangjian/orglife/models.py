@@ -57,6 +57,14 @@ class RuleSetting(models.Model):
         return f"{self.year} {self.get_org_kind_display()} {self.meeting_type}"
 
 
+COUNTED = ["expected_count", "present_count", "leave_count", "voting_expected", "voting_present", "voting_leave",
+           "committee_expected", "committee_present", "committee_leave"]
+
+
+def type_codes_of(types) -> str:
+    return ",".join(sorted(set(types)))
+
+
 class Meeting(models.Model):
     org = models.ForeignKey("orgs.Organization", verbose_name="党组织", related_name="meetings",
                             on_delete=models.PROTECT)
@@ -83,6 +91,9 @@ class Meeting(models.Model):
     committee_expected = models.PositiveIntegerField("应到委员", default=0)
     committee_present = models.PositiveIntegerField("实到委员", default=0)
     committee_leave = models.PositiveIntegerField("请假委员", default=0)
+    # The types the meeting counts for, sorted and comma-joined: a copy of its type links kept by the
+    # actions, so the compliance report reads one narrow index instead of joining 200,000 links.
+    type_codes = models.CharField("会议类型代码", max_length=400, blank=True, editable=False)
     # MinHash sketch of the minutes (hex), made when saved: the copied-minutes scan reads only this.
     sketch = models.TextField("记录特征", blank=True, editable=False)
     entered_at = models.DateTimeField("录入时间")
@@ -99,7 +110,12 @@ class Meeting(models.Model):
         verbose_name = "会议"
         verbose_name_plural = "会议"
         ordering = ["-held_at", "-id"]
-        indexes = [models.Index(fields=["org", "held_at"]), models.Index(fields=["held_at"])]
+        indexes = [
+            models.Index(fields=["org", "held_at"]),
+            # Covering on PostgreSQL (an index-only scan feeds the compliance report); a plain index elsewhere.
+            models.Index(fields=["held_at"], name="orglife_meeting_report",
+                         include=["org", "status", "type_codes", *COUNTED]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -8,10 +8,13 @@ rules in Python. The number of queries does not depend on the number of branches
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import gc
+from collections import Counter, defaultdict
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -24,13 +27,9 @@ from dangjian.orgs.models import CommitteePost, Organization
 
 from . import conf, rules
 from .choices import CUSTOM_PREFIX, MeetingStatus, MeetingType, QuorumBase
-from .models import CustomMeetingType, Meeting, MeetingTypeLink, RuleSetting
+from .models import COUNTED, CustomMeetingType, Meeting, RuleSetting
 
 SILENCE_KINDS = frozenset(BRANCH_KINDS | {OrgKind.GENERAL_BRANCH})  # 静默支部: branches, not groups or committees
-COUNT_FIELDS = (
-    "expected_count", "present_count", "leave_count", "voting_expected", "voting_present", "voting_leave",
-    "committee_expected", "committee_present", "committee_leave",
-)
 
 
 def meetings_for(user, action: str = VIEW):
@@ -104,6 +103,27 @@ class LazyResults(Mapping):
         return org_id in self._inputs
 
 
+class MonthCounts(Mapping):
+    """Organisation id → month → meetings held, counted when first asked for (pages show a few rows)."""
+
+    def __init__(self, by_org: dict[int, list[rules.MeetingFacts]]):
+        self._by_org, self._done = by_org, {}
+
+    def __getitem__(self, org_id: int) -> dict[int, int]:
+        if org_id not in self._done:
+            self._done[org_id] = dict(Counter(m.held_on.month for m in self._by_org[org_id]))
+        return self._done[org_id]
+
+    def __iter__(self):
+        return iter(self._by_org)
+
+    def __len__(self) -> int:
+        return len(self._by_org)
+
+    def __contains__(self, org_id) -> bool:
+        return org_id in self._by_org
+
+
 @dataclass
 class Report:
     root: Organization
@@ -115,7 +135,7 @@ class Report:
     tallies: dict[str, rules.Tally]  # rolled up, by path
     month_tallies: dict[str, dict[int, rules.Tally]]  # rolled up, by path then month
     silences: dict[int, rules.Silence]
-    meeting_counts: dict[int, dict[int, int]]  # org id → month → meetings held
+    meeting_counts: MonthCounts  # org id → month → meetings held
     custom_names: dict[str, str] = field(default_factory=dict)
 
     def children_of(self, org_id: int) -> list[rules.OrgFacts]:
@@ -145,7 +165,25 @@ class Report:
         return rules.type_label(code, self.custom_names)
 
 
+@contextmanager
+def _collector_paused():
+    """The report makes some 200,000 small tuples at once; Python's cyclic collector would walk them
+    again and again meanwhile (about a third of the report's CPU) though none can form a cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compliance_report(root: Organization, year: int, *, today: dt.date | None = None) -> Report:
+    with _collector_paused():
+        return _compliance_report(root, year, today=today)
+
+
+def _compliance_report(root: Organization, year: int, *, today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
     orgs = _org_facts(root)
     rule_rows = _rule_rows(root, year)
@@ -158,12 +196,20 @@ def compliance_report(root: Organization, year: int, *, today: dt.date | None = 
     quorum_types = {r.meeting_type for rs in rule_cache.values() for r in rs if r.quorum_base != QuorumBase.NONE}
     meetings = _meeting_facts(root, year, quorum_types)
     last_held = _last_held(root, today, meetings if year == today.year else None)
-    by_org: dict[int, list[rules.MeetingFacts]] = defaultdict(list)
-    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for m in meetings:
-        by_org[m.org_id].append(m)
-        if not m.planned:
-            counts[m.org_id][m.held_on.month] += 1
+    by_org: dict[int, list[rules.MeetingFacts]] = {}
+    by_org_type: dict[int, dict[str, list[rules.MeetingFacts]]] = {}
+    for m in meetings:  # held meetings of the year only (see _meeting_facts): rules.by_type in one pass
+        own = by_org.get(m.org_id)
+        if own is None:
+            own = by_org[m.org_id] = []
+            by_org_type[m.org_id] = {}
+        own.append(m)
+        grouped = by_org_type[m.org_id]
+        for meeting_type in m.types:
+            if meeting_type in grouped:
+                grouped[meeting_type].append(m)
+            else:
+                grouped[meeting_type] = [m]
     inputs: dict[int, tuple] = {}
     own_tallies: dict[str, rules.Tally] = {}
     own_months: dict[str, dict[int, rules.Tally]] = {}
@@ -174,14 +220,15 @@ def compliance_report(root: Organization, year: int, *, today: dt.date | None = 
             continue
         meetings_of_org = by_org.get(org.id, [])
         inputs[org.id] = (org, org_rules, meetings_of_org)
-        own_tallies[org.path], own_months[org.path] = rules.tally_org(org, org_rules, meetings_of_org, year, today)
+        own_tallies[org.path], own_months[org.path] = rules.tally_grouped(
+            org, org_rules, by_org_type.get(org.id, {}), year, today)
         if org.kind in SILENCE_KINDS:
             silences[org.id] = rules.silence(last_held.get(org.id), today, org.founded_on, conf.silent_days())
     return Report(
         root=root, year=year, today=today, orgs=orgs, results=LazyResults(inputs, year, today, custom_names),
         own_tallies=own_tallies, tallies=rules.roll_up(own_tallies),
         month_tallies=_roll_up_months(own_months, root.path), silences=silences,
-        meeting_counts={k: dict(v) for k, v in counts.items()}, custom_names=custom_names,
+        meeting_counts=MonthCounts(by_org), custom_names=custom_names,
     )
 
 
@@ -192,21 +239,27 @@ def _owner_key(path: str, rows: list[rules.RuleRow]) -> str:
 
 def _roll_up_months(own: dict[str, dict[int, rules.Tally]], root_path: str) -> dict[str, dict[int, rules.Tally]]:
     """Month tallies of each child of the root (the rows of the matrix), and of the root: the sum
-    of its children's and its own."""
+    of its children's and its own. Summed as plain lists, made Tallies at the end."""
     child_len = len(root_path) + rules.PATH_STEP
-    totals: dict[str, dict[int, rules.Tally]] = {}
+    sums: dict[str, dict[int, list[int]]] = {}
+    root: dict[int, list[int]] = {}
     for path, months in own.items():
-        target = totals.setdefault(path[:child_len], {})
+        target = sums.get(path[:child_len])
+        if target is None:
+            target = sums[path[:child_len]] = {}
         for month, tally in months.items():
-            if month in target:
-                target[month].merge(tally)
-            else:
-                target[month] = rules.Tally(tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due)
-    root: dict[int, rules.Tally] = {}
-    for months in totals.values():
-        for month, tally in months.items():
-            root.setdefault(month, rules.Tally()).merge(tally)
-    totals[root_path] = root
+            for bucket in (target, root):
+                row = bucket.get(month)
+                if row is None:
+                    bucket[month] = [tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due]
+                else:
+                    row[0] += tally.met
+                    row[1] += tally.owed
+                    row[2] += tally.missing
+                    row[3] += tally.quorum
+                    row[4] += tally.not_due
+    totals = {path: {month: rules.Tally(*row) for month, row in months.items()} for path, months in sums.items()}
+    totals[root_path] = {month: rules.Tally(*row) for month, row in root.items()}
     return totals
 
 
@@ -248,39 +301,42 @@ def _custom_names(root: Organization) -> dict[str, str]:
 
 
 def _meeting_facts(root: Organization, year: int, quorum_types: set[str]) -> list[rules.MeetingFacts]:
-    """The subtree's meetings in the year: one query over the type links with each meeting's local
-    date (computed by the database: parsing 200,000 aware datetimes costs seconds), and one for the
-    attendance counts of the meetings whose types have a quorum rule."""
+    """The subtree's meetings held in the year, in one query over the meeting table's covering index
+    (``type_codes`` is the copy of the type links): each meeting's local date computed by the
+    database (parsing 200,000 aware datetimes costs seconds), attendance counts kept only for the
+    meetings whose types have a quorum rule. Planned meetings never count toward a quota: left out."""
     start, end = year_bounds(year)
-    in_scope = {"meeting__org__path__startswith": root.path, "meeting__held_at__gte": start,
-                "meeting__held_at__lt": end}
-    # planned meetings never count toward a quota: left in the database
-    rows = (MeetingTypeLink.objects.filter(meeting__status=MeetingStatus.HELD, **in_scope)
-            .annotate(day=TruncDate("meeting__held_at")).values_list("meeting_id", "type", "meeting__org_id", "day"))
-    counts = {}
-    if quorum_types:
-        counted = (MeetingTypeLink.objects.filter(type__in=quorum_types, **in_scope)
-                   .values_list("meeting_id", *(f"meeting__{f}" for f in COUNT_FIELDS)))
-        counts = {row[0]: row[1:] for row in counted}
-    first: dict[int, tuple] = {}
-    extra: dict[int, set[str]] = defaultdict(set)
-    for meeting_id, meeting_type, org_id, day in rows:
-        if meeting_id in first:
-            extra[meeting_id].add(meeting_type)
-        else:
-            first[meeting_id] = (org_id, day, meeting_type)
+    rows = (Meeting.objects.filter(org__path__startswith=root.path, held_at__gte=start, held_at__lt=end,
+                                   status=MeetingStatus.HELD)
+            .annotate(day=TruncDate("held_at")).values_list("id", "org_id", "day", "type_codes", *COUNTED))
     # a handful of type combinations: share their frozensets instead of making 200,000
-    shared: dict = {}
-    zeros, make = (0,) * len(COUNT_FIELDS), rules.MeetingFacts._make
+    types_of: dict[str, frozenset[str]] = {}
+    counted: dict[str, bool] = {}
+    zeros, make, date_class = (0,) * len(COUNTED), rules.MeetingFacts._make, dt.date
     out = []
-    for meeting_id, (org_id, day, meeting_type) in first.items():
-        more = extra.get(meeting_id)
-        key = meeting_type if more is None else frozenset((meeting_type, *more))
-        types = shared.get(key)
+    for row in _fetch(rows):
+        codes = row[3]
+        types = types_of.get(codes)
         if types is None:
-            types = shared[key] = frozenset((meeting_type,)) if more is None else key
-        out.append(make((meeting_id, org_id, day, types, False, *counts.get(meeting_id, zeros))))
+            types = types_of[codes] = frozenset(codes.split(",")) if codes else frozenset()
+            counted[codes] = not types.isdisjoint(quorum_types)
+        day = row[2] if row[2].__class__ is date_class else _as_date(row[2])
+        out.append(make((row[0], row[1], day, types, False, *(row[4:] if counted[codes] else zeros))))
     return out
+
+
+def _fetch(qs) -> list[tuple]:
+    """The rows of a ``values_list`` query straight from the cursor: Django's per-row converters
+    cost a second over a city's year. Dates come back as dates from PostgreSQL and as ISO text
+    from SQLite, which the caller's ``_as_date`` accepts."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _last_held(root: Organization, today: dt.date, this_year: list[rules.MeetingFacts] | None) -> dict[int, dt.date]:

@@ -207,17 +207,19 @@ def quorum(meeting: MeetingFacts, rule: Rule) -> tuple[bool, str]:
     unless the rule excludes them (请假 is then different from 缺席)."""
     if rule.quorum_base == QuorumBase.NONE:
         return True, ""
-    expected, present, leave = {
-        QuorumBase.VOTING: (meeting.voting_expected, meeting.voting_present, meeting.voting_leave),
-        QuorumBase.COMMITTEE: (meeting.committee_expected, meeting.committee_present, meeting.committee_leave),
-        QuorumBase.ALL: (meeting.expected, meeting.present, meeting.leave),
-    }[rule.quorum_base]
+    base_of = rule.quorum_base  # if/elif, not a dict of tuples: called for every counted meeting of a city
+    if base_of == QuorumBase.VOTING:
+        expected, present, leave = meeting.voting_expected, meeting.voting_present, meeting.voting_leave
+    elif base_of == QuorumBase.COMMITTEE:
+        expected, present, leave = meeting.committee_expected, meeting.committee_present, meeting.committee_leave
+    else:
+        expected, present, leave = meeting.expected, meeting.present, meeting.leave
     base = expected - leave if rule.leave_excluded else expected
+    if base > 0 and present * 2 > base:
+        return True, ""  # only failures are worded: the report asks this of every counted meeting
     who = QuorumBase(rule.quorum_base).label
     if base <= 0:
         return False, f"{meeting.held_on:%m-%d} 的会议没有登记应到的{who}"
-    if present * 2 > base:
-        return True, f"{who}应到 {base} 人，实到 {present} 人"
     note = f"（已扣除请假 {leave} 人）" if rule.leave_excluded and leave else ""
     return False, f"{meeting.held_on:%m-%d} 的会议{who}应到 {base} 人{note}，实到 {present} 人，未超过半数"
 
@@ -230,22 +232,42 @@ def applies(org: OrgFacts, rule: Rule) -> tuple[bool, str]:
     return True, ""
 
 
-_SLOT_OF_MONTH = {Period.MONTH.value: lambda month: month - 1, Period.QUARTER.value: lambda month: (month - 1) // 3,
-                  Period.YEAR.value: lambda month: 0}
+# month (1–12) → index of its period within the year, per period kind
+_SLOT_INDEX = {Period.MONTH.value: tuple(range(-1, 12)), Period.QUARTER.value: tuple((m - 1) // 3 for m in range(13)),
+               Period.YEAR.value: (0,) * 13}
 
 
-def _prepare(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year: int):
+def by_type(meetings: Iterable[MeetingFacts], year: int) -> dict[str, list[MeetingFacts]]:
+    """The held meetings of ``year`` under each type they count for (one pass, for all the rules)."""
+    grouped: dict[str, list[MeetingFacts]] = {}
+    for m in meetings:
+        if not m.planned and m.held_on.year == year:
+            for meeting_type in m.types:
+                if meeting_type in grouped:
+                    grouped[meeting_type].append(m)
+                else:
+                    grouped[meeting_type] = [m]
+    return grouped
+
+
+def _prepare(org: OrgFacts, rule: Rule, grouped: dict[str, list[MeetingFacts]], year: int):
     """The periods of ``rule`` in ``year`` and the held meetings of the rule's type in each."""
+    return (*_bucketed(rule, grouped, year), existed_all_year(org, year))
+
+
+def _bucketed(rule: Rule, grouped: dict[str, list[MeetingFacts]], year: int):
     periods = _slots(year, rule.period)
     buckets: list[list[MeetingFacts]] = [[] for _ in periods]
-    slot_of, meeting_type = _SLOT_OF_MONTH[rule.period], rule.meeting_type
-    for m in meetings:
-        if meeting_type in m.types and not m.planned and m.held_on.year == year:
-            buckets[slot_of(m.held_on.month)].append(m)
-    # most organisations existed all year: skip the per-period arithmetic for them
-    whole_year = (org.founded_on is None or org.founded_on <= dt.date(year, 1, 1)) and (
+    index = _SLOT_INDEX[rule.period]
+    for m in grouped.get(rule.meeting_type, ()):
+        buckets[index[m.held_on.month]].append(m)
+    return periods, buckets
+
+
+def existed_all_year(org: OrgFacts, year: int) -> bool:
+    """Most organisations existed all year: the per-period arithmetic is skipped for them."""
+    return (org.founded_on is None or org.founded_on <= dt.date(year, 1, 1)) and (
         org.ended_on is None or org.ended_on >= dt.date(year, 12, 31))
-    return periods, buckets, whole_year
 
 
 def decide(org: OrgFacts, rule: Rule, slot: Slot, held: list[MeetingFacts], today: dt.date,
@@ -274,7 +296,7 @@ def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year:
     ok, why_not = applies(org, rule)
     if not ok:
         return [Result(org.id, rule.meeting_type, slot, NOT_APPLICABLE, why_not) for slot in _slots(year, rule.period)]
-    periods, buckets, whole_year = _prepare(org, rule, meetings, year)
+    periods, buckets, whole_year = _prepare(org, rule, by_type(meetings, year), year)
     out = []
     for slot, held in zip(periods, buckets, strict=True):
         outcome, valid, failed, not_owed = decide(org, rule, slot, held, today, whole_year)
@@ -292,27 +314,47 @@ def tally_org(org: OrgFacts, rules: list[Rule], meetings: list[MeetingFacts], ye
     """The tallies of ``evaluate_org`` (overall and by the month a period ends) without building
     the results: the same ``decide``, for reports over thousands of organisations."""
     ids = {org.id, *org.predecessors}
-    own = [m for m in meetings if m.org_id in ids]
-    tally, months = Tally(), {}
+    return tally_grouped(org, rules, by_type((m for m in meetings if m.org_id in ids), year), year, today)
+
+
+_COLUMN = {MET: 0, MISSING: 1, QUORUM: 2, NOT_DUE: 3}
+
+
+def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[MeetingFacts]], year: int,
+                  today: dt.date) -> tuple[Tally, dict[int, Tally]]:
+    """``tally_org`` over the organisation's held meetings of the year already grouped by type
+    (``by_type``). Counts go into plain lists first: this runs for every organisation of a city."""
+    per_month: dict[int, list[int]] = {}
+    whole_year = existed_all_year(org, year)
     for rule in rules:
         ok, _ = applies(org, rule)
         if not ok:
             continue
-        periods, buckets, whole_year = _prepare(org, rule, own, year)
+        periods, buckets = _bucketed(rule, grouped, year)
         # the common case, a quota without quorum for an organisation that existed all year: what
         # ``decide`` answers there, without its bookkeeping (a test holds the two together)
         simple = whole_year and rule.quorum_base == QuorumBase.NONE and rule.min_count >= 1
+        need = rule.min_count
         for slot, held in zip(periods, buckets, strict=True):
             if simple:
-                outcome = MET if len(held) >= rule.min_count else NOT_DUE if slot.end >= today else MISSING
+                outcome = MET if len(held) >= need else NOT_DUE if slot.end >= today else MISSING
             else:
                 outcome = decide(org, rule, slot, held, today, whole_year)[0]
-            tally.add_outcome(outcome)
-            month = slot.end.month
-            if month not in months:
-                months[month] = Tally()
-            months[month].add_outcome(outcome)
-    return tally, months
+            counts = per_month.get(slot.end.month)
+            if counts is None:
+                counts = per_month[slot.end.month] = [0, 0, 0, 0]
+            column = _COLUMN.get(outcome)
+            if column is not None:
+                counts[column] += 1
+    months, sums = {}, [0, 0, 0, 0]
+    for month, (met, missing, quorum, not_due) in per_month.items():
+        months[month] = Tally(met, met + missing + quorum, missing, quorum, not_due)
+        sums[0] += met
+        sums[1] += missing
+        sums[2] += quorum
+        sums[3] += not_due
+    met, missing, quorum, not_due = sums
+    return Tally(met, met + missing + quorum, missing, quorum, not_due), months
 
 
 def explain(slot: Slot, why: tuple) -> str:
@@ -387,12 +429,27 @@ def ancestors_and_self(path: str) -> list[str]:
 
 
 def roll_up(tallies: dict[str, Tally]) -> dict[str, Tally]:
-    """Tallies per organisation path → tallies per subtree (each adds to every ancestor)."""
+    """Tallies per organisation path → tallies per subtree (each adds to every ancestor). Bottom-up,
+    deepest paths first, so each subtree's total is added once to its parent's."""
     totals: dict[str, Tally] = {}
     for path, tally in tallies.items():
-        for prefix in ancestors_and_self(path):
-            totals.setdefault(prefix, Tally()).merge(tally)
+        totals[path] = Tally(tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due)
+    levels: dict[int, list[str]] = {}
+    for path in totals:
+        levels.setdefault(len(path), []).append(path)
+    for length in range(max(levels, default=0), PATH_STEP, -PATH_STEP):
+        for path in levels.get(length, ()):
+            parent = path[:-PATH_STEP]
+            if parent in totals:
+                totals[parent].merge(totals[path])
+            else:  # an organisation without rules of its own (a committee above): still a subtree
+                totals[parent] = Tally(*astuple_of(totals[path]))
+                levels.setdefault(length - PATH_STEP, []).append(parent)
     return totals
+
+
+def astuple_of(tally: Tally) -> tuple[int, int, int, int, int]:
+    return tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due
 
 
 def month_of(result: Result) -> int:

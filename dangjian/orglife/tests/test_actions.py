@@ -109,3 +109,21 @@ def test_attachment_checked_by_content_and_size(tree, record, settings, tmp_path
         actions.attachment_add(acting_user=tree.secretary_a, meeting=meeting,
                                upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"1" * 50))
     assert "超过上限" in str(err.value)
+
+
+def test_type_codes_copy_the_type_links_through_record_update_and_amend(tree, record, settings):
+    """The compliance report reads ``type_codes`` instead of the links: the two must never differ."""
+    settings.ORGLIFE_LOCK_DAYS = 30
+
+    def codes_and_links(meeting):
+        meeting.refresh_from_db()
+        return meeting.type_codes, ",".join(sorted(meeting.type_links.values_list("type", flat=True)))
+
+    recent = record(tree.a, timezone.localdate() - dt.timedelta(days=3), "theme_day", "lecture")
+    assert codes_and_links(recent) == ("lecture,theme_day",) * 2
+    actions.meeting_update(acting_user=tree.secretary_a, meeting=recent, expected_version=1, types=["committee"])
+    assert codes_and_links(recent) == ("committee",) * 2
+    old = record(tree.a, timezone.localdate() - dt.timedelta(days=60), "group")
+    actions.meeting_amend(acting_user=tree.secretary_a, meeting=old, reason="实为党小组会和党课",
+                          types=["group", "lecture"], lecturer="张红星", lecture_title="学习党章")
+    assert codes_and_links(old) == ("group,lecture",) * 2
