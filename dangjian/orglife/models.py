@@ -114,7 +114,7 @@ class Meeting(models.Model):
             models.Index(fields=["org", "held_at"]),
             # Covering on PostgreSQL (an index-only scan feeds the compliance report); a plain index elsewhere.
             models.Index(fields=["held_at"], name="orglife_meeting_report",
-                         include=["org", "status", "type_codes", *COUNTED]),
+                         include=["id", "org", "status", "type_codes", *COUNTED]),
         ]
 
     def __str__(self) -> str:

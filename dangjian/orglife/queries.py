@@ -308,7 +308,7 @@ def _meeting_facts(root: Organization, year: int, quorum_types: set[str]) -> lis
     start, end = year_bounds(year)
     rows = (Meeting.objects.filter(org__path__startswith=root.path, held_at__gte=start, held_at__lt=end,
                                    status=MeetingStatus.HELD)
-            .annotate(day=TruncDate("held_at")).values_list("id", "org_id", "day", "type_codes", *COUNTED))
+            .annotate(day=TruncDate("held_at")).values_list("id", "org_id", "day", "type_codes", *COUNTED).order_by())
     # a handful of type combinations: share their frozensets instead of making 200,000
     types_of: dict[str, frozenset[str]] = {}
     counted: dict[str, bool] = {}

@@ -40,6 +40,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_type_codes, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='meeting',
-            index=models.Index(fields=['held_at'], include=('org', 'status', 'type_codes', 'expected_count', 'present_count', 'leave_count', 'voting_expected', 'voting_present', 'voting_leave', 'committee_expected', 'committee_present', 'committee_leave'), name='orglife_meeting_report'),
+            index=models.Index(fields=['held_at'], include=('id', 'org', 'status', 'type_codes', 'expected_count', 'present_count', 'leave_count', 'voting_expected', 'voting_present', 'voting_leave', 'committee_expected', 'committee_present', 'committee_leave'), name='orglife_meeting_report'),
         ),
     ]
