@@ -194,22 +194,8 @@ def _compliance_report(root: Organization, year: int, *, today: dt.date | None =
         if key not in rule_cache:
             rule_cache[key] = rules.resolve_rules(org.kind, org.path, rule_rows)
     quorum_types = {r.meeting_type for rs in rule_cache.values() for r in rs if r.quorum_base != QuorumBase.NONE}
-    meetings = _meeting_facts(root, year, quorum_types)
-    last_held = _last_held(root, today, meetings if year == today.year else None)
-    by_org: dict[int, list[rules.MeetingFacts]] = {}
-    by_org_type: dict[int, dict[str, list[rules.MeetingFacts]]] = {}
-    for m in meetings:  # held meetings of the year only (see _meeting_facts): rules.by_type in one pass
-        own = by_org.get(m.org_id)
-        if own is None:
-            own = by_org[m.org_id] = []
-            by_org_type[m.org_id] = {}
-        own.append(m)
-        grouped = by_org_type[m.org_id]
-        for meeting_type in m.types:
-            if meeting_type in grouped:
-                grouped[meeting_type].append(m)
-            else:
-                grouped[meeting_type] = [m]
+    by_org, by_org_type = _meeting_facts(root, year, quorum_types)
+    last_held = _last_held(root, today, by_org if year == today.year else None)
     inputs: dict[int, tuple] = {}
     own_tallies: dict[str, rules.Tally] = {}
     own_months: dict[str, dict[int, rules.Tally]] = {}
@@ -300,29 +286,41 @@ def _custom_names(root: Organization) -> dict[str, str]:
     return {f"{CUSTOM_PREFIX}{pk}": name for pk, name in qs}
 
 
-def _meeting_facts(root: Organization, year: int, quorum_types: set[str]) -> list[rules.MeetingFacts]:
-    """The subtree's meetings held in the year, in one query over the meeting table's covering index
-    (``type_codes`` is the copy of the type links): each meeting's local date computed by the
-    database (parsing 200,000 aware datetimes costs seconds), attendance counts kept only for the
+Grouped = dict[str, list[rules.MeetingFacts]]
+
+
+def _meeting_facts(root: Organization, year: int,
+                   quorum_types: set[str]) -> tuple[dict[int, list[rules.MeetingFacts]], dict[int, Grouped]]:
+    """The subtree's meetings held in the year, by organisation and by organisation then type
+    (``rules.by_type``, done here in the same pass). One query over the meeting table's covering
+    index (``type_codes`` is the copy of the type links); each meeting's local date computed by the
+    database (parsing 200,000 aware datetimes costs seconds); attendance counts kept only for the
     meetings whose types have a quorum rule. Planned meetings never count toward a quota: left out."""
     start, end = year_bounds(year)
     rows = (Meeting.objects.filter(org__path__startswith=root.path, held_at__gte=start, held_at__lt=end,
                                    status=MeetingStatus.HELD)
             .annotate(day=TruncDate("held_at")).values_list("id", "org_id", "day", "type_codes", *COUNTED).order_by())
-    # a handful of type combinations: share their frozensets instead of making 200,000
-    types_of: dict[str, frozenset[str]] = {}
-    counted: dict[str, bool] = {}
-    zeros, make, date_class = (0,) * len(COUNTED), rules.MeetingFacts._make, dt.date
-    out = []
+    # a handful of type combinations: share their frozensets instead of making 200,000; the loop
+    # below runs once per meeting of a city's year, hence its plain style
+    kinds: dict[str, tuple[frozenset[str], bool]] = {}
+    zeros, new, cls, date_class = (0,) * len(COUNTED), tuple.__new__, rules.MeetingFacts, dt.date
+    by_org: dict[int, list[rules.MeetingFacts]] = defaultdict(list)
+    by_org_type: dict[int, Grouped] = defaultdict(lambda: defaultdict(list))
     for row in _fetch(rows):
-        codes = row[3]
-        types = types_of.get(codes)
-        if types is None:
-            types = types_of[codes] = frozenset(codes.split(",")) if codes else frozenset()
-            counted[codes] = not types.isdisjoint(quorum_types)
-        day = row[2] if row[2].__class__ is date_class else _as_date(row[2])
-        out.append(make((row[0], row[1], day, types, False, *(row[4:] if counted[codes] else zeros))))
-    return out
+        kind = kinds.get(row[3])
+        if kind is None:
+            codes = row[3]
+            types = frozenset(codes.split(",")) if codes else frozenset()
+            kind = kinds[codes] = (types, not types.isdisjoint(quorum_types))
+        day = row[2]
+        if day.__class__ is not date_class:
+            day = _as_date(day)
+        m = new(cls, (row[0], row[1], day, kind[0], False) + (row[4:] if kind[1] else zeros))
+        by_org[row[1]].append(m)
+        grouped = by_org_type[row[1]]
+        for meeting_type in kind[0]:
+            grouped[meeting_type].append(m)
+    return dict(by_org), dict(by_org_type)
 
 
 def _fetch(qs) -> list[tuple]:
@@ -339,23 +337,27 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def _last_held(root: Organization, today: dt.date, this_year: list[rules.MeetingFacts] | None) -> dict[int, dt.date]:
+def _last_held(root: Organization, today: dt.date,
+               this_year: dict[int, list[rules.MeetingFacts]] | None) -> dict[int, dt.date]:
     """The last meeting held by each organisation up to ``today``, at most a year back. When the
     report is for the current year its meetings are at hand; only earlier ones are asked for."""
     last: dict[int, dt.date] = {}
+    until = today
     if this_year is not None:
-        for m in this_year:
-            if m.held_on <= today and (m.org_id not in last or m.held_on > last[m.org_id]):
-                last[m.org_id] = m.held_on
+        for org_id, own in this_year.items():
+            held = [m.held_on for m in own if m.held_on <= today]
+            if held:
+                last[org_id] = max(held)
         until = dt.date(today.year, 1, 1) - dt.timedelta(days=1)
-    else:
-        until = today
     start, end = local_day_bounds(today - dt.timedelta(days=366), until)
+    if start >= end:
+        return last
     rows = (Meeting.objects.filter(org__path__startswith=root.path, status=MeetingStatus.HELD, held_at__gte=start,
                                    held_at__lt=end)
             .values("org_id").annotate(last=Max("held_at")).order_by().values_list("org_id", "last"))
+    tz = timezone.get_current_timezone()
     for org_id, held_at in rows:
-        last.setdefault(org_id, local_date(held_at))
+        last.setdefault(org_id, held_at.astimezone(tz).date())
     return last
 
 

@@ -324,30 +324,37 @@ def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[Meet
                   today: dt.date) -> tuple[Tally, dict[int, Tally]]:
     """``tally_org`` over the organisation's held meetings of the year already grouped by type
     (``by_type``). Counts go into plain lists first: this runs for every organisation of a city."""
-    per_month: dict[int, list[int]] = {}
+    per_month: list[list[int] | None] = [None] * 13
     whole_year = existed_all_year(org, year)
     for rule in rules:
         ok, _ = applies(org, rule)
         if not ok:
             continue
-        periods, buckets = _bucketed(rule, grouped, year)
-        # the common case, a quota without quorum for an organisation that existed all year: what
-        # ``decide`` answers there, without its bookkeeping (a test holds the two together)
-        simple = whole_year and rule.quorum_base == QuorumBase.NONE and rule.min_count >= 1
         need = rule.min_count
-        for slot, held in zip(periods, buckets, strict=True):
-            if simple:
-                outcome = MET if len(held) >= need else NOT_DUE if slot.end >= today else MISSING
-            else:
-                outcome = decide(org, rule, slot, held, today, whole_year)[0]
-            counts = per_month.get(slot.end.month)
+        # the common case, a quota without quorum for an organisation that existed all year: what
+        # ``decide`` answers there, from the number held per period alone (a test holds the two together)
+        if whole_year and rule.quorum_base == QuorumBase.NONE and need >= 1:
+            index, ends = _SLOT_INDEX[rule.period], _slot_ends(year, rule.period, today)
+            held = [0] * len(ends)
+            for m in grouped.get(rule.meeting_type, ()):
+                held[index[m.held_on.month]] += 1
+            outcomes = [(month, 0 if n >= need else 3 if still_open else 1)
+                        for (month, still_open), n in zip(ends, held, strict=True)]
+        else:
+            periods, buckets = _bucketed(rule, grouped, year)
+            outcomes = [(slot.end.month, _COLUMN.get(decide(org, rule, slot, bucket, today, whole_year)[0]))
+                        for slot, bucket in zip(periods, buckets, strict=True)]
+        for month, column in outcomes:
+            counts = per_month[month]
             if counts is None:
-                counts = per_month[slot.end.month] = [0, 0, 0, 0]
-            column = _COLUMN.get(outcome)
+                counts = per_month[month] = [0, 0, 0, 0]
             if column is not None:
                 counts[column] += 1
     months, sums = {}, [0, 0, 0, 0]
-    for month, (met, missing, quorum, not_due) in per_month.items():
+    for month, row in enumerate(per_month):
+        if row is None:
+            continue
+        met, missing, quorum, not_due = row
         months[month] = Tally(met, met + missing + quorum, missing, quorum, not_due)
         sums[0] += met
         sums[1] += missing
@@ -355,6 +362,12 @@ def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[Meet
         sums[3] += not_due
     met, missing, quorum, not_due = sums
     return Tally(met, met + missing + quorum, missing, quorum, not_due), months
+
+
+@functools.lru_cache(maxsize=64)
+def _slot_ends(year: int, period: str, today: dt.date) -> tuple[tuple[int, bool], ...]:
+    """(month the period ends, whether it is still open on ``today``) for each period of the year."""
+    return tuple((slot.end.month, slot.end >= today) for slot in _slots(year, period))
 
 
 def explain(slot: Slot, why: tuple) -> str:
