@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -9,6 +10,8 @@ from django.db import transaction
 from . import audit
 from .context import current_request
 from .models import ChangeRecord
+
+ID_OR_PHONE = re.compile(r"\+?\d{7,}[\dXx]?")  # an ID number, a phone number, or a long run of digits
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[dict, dict]:
@@ -50,8 +53,58 @@ def record_changes(records: Iterable[ChangeRecord]) -> None:
         record.request_id = record.request_id or context.request_id
     with transaction.atomic():
         audit.lock_chain()
-        audit.chain(records, audit.last_hash())
+        end = audit.chain(records, audit.last_hash())
         ChangeRecord.objects.bulk_create(records, batch_size=2000)
+        audit.move_head(records[-1].id, end)
+
+
+def record_export(*, actor, what: str, model: str, rows: int, filters=None, action: str = "export",
+                  object_id: int = 0) -> ChangeRecord:
+    """One audit record for data handed out (an export, a report, a download) or taken in (an
+    import, ``action="import"``): what, with which filters, how many rows — never the data itself.
+    ``model`` is the label of what was exported ("members.member"); ``object_id`` 0 when a list."""
+    kept = safe_filters(filters or {})
+    verb = "导入" if action == "import" else "导出"
+    record = ChangeRecord(
+        actor=actor if actor is not None and actor.pk else None, actor_name=_actor_name(actor),
+        action=action, object_type=model[:40], object_id=object_id, object_repr=what[:200],
+        after={"rows": rows, "filters": kept}, note=f"{verb}{what}，共 {rows} 行"[:500],
+    )
+    record_changes([record])
+    return record
+
+
+def record_import(*, actor, what: str, model: str, created: int = 0, updated: int = 0, unchanged: int = 0,
+                  errors: int = 0) -> ChangeRecord:
+    """One audit record per import, written in the import's own transaction when it succeeds (the
+    rows' own member_create/org_create records follow it), or alone when it was refused."""
+    counts = {"created": created, "updated": updated, "unchanged": unchanged, "errors": errors}
+    outcome = f"未写入任何数据（{errors} 处错误）" if errors else f"新增 {created}，更新 {updated}，未变化 {unchanged}"
+    record = ChangeRecord(
+        actor=actor if actor is not None and actor.pk else None, actor_name=_actor_name(actor),
+        action="import", object_type=model[:40], object_id=0, object_repr=what[:200],
+        after={"rows": created + updated + unchanged, **counts}, note=f"导入{what}：{outcome}"[:500],
+    )
+    record_changes([record])
+    return record
+
+
+def safe_filters(filters) -> dict:
+    """The non-empty filters as text, with anything that looks like an ID or phone number masked:
+    the audit log holds masked values only."""
+    from .idnumbers import mask_id_number
+
+    out = {}
+    for key, value in dict(filters).items():
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        if value in (None, "", []) or key in ("page", "csrfmiddlewaretoken"):
+            continue
+        text = str(value)[:100]
+        if ID_OR_PHONE.fullmatch(re.sub(r"[\s-]", "", text)):
+            text = mask_id_number(text)
+        out[str(key)[:40]] = text
+    return out
 
 
 def history_of(obj):

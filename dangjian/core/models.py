@@ -8,8 +8,9 @@ class ChangeRecord(models.Model):
 
     Written by the actions (never by signals) in the same transaction as the change itself, so a
     change without its record cannot exist. Masked values only: no plaintext ID or phone number.
-    It is also the audit log: append-only (a trigger refuses UPDATE and DELETE on PostgreSQL) and
-    hash-chained with SM3 (``core.audit``), so ``dangjian audit-verify`` finds an edited or removed row.
+    It is also the audit log: append-only (a trigger refuses UPDATE and DELETE on PostgreSQL, save
+    the archive's DELETE of rows older than 180 days, ``core.archive``) and hash-chained with SM3
+    (``core.audit``), so ``dangjian audit-verify`` finds an edited or removed row.
     """
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
@@ -43,3 +44,41 @@ class ChangeRecord(models.Model):
     def changed_fields(self) -> list[tuple[str, object, object]]:
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         return [(k, self.before.get(k), self.after.get(k)) for k in keys]
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain (one row): the last record's id and hash, moved in the same
+    transaction as every append. ``verify`` compares the chain's end with it, so removing the newest
+    records is found too (a removed middle record already breaks its successor's link)."""
+
+    last_id = models.BigIntegerField("最后一条记录编号", default=0)
+    hash = models.CharField("最后一条摘要", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.hash[:12]}"
+
+
+class AuditAnchor(models.Model):
+    """One archive of old audit records (``dangjian audit-archive``): the rows it holds and the chain
+    hash at its end, from which ``verify`` continues with the records still in the table."""
+
+    archived_at = models.DateTimeField("归档时间", default=timezone.now)
+    first_id = models.BigIntegerField("首条记录编号")
+    last_id = models.BigIntegerField("末条记录编号", unique=True)
+    row_count = models.IntegerField("记录数")
+    start_hash = models.CharField("起始前序摘要", max_length=64)
+    end_hash = models.CharField("末条摘要", max_length=64)
+    file_name = models.CharField("归档文件", max_length=200)
+    file_sha256 = models.CharField("文件 SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "审计归档"
+        verbose_name_plural = "审计归档"
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.first_id}–{self.last_id})"

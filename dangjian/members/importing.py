@@ -43,7 +43,7 @@ from dangjian.core.excel import (
     parse_text,
     text_parser,
 )
-from dangjian.core.history import change_record, diff, record_changes
+from dangjian.core.history import change_record, diff, record_changes, record_import
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
 from dangjian.core.scoping import CHANGE, path_in_scope
 from dangjian.orgs.models import Organization
@@ -469,6 +469,8 @@ def write_plan(plan: Plan, layout: Layout, acting_user, in_scope: Callable[[str]
         verify_org_scope(plan, acting_user)
         write_creates(plan, layout, acting_user)
         write_updates(plan, acting_user, in_scope)
+        record_import(actor=acting_user, what="党员信息", model="members.member", created=len(plan.creates),
+                      updated=len(plan.updates), unchanged=plan.unchanged)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,7 +480,15 @@ def write_plan(plan: Plan, layout: Layout, acting_user, in_scope: Callable[[str]
 def import_members(*, acting_user, source, today: dt.date | None = None) -> ImportResult:
     """Import members from an .xlsx (a path or a binary file object). ``acting_user`` None means
     the system (a management command), which is not limited by scope. Writes nothing unless every
-    row passes."""
+    row passes. Every import is audited: a successful one in its own transaction (write_plan), a
+    refused one here."""
+    result = _import_members(acting_user=acting_user, source=source, today=today)
+    if not result.ok:
+        record_import(actor=acting_user, what="党员信息", model="members.member", errors=result.error_count)
+    return result
+
+
+def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResult:
     today = today or timezone.localdate()
 
     def in_scope(path: str) -> bool:

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dangjian.core import filterstate
 from dangjian.core.excel import ExcelFileError, ImportResult, check_upload, xlsx_response
+from dangjian.core.history import record_export
 from dangjian.core.scoping import CHANGE, scope_prefixes
 from dangjian.orgs.importing import import_orgs, org_template_workbook
 
@@ -84,5 +86,11 @@ def org_template(request):
 @require_GET
 def member_export(request):
     """The roster of the members the user sees, with the member list's filters."""
-    members = filter_members(members_for(request.user), MemberFilter.from_mapping(request.GET))
-    return xlsx_response(lambda target: write_roster(target, members), roster_filename(timezone.localdate()))
+    chosen = MemberFilter.from_mapping(filterstate.params_for(request))
+    members = filter_members(members_for(request.user), chosen)
+
+    def write(target):
+        rows = write_roster(target, members)
+        record_export(actor=request.user, what="党员名册", model="members.member", rows=rows, filters=vars(chosen))
+
+    return xlsx_response(write, roster_filename(timezone.localdate()))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import VersionConflict
+from dangjian.core.history import record_export
 from dangjian.orgs.api import add_versions, readable_or_404, referenced_org, reselect, writable_or_error
 from dangjian.orgs.schemas import OrgRef, PageQuery, page_of
 
@@ -216,7 +217,10 @@ def compliance(request, params: Query[ReportQuery]):
     逐级汇总的落实率，静默支部，即将到期事项。与 `dangjian orglife-report --format json` 相同。"""
     root = _report_root(request, params.org)
     year = params.year or timezone.localdate().year
-    return exporting.report_dict(queries.compliance_report(root, year))
+    report = queries.compliance_report(root, year)
+    record_export(actor=request.user, what=f"组织生活落实情况（接口）：{root.name}", model="orgs.organization",
+                  rows=len(report.orgs), filters={"org": root.code, "year": year})
+    return exporting.report_dict(report)
 
 
 @router.get("/flags", response=list[FlagOut], summary="核查提示")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core.errors import ActionDenied, VersionConflict
-from dangjian.core.history import history_of
+from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
 from dangjian.orgs.models import Organization
@@ -231,6 +231,8 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_scoped_or_404(Attachment, request.user, pk)
+    record_export(actor=request.user, what=f"会议附件：{attachment.name}", model="orglife.attachment", rows=1,
+                  object_id=attachment.pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)
 
@@ -311,6 +313,8 @@ def _defaults_table() -> list[tuple[str, str, str, str]]:
 def meeting_docx(request, pk):
     meeting = get_scoped_or_404(Meeting, request.user, pk, queryset=_meeting_qs())
     data = exporting.meeting_docx(meeting)
+    record_export(actor=request.user, what=f"会议记录：{meeting}", model="orglife.meeting", rows=1,
+                  object_id=meeting.pk)
     return _download(data, f"会议记录-{meeting.org.name}-{timezone.localtime(meeting.held_at):%Y%m%d}.docx",
                      exporting.DOCX)
 
@@ -319,7 +323,12 @@ def meeting_docx(request, pk):
 def ledger_xlsx(request, org_pk):
     org = get_scoped_or_404(Organization, request.user, org_pk)
     year = _year(request)
-    return _download(exporting.ledger_xlsx(org, year), f"组织生活台账-{org.name}-{year}.xlsx", exporting.XLSX)
+    data = exporting.ledger_xlsx(org, year)
+    start, end = queries.year_bounds(year)
+    record_export(actor=request.user, what=f"组织生活台账：{org.name}", model="orglife.meeting",
+                  rows=Meeting.objects.filter(org=org, held_at__gte=start, held_at__lt=end).count(),
+                  filters={"org": org.code, "year": year})
+    return _download(data, f"组织生活台账-{org.name}-{year}.xlsx", exporting.XLSX)
 
 
 @login_required
@@ -327,7 +336,10 @@ def report_xlsx(request):
     root, year = _root(request), _year(request)
     if root is None:
         raise Http404("您没有可查看的党组织")
-    data = exporting.report_xlsx(queries.compliance_report(root, year))
+    report = queries.compliance_report(root, year)
+    data = exporting.report_xlsx(report)
+    record_export(actor=request.user, what=f"组织生活落实情况：{root.name}", model="orgs.organization",
+                  rows=len(report.orgs), filters={"org": root.code, "year": year})
     return _download(data, f"组织生活落实情况-{root.name}-{year}.xlsx", exporting.XLSX)
 
 

@@ -34,6 +34,7 @@ from dangjian.core.excel import (
     template_workbook,
     text_parser,
 )
+from dangjian.core.history import record_import
 from dangjian.core.scoping import CHANGE, path_in_scope
 
 from .actions import org_create, org_update
@@ -254,7 +255,15 @@ def fetch_orgs(codes: set[str]) -> dict[str, Organization]:
 
 
 def import_orgs(*, acting_user, source) -> ImportResult:
-    """Import the organisation tree from an .xlsx (a path or a binary file object)."""
+    """Import the organisation tree from an .xlsx (a path or a binary file object). Every import is
+    audited: a successful one in its own transaction, a refused one here."""
+    result = _import_orgs(acting_user=acting_user, source=source)
+    if not result.ok:
+        record_import(actor=acting_user, what="党组织", model="orgs.organization", errors=result.error_count)
+    return result
+
+
+def _import_orgs(*, acting_user, source) -> ImportResult:
 
     def in_scope(path: str) -> bool:
         return acting_user is None or path_in_scope(acting_user, CHANGE, path)
@@ -279,7 +288,10 @@ def import_orgs(*, acting_user, source) -> ImportResult:
         return ImportResult.failed(report)
     try:
         with transaction.atomic():
-            return write_rows(order, existing, acting_user)
+            result = write_rows(order, existing, acting_user)
+            record_import(actor=acting_user, what="党组织", model="orgs.organization", created=result.created,
+                          updated=result.updated, unchanged=result.unchanged)
+            return result
     except _Abort as exc:
         return ImportResult.failed(exc.report)
 

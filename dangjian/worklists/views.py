@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
-from dangjian.core.history import history_of
+from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
 from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, rebind_to_current, run_action
 from dangjian.orgs.models import Organization
@@ -230,6 +230,8 @@ def evidence_file(request, pk):
     evidence = get_scoped_or_404(Evidence, request.user, pk)
     if not evidence.file:
         raise Http404("该佐证材料没有文件")
+    record_export(actor=request.user, what=f"佐证材料：{evidence.file_name or evidence.pk}",
+                  model="worklists.evidence", rows=1, object_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True,
                             filename=evidence.file_name or f"佐证{evidence.pk}.{evidence.file_type}")
     return response
@@ -240,5 +242,12 @@ def evidence_file(request, pk):
 def item_export(request):
     """台账: the items the user sees, with the list page's filters."""
     today = timezone.localdate()
-    qs = filter_items(items_for(request.user), ItemFilter.from_mapping(request.GET), user=request.user, today=today)
-    return xlsx_response(lambda target: write_ledger(target, qs, today=today), ledger_filename(today))
+    chosen = ItemFilter.from_mapping(request.GET)
+    qs = filter_items(items_for(request.user), chosen, user=request.user, today=today)
+
+    def write(target):
+        rows = write_ledger(target, qs, today=today)
+        record_export(actor=request.user, what="三单整改台账", model="worklists.workitem", rows=rows,
+                      filters=vars(chosen))
+
+    return xlsx_response(write, ledger_filename(today))
