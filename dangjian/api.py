@@ -13,26 +13,31 @@ from ninja.security import APIKeyHeader, HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
-from dangjian.accounts.queries import user_for_token
+from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
+from dangjian.accounts.queries import password_change_due, user_for_token
 from dangjian.core.errors import ActionDenied, VersionConflict
+
+
+def _token_user(request, token):
+    """The token's user; 403 while that user must first change the password (first login, expired)."""
+    user = user_for_token(token) if token else None
+    if user is not None:
+        if password_change_due(user):
+            raise HttpError(403, API_PASSWORD_CHANGE_MESSAGE)
+        request.user = user
+    return user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _token_user(request, token)
 
 
 class HeaderToken(APIKeyHeader):
     param_name = "X-API-Token"
 
     def authenticate(self, request, key):
-        user = user_for_token(key) if key else None
-        if user is not None:
-            request.user = user
-        return user
+        return _token_user(request, key)
 
 
 class Session(SessionAuth):

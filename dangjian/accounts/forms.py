@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 
 from .actions import login_attempt_record
@@ -8,7 +8,8 @@ from .queries import lockout_of
 
 class LoginForm(AuthenticationForm):
     """Django's login form, plus the lockout: after 5 failures within 30 minutes the account is
-    refused (even with the right password) until the window has passed."""
+    refused (even with the right password) until the window has passed. Failures are recorded
+    here; the success is recorded by the view once the whole login (second factor too) is done."""
 
     username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
@@ -29,8 +30,27 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             login_attempt_record(username=username, success=False, address=self._address())
             raise
-        login_attempt_record(username=username, success=True, address=self._address(), user=self.get_user())
         return cleaned
 
     def _address(self):
         return self.request.META.get("REMOTE_ADDR") if self.request else None
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="验证码", max_length=12,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": "[0-9 ]*"}),
+        help_text="身份验证器应用（如 Microsoft Authenticator、FreeOTP、Google 身份验证器）中显示的 6 位数字",
+    )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change form (old password, new one twice, every configured validator,
+    including the history), with Chinese labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "当前密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"

@@ -83,3 +83,59 @@ class AdminDuty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_duty_display()}"
+
+
+class PasswordState(models.Model):
+    """When the user's password was last set, and whether it must be changed at the next login.
+    ``must_change`` is set only by ``accounts.actions.user_create`` (an account made for someone
+    else) and ``password_reset``; a user without a row is judged by ``date_joined``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="password_state", on_delete=models.CASCADE
+    )
+    changed_at = models.DateTimeField("密码设置时间")
+    must_change = models.BooleanField("登录后须修改密码", default=False)
+
+    class Meta:
+        verbose_name = "密码状态"
+        verbose_name_plural = "密码状态"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.changed_at:%Y-%m-%d}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes (never the passwords) of a user's recent passwords, so none is reused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="password_history", on_delete=models.CASCADE
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    set_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.set_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """One row per login session, so that a user's sessions can be ended together (logout,
+    deactivation, password change) without reading the whole session table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="login_sessions", on_delete=models.CASCADE
+    )
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    created_at = models.DateTimeField("登录时间", auto_now_add=True, db_index=True)
+    second_factor = models.BooleanField("已通过两步验证", default=False)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,7 @@ def positions_of(user):
 def user_for_token(token: str):
     """The active user owning ``token``, or None."""
     row = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__password_state")
         .filter(digest=ApiToken.digest_of(token), user__is_active=True)
         .first()
     )
@@ -56,3 +56,43 @@ def duty_of(user) -> str | None:
 
         user._dangjian_duty = AdminDuty.objects.filter(user=user).values_list("duty", flat=True).first()
     return user._dangjian_duty
+
+
+def password_change_due(user, *, now=None) -> str | None:
+    """Why ``user`` must change the password now (rules.FIRST_LOGIN / rules.EXPIRED), or None.
+    Without a PasswordState row (a user made by plain ``create_user``) the clock starts at
+    ``date_joined`` and nothing is forced at first login."""
+    from django.conf import settings
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from .rules import password_change_reason
+
+    try:
+        state = user.password_state
+        must_change, changed_at = state.must_change, state.changed_at
+    except ObjectDoesNotExist:
+        must_change, changed_at = False, user.date_joined
+    return password_change_reason(must_change=must_change, changed_at=changed_at, now=now or timezone.now(),
+                                  max_age_days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+def recent_password_hashes(user, count: int) -> list[str]:
+    """The hashes of the user's last ``count`` passwords, the current one first."""
+    from .models import PasswordHistory
+
+    if count <= 0:
+        return []
+    history = PasswordHistory.objects.filter(user=user).order_by("-set_at", "-pk").values_list("password", flat=True)
+    hashes = [user.password] if user.has_usable_password() else []
+    return list(dict.fromkeys([*hashes, *history[:count]]))[:count]
+
+
+def totp_required_for(user) -> bool:
+    """The rule ``totp_required`` for this user: the 三员 always, the configured roles too."""
+    from django.conf import settings
+
+    from .rules import totp_required
+
+    required_roles = settings.TOTP_REQUIRED_ROLES
+    roles = set(Position.objects.filter(user=user).values_list("role", flat=True)) if required_roles else set()
+    return totp_required(duty=duty_of(user), roles=roles, required_roles=required_roles)

@@ -1,0 +1,36 @@
+"""Session bookkeeping that must happen whichever page or action caused it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import AdminDuty
+from .sessions import session_track, sessions_end
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_track_session")
+def track_session(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:  # after a flush (another user was logged in) the key comes on save
+        session.save()
+    session_track(user, session.session_key)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_inactive_ends_sessions")
+def end_sessions_of_inactive_user(sender, instance, raw=False, **kwargs):
+    """An account switched off by any path (administration page, shell, command) loses every
+    session at once. (``QuerySet.update(is_active=False)`` sends no signal: use the actions.)"""
+    if not raw and not instance.is_active:
+        sessions_end(instance)
+
+
+@receiver(post_save, sender=AdminDuty, dispatch_uid="accounts_duty_needs_second_factor")
+def end_sessions_without_second_factor(sender, instance, raw=False, **kwargs):
+    """A duty needs the second factor: sessions opened with the password alone end when one is granted."""
+    if not raw:
+        sessions_end(instance.user, only_without_second_factor=True)
