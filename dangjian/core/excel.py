@@ -28,6 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import zipsafety
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls, and password-protected .xlsx
@@ -40,6 +42,15 @@ HEADER_SEARCH_ROWS = 5  # a title row or two above the header is common in hand-
 # 22 columns written as inline strings take 120 MB. The cap keeps a small "zip bomb" from
 # exhausting memory.
 MAX_SHEET_XML_BYTES = 250 * 1024 * 1024
+# Every member together, uncompressed, and the compression ratio of any member over 1 MB: real
+# sheets compress 5–20 times; a zip bomb, hundreds of times.
+ZIP_LIMITS = zipsafety.Limits(total_bytes=MAX_SHEET_XML_BYTES + 50 * 1024 * 1024, ratio=200)
+UNSAFE_MESSAGES = {
+    "bomb": "Excel 文件解压后体积异常（疑似压缩炸弹），已拒绝读取；请在 Excel 中重新保存后再导入",
+    "entity": "Excel 文件含有不允许的 XML 声明（DOCTYPE/ENTITY，可用于读取服务器文件），已拒绝读取",
+    "encrypted": "不支持设置了打开密码的文件，请在 Excel 中取消密码后再导入",
+    "corrupt": "文件已损坏或不是 Excel（.xlsx）文件",
+}
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="FDE8E8")
 REQUIRED_FONT = Font(bold=True, color="B71C1C")
@@ -238,14 +249,19 @@ def _find_header(rows: Iterator[tuple[int, list]], required: set[str], height: i
 
 
 def _check_zip(source) -> None:
+    """Refuse what is not a workbook, or what would be unsafe to parse (``core.zipsafety``)."""
     try:
         with zipfile.ZipFile(source) as archive:
-            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")
-                      or i.filename == "xl/sharedStrings.xml"]
-            if not any(i.filename.startswith("xl/worksheets/") for i in sheets):
+            infos = archive.infolist()
+            if not any(i.filename.startswith("xl/worksheets/") for i in infos):
                 raise ExcelFileError("该文件不是 Excel 工作簿（.xlsx），请下载模板填写后再导入")
+            sheets = [i for i in infos
+                      if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"]
             if sum(i.file_size for i in sheets) > MAX_SHEET_XML_BYTES:
                 raise ExcelFileError(f"工作表内容过大，单次导入不超过 {MAX_IMPORT_ROWS} 行，请分批导入")
+            zipsafety.check_archive(archive, ZIP_LIMITS)
+    except zipsafety.UnsafeArchive as exc:
+        raise ExcelFileError(UNSAFE_MESSAGES[exc.kind]) from exc
     except zipfile.BadZipFile as exc:
         raise ExcelFileError("文件已损坏或不是 Excel（.xlsx）文件") from exc
     finally:
