@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dangjian.accounts.queries import positions_of
+from dangjian.members.queries import corrections_to_decide, member_of
 from dangjian.orglife.queries import home_due
 from dangjian.orgs import queries as org_queries
 from dangjian.orgs.stats import subtree_statistics
@@ -45,4 +46,7 @@ def home(request):
             "orglife": _summary(org, "orglife", home_due, large=stats.orgs_total > LARGE_SUBTREE),
             "worklist_reminders": home_reminders(request.user, org),
         })
-    return render(request, "core/home.html", {"scopes": scopes})
+    if not scopes and member_of(request.user) is not None:
+        return redirect("members:me")  # a member without a position: their own record is their home
+    corrections = corrections_to_decide(request.user).count() if scopes else 0
+    return render(request, "core/home.html", {"scopes": scopes, "corrections_pending": corrections})

@@ -5,7 +5,9 @@ user may see but not change is 403."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from ninja import Query, Router, Status
 
 from dangjian.core.errors import VersionConflict
@@ -16,8 +18,17 @@ from dangjian.orgs.schemas import HistoryPage, PageQuery, page_of
 
 from . import actions
 from .models import Member, Transfer
-from .queries import MemberFilter, filter_members, members_for
-from .schemas import MemberCreate, MemberFilters, MemberOut, MemberPage, MemberPatch, TransferIn, TransferOut
+from .queries import MemberFilter, filter_members, member_of, members_for
+from .schemas import (
+    MemberCreate,
+    MemberFilters,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+    MemberSearch,
+    TransferIn,
+    TransferOut,
+)
 
 router = Router(tags=["党员"])
 
@@ -42,9 +53,35 @@ def _members():
 
 @router.get("/", response=MemberPage, summary="党员列表")
 def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery]):
-    """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。"""
+    """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。
+    按完整公民身份号码或手机号码查找请用 `POST /api/members/search`（号码不能出现在网址中）。"""
+    if _is_private_term(filters.q):
+        raise ValidationError({"q": "公民身份号码和手机号码不能放在网址中（会留在访问日志里），"
+                                    "请改用 POST /api/members/search，在请求体中提交 q"})
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
     return page_of(qs, page)
+
+
+@router.post("/search", response=MemberPage, summary="查找党员（条件在请求体中）")
+def search_members(request, payload: MemberSearch):
+    """与党员列表相同的筛选和分页，条件放在 JSON 请求体中：按完整公民身份号码或手机号码查找时使用。"""
+    filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
+    qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
+    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset))
+
+
+def _is_private_term(text: str) -> bool:
+    value = normalise(text or "")
+    return len(value) == 18 or (value.isdigit() and len(value) == 11)
+
+
+@router.get("/me", response=MemberOut, summary="本人党员信息")
+def my_member(request):
+    """与当前登录账号关联的党员本人信息（脱敏）。未关联时返回 404。"""
+    member = member_of(request.user)
+    if member is None:
+        raise Http404("您的账号未关联党员信息")
+    return member
 
 
 @router.get("/{int:member_id}", response=MemberOut, summary="党员详情")

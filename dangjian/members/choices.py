@@ -18,6 +18,13 @@ class PartyStatus(models.TextChoices):
     DECEASED = "deceased", "已去世"
 
 
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    ACCEPTED = "accepted", "已更正"
+    REJECTED = "rejected", "未予更正"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
 class Education(models.TextChoices):
     POSTGRADUATE = "postgraduate", "研究生"
     UNIVERSITY = "university", "大学本科"

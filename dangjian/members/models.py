@@ -1,10 +1,20 @@
+from django.conf import settings
 from django.db import models
 
 from dangjian.core import crypto
 from dangjian.core.idnumbers import mask_id_number, mask_phone
 from dangjian.core.scoping import ScopedQuerySet
 
-from .choices import ETHNICITY_CHOICES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from .choices import (
+    ETHNICITY_CHOICES,
+    Category,
+    CorrectionStatus,
+    Education,
+    FlowStatus,
+    Gender,
+    MembershipType,
+    PartyStatus,
+)
 
 
 class Member(models.Model):
@@ -42,6 +52,11 @@ class Member(models.Model):
     hardship = models.BooleanField("困难党员", default=False)
     retired = models.BooleanField("离退休", default=False)
     report_community = models.CharField("报到社区", max_length=200, blank=True)
+    # The member's own login (可选): it sees this record on "我的信息" and nothing else.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="登录账号", related_name="member", null=True, blank=True,
+        on_delete=models.SET_NULL,
+    )
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -100,3 +115,60 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.from_org} → {self.to_org}"
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct one item of their own record (PIPL 更正权). The proposed ID
+    number or phone is stored encrypted like the member's own and dropped once decided."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", related_name="corrections", on_delete=models.CASCADE)
+    field = models.CharField("更正项目", max_length=30)
+    current_display = models.CharField("申请时的内容", max_length=300, blank=True)
+    proposed_value = models.CharField("申请更正为", max_length=300, blank=True)
+    proposed_encrypted = models.CharField("申请更正为(密文)", max_length=200, blank=True, editable=False)
+    proposed_display = models.CharField("申请更正为（显示）", max_length=300, blank=True)
+    reason = models.CharField("理由", max_length=500)
+    status = models.CharField("状态", max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
+                                     related_name="+", on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "member__org__path"
+
+    class Meta:
+        verbose_name = "信息更正申请"
+        verbose_name_plural = "信息更正申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "field"], condition=models.Q(status="pending"),
+                                    name="members_one_pending_correction_per_field"),
+        ]
+        indexes = [models.Index(fields=["status", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.field_label}"
+
+    @property
+    def field_label(self) -> str:
+        from .corrections import FIELDS
+
+        spec = FIELDS.get(self.field)
+        return spec.label if spec else self.field
+
+    def set_proposed(self, value: str, *, sensitive: bool, display: str) -> None:
+        if sensitive:
+            self.proposed_value = ""
+            self.proposed_encrypted = crypto.encrypt(value)
+        else:
+            self.proposed_value = value
+            self.proposed_encrypted = ""
+        self.proposed_display = display[:300]
+
+    def reveal_proposed(self) -> str:
+        return crypto.decrypt(self.proposed_encrypted) if self.proposed_encrypted else self.proposed_value

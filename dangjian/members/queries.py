@@ -9,10 +9,10 @@ from django.db.models import Q, QuerySet
 
 from dangjian.core import crypto
 from dangjian.core.idnumbers import normalise
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import CHANGE, VIEW
 
-from .choices import AGE_BANDS
-from .models import Member
+from .choices import AGE_BANDS, CorrectionStatus
+from .models import CorrectionRequest, Member
 
 
 @dataclass
@@ -51,6 +51,20 @@ class MemberFilter:
 
 def members_for(user, action: str = VIEW) -> QuerySet[Member]:
     return Member.objects.restrict(user, action).select_related("org")
+
+
+def member_of(user) -> Member | None:
+    """The member record linked to ``user``'s login, or None: the road to one's own record, which
+    needs no position in the tree."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Member.objects.select_related("org").filter(user=user).first()
+
+
+def corrections_to_decide(user) -> QuerySet[CorrectionRequest]:
+    """Pending correction requests of members whose records ``user`` may change."""
+    return (CorrectionRequest.objects.restrict(user, CHANGE).filter(status=CorrectionStatus.PENDING)
+            .select_related("member__org"))
 
 
 def birth_range_for_age_band(label: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -97,7 +111,7 @@ def _search_condition(text: str) -> Q:
     value = normalise(text)
     condition = Q(name__contains=text.strip())
     if len(value) == 18:
-        condition |= Q(id_number_index=crypto.blind_index(value))
+        condition |= Q(id_number_index__in=crypto.blind_indexes(value))
     if value.isdigit() and len(value) == 11:
-        condition |= Q(phone_index=crypto.blind_index(value))
+        condition |= Q(phone_index__in=crypto.blind_indexes(value))
     return condition

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.orgs.schemas import InputSchema, OrgRef, choices_doc
+from dangjian.orgs.schemas import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE, InputSchema, OrgRef, choices_doc
 
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 
@@ -40,6 +40,13 @@ class MemberFilters(Schema):
     lost_contact: bool | None = Field(None, description="失联党员")
     hardship: bool | None = Field(None, description="困难党员")
     retired: bool | None = Field(None, description="离退休")
+
+
+class MemberSearch(MemberFilters):
+    """The list's filters and paging in a POST body: an ID number or phone never goes in a URL."""
+
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")
 
 
 class MemberOut(Schema):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_urls, views
+from . import io_urls, self_urls, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,4 +10,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/transfer/", views.member_transfer_view, name="transfer"),
     path("<int:pk>/reveal/", views.member_reveal, name="reveal"),
-] + io_urls.urlpatterns
+] + io_urls.urlpatterns + self_urls.urlpatterns

@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dangjian.core import filterstate
 from dangjian.core.errors import VersionConflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without, rebind_to_current, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, rebind_to_current, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions
+from .choices import CorrectionStatus
 from .forms import MemberFilterForm, MemberForm, TransferForm
 from .models import Member
 from .queries import MemberFilter, filter_members, members_for
@@ -17,30 +19,39 @@ from .queries import MemberFilter, filter_members, members_for
 
 @login_required
 def member_list(request):
-    flt = MemberFilter.from_mapping(request.GET)
+    # The search term never travels in the URL: the form POSTs, the filters wait in the session.
+    params, query, moved = filterstate.resolve(request)
+    if moved is not None:
+        return moved
+    flt = MemberFilter.from_mapping(params)
     qs = filter_members(members_for(request.user), flt).order_by("org__path", "name", "id")
     scope_org = None
     if flt.org:
         scope_org = Organization.objects.restrict(request.user).filter(pk=flt.org).first()
-    return render(request, "members/list.html", {
+    response = render(request, "members/list.html", {
         "page": paginate(request, qs),
-        "form": MemberFilterForm(request.GET or None),
+        "form": MemberFilterForm(params or None),
         "scope_org": scope_org,
-        "query": querystring_without(request, "page"),
+        "query": query,
         "can_add": Organization.objects.restrict(request.user, CHANGE).exists(),
     })
+    if request.headers.get("HX-Request"):
+        response["HX-Push-Url"] = request.get_full_path()
+    return response
 
 
 @login_required
 def member_detail(request, pk, revealed=None):
-    member = get_scoped_or_404(Member, request.user, pk, queryset=Member.objects.select_related("org"))
+    member = get_scoped_or_404(Member, request.user, pk, queryset=Member.objects.select_related("org", "user"))
+    can_change = path_in_scope(request.user, CHANGE, member.org.path)
     return render(request, "members/detail.html", {
         "member": member,
         "revealed": revealed or {},
         "history": history_of(member)[:50],
         "transfers": member.transfers.select_related("from_org", "to_org")[:20],
         "posts": member.committee_posts.select_related("term__org").filter(term__is_current=True),
-        "can_change": path_in_scope(request.user, CHANGE, member.org.path),
+        "can_change": can_change,
+        "pending_corrections": list(member.corrections.filter(status=CorrectionStatus.PENDING)) if can_change else [],
         "can_reveal": path_in_scope(request.user, REVEAL, member.org.path),
     })
 

@@ -88,8 +88,12 @@ def test_list_filters_by_flags_and_age_band(tree):
 
 def test_list_finds_a_member_by_full_id_number(tree):
     member = tree.members["a"][1]
-    response = client_for(tree.secretary_a).get("/api/members/", {"q": member.reveal_id_number()})
+    client = client_for(tree.secretary_a)
+    response = client.post("/api/members/search", {"q": member.reveal_id_number()}, content_type="application/json")
     assert names(response) == [member.name]
+    # Never in a URL: the query-string form is refused and says where to go instead.
+    refused = client.get("/api/members/", {"q": member.reveal_id_number()})
+    assert refused.status_code == 422 and "POST /api/members/search" in refused.json()["detail"][0]["message"]
 
 
 def test_list_paginates_in_org_then_name_order(tree):
@@ -116,7 +120,9 @@ def test_secretary_of_a_cannot_list_or_search_branch_b(tree):
     client = client_for(tree.secretary_a)
     assert client.get("/api/members/", {"org": tree.b.pk}).json() == {"count": 0, "items": []}
     assert client.get("/api/members/", {"q": "陈丽华"}).json()["count"] == 0
-    assert client.get("/api/members/", {"q": b_member(tree).reveal_id_number()}).json()["count"] == 0
+    search = client.post("/api/members/search", {"q": b_member(tree).reveal_id_number()},
+                         content_type="application/json")
+    assert search.status_code == 200 and search.json()["count"] == 0
     assert client.get("/api/members/", {"org": tree.town1.pk}).json()["count"] == 4
 
 
