@@ -1,6 +1,20 @@
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from dangjian.core.testing import DEFAULT_PASSWORD, small_tree
+
+# Property-based tests (hypothesis, schemathesis): a modest number of examples so the suite stays
+# fast, no per-example deadline (the machine is shared), no example database in the work tree.
+# The default profile is derandomized, so every run of `make test` (and CI) tries the same examples;
+# HYPOTHESIS_PROFILE=explore tries new, and more, examples on each run when hunting for bugs.
+_common = {"deadline": None, "database": None,
+           "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]}
+hypothesis_settings.register_profile("dangjian", max_examples=40, derandomize=True, **_common)
+hypothesis_settings.register_profile("explore", max_examples=400, derandomize=False, **_common)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dangjian"))
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: ``\d`` would also match other scripts' digits (٣, ３), which ``int`` accepts.
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def check_char(first17: str) -> str:
@@ -16,7 +18,9 @@ def check_char(first17: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    return (raw or "").strip().replace(" ", "").upper()
+    """Trimmed, spaces removed, upper case; full-width digits and Ｘ (typed with a Chinese input
+    method) become their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "").upper()
 
 
 def id_number_error(raw: str, *, today: dt.date | None = None) -> str | None:
@@ -24,7 +28,7 @@ def id_number_error(raw: str, *, today: dt.date | None = None) -> str | None:
     value = normalise(raw)
     if not value:
         return "公民身份号码不能为空"
-    if not _SHAPE.match(value):
+    if not _SHAPE.fullmatch(value):
         return "公民身份号码应为18位，前17位为数字，末位为数字或X"
     birth = birth_date_of(value)
     if birth is None:

@@ -4,6 +4,7 @@ shared with the member API (members depend on organisations, never the other way
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -13,6 +14,12 @@ from .choices import OrgKind, Post, UnitCategory
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Far past any real list, and far below the 64-bit limit where the database refuses the OFFSET.
+MAX_OFFSET = 1_000_000_000
+# A record id given as input: past 2^63 - 1 an id the databases cannot hold, and SQLite's driver
+# raised OverflowError (a server error) when such a number reached a filter.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def choices_doc(title: str, choices) -> str:
@@ -29,7 +36,7 @@ class InputSchema(Schema):
 
 class PageQuery(Schema):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
-    offset: int = Field(0, ge=0, description="跳过的条数，从 0 开始")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")
 
 
 def page_of(qs: QuerySet, page: PageQuery) -> dict:
@@ -47,8 +54,8 @@ class OrgFilters(Schema):
     q: str = Field("", max_length=100, description="名称、简称或组织代码包含此文字")
     kind: OrgKind | None = Field(None, description=choices_doc("组织类型", OrgKind.choices))
     unit_category: UnitCategory | None = Field(None, description=choices_doc("单位类别", UnitCategory.choices))
-    parent: int | None = Field(None, description="上级党组织 id：只列它的直接下级")
-    within: int | None = Field(None, description="党组织 id：只列它和它的全部下级")
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="上级党组织 id：只列它的直接下级")
+    within: int | None = Field(None, ge=1, le=MAX_ID, description="党组织 id：只列它和它的全部下级")
     depth: int | None = Field(None, ge=1, description="层级（顶级党组织为 1）")
 
 

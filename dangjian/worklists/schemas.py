@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.orgs.schemas import InputSchema, OrgRef, choices_doc
+from dangjian.orgs.schemas import MAX_ID, DbId, InputSchema, OrgRef, choices_doc
 
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State
 
@@ -30,7 +30,7 @@ class ItemFilters(Schema):
     overdue: bool = Field(False, description="只列超期事项")
     due_soon: bool = Field(False, description="只列 7 日内到期的事项")
     review_due: bool = Field(False, description="只列回头看已到期的已销号事项")
-    document: int | None = Field(None, description="来源文件 id")
+    document: int | None = Field(None, ge=1, le=MAX_ID, description="来源文件 id")
 
 
 class MeasureOut(Schema):
@@ -113,8 +113,8 @@ class _ItemFields(InputSchema):
     symptoms: str = Field("", max_length=20000, description="问题表现（问题类）")
     causes: str = Field("", max_length=20000, description="原因分析（问题类）")
     measures: list[str] = Field(default_factory=list, max_length=100, description="整改措施，每项一条")
-    orgs: list[int] = Field(default_factory=list, max_length=100, description="其他责任单位 id")
-    persons: list[int] = Field(default_factory=list, max_length=100, description="责任人（平台用户 id）")
+    orgs: list[DbId] = Field(default_factory=list, max_length=100, description="其他责任单位 id")
+    persons: list[DbId] = Field(default_factory=list, max_length=100, description="责任人（平台用户 id）")
     person_names: str = Field("", max_length=300, description="责任人")
     co_owners: str = Field("", max_length=300, description="协同责任单位/人")
     leader: str = Field("", max_length=100, description="分管领导")
@@ -140,8 +140,8 @@ class ItemPatch(InputSchema):
     symptoms: str | None = Field(None, max_length=20000)
     causes: str | None = Field(None, max_length=20000)
     measures: list[str] | None = Field(None, max_length=100)
-    orgs: list[int] | None = Field(None, max_length=100)
-    persons: list[int] | None = Field(None, max_length=100)
+    orgs: list[DbId] | None = Field(None, max_length=100)
+    persons: list[DbId] | None = Field(None, max_length=100)
     person_names: str | None = Field(None, max_length=300)
     co_owners: str | None = Field(None, max_length=300)
     leader: str | None = Field(None, max_length=100)

@@ -45,8 +45,11 @@ def make_item(text: str, *, kind: str, path: list[str], heading: str, source: st
 
 
 def items_from_text(text: str, *, path: list[str], heading: str, source: str) -> list[dict]:
+    """Items of a section's text. A short sentence leads into the next one of its own paragraph only:
+    a short line above a paragraph ("党课讲稿") is not part of its first sentence."""
     out = []
-    for unit in merge_short(sentences(text)):
+    units = [unit for line in text.split("\n") for unit in merge_short(sentences(line))]
+    for unit in units:
         kind = classify.kind_of(unit) if len(unit) >= MIN_ITEM else None
         if kind:
             out.append(make_item(unit, kind=kind, path=path, heading=heading, source=source))
