@@ -12,7 +12,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SCALE  ?= county
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench serve clean browser vendor
+.PHONY: setup demo test test-sqlite test-postgres lint bench load serve clean browser vendor
 
 $(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,16 @@ bench: $(VENV)/.installed
 	$(PY) -m dangjian.core.pgcheck "$(BENCH_DATABASE_URL)" --create
 	DATABASE_URL=$(BENCH_DATABASE_URL) DANGJIAN_DEBUG=0 $(DJ) migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DANGJIAN_DEBUG=0 $(DJ) bench $(BENCH_ARGS)
+
+# Bounded load test (docs/load.md): its own PostgreSQL database (dropped and rebuilt), production
+# settings under gunicorn, locust headless. LOAD_ARGS e.g. "--users 50 --duration 60 --workers 3".
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_load
+$(VENV)/.load-installed: $(VENV)/.installed requirements-load.txt
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: $(VENV)/.load-installed
+	$(PY) loadtest/run.py --database-url "$(LOAD_DATABASE_URL)" $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

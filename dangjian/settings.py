@@ -46,12 +46,14 @@ def _key_from_env_or_file(env_name: str, file_name: str, nbytes: int) -> str:
 SECRET_KEY = _key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32)
 # 32 bytes, hex: the master key from which the SM4 data key and the blind-index key are derived.
 DATA_KEY = _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32)
+# Decrypt-only keys (comma-separated) for the window of a key rotation: rows sealed by them stay
+# readable and findable; new values are always sealed with DATA_KEY (``dangjian rotate_data_key``).
+DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,18 +61,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.orglife",
     "dangjian.worklists",
+    "dangjian.administration",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangjian.core.nulguard.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +85,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
+    "dangjian.core.middleware.SecurityHeadersMiddleware",
     "dangjian.accounts.middleware.SessionLimitMiddleware",
+    "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -123,7 +131,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "dangjian.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    # Refuses the last PASSWORD_HISTORY passwords, and records each new one (its hash) when set.
+    {"NAME": "dangjian.accounts.validators.PasswordHistoryValidator"},
 ]
+# A password must be changed this many days after it was set (0: never); the last N passwords may
+# not be reused (0: no history kept).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("DANGJIAN_PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("DANGJIAN_PASSWORD_HISTORY", "5"))
+# TOTP second factor: always required of the 三员 (AdminDuty holders), also of users holding one of
+# these roles (comma-separated Role values, e.g. "superior_admin"); optional for everyone else.
+TOTP_REQUIRED_ROLES = [r.strip() for r in os.environ.get("DANGJIAN_TOTP_REQUIRED_ROLES", "").split(",") if r.strip()]
+OTP_TOTP_ISSUER = os.environ.get("DANGJIAN_TOTP_ISSUER", "党建工作平台")
+# Failed codes count toward the login lockout (5 failures, 30 minutes) instead of django-otp's own
+# per-device delay, so one rule governs both factors.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# The audit log is kept at least this many days; ``dangjian audit-archive`` moves older rows to
+# compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
+AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -137,6 +161,22 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (core.middleware.SecurityHeadersMiddleware): scripts and styles only from
+# the platform's own static files, never inline; nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("DANGJIAN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DANGJIAN_HSTS_SECONDS", "31536000"))

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from dangjian.api import api
@@ -11,5 +10,5 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
     path("api/", api.urls),
-    path("admin/", admin.site.urls),
+    path("administration/", include("dangjian.administration.urls")),
 ]
