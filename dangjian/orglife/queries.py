@@ -90,7 +90,8 @@ class LazyResults(Mapping):
     def __getitem__(self, org_id: int) -> list[rules.Result]:
         if org_id not in self._done:
             org, org_rules, meetings = self._inputs[org_id]
-            self._done[org_id] = rules.evaluate_org(org, org_rules, meetings, self._year, self._today, self._custom)
+            self._done[org_id] = rules.evaluate_org(org, org_rules, as_facts(meetings), self._year, self._today,
+                                                    self._custom)
         return self._done[org_id]
 
     def __iter__(self):
@@ -111,7 +112,7 @@ class MonthCounts(Mapping):
 
     def __getitem__(self, org_id: int) -> dict[int, int]:
         if org_id not in self._done:
-            self._done[org_id] = dict(Counter(m.held_on.month for m in self._by_org[org_id]))
+            self._done[org_id] = dict(Counter(m[2].month for m in self._by_org[org_id]))  # held_on
         return self._done[org_id]
 
     def __iter__(self):
@@ -159,7 +160,7 @@ class Report:
     def months_of(self, org_id: int) -> dict[int, rules.Tally]:
         """One organisation's own tallies by month (the matrix row of the root itself)."""
         org, org_rules, meetings = self.results._inputs[org_id]
-        return rules.tally_org(org, org_rules, meetings, self.year, self.today)[1]
+        return rules.tally_org(org, org_rules, as_facts(meetings), self.year, self.today)[1]
 
     def label(self, code: str) -> str:
         return rules.type_label(code, self.custom_names)
@@ -228,22 +229,26 @@ def _roll_up_months(own: dict[str, dict[int, rules.Tally]], root_path: str) -> d
     of its children's and its own. Summed as plain lists, made Tallies at the end."""
     child_len = len(root_path) + rules.PATH_STEP
     sums: dict[str, dict[int, list[int]]] = {}
-    root: dict[int, list[int]] = {}
     for path, months in own.items():
         target = sums.get(path[:child_len])
         if target is None:
             target = sums[path[:child_len]] = {}
         for month, tally in months.items():
-            for bucket in (target, root):
-                row = bucket.get(month)
-                if row is None:
-                    bucket[month] = [tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due]
-                else:
-                    row[0] += tally.met
-                    row[1] += tally.owed
-                    row[2] += tally.missing
-                    row[3] += tally.quorum
-                    row[4] += tally.not_due
+            row = target.get(month)
+            if row is None:
+                target[month] = [tally.met, tally.owed, tally.missing, tally.quorum, tally.not_due]
+            else:
+                row[0] += tally.met
+                row[1] += tally.owed
+                row[2] += tally.missing
+                row[3] += tally.quorum
+                row[4] += tally.not_due
+    root: dict[int, list[int]] = {}
+    for months in sums.values():
+        for month, counts in months.items():
+            row = root.setdefault(month, [0, 0, 0, 0, 0])
+            for i, n in enumerate(counts):
+                row[i] += n
     totals = {path: {month: rules.Tally(*row) for month, row in months.items()} for path, months in sums.items()}
     totals[root_path] = {month: rules.Tally(*row) for month, row in root.items()}
     return totals
@@ -303,7 +308,7 @@ def _meeting_facts(root: Organization, year: int,
     # a handful of type combinations: share their frozensets instead of making 200,000; the loop
     # below runs once per meeting of a city's year, hence its plain style
     kinds: dict[str, tuple[frozenset[str], bool]] = {}
-    zeros, new, cls, date_class = (0,) * len(COUNTED), tuple.__new__, rules.MeetingFacts, dt.date
+    new, cls, date_class = tuple.__new__, rules.MeetingFacts, dt.date
     by_org: dict[int, list[rules.MeetingFacts]] = defaultdict(list)
     by_org_type: dict[int, Grouped] = defaultdict(lambda: defaultdict(list))
     for row in _fetch(rows):
@@ -312,15 +317,29 @@ def _meeting_facts(root: Organization, year: int,
             codes = row[3]
             types = frozenset(codes.split(",")) if codes else frozenset()
             kind = kinds[codes] = (types, not types.isdisjoint(quorum_types))
-        day = row[2]
-        if day.__class__ is not date_class:
-            day = _as_date(day)
-        m = new(cls, (row[0], row[1], day, kind[0], False) + (row[4:] if kind[1] else zeros))
+        if row[2].__class__ is not date_class:  # SQLite: ISO text
+            row = (row[0], row[1], _as_date(row[2]), *row[3:])
+        # Meetings counted for a quorum become MeetingFacts now; the rest (most of them) stay the
+        # fetched row, which has the meeting's id, organisation and date at the same positions:
+        # the tallies read no more than that, and ``as_facts`` completes them when results are asked.
+        m = new(cls, (row[0], row[1], row[2], kind[0], False) + row[4:]) if kind[1] else row
         by_org[row[1]].append(m)
         grouped = by_org_type[row[1]]
         for meeting_type in kind[0]:
             grouped[meeting_type].append(m)
     return dict(by_org), dict(by_org_type)
+
+
+def as_facts(meetings: list) -> list[rules.MeetingFacts]:
+    """Complete the fetched rows left by ``_meeting_facts`` into MeetingFacts (no attendance counts:
+    their types have no quorum rule)."""
+    out, cls = [], rules.MeetingFacts
+    for m in meetings:
+        if m.__class__ is not cls:
+            codes = m[3]
+            m = cls(m[0], m[1], m[2], frozenset(codes.split(",")) if codes else frozenset())
+        out.append(m)
+    return out
 
 
 def _fetch(qs) -> list[tuple]:
@@ -345,7 +364,7 @@ def _last_held(root: Organization, today: dt.date,
     until = today
     if this_year is not None:
         for org_id, own in this_year.items():
-            held = [m.held_on for m in own if m.held_on <= today]
+            held = [m[2] for m in own if m[2] <= today]  # held_on, also of the rows left unconverted
             if held:
                 last[org_id] = max(held)
         until = dt.date(today.year, 1, 1) - dt.timedelta(days=1)

@@ -260,7 +260,7 @@ def _bucketed(rule: Rule, grouped: dict[str, list[MeetingFacts]], year: int):
     buckets: list[list[MeetingFacts]] = [[] for _ in periods]
     index = _SLOT_INDEX[rule.period]
     for m in grouped.get(rule.meeting_type, ()):
-        buckets[index[m.held_on.month]].append(m)
+        buckets[index[m[2].month]].append(m)  # m.held_on, by position: see tally_grouped
     return periods, buckets
 
 
@@ -323,7 +323,9 @@ _COLUMN = {MET: 0, MISSING: 1, QUORUM: 2, NOT_DUE: 3}
 def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[MeetingFacts]], year: int,
                   today: dt.date) -> tuple[Tally, dict[int, Tally]]:
     """``tally_org`` over the organisation's held meetings of the year already grouped by type
-    (``by_type``). Counts go into plain lists first: this runs for every organisation of a city."""
+    (``by_type``). Counts go into plain lists first: this runs for every organisation of a city.
+    The meetings of types without a quorum rule may be any tuple with ``held_on`` at position 2
+    (the report passes its fetched rows); those with a quorum rule must be MeetingFacts."""
     per_month: list[list[int] | None] = [None] * 13
     whole_year = existed_all_year(org, year)
     for rule in rules:
@@ -337,7 +339,7 @@ def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[Meet
             index, ends = _SLOT_INDEX[rule.period], _slot_ends(year, rule.period, today)
             held = [0] * len(ends)
             for m in grouped.get(rule.meeting_type, ()):
-                held[index[m.held_on.month]] += 1
+                held[index[m[2].month]] += 1
             outcomes = [(month, 0 if n >= need else 3 if still_open else 1)
                         for (month, still_open), n in zip(ends, held, strict=True)]
         else:
