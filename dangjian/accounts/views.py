@@ -55,18 +55,29 @@ def login_code(request):
     device = totp.confirmed_device(user)
     if device is None:
         return _back_to_login(request, "请重新登录。")
+    form, done = _second_step(request, user, data, device, failure_note="验证码错误",
+                              message="验证码不正确或已使用过，请输入身份验证器中当前显示的验证码。")
+    return done or render(request, "accounts/login_code.html", {"form": form, "username": user.get_username()})
+
+
+def _second_step(request, user, data, device, *, failure_note: str, message: str, enrolling: bool = False):
+    """The code form of either second step: (form, response) where a response means the step is over
+    (logged in, or sent back to the password because of the lockout). A wrong code counts as a failed
+    login; an enrolling device is confirmed by its first good code."""
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if is_locked(user):
             pending_clear(request)
-            return _back_to_login(request, LOCKED_MESSAGE)
+            return form, _back_to_login(request, LOCKED_MESSAGE)
         if totp.verify(device, form.cleaned_data["code"]):
+            if enrolling:
+                totp_confirm(user=user, device=device)
             reason = finish_login(request, user, backend=data.get("backend"), second_factor=True)
-            return _after_login(request, data, reason)
-        if code_failed(request, user, "验证码错误"):
-            return _back_to_login(request, LOCKED_MESSAGE)
-        form.add_error("code", "验证码不正确或已使用过，请输入身份验证器中当前显示的验证码。")
-    return render(request, "accounts/login_code.html", {"form": form, "username": user.get_username()})
+            return form, _after_login(request, data, reason)
+        if code_failed(request, user, failure_note):
+            return form, _back_to_login(request, LOCKED_MESSAGE)
+        form.add_error("code", message)
+    return form, None
 
 
 @sensitive_post_parameters("code")
@@ -78,18 +89,10 @@ def login_enrol(request):
     if totp.confirmed_device(user) is not None:
         return redirect("accounts:login_code")
     device = totp.enrolment_device(user, create=True)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if is_locked(user):
-            pending_clear(request)
-            return _back_to_login(request, LOCKED_MESSAGE)
-        if totp.verify(device, form.cleaned_data["code"]):
-            totp_confirm(user=user, device=device)
-            reason = finish_login(request, user, backend=data.get("backend"), second_factor=True)
-            return _after_login(request, data, reason)
-        if code_failed(request, user, "启用两步验证时验证码错误"):
-            return _back_to_login(request, LOCKED_MESSAGE)
-        form.add_error("code", "验证码不正确，请核对手机时间后输入当前显示的验证码。")
+    form, done = _second_step(request, user, data, device, failure_note="启用两步验证时验证码错误",
+                              message="验证码不正确，请核对手机时间后输入当前显示的验证码。", enrolling=True)
+    if done:
+        return done
     return render(request, "accounts/login_enrol.html", {
         "form": form, "username": user.get_username(), "qr_svg": totp.qr_svg(device),
         "secret": totp.secret_text(device),

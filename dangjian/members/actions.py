@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dangjian.core import crypto
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
 from dangjian.core.idnumbers import normalise
@@ -58,8 +59,10 @@ def _validate(member: Member, *, id_number: str, phone: str) -> None:
         raise ValidationError({e.field: e.message for e in errors})
 
 
-def _ensure_unique_id(index: str, exclude_pk: int | None) -> None:
-    clash = Member.objects.filter(id_number_index=index).exclude(pk=exclude_pk)
+def _ensure_unique_id(id_number: str, exclude_pk: int | None) -> None:
+    # under every key of the ring, as the search does: during a key rotation the other member's row
+    # may still be sealed by the old key
+    clash = Member.objects.filter(id_number_index__in=crypto.blind_indexes(id_number)).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError({"id_number": "该公民身份号码已登记为其他党员"})
 
@@ -72,7 +75,7 @@ def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields
     _validate(member, id_number=id_number, phone=phone)
     member.set_id_number(id_number)
     member.set_phone(phone)
-    _ensure_unique_id(member.id_number_index, None)
+    _ensure_unique_id(id_number, None)
     member.save()
     record_change(actor=acting_user, action="member_create", obj=member, after=member_snapshot(member))
     return member
@@ -99,7 +102,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
     _validate(locked, id_number=id_number, phone=phone or "")
     if changes.get("id_number"):
         locked.set_id_number(id_number)
-        _ensure_unique_id(locked.id_number_index, locked.pk)
+        _ensure_unique_id(id_number, locked.pk)
     if "phone" in changes:
         locked.set_phone(phone or "")
     old, new = diff(before, member_snapshot(locked))

@@ -329,18 +329,23 @@ def fetch_orgs(codes: Iterable[str]) -> dict[str, Organization]:
     return out
 
 
-def fetch_existing(indexes: list[str]) -> dict[str, dict]:
-    """Members with these ID-number blind indexes, in any organisation: an ID number belongs to
-    one member in the whole system, so a match outside the importer's scope must be reported."""
-    rows = Member.objects.filter(id_number_index__in=indexes).values("id_number_index", *EXISTING_FIELDS)
-    return {row["id_number_index"]: row for row in rows}
+def fetch_existing(id_numbers: dict[str, str]) -> dict[str, dict]:
+    """Members with these ID numbers (given as current-key blind index → number), in any
+    organisation: an ID number belongs to one member in the whole system, so a match outside the
+    importer's scope must be reported. Rows still sealed by a decrypt-only key (a key rotation under
+    way) are found too, keyed by the current index, so a re-import stays idempotent."""
+    lookup = {index: index for index in id_numbers}
+    for master in crypto.keyring()[1:]:
+        lookup.update((crypto.blind_index(number, master), index) for index, number in id_numbers.items())
+    rows = Member.objects.filter(id_number_index__in=list(lookup)).values("id_number_index", *EXISTING_FIELDS)
+    return {lookup[row["id_number_index"]]: row for row in rows}
 
 
 def build_plan(parsed_rows: list[ParsedRow], layout: Layout, report: ErrorReport, *,
                in_scope: Callable[[str], bool], today: dt.date) -> Plan:
     plan = Plan(orgs=fetch_orgs({p.org_code for p in parsed_rows if p.org_code is not BAD}))
     for chunk in _chunks(parsed_rows, QUERY_CHUNK):
-        existing = fetch_existing([p.index for p in chunk if p.index])
+        existing = fetch_existing({p.index: p.id_number for p in chunk if p.index})
         for parsed in chunk:
             check_row(parsed, layout, existing.get(parsed.index) if parsed.index else None, plan, report,
                       in_scope=in_scope, today=today)

@@ -151,3 +151,26 @@ def test_legacy_k1_rows_still_decrypt(settings):
     settings.DATA_KEY = NEW
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(legacy)
+
+
+def test_during_the_switch_an_old_key_row_still_counts_for_uniqueness_and_reimport(members, tree, settings):
+    """A row still sealed by the old key is the same member: a new registration with its number is
+    refused, and importing it again updates it instead of creating a second member."""
+    from django.core.exceptions import ValidationError
+
+    from dangjian.members.actions import member_create
+    from dangjian.members.importing import import_members
+    from dangjian.members.tests.test_importing import member_row, xlsx
+
+    settings.DATA_KEY, settings.DATA_KEYS_EXTRA = NEW, [OLD]
+    pk, id_number, _ = members[0]
+    member = Member.objects.get(pk=pk)
+    with pytest.raises(ValidationError, match="已登记为其他党员"):
+        member_create(acting_user=tree.county_admin, org=tree.a, id_number=id_number, name="重复登记",
+                      birth_date=member.birth_date, gender=member.gender, joined_on=member.joined_on,
+                      confirmed_on=member.confirmed_on)
+    row = member_row(tree.a, name=member.name, id_number=id_number, birth=member.birth_date, 职务="村委会主任")
+    result = import_members(acting_user=tree.secretary_a, source=xlsx([row]))
+    assert (result.created, result.updated) == (0, 1), result.errors
+    assert Member.objects.get(pk=pk).job_title == "村委会主任"
+    assert Member.objects.count() == len(members) + sum(len(v) for v in tree.members.values())

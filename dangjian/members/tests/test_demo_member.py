@@ -1,31 +1,18 @@
 """The demo's plain member login: linked to a member of the secretary's branch, no position, one
 pending correction request for the secretary to decide."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from dangjian.accounts.models import Position
 from dangjian.core.demo.accounts import DEMO_PASSWORD
-from dangjian.core.demo.scales import ANCHOR
+from dangjian.core.tests.test_demo import demo_accounts, tiny  # noqa: F401 (tiny is a fixture)
 from dangjian.members.choices import CorrectionStatus
 from dangjian.members.models import CorrectionRequest, Member
 
 
-def demo_accounts() -> str:
-    out = io.StringIO()
-    call_command("demo_accounts", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def tiny(db):
-    call_command("demo_data", stdout=io.StringIO(), scale="tiny", anchor=ANCHOR)
-
-
-def test_demo_member_sees_own_record_and_the_secretary_a_pending_request(tiny, client):
+@pytest.mark.usefixtures("tiny")
+def test_demo_member_sees_own_record_and_the_secretary_a_pending_request(client):
     out = demo_accounts()
     member = Member.objects.select_related("user", "org").get(user__username="member")
     secretary = Position.objects.get(user__username="secretary")
