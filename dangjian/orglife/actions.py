@@ -63,8 +63,10 @@ def _clean_types(org, types: Iterable[str]) -> list[str]:
     types = list(dict.fromkeys(t for t in types if t))
     if not types:
         raise ValidationError({"types": "请至少选择一种会议类型"})
-    custom = {t.code for t in custom_types_for(org)}
-    unknown = [t for t in types if t not in MeetingType.values and t not in custom]
+    unknown = [t for t in types if t not in MeetingType.values]
+    if unknown:  # only then ask which types this organisation and those above it added
+        custom = {t.code for t in custom_types_for(org)}
+        unknown = [t for t in unknown if t not in custom]
     if unknown:
         raise ValidationError({"types": f"未知的会议类型：{'、'.join(unknown)}"})
     return types

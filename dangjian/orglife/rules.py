@@ -202,26 +202,74 @@ def owed_in(org: OrgFacts, slot: Slot) -> tuple[bool, str]:
 
 # -- quorum -------------------------------------------------------------------------------------
 
+def reaches_quorum(expected: int, present: int, leave: int, leave_excluded: bool) -> bool:
+    """More than half of those who count are present; members on leave count as expected unless
+    the rule excludes them. The database asks the same in ``queries._quorum_bits``."""
+    base = expected - leave if leave_excluded else expected
+    return base > 0 and present * 2 > base
+
+
+def attendance(meeting: MeetingFacts, quorum_base: str) -> tuple[int, int, int]:
+    """(expected, present, on leave) among those who count for ``quorum_base``."""
+    if quorum_base == QuorumBase.VOTING:  # if/elif, not a dict of tuples: called for every counted meeting
+        return meeting.voting_expected, meeting.voting_present, meeting.voting_leave
+    if quorum_base == QuorumBase.COMMITTEE:
+        return meeting.committee_expected, meeting.committee_present, meeting.committee_leave
+    return meeting.expected, meeting.present, meeting.leave
+
+
 def quorum(meeting: MeetingFacts, rule: Rule) -> tuple[bool, str]:
-    """More than half of those who count must be present. Members on leave count as expected
-    unless the rule excludes them (请假 is then different from 缺席)."""
+    """Whether ``meeting`` reached the quorum ``rule`` asks for; the reason when it did not."""
     if rule.quorum_base == QuorumBase.NONE:
         return True, ""
-    base_of = rule.quorum_base  # if/elif, not a dict of tuples: called for every counted meeting of a city
-    if base_of == QuorumBase.VOTING:
-        expected, present, leave = meeting.voting_expected, meeting.voting_present, meeting.voting_leave
-    elif base_of == QuorumBase.COMMITTEE:
-        expected, present, leave = meeting.committee_expected, meeting.committee_present, meeting.committee_leave
-    else:
-        expected, present, leave = meeting.expected, meeting.present, meeting.leave
-    base = expected - leave if rule.leave_excluded else expected
-    if base > 0 and present * 2 > base:
+    expected, present, leave = attendance(meeting, rule.quorum_base)
+    if reaches_quorum(expected, present, leave, rule.leave_excluded):
         return True, ""  # only failures are worded: the report asks this of every counted meeting
+    base = expected - leave if rule.leave_excluded else expected
     who = QuorumBase(rule.quorum_base).label
     if base <= 0:
         return False, f"{meeting.held_on:%m-%d} 的会议没有登记应到的{who}"
     note = f"（已扣除请假 {leave} 人）" if rule.leave_excluded and leave else ""
     return False, f"{meeting.held_on:%m-%d} 的会议{who}应到 {base} 人{note}，实到 {present} 人，未超过半数"
+
+
+# -- marks: all the tallies read of a meeting ---------------------------------------------------
+# A meeting's mark packs the month it was held in with one bit for each way a quorum can be counted
+# (who counts × whether leave is excluded), set when the meeting reached that quorum:
+# ``month << MONTH_SHIFT | bits``. The tallies over a whole city read marks, not meetings; the report
+# has the database compute them (``queries._mark``), and a test holds the two together.
+MONTH_SHIFT = 6
+QUORUM_BITS = {
+    (QuorumBase.VOTING.value, False): 1, (QuorumBase.VOTING.value, True): 2,
+    (QuorumBase.COMMITTEE.value, False): 4, (QuorumBase.COMMITTEE.value, True): 8,
+    (QuorumBase.ALL.value, False): 16, (QuorumBase.ALL.value, True): 32,
+}
+
+
+def quorum_bit(rule: Rule) -> int:
+    """The bit of a mark that says a meeting counts for ``rule``; 0 when the rule has no quorum."""
+    if rule.quorum_base == QuorumBase.NONE:
+        return 0
+    return QUORUM_BITS[(rule.quorum_base, rule.leave_excluded)]
+
+
+def mark(meeting: MeetingFacts) -> int:
+    bits = 0
+    for (base, leave_excluded), bit in QUORUM_BITS.items():
+        if reaches_quorum(*attendance(meeting, base), leave_excluded):
+            bits |= bit
+    return meeting.held_on.month << MONTH_SHIFT | bits
+
+
+def marks_by_type(meetings: Iterable[MeetingFacts], year: int) -> dict[str, list[int]]:
+    """The marks of the meetings held in ``year``, under each type they count for."""
+    marks: dict[str, list[int]] = {}
+    for m in meetings:
+        if not m.planned and m.held_on.year == year:
+            value = mark(m)
+            for meeting_type in m.types:
+                marks.setdefault(meeting_type, []).append(value)
+    return marks
 
 
 # -- evaluation ---------------------------------------------------------------------------------
@@ -250,44 +298,46 @@ def by_type(meetings: Iterable[MeetingFacts], year: int) -> dict[str, list[Meeti
     return grouped
 
 
-def _prepare(org: OrgFacts, rule: Rule, grouped: dict[str, list[MeetingFacts]], year: int):
-    """The periods of ``rule`` in ``year`` and the held meetings of the rule's type in each."""
-    return (*_bucketed(rule, grouped, year), existed_all_year(org, year))
-
-
 def _bucketed(rule: Rule, grouped: dict[str, list[MeetingFacts]], year: int):
+    """The periods of ``rule`` in ``year`` and the held meetings of the rule's type in each."""
     periods = _slots(year, rule.period)
     buckets: list[list[MeetingFacts]] = [[] for _ in periods]
     index = _SLOT_INDEX[rule.period]
     for m in grouped.get(rule.meeting_type, ()):
-        buckets[index[m[2].month]].append(m)  # m.held_on, by position: see tally_grouped
+        buckets[index[m.held_on.month]].append(m)
     return periods, buckets
 
 
 def existed_all_year(org: OrgFacts, year: int) -> bool:
-    """Most organisations existed all year: the per-period arithmetic is skipped for them."""
+    """Most organisations existed all year: whether each period is owed need not be asked."""
     return (org.founded_on is None or org.founded_on <= dt.date(year, 1, 1)) and (
         org.ended_on is None or org.ended_on >= dt.date(year, 12, 31))
 
 
 def decide(org: OrgFacts, rule: Rule, slot: Slot, held: list[MeetingFacts], today: dt.date,
            whole_year: bool) -> tuple[str, list, list, str]:
-    """The one place an outcome is decided: (outcome, valid meetings, quorum failures, reason if not owed)."""
+    """One period with its meetings: (outcome, valid meetings, quorum failures, reason if not owed)."""
     if not whole_year:
         owed, reason = owed_in(org, slot)
         if not owed:
             return NOT_APPLICABLE, (), (), reason
-    if not held:
-        return (NOT_DUE if slot.end >= today else MISSING), (), (), ""
     if rule.quorum_base == QuorumBase.NONE:
         valid, failed = held, ()
     else:
         checks = [(m, quorum(m, rule)) for m in held]
         valid = [m for m, (good, _) in checks if good]
         failed = [why for _, (good, why) in checks if not good]
-    if len(valid) >= rule.min_count:
-        return MET, valid, failed, ""
-    return (NOT_DUE if slot.end >= today else QUORUM if len(held) >= rule.min_count else MISSING), valid, failed, ""
+    return period_outcome(len(held), len(valid), rule.min_count, slot.end >= today), valid, failed, ""
+
+
+def period_outcome(held: int, valid: int, need: int, still_open: bool) -> str:
+    """The one place an owed period's outcome is decided, from how many meetings were held in it
+    and how many of those reached the quorum; the tallies and the worded results both ask here."""
+    if not held:
+        return NOT_DUE if still_open else MISSING
+    if valid >= need:
+        return MET
+    return NOT_DUE if still_open else QUORUM if held >= need else MISSING
 
 
 def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year: int,
@@ -296,7 +346,8 @@ def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year:
     ok, why_not = applies(org, rule)
     if not ok:
         return [Result(org.id, rule.meeting_type, slot, NOT_APPLICABLE, why_not) for slot in _slots(year, rule.period)]
-    periods, buckets, whole_year = _prepare(org, rule, by_type(meetings, year), year)
+    periods, buckets = _bucketed(rule, by_type(meetings, year), year)
+    whole_year = existed_all_year(org, year)
     out = []
     for slot, held in zip(periods, buckets, strict=True):
         outcome, valid, failed, not_owed = decide(org, rule, slot, held, today, whole_year)
@@ -312,64 +363,76 @@ def evaluate_rule(org: OrgFacts, rule: Rule, meetings: list[MeetingFacts], year:
 def tally_org(org: OrgFacts, rules: list[Rule], meetings: list[MeetingFacts], year: int,
               today: dt.date) -> tuple[Tally, dict[int, Tally]]:
     """The tallies of ``evaluate_org`` (overall and by the month a period ends) without building
-    the results: the same ``decide``, for reports over thousands of organisations."""
+    the results: the same outcomes, from the meetings' marks."""
     ids = {org.id, *org.predecessors}
-    return tally_grouped(org, rules, by_type((m for m in meetings if m.org_id in ids), year), year, today)
+    months = new_months()
+    tally = tally_marks(org, tally_plan(rules, year, today),
+                        marks_by_type((m for m in meetings if m.org_id in ids), year), months)
+    return tally, {month: month_tally(row) for month, row in enumerate(months) if row is not None}
+
+
+class PlannedRule(NamedTuple):
+    """What ``tally_marks`` needs of a rule in a year, worked out once for all the organisations
+    sharing the rule: the quota, the quorum bit, the period of each month, and for each period
+    the month it ends with whether it is still open."""
+
+    rule: Rule
+    need: int
+    bit: int
+    index: tuple[int, ...]
+    ends: tuple[tuple[int, bool], ...]
+    periods: tuple[Slot, ...]
+
+
+def tally_plan(rules: list[Rule], year: int, today: dt.date) -> tuple[PlannedRule, ...]:
+    return tuple(PlannedRule(rule, rule.min_count, quorum_bit(rule), _SLOT_INDEX[rule.period],
+                             tuple((slot.end.month, slot.end >= today) for slot in _slots(year, rule.period)),
+                             _slots(year, rule.period)) for rule in rules)
+
+
+def new_months() -> list[list[int] | None]:
+    """Month (1–12) → counts [met, missing, quorum not met, not yet due], for ``tally_marks`` to add into."""
+    return [None] * 13
 
 
 _COLUMN = {MET: 0, MISSING: 1, QUORUM: 2, NOT_DUE: 3}
 
 
-def tally_grouped(org: OrgFacts, rules: list[Rule], grouped: dict[str, list[MeetingFacts]], year: int,
-                  today: dt.date) -> tuple[Tally, dict[int, Tally]]:
-    """``tally_org`` over the organisation's held meetings of the year already grouped by type
-    (``by_type``). Counts go into plain lists first: this runs for every organisation of a city.
-    The meetings of types without a quorum rule may be any tuple with ``held_on`` at position 2
-    (the report passes its fetched rows); those with a quorum rule must be MeetingFacts."""
-    per_month: list[list[int] | None] = [None] * 13
-    whole_year = existed_all_year(org, year)
-    for rule in rules:
-        ok, _ = applies(org, rule)
-        if not ok:
+def tally_marks(org: OrgFacts, plan: tuple[PlannedRule, ...], marks: dict[str, list[int]],
+                months: list[list[int] | None]) -> Tally:
+    """One organisation's tally from the marks of its meetings by type (``marks_by_type``) under
+    its rules (``tally_plan``); the counts of the periods ending in each month are added into
+    ``months`` (``new_months``), which may gather a whole subtree. Plain lists and loops: this runs
+    for every organisation of a city."""
+    sums = [0, 0, 0, 0]
+    whole_year = None
+    for rule, need, bit, index, ends, periods in plan:
+        if not applies(org, rule)[0]:
             continue
-        need = rule.min_count
-        # the common case, a quota without quorum for an organisation that existed all year: what
-        # ``decide`` answers there, from the number held per period alone (a test holds the two together)
-        if whole_year and rule.quorum_base == QuorumBase.NONE and need >= 1:
-            index, ends = _SLOT_INDEX[rule.period], _slot_ends(year, rule.period, today)
-            held = [0] * len(ends)
-            for m in grouped.get(rule.meeting_type, ()):
-                held[index[m[2].month]] += 1
-            outcomes = [(month, 0 if n >= need else 3 if still_open else 1)
-                        for (month, still_open), n in zip(ends, held, strict=True)]
-        else:
-            periods, buckets = _bucketed(rule, grouped, year)
-            outcomes = [(slot.end.month, _COLUMN.get(decide(org, rule, slot, bucket, today, whole_year)[0]))
-                        for slot, bucket in zip(periods, buckets, strict=True)]
-        for month, column in outcomes:
-            counts = per_month[month]
+        held = [0] * len(ends)
+        valid = [0] * len(ends) if bit else held
+        for value in marks.get(rule.meeting_type, ()):
+            slot = index[value >> MONTH_SHIFT]
+            held[slot] += 1
+            if value & bit:
+                valid[slot] += 1
+        if whole_year is None:
+            whole_year = existed_all_year(org, periods[0].start.year)
+        for i, (month, still_open) in enumerate(ends):
+            counts = months[month]
             if counts is None:
-                counts = per_month[month] = [0, 0, 0, 0]
-            if column is not None:
+                counts = months[month] = [0, 0, 0, 0]
+            if whole_year or owed_in(org, periods[i])[0]:
+                column = _COLUMN[period_outcome(held[i], valid[i], need, still_open)]
                 counts[column] += 1
-    months, sums = {}, [0, 0, 0, 0]
-    for month, row in enumerate(per_month):
-        if row is None:
-            continue
-        met, missing, quorum, not_due = row
-        months[month] = Tally(met, met + missing + quorum, missing, quorum, not_due)
-        sums[0] += met
-        sums[1] += missing
-        sums[2] += quorum
-        sums[3] += not_due
-    met, missing, quorum, not_due = sums
-    return Tally(met, met + missing + quorum, missing, quorum, not_due), months
+                sums[column] += 1
+    return month_tally(sums)
 
 
-@functools.lru_cache(maxsize=64)
-def _slot_ends(year: int, period: str, today: dt.date) -> tuple[tuple[int, bool], ...]:
-    """(month the period ends, whether it is still open on ``today``) for each period of the year."""
-    return tuple((slot.end.month, slot.end >= today) for slot in _slots(year, period))
+def month_tally(counts: list[int]) -> Tally:
+    """A Tally from the counts [met, missing, quorum not met, not yet due] of ``tally_marks``."""
+    met, missing, quorum_not_met, not_due = counts
+    return Tally(met, met + missing + quorum_not_met, missing, quorum_not_met, not_due)
 
 
 def explain(slot: Slot, why: tuple) -> str:

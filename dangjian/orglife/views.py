@@ -55,7 +55,7 @@ def matrix_rows(report: queries.Report) -> list[dict]:
     root = report.orgs[report.root.pk]
     rows = []
     if root.id in report.results:
-        rows.append(_row(report, root, _own_months(report, root), deeper=False))
+        rows.append(_row(report, root, report.root_months, deeper=False))
     for child in report.children_of(root.id):
         if child.path not in report.tallies:
             continue
@@ -71,10 +71,6 @@ def _row(report, org, months, *, deeper: bool) -> dict:
         "cells": [{"month": m, **_cell(months.get(m)), "meetings": report.meeting_counts.get(org.id, {}).get(m, 0)}
                   for m in MONTHS],
     }
-
-
-def _own_months(report, org) -> dict[int, rules.Tally]:
-    return report.months_of(org.id)
 
 
 @login_required

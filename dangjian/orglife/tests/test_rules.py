@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dangjian.orglife import rules
 from dangjian.orglife.choices import MeetingType, Outcome, Period, QuorumBase
 from dangjian.orglife.rules import MeetingFacts, OrgFacts, Rule
@@ -158,3 +161,39 @@ def test_tallies_without_results_agree_with_the_results():
             tally, months = rules.tally_org(org, org_rules, held, YEAR, today)
             assert tally == rules.tally_of(results)
             assert sum(t.owed for t in months.values()) == tally.owed
+
+
+# -- the tallies (marks) against the worded results (meetings), over generated years ------------
+
+QUORUM_RULES = st.builds(
+    Rule, st.sampled_from([MeetingType.BRANCH_ASSEMBLY, MeetingType.COMMITTEE, MeetingType.THEME_DAY]),
+    st.sampled_from([Period.MONTH, Period.QUARTER, Period.YEAR]), st.integers(0, 3),
+    st.sampled_from(list(QuorumBase)), st.booleans())
+COUNT = st.integers(0, 6)
+
+
+@st.composite
+def held_meetings(draw):
+    days = draw(st.lists(st.dates(dt.date(2025, 12, 1), dt.date(2027, 1, 31)), max_size=25))
+    types = st.sets(st.sampled_from([MeetingType.BRANCH_ASSEMBLY, MeetingType.COMMITTEE, MeetingType.THEME_DAY]),
+                    min_size=1)
+    return [meeting(day, *draw(types), planned=draw(st.booleans()) and draw(st.booleans()),
+                    **{name: draw(COUNT) for name in ("expected", "present", "leave", "voting_expected",
+                                                      "voting_present", "voting_leave", "committee_expected",
+                                                      "committee_present", "committee_leave")})
+            for day in days]
+
+
+@given(org_rules=st.lists(QUORUM_RULES, min_size=1, max_size=4, unique_by=lambda r: r.meeting_type),
+       held=held_meetings(), today=st.dates(dt.date(2026, 1, 1), dt.date(2027, 2, 1)),
+       founded=st.none() | st.dates(dt.date(2025, 6, 1), dt.date(2026, 12, 31)), members=st.integers(0, 12))
+def test_tallies_from_marks_agree_with_the_worded_results(org_rules, held, today, founded, members):
+    org = OrgFacts(id=1, name="支部", kind="branch", founded_on=founded, full_members=members)
+    results = rules.evaluate_org(org, org_rules, held, YEAR, today)
+    tally, months = rules.tally_org(org, org_rules, held, YEAR, today)
+    assert tally == rules.tally_of(results)
+    by_month = {}
+    for r in results:
+        by_month.setdefault(rules.month_of(r), rules.Tally()).add(r)
+    empty = rules.Tally()  # a month where only periods not owed end: shown blank either way
+    assert {m: t for m, t in months.items() if t != empty} == {m: t for m, t in by_month.items() if t != empty}
