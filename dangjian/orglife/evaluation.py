@@ -157,10 +157,14 @@ class Planter:
         return [m for m in membership.roster_on(Organization.objects.get(pk=org_id), day)
                 if m.pk not in self.protected]
 
-    def branch(self, day: dt.date, *, need: int = 4, with_group: bool = False, extra: int = 1) -> int:
-        """A branch with room for ``extra`` more planted records and none yet on ``day``."""
+    def branch(self, day: dt.date, *, need: int = 4, with_group: bool = False, extra: int = 1,
+               victim: bool = False) -> int:
+        """A branch with room for ``extra`` more planted records and none yet on ``day`` (and, with
+        ``victim``, a member listed at no planted record yet, to move or to die)."""
         for pk in self.branches:
             if self.used_orgs[pk] + extra > PER_ORG or (pk, day) in self.org_days:
+                continue
+            if victim and not self._victims(pk, day):
                 continue
             if with_group and not any(self._victims(g, day) for g in self.groups.get(pk, [])):
                 continue
@@ -262,14 +266,14 @@ class Planter:
 
     def later_death(self) -> None:
         day = self.recent_day(2, 6)
-        org = self.branch(day)
+        org = self.branch(day, victim=True)
         dies = self.victim(org, day)
         self.out.honest["later_death"].append(self.meeting(org, day, [dies, *self.pick(org, day, besides=dies)]))
         self.die(dies, day + dt.timedelta(days=1))
 
     def later_transfer(self) -> None:
         day = self.recent_day(2, 6)
-        org = self.branch(day)
+        org = self.branch(day, victim=True)
         mover = self.victim(org, day)
         to = self.sibling(org, day + dt.timedelta(days=1))
         self.out.honest["later_transfer"].append(self.meeting(org, day, [mover, *self.pick(org, day, besides=mover)]))
@@ -277,7 +281,7 @@ class Planter:
 
     def transfer_day(self) -> None:
         day = self.recent_day(1, 6)
-        old = self.branch(day)
+        old = self.branch(day, victim=True)
         new = self.sibling(old, day)
         mover = self.victim(old, day)
         self.transfer(mover, new, day)
@@ -335,7 +339,7 @@ class Planter:
 
     def overlap_branches(self) -> None:
         day = self.recent_day(1, 6)
-        old = self.branch(day)
+        old = self.branch(day, victim=True)
         new = self.sibling(old, day)
         mover = self.victim(old, day)
         self.transfer(mover, new, day)
@@ -365,7 +369,7 @@ class Planter:
 
     def died_before(self) -> None:
         day = self.recent_day(1, 6)
-        org = self.branch(day)
+        org = self.branch(day, victim=True)
         dies = self.victim(org, day)
         self.out.padded["died_before"].append(
             self.meeting(org, day, [dies, *self.pick(org, day, besides=dies)], all_present=True))
@@ -373,7 +377,7 @@ class Planter:
 
     def over_membership(self) -> None:
         day = self.recent_day(1, 6)
-        org = self.branch(day, need=3)
+        org = self.branch(day, need=3, victim=True)
         dies = self.victim(org, day)
         everyone = list(membership.roster_on(Organization.objects.get(pk=org), day))
         self.out.padded["over_membership"].append(self.meeting(org, day, everyone, all_present=True))
