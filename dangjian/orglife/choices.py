@@ -77,5 +77,3 @@ class FlagState(models.TextChoices):
 
 # Kinds found between two meetings: each side carries a flag naming the other.
 PAIR_KINDS = frozenset({"copied", "overlap"})
-# Kinds that depend on who was a member on the meeting's day: re-checked when that changes.
-MEMBERSHIP_KINDS = frozenset({"left_member", "over_membership"})

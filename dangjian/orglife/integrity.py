@@ -22,7 +22,7 @@ from dangjian.members.models import StatusChange, Transfer
 from dangjian.orgs.models import Organization
 
 from . import conf, flagstore, membership, similarity
-from .choices import MEMBERSHIP_KINDS, PAIR_KINDS, AttendanceStatus, FlagKind, MeetingStatus
+from .choices import PAIR_KINDS, AttendanceStatus, FlagKind, MeetingStatus
 from .models import Attendance, Meeting, SketchBand
 from .queries import local_day_bounds, year_bounds
 
@@ -213,10 +213,12 @@ def _simple_findings(rows: list[_Row], now: dt.datetime) -> list[Finding]:
 
 # -- membership on the meeting's day ---------------------------------------------------------------
 
-def _membership_findings(rows: list[_Row], meetings, rosters: membership.Rosters) -> list[Finding]:
+def _membership_findings(rows: list[_Row], meetings, rosters: membership.Rosters,
+                         sized: set[int] | None = None) -> list[Finding]:
     """Present members who were not on the roster on the meeting's day (died, left, transferred
     out — from the organisation or one of its 党小组 — or not yet transferred in), and attendance
-    above the day's roster."""
+    above the day's roster (for the organisations in ``sized`` only, when given: those whose
+    current counts ``rosters`` holds)."""
     by_id = {r.id: r for r in rows}
     present = (Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT,
                                          meeting__status=MeetingStatus.HELD)
@@ -235,6 +237,8 @@ def _membership_findings(rows: list[_Row], meetings, rosters: membership.Rosters
             names[meeting_id].append((name, why))
     out = [Finding(m, FlagKind.LEFT_MEMBER, left_members(n)) for m, n in names.items()]
     for r in rows:
+        if sized is not None and r.org_id not in sized:
+            continue
         message = over_membership(r.present, rosters.size_on(r.org_id, r.day), r.day)
         if message:
             out.append(Finding(r.id, FlagKind.OVER_MEMBERSHIP, message))
@@ -447,7 +451,9 @@ def findings_for(root: Organization, year: int, now: dt.datetime | None = None) 
         entered = Meeting.objects.filter(org__path__startswith=root.path,
                                          entered_at__gte=min(r.entered_at for r in rows) - span,
                                          entered_at__lte=max(r.entered_at for r in rows) + span)
-        out += _burst_findings(_entries(entered), {r.id for r in rows})
+        ids = {r.id for r in rows}
+        # a burst's records held in another year get their flag from that year's scan (or on save)
+        out += [f for f in _burst_findings(_entries(entered), ids) if f.meeting_id in ids]
     out += _overlap_findings(meetings, year)
     out += _copy_findings(meetings, year)
     return out
@@ -517,8 +523,9 @@ def recheck_member(member, since: dt.date) -> int:
         held_at__gte=start)
     rows = _rows(meetings)
     rosters = membership.Rosters.build(families, membership.in_orgs(orgs), [member.pk])
-    found = _membership_findings(rows, meetings, rosters)
-    flagstore.sync(found, Q(meeting__in=meetings, kind__in=MEMBERSHIP_KINDS))
+    found = _membership_findings(rows, meetings, rosters, sized=orgs)
+    flagstore.sync(found, Q(meeting__in=meetings, kind=FlagKind.LEFT_MEMBER)
+                   | Q(meeting__in=meetings.filter(org_id__in=orgs), kind=FlagKind.OVER_MEMBERSHIP))
     return len(found)
 
 
