@@ -19,12 +19,11 @@ def date_existing_statuses(apps, schema_editor):
                                                              action__in=["member_update", "member_create"])
                                  .order_by("at", "id").values_list("object_id", "after", "at").iterator()):
         if isinstance(after, dict) and after.get("status"):
-            recorded[object_id] = (after["status"], at)
+            recorded[(object_id, after["status"])] = at  # the latest record that set this status
     rows = []
     for pk, status, updated_at in (Member.objects.exclude(status="normal")
                                    .values_list("id", "status", "updated_at").iterator()):
-        status_then, at = recorded.get(pk, (None, None))
-        when = at if status_then == status else updated_at
+        when = recorded.get((pk, status), updated_at)
         rows.append(StatusChange(member_id=pk, status_from="normal", status_to=status,
                                  effective_on=timezone.localtime(when).date()))
     StatusChange.objects.bulk_create(rows, batch_size=2000)
