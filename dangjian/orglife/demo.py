@@ -517,6 +517,11 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
             f"（{time.perf_counter() - started:.1f} 秒），正在写入…")
         _write(gen.plan)
     say(f"组织生活：已写入（{time.perf_counter() - started:.1f} 秒），正在核查…")
+    # fresh planner statistics before the scan: just after a bulk load PostgreSQL believes the new
+    # tables empty and picks nested loops over millions of rows (ANALYZE, unlike VACUUM, may run
+    # inside the caller's transaction)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     roots = Organization.objects.filter(depth=1)
     years = sorted({y for y, _ in gen.months} | {gen.start.year - 1})
     flags = 0
