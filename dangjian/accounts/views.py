@@ -172,7 +172,7 @@ class SecurityView(TemplateView):
                 messages.error(request, LOCKED_MESSAGE)
                 return redirect("accounts:security")
             if totp.verify(totp.confirmed_device(user), form.cleaned_data["code"]):
-                totp_remove(user=user)
+                totp_remove(user=user, acting_user=user)
                 messages.success(request, "两步验证已停用。")
                 return redirect("accounts:security")
             code_failed(request, user, "停用两步验证时验证码错误")

@@ -14,6 +14,9 @@ from operator import or_
 from django.db import models
 from django.db.models import Q
 
+from .actors import SYSTEM, check_actor
+from .errors import ActionDenied
+
 VIEW = "view"
 CHANGE = "change"
 REVEAL = "reveal"
@@ -47,6 +50,25 @@ def scope_prefixes(user, action: str) -> list[str]:
 
 def path_in_scope(user, action: str, path: str) -> bool:
     return any(path.startswith(p) for p in scope_prefixes(user, action))
+
+
+def allows(user, action: str, org_or_path) -> bool:
+    """Whether ``user`` may do ``action`` at an organisation (an object with ``path``, or the path
+    itself). ``SYSTEM`` may do anything; ``None`` raises TypeError. For callers that report a
+    refusal row by row (importers) instead of raising."""
+    if user is SYSTEM:
+        return True
+    check_actor(user)
+    path = org_or_path if isinstance(org_or_path, str) else org_or_path.path
+    return path_in_scope(user, action, path)
+
+
+def require(user, action: str, org_or_path, *, message: str = "无权操作") -> None:
+    """The only scope guard for writes: every action calls it before changing anything.
+    ActionDenied(``message``) unless ``user`` may do ``action`` at that organisation (or path);
+    ``SYSTEM`` passes; ``None`` raises TypeError (a forgotten ``acting_user``)."""
+    if not allows(user, action, org_or_path):
+        raise ActionDenied(message)
 
 
 def forget_scope(user) -> None:

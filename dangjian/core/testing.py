@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.idnumbers import make_id_number
 
 _sequence = itertools.count(1)
@@ -27,7 +28,7 @@ def make_member(org, *, name: str | None = None, birth: dt.date = dt.date(1980, 
     confirmed = fields.pop("confirmed_on", dt.date(joined_on.year + 1, joined_on.month, joined_on.day)
                            if membership_type == "full" else None)
     return member_create(
-        acting_user=None, org=org, id_number=fields.pop("id_number", new_id_number(birth, gender)),
+        acting_user=SYSTEM, org=org, id_number=fields.pop("id_number", new_id_number(birth, gender)),
         name=name or f"党员{next(_sequence)}", gender=gender, birth_date=birth, joined_on=joined_on,
         confirmed_on=confirmed, membership_type=membership_type, **fields,
     )
@@ -45,7 +46,7 @@ def make_user(username: str, *, org=None, role: str = "secretary", password: str
 def make_org(parent, name: str, code: str, kind: str = "branch", **fields):
     from dangjian.orgs.actions import org_create
 
-    return org_create(acting_user=None, parent=parent, name=name, code=code, kind=kind, **fields)
+    return org_create(acting_user=SYSTEM, parent=parent, name=name, code=code, kind=kind, **fields)
 
 
 def small_tree() -> SimpleNamespace:

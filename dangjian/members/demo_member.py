@@ -3,6 +3,8 @@ correction request so the secretary has something to decide."""
 
 from __future__ import annotations
 
+from dangjian.core.actors import SYSTEM
+
 from .choices import CorrectionStatus, Education, PartyStatus
 from .member_accounts import member_account_link
 from .models import Member
@@ -19,7 +21,7 @@ def link_demo_member(user, member: Member) -> None:
     Member.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
     if member.user_id != user.pk:
         Member.objects.filter(pk=member.pk).update(user=None)
-        member_account_link(acting_user=None, member=member, username=user.get_username())
+        member_account_link(acting_user=SYSTEM, member=member, username=user.get_username())
     if not member.corrections.filter(status=CorrectionStatus.PENDING).exists():
         wanted = Education.UNIVERSITY if member.education != Education.UNIVERSITY else Education.POSTGRADUATE
         correction_submit(acting_user=user, field="education", proposed=wanted,

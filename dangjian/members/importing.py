@@ -25,18 +25,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangjian.core import crypto
+from dangjian.core.actors import SYSTEM
 from dangjian.core.excel import (
     BAD,
     KEEP,
     CellError,
     Column,
     ErrorReport,
-    ExcelFileError,
     ImportResult,
     choice_parser,
-    header_errors,
-    map_columns,
-    open_sheet,
     parse_cell,
     parse_date,
     parse_flag,
@@ -45,7 +42,8 @@ from dangjian.core.excel import (
 )
 from dangjian.core.history import change_record, diff, record_changes, record_import
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
-from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.importing import ImportRefused, import_scope, open_import
+from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 
 from .actions import PLAIN_FIELDS, member_snapshot
@@ -458,7 +456,7 @@ def _stale_report(stale: list[Update]) -> ErrorReport:
 
 def verify_org_scope(plan: Plan, acting_user) -> None:
     """Re-select the target organisations through the restricted queryset inside the transaction."""
-    if acting_user is None:
+    if acting_user is SYSTEM:
         return
     used = {p.org_code for p in plan.creates} | {u.changes["org"].code for u in plan.updates if "org" in u.changes}
     ids = [plan.orgs[code].pk for code in used]
@@ -483,8 +481,8 @@ def write_plan(plan: Plan, layout: Layout, acting_user, in_scope: Callable[[str]
 
 
 def import_members(*, acting_user, source, today: dt.date | None = None) -> ImportResult:
-    """Import members from an .xlsx (a path or a binary file object). ``acting_user`` None means
-    the system (a management command), which is not limited by scope. Writes nothing unless every
+    """Import members from an .xlsx (a path or a binary file object). ``SYSTEM`` (a management
+    command) is not limited by scope. Writes nothing unless every
     row passes. Every import is audited: a successful one in its own transaction (write_plan), a
     refused one here."""
     result = _import_members(acting_user=acting_user, source=source, today=today)
@@ -495,18 +493,12 @@ def import_members(*, acting_user, source, today: dt.date | None = None) -> Impo
 
 def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResult:
     today = today or timezone.localdate()
-
-    def in_scope(path: str) -> bool:
-        return acting_user is None or path_in_scope(acting_user, CHANGE, path)
-
+    in_scope = import_scope(acting_user)
     try:
-        sheet = open_sheet(source, preferred=SHEET_TITLE, required=REQUIRED_HEADERS)
-    except ExcelFileError as exc:
-        return ImportResult.file_error(str(exc))
-    positions = map_columns(sheet.header, HEADERS)
-    report = header_errors(sheet.header, positions, REQUIRED_HEADERS, sheet.header_row)
-    if report:
-        return ImportResult.failed(report)
+        sheet, positions = open_import(source, sheet_title=SHEET_TITLE, headers=HEADERS, required=REQUIRED_HEADERS)
+    except ImportRefused as refused:
+        return refused.result
+    report = ErrorReport()
     layout = layout_for(positions)
     parsed_rows = read_rows(sheet.rows, layout, report)
     del sheet  # frees the workbook calamine holds in memory

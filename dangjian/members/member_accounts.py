@@ -15,8 +15,8 @@ from django.db import transaction
 from dangjian.accounts.actions import user_create
 from dangjian.accounts.models import AdminDuty
 from dangjian.core.history import record_change
+from dangjian.core.scoping import CHANGE, require
 
-from .actions import _require_scope
 from .models import Member
 
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
@@ -47,7 +47,7 @@ def _require_unlinked(member: Member) -> None:
 def member_account_create(*, acting_user, member: Member, username: str):
     """A new login for ``member`` with a temporary password; returns (user, password)."""
     locked = _locked_member(member)
-    _require_scope(acting_user, locked.org, "无权为该党员开设账号")
+    require(acting_user, CHANGE, locked.org, message="无权为该党员开设账号")
     _require_unlinked(locked)
     username = username.strip()
     try:
@@ -66,7 +66,7 @@ def member_account_create(*, acting_user, member: Member, username: str):
 def member_account_link(*, acting_user, member: Member, username: str):
     """Link an existing login to ``member``. A 三员 administrator never holds member data."""
     locked = _locked_member(member)
-    _require_scope(acting_user, locked.org, "无权为该党员关联账号")
+    require(acting_user, CHANGE, locked.org, message="无权为该党员关联账号")
     _require_unlinked(locked)
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
@@ -90,7 +90,7 @@ def _link(acting_user, member: Member, user, *, created: bool) -> None:
 def member_account_unlink(*, acting_user, member: Member) -> None:
     """Remove the link; the login itself stays (it may hold positions) and can be disabled apart."""
     locked = _locked_member(member)
-    _require_scope(acting_user, locked.org, "无权解除该党员的账号关联")
+    require(acting_user, CHANGE, locked.org, message="无权解除该党员的账号关联")
     if locked.user_id is None:
         return
     before = {"username": locked.user.get_username()}

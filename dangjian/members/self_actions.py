@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core.actors import check_actor, user_or_none
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
 from dangjian.core.idnumbers import birth_date_of, gender_of
+from dangjian.core.scoping import CHANGE, require
 
 from . import corrections
-from .actions import _require_scope, member_update
+from .actions import member_update
 from .choices import CorrectionStatus
 from .models import CorrectionRequest, Member
 from .queries import member_of
@@ -23,6 +25,7 @@ def _locked_member(member: Member) -> Member:
 
 
 def own_member(user) -> Member:
+    check_actor(user)
     member = member_of(user)
     if member is None:
         raise ActionDenied("您的账号未关联党员信息")
@@ -84,7 +87,8 @@ def correction_submit(*, acting_user, field: str, proposed, reason: str) -> Corr
 def correction_withdraw(*, acting_user, request: CorrectionRequest) -> CorrectionRequest:
     """The member takes back their own pending request (a mistyped value, say) to file it anew."""
     locked = CorrectionRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
-    if acting_user is None or locked.member.user_id != acting_user.pk:
+    check_actor(acting_user)
+    if locked.member.user_id is None or locked.member.user_id != acting_user.pk:
         raise ActionDenied("只能撤回本人的更正申请")
     if locked.status != CorrectionStatus.PENDING:
         raise ValidationError("该申请已处理，不能撤回")
@@ -96,8 +100,8 @@ def _locked_pending(request: CorrectionRequest, acting_user) -> CorrectionReques
     locked = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
     member = Member.objects.select_related("org").get(pk=locked.member_id)
     locked.member = member
-    _require_scope(acting_user, member.org, "无权处理该党员的更正申请")
-    if acting_user is not None and member.user_id == acting_user.pk:
+    require(acting_user, CHANGE, member.org, message="无权处理该党员的更正申请")
+    if member.user_id is not None and member.user_id == acting_user.pk:
         raise ActionDenied("不能处理本人提出的更正申请")
     if locked.status != CorrectionStatus.PENDING:
         raise ValidationError("该申请已处理，不能重复处理")
@@ -106,7 +110,7 @@ def _locked_pending(request: CorrectionRequest, acting_user) -> CorrectionReques
 
 def _decide(locked: CorrectionRequest, acting_user, status: str, note: str) -> None:
     locked.status = status
-    locked.decided_by = acting_user
+    locked.decided_by = user_or_none(acting_user)
     locked.decided_at = timezone.now()
     locked.decision_note = note.strip()[:500]
     locked.proposed_encrypted = ""  # decided: the proposed number has no further purpose

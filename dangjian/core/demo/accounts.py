@@ -20,6 +20,7 @@ from dangjian.accounts.actions import position_grant, user_create
 from dangjian.accounts.choices import Duty, Role
 from dangjian.accounts.models import AdminDuty, PasswordState, Position
 from dangjian.accounts.totp import hex_key
+from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_change
 from dangjian.members.demo_member import demo_member, link_demo_member
 from dangjian.orgs.choices import OrgKind, Post, UnitCategory
@@ -126,18 +127,18 @@ def ensure_demo_accounts() -> list[DemoLogin]:
             continue
         AdminDuty.objects.filter(user=user).delete()
         Position.objects.filter(user=user).exclude(org=login.org, role=login.role).delete()
-        position_grant(acting_user=None, user=user, org=login.org, role=login.role)
+        position_grant(acting_user=SYSTEM, user=user, org=login.org, role=login.role)
     return logins
 
 
 def _user(login: DemoLogin):
     user = get_user_model().objects.filter(username=login.username).first()
     if user is None:
-        user = user_create(acting_user=None, username=login.username, password=DEMO_PASSWORD,
+        user = user_create(acting_user=SYSTEM, username=login.username, password=DEMO_PASSWORD,
                            full_name=login.full_name)
     else:
         user.set_password(DEMO_PASSWORD)
-        record_change(actor=None, action="demo_account_reset", obj=user, note="重置演示账号密码")
+        record_change(actor=SYSTEM, action="demo_account_reset", obj=user, note="重置演示账号密码")
     user.first_name = login.full_name[:150]
     user.is_active = True
     user.is_staff = user.is_superuser = False  # no superuser in daily use (三员分立)

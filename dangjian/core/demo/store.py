@@ -12,6 +12,7 @@ from itertools import islice
 from django.db.models import Max, ProtectedError
 
 from dangjian.accounts.models import Position
+from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_change
 from dangjian.members.models import Member, Transfer
 from dangjian.orgs.models import CommitteePost, Organization, Term
@@ -45,7 +46,7 @@ def save_plan(plan: Plan, progress=None) -> dict[str, int]:
     terms = [org for org in orgs if org.term is not None]
     save_terms(terms)
     posts = save_posts(terms)
-    record_change(actor=None, action="demo_load", obj=Organization.objects.get(pk=plan.root.pk),
+    record_change(actor=SYSTEM, action="demo_load", obj=Organization.objects.get(pk=plan.root.pk),
                   after={"scale": plan.scale, "seed": plan.seed, "anchor": plan.anchor.isoformat(),
                          "orgs": len(orgs), "members": len(members)},
                   note="生成演示数据（dangjian demo-data）")

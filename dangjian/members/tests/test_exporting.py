@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.excel import safe_cell
 from dangjian.core.testing import make_member
 from dangjian.members.actions import member_update
@@ -35,7 +36,7 @@ def test_safe_cell_leaves_other_values():
 
 def test_export_masks_ids_and_phones(tree, login):
     member = tree.members["a"][0]
-    member_update(acting_user=None, member=member, phone="13912345678")
+    member_update(acting_user=SYSTEM, member=member, phone="13912345678")
     rows, body, _ = roster(login(tree.secretary_a).get(reverse("members:export")))
     row = next(r for r in rows if r["姓名"] == member.name)
     assert row["公民身份号码"] == member.id_number_masked and "*" in row["公民身份号码"]

@@ -6,6 +6,7 @@ import re
 from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
+from dangjian.core.actors import SYSTEM
 from dangjian.core.testing import make_member
 from dangjian.members.models import Member
 
@@ -106,7 +107,7 @@ def test_api_search_by_id_number_is_a_post(tree):
     from django.test import Client
 
     member = tree.members["b"][0]
-    token = api_token_issue(acting_user=None, user=tree.county_admin, name="t")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.county_admin, name="t")
     client = Client(headers={"Authorization": f"Bearer {token}"})
     found = client.post("/api/members/search", {"q": member.reveal_id_number(), "limit": 5},
                         content_type="application/json")

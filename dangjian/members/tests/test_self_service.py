@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import AdminDuty
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import history_of
 from dangjian.core.idnumbers import make_id_number
@@ -129,7 +130,7 @@ def test_member_only_user_gets_nothing_of_anyone_else(tree, own, login):
 
 
 def test_member_only_user_gets_only_self_from_the_api(tree, own):
-    token = api_token_issue(acting_user=None, user=own.user, name="测试")
+    token = api_token_issue(acting_user=SYSTEM, user=own.user, name="测试")
     api = Client(headers={"Authorization": f"Bearer {token}"})
     assert api.get("/api/members/").json()["count"] == 0
     assert api.get(f"/api/members/{tree.members['a'][0].pk}").status_code == 404

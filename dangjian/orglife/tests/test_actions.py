@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of
 from dangjian.core.testing import make_org
@@ -55,7 +56,7 @@ def test_bad_attendance_names_the_row(tree, record, attendance, message):
 
 def test_lecture_needs_lecturer_and_title(tree):
     with pytest.raises(ValidationError) as err:
-        actions.meeting_record(acting_user=None, org=tree.a, types=["lecture"], title="党课",
+        actions.meeting_record(acting_user=SYSTEM, org=tree.a, types=["lecture"], title="党课",
                                held_at=at(dt.date(2026, 1, 1)))
     assert set(err.value.message_dict) == {"lecturer", "lecture_title"}
 

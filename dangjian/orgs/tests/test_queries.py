@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.scoping import forget_scope
 from dangjian.core.testing import make_member, make_org
 from dangjian.orgs.actions import post_assign, term_start
@@ -176,8 +177,8 @@ def add_branches(town, n: int) -> None:
         branch = make_org(town, f"新设党支部{i}", f"NEW-{i:03}")
         group = make_org(branch, f"新设党小组{i}", f"NEW-{i:03}-01", "group")
         members = [make_member(branch), make_member(branch), make_member(group, membership_type="probationary")]
-        term = term_start(acting_user=None, org=branch, started_on=TODAY)
-        post_assign(acting_user=None, term=term, member=members[0], post="secretary")
+        term = term_start(acting_user=SYSTEM, org=branch, started_on=TODAY)
+        post_assign(acting_user=SYSTEM, term=term, member=members[0], post="secretary")
 
 
 def test_query_counts_do_not_grow_with_the_tree(stats_tree):
