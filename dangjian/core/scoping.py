@@ -32,14 +32,15 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def scope_prefixes(user, action: str) -> list[str]:
-    """The organisation paths under which ``user`` may do ``action``, shortest first, no nesting."""
+    """The organisation paths under which ``user`` may do ``action``, shortest first (then in tree
+    order, so the first is always the same), no nesting."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cache = user.__dict__.setdefault("_scope_cache", {})
     if action not in cache:
         from dangjian.accounts.queries import positions_granting
 
-        paths = sorted({p.org.path for p in positions_granting(user, action)}, key=len)
+        paths = sorted({p.org.path for p in positions_granting(user, action)}, key=lambda p: (len(p), p))
         kept: list[str] = []
         for path in paths:
             if not any(path.startswith(k) for k in kept):

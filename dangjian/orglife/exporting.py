@@ -11,6 +11,7 @@ from docx import Document
 from docx.shared import Pt
 
 from dangjian.core.excel import append_row, header_cells, write_only_workbook
+from dangjian.core.tree import PATH_STEP
 from dangjian.orgs.models import Organization
 
 from . import queries, rules
@@ -102,7 +103,7 @@ def report_xlsx(report: queries.Report) -> bytes:
         if tally is None:
             continue
         silence = report.silences.get(org.id)
-        append_row(summary, [org.name, org.path, (len(org.path) - base) // rules.PATH_STEP + 1, tally.owed, tally.met,
+        append_row(summary, [org.name, org.path, (len(org.path) - base) // PATH_STEP + 1, tally.owed, tally.met,
                              tally.missing, tally.quorum, tally.not_due, tally.percent,
                              silence.reason if silence and silence.silent else ""])
     detail = book.create_sheet("明细")

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from dangjian.core.aggregates import JoinedText
 from dangjian.core.scoping import VIEW
+from dangjian.core.tree import PATH_STEP, ancestors_and_self
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS, OrgKind
@@ -73,7 +74,7 @@ def committee_member_ids(org: Organization) -> set[int]:
 
 def custom_types_for(org: Organization):
     """Custom types usable by ``org``: those added by it or by an organisation above it."""
-    return CustomMeetingType.objects.filter(org__path__in=rules.ancestors_and_self(org.path)).order_by("name")
+    return CustomMeetingType.objects.filter(org__path__in=ancestors_and_self(org.path)).order_by("name")
 
 
 def type_choices(org: Organization | None) -> list[tuple[str, str]]:
@@ -164,7 +165,7 @@ class Report:
 
     def children_of(self, org_id: int) -> list[rules.OrgFacts]:
         parent = self.orgs[org_id]
-        depth = len(parent.path) + rules.PATH_STEP
+        depth = len(parent.path) + PATH_STEP
         return sorted((o for o in self.orgs.values() if len(o.path) == depth and o.path.startswith(parent.path)),
                       key=lambda o: o.path)
 
@@ -214,7 +215,7 @@ def _compliance_report(root: Organization, year: int, *, today: dt.date | None =
     own_tallies: dict[str, rules.Tally] = {}
     silences: dict[int, rules.Silence] = {}
     # month counts gathered for the rows of the matrix: the root's own, and each child's subtree
-    child_len = len(root.path) + rules.PATH_STEP
+    child_len = len(root.path) + PATH_STEP
     own_months = rules.new_months()
     subtree_months: dict[str, list] = {}
     for org in orgs.values():
@@ -293,7 +294,7 @@ def _org_facts(root: Organization) -> dict[int, rules.OrgFacts]:
 
 def _rule_rows(root: Organization, year: int) -> list[rules.RuleRow]:
     qs = RuleSetting.objects.filter(
-        Q(owner__path__in=rules.ancestors_and_self(root.path)) | Q(owner__path__startswith=root.path), year=year
+        Q(owner__path__in=ancestors_and_self(root.path)) | Q(owner__path__startswith=root.path), year=year
     ).values_list("owner__path", "org_kind", "meeting_type", "period", "min_count", "quorum_base",
                   "leave_excluded", "active")
     return [rules.RuleRow(path, kind, rules.Rule(mt, period, mc, qb, le), active)
@@ -302,7 +303,7 @@ def _rule_rows(root: Organization, year: int) -> list[rules.RuleRow]:
 
 def _custom_names(root: Organization) -> dict[str, str]:
     qs = CustomMeetingType.objects.filter(
-        Q(org__path__in=rules.ancestors_and_self(root.path)) | Q(org__path__startswith=root.path)
+        Q(org__path__in=ancestors_and_self(root.path)) | Q(org__path__startswith=root.path)
     ).values_list("id", "name")
     return {f"{CUSTOM_PREFIX}{pk}": name for pk, name in qs}
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from dangjian.core.tree import PATH_STEP
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 
 from .choices import CUSTOM_PREFIX, MeetingType, Outcome, Period, QuorumBase
 
-PATH_STEP = 4  # as dangjian.orgs.models.PATH_STEP; kept here so this module imports no models
 COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (DESIGN.md §2)
 
 
@@ -500,10 +500,6 @@ class Tally:
     @property
     def percent(self) -> str:
         return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
-
-
-def ancestors_and_self(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
 
 
 def roll_up(tallies: dict[str, Tally]) -> dict[str, Tally]:

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
-from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
+from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, integrity, queries, rules
@@ -34,8 +36,7 @@ def _root(request) -> Organization | None:
     raw = request.GET.get("org", "")
     if raw.isdigit():
         return get_scoped_or_404(Organization, request.user, int(raw))
-    prefixes = scope_prefixes(request.user, VIEW)
-    return Organization.objects.filter(path=prefixes[0]).first() if prefixes else None
+    return scope_root(request.user)
 
 
 def _cell(tally: rules.Tally | None) -> dict:
@@ -89,7 +90,7 @@ def matrix(request):
 
 
 def _crumbs(user, org) -> list[Organization]:
-    paths = [p for p in rules.ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
+    paths = [p for p in ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
     return list(Organization.objects.filter(path__in=paths).order_by("path"))
 
 

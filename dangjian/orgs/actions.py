@@ -14,9 +14,10 @@ from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
 from dangjian.core.scoping import CHANGE, require
+from dangjian.core.tree import PATH_STEP
 
 from .choices import SUB_BRANCH_KINDS, OrgKind, Post
-from .models import PATH_STEP, CommitteePost, Organization, Term
+from .models import CommitteePost, Organization, Term
 from .paths import next_child_path
 from .rules import default_term_years
 

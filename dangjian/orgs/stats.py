@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import (
     AGE_BANDS,
     PARTY_AGE_BANDS,
@@ -34,7 +35,7 @@ from dangjian.members.choices import (
 from dangjian.members.models import Member
 
 from .choices import NEW_ECONOMY_UNITS, SUB_BRANCH_KINDS, OrgKind, Post, UnitCategory
-from .models import PATH_STEP, CommitteePost, Organization
+from .models import CommitteePost, Organization
 
 HAN = "汉族"
 MINORITY = "少数民族"

@@ -18,7 +18,7 @@ from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
-from dangjian.orgs.models import PATH_STEP
+from dangjian.core.tree import PATH_STEP
 
 from . import rules
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State, Transition

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from dangjian.orgs.models import PATH_STEP
+from dangjian.core.tree import PATH_STEP
 from dangjian.orgs.paths import encode_step
 
 

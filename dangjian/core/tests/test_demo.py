@@ -19,11 +19,12 @@ from dangjian.core.demo.generate import build_plan
 from dangjian.core.demo.scales import ANCHOR
 from dangjian.core.idnumbers import id_number_error
 from dangjian.core.models import ChangeRecord
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import MembershipType
 from dangjian.members.models import Member
 from dangjian.members.rules import age_on, member_errors
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind, Post
-from dangjian.orgs.models import PATH_STEP, CommitteePost, Organization, Term
+from dangjian.orgs.models import CommitteePost, Organization, Term
 from dangjian.orgs.rules import OrgFacts, structure_warnings
 
 
