@@ -18,7 +18,7 @@ from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
-from dangjian.core.tree import PATH_STEP
+from dangjian.core.tree import parent_path
 
 from . import rules
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State, Transition
@@ -43,10 +43,10 @@ def actor_facts(user, org) -> rules.ActorFacts:
     """What the rules need to know about ``user`` and the owning organisation ``org``."""
     if user is SYSTEM:  # the system itself (demo, commands)
         return rules.ActorFacts(can_change_org=True, can_change_parent=True, holds_position_in_org=False)
-    parent_path = org.path[:-PATH_STEP]
+    parent = parent_path(org.path)
     return rules.ActorFacts(
         can_change_org=allows(user, CHANGE, org),
-        can_change_parent=bool(parent_path) and allows(user, CHANGE, parent_path),
+        can_change_parent=bool(parent) and allows(user, CHANGE, parent),
         holds_position_in_org=Position.objects.filter(user=user, org=org).exists(),
     )
 
