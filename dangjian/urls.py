@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from dangjian.api import api
+from dangjian.api import api, not_found
 
 urlpatterns = [
     path("", include("dangjian.core.urls")),
@@ -10,5 +10,6 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
     path("api/", api.urls),
+    re_path(r"^api/", not_found),  # after the API's own routes: what they do not match
     path("administration/", include("dangjian.administration.urls")),
 ]

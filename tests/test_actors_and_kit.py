@@ -163,3 +163,10 @@ def test_the_openapi_schema_documents_the_error_answers(client):
     assert conflict["$ref"].endswith("/ConflictOut")
     created = operations["/api/members/"]["post"]["responses"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(created)
+
+
+def test_a_path_under_the_api_that_matches_no_operation_answers_the_apis_json_404(client, tree):
+    client.force_login(tree.county_admin)
+    response = client.get("/api/orgs/null,null")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert "接口地址" in response.json()["detail"]
