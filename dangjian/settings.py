@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
+    "dangjian.home",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +150,7 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -8,11 +8,11 @@ from django.urls import reverse
 from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import AdminDuty, UserSession
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 
 
 def logged_in(username) -> Client:

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from dangjian.core import crypto
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import make_member
 from dangjian.members.models import Member
 from dangjian.members.queries import MemberFilter, filter_members
+from dangjian.testing import make_member
 
 OLD = "11" * 32
 NEW = "22" * 32

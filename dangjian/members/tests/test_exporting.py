@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from dangjian.core.excel import safe_cell
-from dangjian.core.testing import make_member
 from dangjian.members.actions import member_update
 from dangjian.members.exporting import ROSTER_HEADERS
+from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.excel import MAX_ERRORS_SHOWN, CellError, parse_date
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import new_id_number
 from dangjian.members.exporting import member_template_workbook, sample_member_rows, write_member_workbook
 from dangjian.members.importing import HEADERS, import_members
 from dangjian.members.models import Member, Transfer
+from dangjian.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 

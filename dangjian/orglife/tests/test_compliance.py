@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangjian.core.testing import make_member, make_org
 from dangjian.orglife import actions, queries, rules
 from dangjian.orglife.choices import Outcome
+from dangjian.testing import make_member, make_org
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 20)

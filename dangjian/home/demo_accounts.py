@@ -23,9 +23,8 @@ from dangjian.accounts.totp import hex_key
 from dangjian.core.history import record_change
 from dangjian.members.demo_member import demo_member, link_demo_member
 from dangjian.orgs.choices import OrgKind, Post, UnitCategory
+from dangjian.orgs.demo.scales import CITY_CODE
 from dangjian.orgs.models import CommitteePost, Organization
-
-from .scales import CITY_CODE
 
 DEMO_PASSWORD = "Demo-2026!"
 # Published, like the password: the second factor of the demo accounts that need one. Never used

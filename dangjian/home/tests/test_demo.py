@@ -14,15 +14,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from dangjian.accounts.models import AdminDuty, Position
-from dangjian.core.demo.accounts import DEMO_PASSWORD
-from dangjian.core.demo.generate import build_plan
-from dangjian.core.demo.scales import ANCHOR
 from dangjian.core.idnumbers import id_number_error
 from dangjian.core.models import ChangeRecord
+from dangjian.home.demo_accounts import DEMO_PASSWORD
 from dangjian.members.choices import MembershipType
 from dangjian.members.models import Member
 from dangjian.members.rules import age_on, member_errors
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind, Post
+from dangjian.orgs.demo.generate import build_plan
+from dangjian.orgs.demo.scales import ANCHOR
 from dangjian.orgs.models import PATH_STEP, CommitteePost, Organization, Term
 from dangjian.orgs.rules import OrgFacts, structure_warnings
 
@@ -58,7 +58,7 @@ def test_same_seed_same_plan_and_another_seed_differs():
 
 def test_plan_does_not_depend_on_hash_randomisation():
     """Sets of strings iterate in a per-process order; the plan must not notice."""
-    code = ("import django; django.setup(); from dangjian.core.demo.generate import build_plan; "
+    code = ("import django; django.setup(); from dangjian.orgs.demo.generate import build_plan; "
             "print(build_plan('tiny', seed=3).fingerprint())")
     digests = set()
     for hash_seed in ("1", "2"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management import BaseCommand, CommandError
 
-from dangjian.core.demo.accounts import DEMO_PASSWORD, NoDemoData, banner, ensure_demo_accounts
+from dangjian.home.demo_accounts import DEMO_PASSWORD, NoDemoData, banner, ensure_demo_accounts
 
 
 class Command(BaseCommand):

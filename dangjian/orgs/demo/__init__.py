@@ -11,3 +11,10 @@ The work is split in two so the randomness can be tested without a database:
   in the plan, not allocated row by row, and no per-row history is written (one ChangeRecord notes
   the load).
 """
+
+from dangjian.core.registry import register_demo
+
+from .steps import count, generate, wipe
+
+# The tree and its members come first: every other app's demo records hang from them.
+register_demo("orgs", generate, wipe=wipe, count=count, label="党组织和党员")

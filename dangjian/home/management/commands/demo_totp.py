@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.management import BaseCommand, CommandError
 
 from dangjian.accounts.totp import code_at, confirmed_device, hex_key
-from dangjian.core.demo.accounts import DEMO_TOTP_SECRET, DEMO_USERNAMES
+from dangjian.home.demo_accounts import DEMO_TOTP_SECRET, DEMO_USERNAMES
 
 
 class Command(BaseCommand):

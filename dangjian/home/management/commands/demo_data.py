@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import time
 
-from django.apps import apps
 from django.core.management import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from dangjian.core.demo.generate import LoadResult, load_demo
-from dangjian.core.demo.scales import ANCHOR, DEFAULT_SEED, PUBLIC_SCALES, SCALES
-from dangjian.core.demo.store import WipeRefused, wipe_party_data
-from dangjian.orgs.choices import OrgKind
-from dangjian.orgs.models import Organization
+from dangjian.core.registry import demo_steps
+from dangjian.orgs.demo.scales import ANCHOR, DEFAULT_SEED, PUBLIC_SCALES, SCALES
+from dangjian.orgs.demo.store import WipeRefused
 
 
 def iso_date(text: str) -> dt.date:
@@ -23,21 +19,6 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期“{text}”格式应为 YYYY-MM-DD")
-
-
-def demo_modules():
-    """(app config, its ``demo`` module) for every platform app that has one, in INSTALLED_APPS order.
-    A ``demo`` module has ``generate(*, seed, today, stdout)`` and may have ``wipe()``."""
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("dangjian.") or config.name == "dangjian.core":
-            continue
-        try:
-            found.append((config, importlib.import_module(f"{config.name}.demo")))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-    return found
 
 
 class Command(BaseCommand):
@@ -66,7 +47,10 @@ class Command(BaseCommand):
             raise CommandError(f"未知的规模“{scale}”：可选 {' 或 '.join(PUBLIC_SCALES)}")
         if anchor > dt.date.today():
             raise CommandError(f"参照日期 {anchor:%Y-%m-%d} 晚于今天，会生成未来的日期")
-        existing = Organization.objects.count()
+        # The first step (the organisation tree and its members) is what every other step hangs from:
+        # its records decide whether there is data already, and it is loaded with the wipe.
+        first, *rest = demo_steps()
+        existing = first.count() if first.count else 0
         if existing and options["if_empty"]:
             self.stdout.write(f"已有 {existing:,} 个党组织，跳过生成演示数据（--if-empty）。")
             return
@@ -76,12 +60,12 @@ class Command(BaseCommand):
                 "如只想在空库时生成，请加 --if-empty。"
             )
         say = self.stdout.write if options["verbosity"] >= 1 else None
+        context = {"scale": scale, "seed": options["seed"], "today": anchor, "verbosity": options["verbosity"]}
         with transaction.atomic():
             if existing:
-                self._wipe(say)
-            result = load_demo(scale, seed=options["seed"], anchor=anchor, progress=say)
-        self.stdout.write(self.summary(result, SCALES[scale].label, options["seed"], anchor))
-        self._extend(seed=options["seed"], anchor=anchor)
+                self._wipe(say, [first, *rest])
+            first.generate(stdout=self.stdout, **context)
+        self._extend(rest, context)
         # Fresh planner statistics: right after a bulk load PostgreSQL still believes the tables are
         # empty and picks nested loops that turn a 40 ms list into 20 s. VACUUM also sets the
         # visibility map, so counts over a subtree can use index-only scans.
@@ -89,34 +73,22 @@ class Command(BaseCommand):
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a test
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
-    def _extend(self, *, seed: int, anchor: dt.date) -> None:
-        """Each app with a ``demo`` module adds its own demo records (organisational life, work
-        items…) on top of the tree and members, in its own transaction."""
-        for config, module in demo_modules():
+    def _extend(self, steps, context: dict) -> None:
+        """Each later step (organisational life, work items…) adds its own demo records on top of the
+        tree and members, in its own transaction."""
+        for step in steps:
             started = time.perf_counter()
             with transaction.atomic():
-                module.generate(seed=seed, today=anchor, stdout=self.stdout)
-            self.stdout.write(f"  {config.verbose_name}演示数据：{time.perf_counter() - started:.1f} 秒")
+                step.generate(stdout=self.stdout, **context)
+            self.stdout.write(f"  {step.label or step.name}演示数据：{time.perf_counter() - started:.1f} 秒")
 
-    def _wipe(self, say) -> None:
+    def _wipe(self, say, steps) -> None:
         if say:
             say("正在清除现有的党组织和党员数据…")
         try:
-            # The apps built on the tree first (their rows point at organisations and members).
-            for _, module in reversed(demo_modules()):
-                if hasattr(module, "wipe"):
-                    module.wipe()
-            wipe_party_data()
+            # The steps built on the tree first (their rows point at organisations and members).
+            for step in reversed(steps):
+                if step.wipe:
+                    step.wipe()
         except WipeRefused as exc:
             raise CommandError(str(exc)) from exc
-
-    @staticmethod
-    def summary(result: LoadResult, label: str, seed: int, anchor: dt.date) -> str:
-        lines = [f"演示数据已生成（{label}规模，种子 {seed}，参照日期 {anchor:%Y-%m-%d}）："]
-        for kind in OrgKind:
-            if result.orgs_by_kind[kind]:
-                lines.append(f"  {kind.label}：{result.orgs_by_kind[kind]:,} 个")
-        lines.append(f"  党组织合计 {result.orgs_by_kind.total():,} 个；党员 {result.members:,} 名；"
-                     f"届次 {result.terms:,} 个；委员 {result.posts:,} 人次")
-        lines.append(f"  用时 {result.seconds:.1f} 秒")
-        return "\n".join(lines)
