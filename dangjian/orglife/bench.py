@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core.registry import register_bench
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS
@@ -125,3 +126,6 @@ def _record_through_api(branch: Organization, repeat: int = 7) -> float:
     Position.objects.filter(user=user).delete()
     user.delete()
     return statistics.median(times[1:] if len(times) > 1 else times)
+
+
+register_bench("orglife", lambda ctx: benchmark_orglife(ctx.root), after=("data",))
