@@ -21,7 +21,7 @@ from dangjian.accounts.choices import Duty, Role
 from dangjian.accounts.models import AdminDuty, PasswordState, Position
 from dangjian.accounts.totp import hex_key
 from dangjian.core.history import record_change
-from dangjian.members.demo_member import demo_member, link_demo_member
+from dangjian.members.selfservice.demo_member import demo_member, link_demo_member
 from dangjian.orgs.choices import OrgKind, Post, UnitCategory
 from dangjian.orgs.demo.scales import CITY_CODE
 from dangjian.orgs.models import CommitteePost, Organization

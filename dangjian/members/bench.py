@@ -15,7 +15,7 @@ from dangjian.core.benchmarking import ms, percentile, run_measured
 from dangjian.core.registry import register_bench
 from dangjian.orgs.models import Organization
 
-from .exporting import sample_member_rows, write_member_workbook
+from .io.exporting import sample_member_rows, write_member_workbook
 from .models import Member
 
 

@@ -159,7 +159,7 @@ def test_during_the_switch_an_old_key_row_still_counts_for_uniqueness_and_reimpo
     from django.core.exceptions import ValidationError
 
     from dangjian.members.actions import member_create
-    from dangjian.members.importing import import_members
+    from dangjian.members.io.importing import import_members
     from dangjian.members.tests.test_importing import member_row, xlsx
 
     settings.DATA_KEY, settings.DATA_KEYS_EXTRA = NEW, [OLD]

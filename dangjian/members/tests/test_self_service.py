@@ -16,9 +16,10 @@ from dangjian.core.errors import ActionDenied
 from dangjian.core.history import history_of
 from dangjian.core.idnumbers import make_id_number
 from dangjian.core.models import ChangeRecord
-from dangjian.members import member_accounts, self_actions
 from dangjian.members.choices import CorrectionStatus
 from dangjian.members.models import CorrectionRequest, Member
+from dangjian.members.selfservice import actions as self_actions
+from dangjian.members.selfservice import member_accounts
 from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

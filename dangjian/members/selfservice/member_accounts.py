@@ -16,8 +16,8 @@ from dangjian.accounts.actions import user_create
 from dangjian.accounts.models import AdminDuty
 from dangjian.core.history import record_change
 
-from .actions import _require_scope
-from .models import Member
+from ..actions import _require_scope
+from ..models import Member
 
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import correction_views, self_views
+from . import correction_views
+from . import views as self_views
 
 urlpatterns = [
     path("me/", self_views.my_record, name="me"),

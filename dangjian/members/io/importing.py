@@ -48,10 +48,10 @@ from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, n
 from dangjian.core.scoping import CHANGE, path_in_scope
 from dangjian.orgs.models import Organization
 
-from .actions import PLAIN_FIELDS, member_snapshot
-from .choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
-from .models import Member, Transfer
-from .rules import member_errors
+from ..actions import PLAIN_FIELDS, member_snapshot
+from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from ..models import Member, Transfer
+from ..rules import member_errors
 
 SHEET_TITLE = "党员信息"
 QUERY_CHUNK = 5000  # below SQLite's 32,766 bound parameters, and a fair round trip on PostgreSQL

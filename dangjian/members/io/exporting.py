@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from dangjian.core.excel import MAX_IMPORT_ROWS, append_row, header_cells, template_workbook, write_only_workbook
 from dangjian.core.idnumbers import make_id_number
 
-from .choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from ..models import Member
 from .importing import COLUMNS, HEADERS, REQUIRED_HEADERS, SHEET_TITLE
-from .models import Member
 
 FLAG_LABELS = ["是", "否"]
 TEMPLATE_CHOICES = {

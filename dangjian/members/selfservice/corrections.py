@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from dangjian.core.idnumbers import id_number_error, mask_id_number, mask_phone, normalise
 
-from .choices import ETHNICITY_CHOICES, Category, Education, Gender
-from .rules import PHONE_LENGTH
+from ..choices import ETHNICITY_CHOICES, Category, Education, Gender
+from ..rules import PHONE_LENGTH
 
 TEXT, CHOICE, DATE, ID_NUMBER, PHONE = "text", "choice", "date", "id_number", "phone"
 

@@ -10,11 +10,12 @@ from dangjian.core.errors import VersionConflict
 from dangjian.core.scoping import CHANGE
 from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
 
-from . import member_accounts, self_actions
-from .choices import CorrectionStatus
+from ..choices import CorrectionStatus
+from ..models import CorrectionRequest, Member
+from . import actions as self_actions
+from . import member_accounts
 from .corrections import FIELDS
-from .models import CorrectionRequest, Member
-from .self_forms import AccountForm, DecisionForm
+from .forms import AccountForm, DecisionForm
 
 
 @login_required

@@ -2,8 +2,8 @@
 
 from django import forms
 
+from ..forms import DATE_INPUT
 from . import corrections
-from .forms import DATE_INPUT
 
 
 class AccountForm(forms.Form):

@@ -12,10 +12,11 @@ from dangjian.core.shortcuts import run_action
 from dangjian.orglife.choices import MeetingStatus
 from dangjian.orglife.models import Attendance
 
-from . import corrections, self_actions
-from .choices import CorrectionStatus
-from .queries import member_of
-from .self_forms import CorrectionForm
+from ..choices import CorrectionStatus
+from ..queries import member_of
+from . import actions as self_actions
+from . import corrections
+from .forms import CorrectionForm
 
 RECENT_ATTENDANCE = 20
 

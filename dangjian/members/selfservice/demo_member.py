@@ -3,10 +3,10 @@ correction request so the secretary has something to decide."""
 
 from __future__ import annotations
 
-from .choices import CorrectionStatus, Education, PartyStatus
+from ..choices import CorrectionStatus, Education, PartyStatus
+from ..models import Member
+from .actions import correction_submit
 from .member_accounts import member_account_link
-from .models import Member
-from .self_actions import correction_submit
 
 
 def demo_member(branch) -> Member | None:

@@ -11,11 +11,11 @@ from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
 from dangjian.core.idnumbers import birth_date_of, gender_of
 
+from ..actions import _require_scope, member_update
+from ..choices import CorrectionStatus
+from ..models import CorrectionRequest, Member
+from ..queries import member_of
 from . import corrections
-from .actions import _require_scope, member_update
-from .choices import CorrectionStatus
-from .models import CorrectionRequest, Member
-from .queries import member_of
 
 
 def _locked_member(member: Member) -> Member:
