@@ -6,7 +6,7 @@ from django.utils import timezone
 from dangjian.core.registry import register_panel
 from dangjian.orgs.models import Organization
 
-from .queries import home_due
+from .report import home_due
 
 # A county or city subtree evaluates a year of organisational life for thousands of branches (about
 # 3 s for a city). The home page shows that summary from a cache refreshed every few minutes; the

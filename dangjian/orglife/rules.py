@@ -204,7 +204,7 @@ def owed_in(org: OrgFacts, slot: Slot) -> tuple[bool, str]:
 
 def reaches_quorum(expected: int, present: int, leave: int, leave_excluded: bool) -> bool:
     """More than half of those who count are present; members on leave count as expected unless
-    the rule excludes them. The database asks the same in ``queries._quorum_bits``."""
+    the rule excludes them. The database asks the same in ``report._quorum_bits``."""
     base = expected - leave if leave_excluded else expected
     return base > 0 and present * 2 > base
 
@@ -237,7 +237,7 @@ def quorum(meeting: MeetingFacts, rule: Rule) -> tuple[bool, str]:
 # A meeting's mark packs the month it was held in with one bit for each way a quorum can be counted
 # (who counts × whether leave is excluded), set when the meeting reached that quorum:
 # ``month << MONTH_SHIFT | bits``. The tallies over a whole city read marks, not meetings; the report
-# has the database compute them (``queries._mark``), and a test holds the two together.
+# has the database compute them (``report._mark``), and a test holds the two together.
 MONTH_SHIFT = 6
 QUORUM_BITS = {
     (QuorumBase.VOTING.value, False): 1, (QuorumBase.VOTING.value, True): 2,
