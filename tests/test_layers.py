@@ -135,3 +135,23 @@ def test_nothing_imports_the_home_app():
                    if not name.startswith("dangjian.home") and not is_test(name)
                    for target in targets if target.startswith("dangjian.home"))
     assert wrong == []
+
+
+def environment_reads(tree: ast.AST) -> int:
+    """``os.environ.get(…)``, ``os.getenv(…)`` and ``os.environ[…]`` read as a value."""
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            target = ast.unparse(node.func)
+            count += target in ("os.environ.get", "os.getenv")
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            count += ast.unparse(node.value) == "os.environ"
+    return count
+
+
+def test_settings_are_read_from_the_environment_in_settings_py_only():
+    readers = sorted(name for name, (path, _) in modules().items()
+                     if name != "dangjian.settings" and not is_test(name)
+                     and environment_reads(ast.parse(path.read_text(encoding="utf-8"))))
+    assert readers == []
+    assert environment_reads(ast.parse("import os\nos.environ.get('X')\nos.environ['Y']"))== 2

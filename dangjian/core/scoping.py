@@ -1,4 +1,4 @@
-"""Scope, enforced in one place (DESIGN.md §3).
+"""Scope, enforced in one place (docs/architecture.md「权限范围」).
 
 A user acts from positions in the organisation tree. ``restrict(user, action)`` on a scoped
 queryset is the only road to rows: it keeps those whose organisation path lies under one of the

@@ -1,4 +1,4 @@
-"""The compliance engine: pure functions over plain data (DESIGN.md §3). No ORM here — the query
+"""The compliance engine: pure functions over plain data (docs/architecture.md「房间」). No ORM here — the query
 layer fetches a subtree's meetings in one go and hands them over as ``MeetingFacts``.
 
 For each organisation, rule and period the answer is one of met / missing / quorum not met / not
@@ -19,7 +19,7 @@ from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 from .choices import CUSTOM_PREFIX, MeetingType, Outcome, Period, QuorumBase
 
 PATH_STEP = 4  # as dangjian.orgs.models.PATH_STEP; kept here so this module imports no models
-COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (DESIGN.md §2)
+COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (docs/architecture.md「业务规则」)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ _COMMITTEE_RULES = (
 
 
 def default_rules(org_kind: str) -> tuple[Rule, ...]:
-    """DESIGN.md §2 defaults by organisation type."""
+    """The defaults by organisation type (docs/architecture.md「业务规则」)."""
     if org_kind in BRANCH_KINDS or org_kind == OrgKind.GENERAL_BRANCH:
         return _BRANCH_RULES
     if org_kind in (OrgKind.GROUP, OrgKind.BUILDING_GROUP):

@@ -1,6 +1,6 @@
 """Member workbooks out: the import template, the roster export, and import-format files for
 tests and benchmarks. The roster shows ID and phone numbers masked, and every string goes
-through ``safe_cell`` (DESIGN.md §5: exports are safe against formula injection)."""
+through ``safe_cell`` (docs/architecture.md「Excel」: exports are safe against formula injection)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Excel import of members (党员信息批量导入), DESIGN.md §5.
+"""Excel import of members (党员信息批量导入), docs/architecture.md「Excel」.
 
 Three passes, and nothing is written unless all three find no error:
 

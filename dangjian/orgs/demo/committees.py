@@ -95,7 +95,7 @@ def committee(org: OrgSpec, rng: random.Random, anchor: dt.date, *, vacant: bool
 
 
 def committee_size(org: OrgSpec, full_members: int, rng: random.Random) -> int:
-    """< 7 full members: a 书记, sometimes a 副书记; ≥ 7: a 支委会 of 3–5 (DESIGN.md §2)."""
+    """< 7 full members: a 书记, sometimes a 副书记; ≥ 7: a 支委会 of 3–5 (docs/architecture.md「业务规则」)."""
     if org.kind in COMMITTEE_KINDS:
         return 7
     if org.kind == OrgKind.GENERAL_BRANCH:
