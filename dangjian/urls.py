@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from dangjian.api import api, not_found
 
 urlpatterns = [
-    path("", include("dangjian.core.urls")),
+    path("", include("dangjian.home.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),

@@ -17,14 +17,15 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.models import ChangeRecord
 from dangjian.core.scoping import CHANGE, require
-from dangjian.core.testing import make_user
 from dangjian.members import actions as members
-from dangjian.members import member_accounts, self_actions
-from dangjian.members.importing import import_members
+from dangjian.members.io.importing import import_members
+from dangjian.members.selfservice import actions as self_actions
+from dangjian.members.selfservice import member_accounts
 from dangjian.orglife import actions as orglife
 from dangjian.orgs import actions as orgs
 from dangjian.orgs.importing import import_orgs
 from dangjian.orgs.models import Organization
+from dangjian.testing import make_user
 from dangjian.worklists import actions as worklists
 from dangjian.worklists.testing import make_item
 

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import make_member
+from dangjian.testing import make_member
 from dangjian.wsgi import application
 
 # Not status_code_conformance: the schema documents each operation's success only, while the error

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import DEFAULT_PASSWORD, make_member
 from dangjian.members.models import CorrectionRequest, Member, Transfer
 from dangjian.orglife.actions import meeting_record
 from dangjian.orglife.models import Attendance, IntegrityFlag, Meeting
 from dangjian.orgs.models import Organization
+from dangjian.testing import DEFAULT_PASSWORD, make_member
 from dangjian.worklists import actions as work
 from dangjian.worklists.models import Evidence, ProgressUpdate, SourceDocument, WorkItem
 from dangjian.worklists.testing import make_item
@@ -94,7 +94,7 @@ def _pages(tree, p):
     a, held = tree.a.pk, p["held"]
     member, meeting, item = p["member"].pk, p["meeting"].pk, p["item"].pk
     shown = [  # pages that show the records as text
-        reverse("core:home"), reverse("orgs:tree"), reverse("orgs:detail", args=[a]),
+        reverse("home:home"), reverse("orgs:tree"), reverse("orgs:detail", args=[a]),
         reverse("members:list"), f"{reverse('members:list')}?org={a}", reverse("members:detail", args=[member]),
         reverse("members:corrections"), reverse("members:correction", args=[p["correction"].pk]),
         reverse("members:me"),

@@ -1,9 +1,13 @@
-"""Scope, enforced in one place (DESIGN.md §3).
+"""Scope, enforced in one place (docs/architecture.md「权限范围」).
 
 A user acts from positions in the organisation tree. ``restrict(user, action)`` on a scoped
 queryset is the only road to rows: it keeps those whose organisation path lies under one of the
 user's positions that grants ``action``. A user without such a position gets nothing — denial is
 the default. Each scoped model names the path it is scoped by in ``scope_path``.
+
+Which positions a user holds is the accounts app's knowledge, and core sits below every feature
+app, so core never imports it: the accounts app hands its lookup in at start-up
+(``set_position_lookup`` in ``AccountsConfig.ready``). See docs/architecture.md, "分层".
 """
 
 from __future__ import annotations
@@ -20,6 +24,21 @@ from .errors import ActionDenied
 VIEW = "view"
 CHANGE = "change"
 REVEAL = "reveal"
+
+# ``positions_granting(user, action)`` → positions with ``.org.path``; set by the accounts app.
+_position_lookup = None
+
+
+def set_position_lookup(lookup) -> None:
+    """Called once by the accounts app: how to find the positions of a user that grant an action."""
+    global _position_lookup
+    _position_lookup = lookup
+
+
+def _positions_granting(user, action: str):
+    if _position_lookup is None:
+        raise RuntimeError("scoping has no position lookup: is dangjian.accounts in INSTALLED_APPS?")
+    return _position_lookup(user, action)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -38,9 +57,7 @@ def scope_prefixes(user, action: str) -> list[str]:
         return []
     cache = user.__dict__.setdefault("_scope_cache", {})
     if action not in cache:
-        from dangjian.accounts.queries import positions_granting
-
-        paths = sorted({p.org.path for p in positions_granting(user, action)}, key=lambda p: (len(p), p))
+        paths = sorted({p.org.path for p in _positions_granting(user, action)}, key=lambda p: (len(p), p))
         kept: list[str] = []
         for path in paths:
             if not any(path.startswith(k) for k in kept):

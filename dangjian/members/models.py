@@ -155,7 +155,7 @@ class CorrectionRequest(ScopedModel):
 
     @property
     def field_label(self) -> str:
-        from .corrections import FIELDS
+        from .selfservice.corrections import FIELDS
 
         spec = FIELDS.get(self.field)
         return spec.label if spec else self.field

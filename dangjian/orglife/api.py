@@ -26,6 +26,7 @@ from dangjian.orgs.queries import referenced_org
 from . import actions, exporting, queries
 from .choices import AttendanceStatus, MeetingStatus
 from .models import IntegrityFlag, Meeting
+from .report import compliance_report
 
 router = Router(tags=["组织生活"])
 
@@ -217,7 +218,7 @@ def compliance(request, params: Query[ReportQuery]):
     逐级汇总的落实率，静默支部，即将到期事项。与 `dangjian orglife-report --format json` 相同。"""
     root = _report_root(request, params.org)
     year = params.year or timezone.localdate().year
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     record_export(actor=request.user, what=f"组织生活落实情况（接口）：{root.name}", model="orgs.organization",
                   rows=len(report.orgs), filters={"org": root.code, "year": year})
     return exporting.report_dict(report)

@@ -1,7 +1,8 @@
 """Reads of the organisation tree for the pages and the API: tree rows, sub-organisations,
 breadcrumbs, structure warnings, and (from ``stats``) the subtree statistics.
 
-Set-based (DESIGN.md §3): member counts come from one query grouped by organisation path and are
+Set-based (docs/architecture.md「一个请求的流转」):
+member counts come from one query grouped by organisation path and are
 rolled up to every ancestor in Python, so a branch counts the members of its 党小组; the number of
 queries never depends on the number of organisations.
 

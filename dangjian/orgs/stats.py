@@ -1,6 +1,7 @@
 """Statistics over a subtree: the figures of the home page, the organisation page and the API.
 
-Set-based (DESIGN.md §3): three queries whatever the size of the subtree — one over the members
+Set-based (docs/architecture.md「一个请求的流转」):
+three queries whatever the size of the subtree — one over the members
 grouped by (党籍状态, 民族) with a conditional count per bucket, one grouped count of organisations,
 one aggregate over the secretaries. Nothing here loops over branches.
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from dangjian.core.actors import SYSTEM
+from dangjian.core.registry import register_demo
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS
 from dangjian.orgs.models import Organization
 
@@ -170,7 +171,7 @@ def _decomposed_list(county, towns, today: dt.date, stdout) -> int:
 
 
 @transaction.atomic
-def generate(*, seed: int, today: dt.date, stdout=None) -> None:
+def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     """Write the demo lists under the first root organisation (nothing if there is no tree)."""
     root = Organization.objects.filter(depth=1).order_by("path").first()
     if root is None:
@@ -192,6 +193,8 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
     _say(stdout, f"三单演示数据：{count + decomposed} 条事项（讲话稿分解 {decomposed} 条），"
                  f"已销号 {closed} 条，超期 {overdue} 条")
 
+
+register_demo("worklists", generate, wipe=wipe, after=("orgs",), label="三单管理")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")

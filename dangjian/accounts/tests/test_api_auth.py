@@ -64,7 +64,7 @@ def test_expired_token_and_inactive_user_are_401(tree):
 
 
 def test_token_of_a_user_without_position_sees_nothing(tree):
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     token = api_token_issue(acting_user=SYSTEM, user=make_user("nobody"), name="对接")
     assert bearer(token).get("/api/orgs/").json() == {"count": 0, "items": []}

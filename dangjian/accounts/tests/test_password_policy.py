@@ -14,13 +14,13 @@ from dangjian.accounts.actions import api_token_issue, password_reset, user_crea
 from dangjian.accounts.choices import Duty
 from dangjian.accounts.models import PasswordHistory, PasswordState, UserSession
 from dangjian.core.actors import SYSTEM
-from dangjian.core.demo.accounts import DEMO_PASSWORD, DemoLogin, _user
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD
+from dangjian.home.demo_accounts import DEMO_PASSWORD, DemoLogin, _user
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 CHANGE = reverse("accounts:password_change")
 NEW = "Qingshan-2027#"
 

@@ -9,11 +9,11 @@ from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import AdminDuty, UserSession
 from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 
 
 def logged_in(username) -> Client:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dangjian.core.actors import SYSTEM
 from dangjian.core.audit import verify
 from dangjian.core.models import ChangeRecord
-from dangjian.members.exporting import sample_member_rows, write_member_workbook
+from dangjian.members.io.exporting import sample_member_rows, write_member_workbook
 from dangjian.orglife import actions as orglife_actions
 from dangjian.orglife.models import Attachment
 from dangjian.worklists.testing import make_item

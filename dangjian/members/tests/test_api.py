@@ -6,11 +6,11 @@ from django.test import Client
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
 from dangjian.core.idnumbers import make_id_number
-from dangjian.core.testing import new_id_number
 from dangjian.members.actions import member_update
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member, Transfer
 from dangjian.members.rules import years_between
+from dangjian.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +352,7 @@ def test_transfer_to_the_same_org_or_with_a_bad_date_is_422(tree):
 # -- query counts ----------------------------------------------------------------------------------
 
 def test_list_query_count_does_not_grow_with_the_page(tree, django_assert_num_queries):
-    from dangjian.core.testing import make_member
+    from dangjian.testing import make_member
 
     for i in range(12):
         make_member(tree.c, name=f"新党员{i}")

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import make_member
 from dangjian.members.models import Member
+from dangjian.testing import make_member
 
 
 def _rows(html: str) -> str:
@@ -123,7 +123,7 @@ def test_no_page_links_or_redirects_with_an_id_number(tree, login):
     member = make_member(tree.a, name="有手机的党员", phone="13712345678")
     private = _private_values()
     client = login(tree.county_admin)
-    pages = [reverse("core:home"), reverse("members:list"), reverse("members:detail", args=[member.pk]),
+    pages = [reverse("home:home"), reverse("members:list"), reverse("members:detail", args=[member.pk]),
              reverse("members:edit", args=[member.pk]), reverse("orgs:detail", args=[tree.a.pk]),
              reverse("orgs:tree"), reverse("members:import"), reverse("members:corrections")]
     for url in pages:

@@ -10,9 +10,9 @@ from django.utils import timezone
 from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of
-from dangjian.core.testing import make_org
 from dangjian.orglife import actions
 from dangjian.orglife.models import Amendment
+from dangjian.testing import make_org
 
 from .conftest import at
 
@@ -32,7 +32,7 @@ def test_record_counts_attendance_and_writes_history(tree, record):
 
 def test_roster_includes_party_groups(tree, record):
     group = make_org(tree.a, "第一党小组", "C0001-01-001-01", "group")
-    from dangjian.core.testing import make_member
+    from dangjian.testing import make_member
 
     in_group = make_member(group, name="孙小组")
     meeting = record(tree.a, dt.date(2026, 2, 2))

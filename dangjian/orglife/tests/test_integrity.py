@@ -5,11 +5,11 @@ import datetime as dt
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import make_member
 from dangjian.members.actions import member_transfer, member_update
 from dangjian.orglife import integrity, similarity
 from dangjian.orglife.choices import FlagKind
 from dangjian.orglife.models import IntegrityFlag
+from dangjian.testing import make_member
 
 from .conftest import at
 

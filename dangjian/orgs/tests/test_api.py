@@ -5,9 +5,9 @@ from django.test import Client
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import make_member
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.models import Organization
+from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
 

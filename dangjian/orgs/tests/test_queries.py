@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.scoping import forget_scope
-from dangjian.core.testing import make_member, make_org
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.queries import (
     breadcrumbs,
@@ -19,6 +18,7 @@ from dangjian.orgs.queries import (
     warning_summary,
 )
 from dangjian.orgs.tests.test_stats import TODAY, build_stats_tree
+from dangjian.testing import make_member, make_org
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_tree_rows_follow_scope(stats_tree):
 
 def test_tree_rows_for_two_scopes_at_different_depths(stats_tree):
     from dangjian.accounts.models import Position
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     t = stats_tree
     user = make_user("two_seats", org=t.town2, role="readonly")
@@ -156,7 +156,7 @@ def test_breadcrumbs(stats_tree):
 
 
 def test_a_user_without_scope_sees_no_rows(stats_tree):
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     nobody = make_user("nobody")
     assert org_tree_rows(nobody) == []

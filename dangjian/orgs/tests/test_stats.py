@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.testing import make_member, make_org, small_tree
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member
 from dangjian.members.queries import MemberFilter, filter_members
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.stats import _one_decimal, secretary_statistics, subtree_statistics
+from dangjian.testing import make_member, make_org, small_tree
 
 TODAY = dt.date(2026, 3, 15)
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_export
-from dangjian.orglife import exporting, queries
+from dangjian.orglife import exporting
+from dangjian.orglife.report import compliance_report
 from dangjian.orgs.models import Organization
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         root = self._root(opts["org"])
-        report = queries.compliance_report(root, opts["year"])
+        report = compliance_report(root, opts["year"])
         fmt, output = opts["format"], opts["output"]
         record_export(actor=SYSTEM, what=f"组织生活落实情况（命令行 {fmt}）：{root.name}", model="orgs.organization",
                       rows=len(report.orgs), filters={"org": root.code, "year": opts["year"], "output": output or ""})
