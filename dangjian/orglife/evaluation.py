@@ -38,10 +38,12 @@ from django.test import Client
 from django.utils import timezone
 
 from dangjian.accounts.actions import api_token_issue, position_grant
+from dangjian.core.actors import SYSTEM
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS
-from dangjian.orgs.models import PATH_STEP, Organization
+from dangjian.orgs.models import Organization
 
 from . import integrity, membership
 from .choices import FlagKind, MeetingStatus
@@ -121,7 +123,7 @@ class Planter:
     """Plants records through the API as ``user`` (a 上级管理员 of the whole tree)."""
 
     def __init__(self, user, *, seed: int, per_kind: int):
-        token = api_token_issue(acting_user=None, user=user, name="评估")
+        token = api_token_issue(acting_user=SYSTEM, user=user, name="评估")
         # a host the default settings allow, so the command runs outside the test suite too
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
         self.rng = random.Random(seed)
@@ -443,5 +445,5 @@ def evaluator(root: Organization):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(username="orglife-evaluator", password=None)
-    position_grant(acting_user=None, user=user, org=root, role="superior_admin")
+    position_grant(acting_user=SYSTEM, user=user, org=root, role="superior_admin")
     return user

@@ -12,16 +12,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
-from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
+from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries, rules
 from .choices import FlagKind, FlagState, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
+from .report import FlagCounts, FlagTotals, Report, _custom_names, compliance_report, flag_counts
 
 MONTHS = list(range(1, 13))
 
@@ -36,8 +39,7 @@ def _root(request) -> Organization | None:
     raw = request.GET.get("org", "")
     if raw.isdigit():
         return get_scoped_or_404(Organization, request.user, int(raw))
-    prefixes = scope_prefixes(request.user, VIEW)
-    return Organization.objects.filter(path=prefixes[0]).first() if prefixes else None
+    return scope_root(request.user)
 
 
 def _cell(tally: rules.Tally | None) -> dict:
@@ -50,7 +52,7 @@ def _cell(tally: rules.Tally | None) -> dict:
     return {"css": "open", "text": "待办"}
 
 
-def matrix_rows(report: queries.Report, flags: queries.FlagTotals | None = None) -> list[dict]:
+def matrix_rows(report: Report, flags: FlagTotals | None = None) -> list[dict]:
     """The rows of the matrix: the root itself when it has rules of its own (本级), then each child
     holding anything to evaluate, rolled up over its subtree. ``deeper`` rows drill into the matrix
     of the child; the others drill into the organisation's month."""
@@ -67,9 +69,9 @@ def matrix_rows(report: queries.Report, flags: queries.FlagTotals | None = None)
         # the root's own row (本级) counts its own meetings' flags; each child row its whole subtree's
         own = row["org"].path == root.path
         if flags is None:
-            row["flags"] = queries.FlagCounts()
+            row["flags"] = FlagCounts()
         else:
-            row["flags"] = flags.own.get(root.path, queries.FlagCounts()) if own else flags.get(row["org"].path)
+            row["flags"] = flags.own.get(root.path, FlagCounts()) if own else flags.get(row["org"].path)
     return rows
 
 
@@ -87,12 +89,12 @@ def matrix(request):
     root, year = _root(request), _year(request)
     if root is None:
         return render(request, "orglife/matrix.html", {"root": None, "year": year})
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     silent = report.silent()
-    flags = queries.flag_counts(root, year)
+    flags = flag_counts(root, year)
     return render(request, "orglife/matrix.html", {
         "root": root, "year": year, "report": report, "rows": matrix_rows(report, flags), "months": MONTHS,
-        "flags": flags.get(root.path, queries.FlagCounts()),
+        "flags": flags.get(root.path, FlagCounts()),
         "total": report.tallies.get(root.path, rules.Tally()), "silent": silent[:50], "silent_count": len(silent),
         "crumbs": _crumbs(request.user, root), "can_change": path_in_scope(request.user, CHANGE, root.path),
         "years": range(year - 2, year + 2),
@@ -100,7 +102,7 @@ def matrix(request):
 
 
 def _crumbs(user, org) -> list[Organization]:
-    paths = [p for p in rules.ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
+    paths = [p for p in ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
     return list(Organization.objects.filter(path__in=paths).order_by("path"))
 
 
@@ -110,7 +112,7 @@ def org_month(request, org_pk, year, month):
     org = get_scoped_or_404(Organization, request.user, org_pk)
     if not 1 <= month <= 12:
         raise Http404("月份无效")
-    report = queries.compliance_report(org, year)
+    report = compliance_report(org, year)
     results = [r for r in report.results.get(org.id, []) if rules.month_of(r) == month]
     return render(request, "orglife/org_month.html", {
         "org": org, "year": year, "month": month, "report": report,
@@ -125,7 +127,7 @@ def org_year(request, org_pk):
     """组织生活台账: one organisation's meetings of a year and each rule's results."""
     org = get_scoped_or_404(Organization, request.user, org_pk)
     year = _year(request)
-    report = queries.compliance_report(org, year)
+    report = compliance_report(org, year)
     start, end = queries.year_bounds(year)
     meetings = (Meeting.objects.filter(org=org, held_at__gte=start, held_at__lt=end)
                 .prefetch_related("type_links").order_by("held_at"))
@@ -144,7 +146,7 @@ def _meeting_qs():
 @login_required
 def meeting_detail(request, pk):
     meeting = get_scoped_or_404(Meeting, request.user, pk, queryset=_meeting_qs())
-    custom = queries._custom_names(meeting.org)
+    custom = _custom_names(meeting.org)
     return render(request, "orglife/meeting_detail.html", {
         "meeting": meeting, "types": [rules.type_label(t.type, custom) for t in meeting.type_links.all()],
         "attendance": meeting.attendances.all(),
@@ -371,7 +373,7 @@ def report_xlsx(request):
     root, year = _root(request), _year(request)
     if root is None:
         raise Http404("您没有可查看的党组织")
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     data = exporting.report_xlsx(report)
     record_export(actor=request.user, what=f"组织生活落实情况：{root.name}", model="orgs.organization",
                   rows=len(report.orgs), filters={"org": root.code, "year": year})

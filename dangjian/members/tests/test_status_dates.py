@@ -6,6 +6,7 @@ import importlib
 from django.apps import apps
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_change
 from dangjian.members.models import Member, StatusChange
 
@@ -25,7 +26,7 @@ def test_the_api_dates_a_status_change(tree, login):
 def test_a_change_without_a_date_takes_effect_today(tree):
     from dangjian.members.actions import member_update
 
-    member_update(acting_user=None, member=tree.members["b"][0], status="left")
+    member_update(acting_user=SYSTEM, member=tree.members["b"][0], status="left")
     assert StatusChange.objects.get().effective_on == timezone.localdate()
 
 

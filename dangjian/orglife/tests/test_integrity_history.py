@@ -7,13 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import make_member, make_org
 from dangjian.members.actions import member_transfer, member_update
 from dangjian.members.models import StatusChange
 from dangjian.orglife import actions, integrity, membership, similarity
 from dangjian.orglife.choices import FlagKind, FlagState
 from dangjian.orglife.models import IntegrityFlag
+from dangjian.testing import make_member, make_org
 
 from .conftest import at
 from .test_integrity import MINUTES, OTHER, kinds
@@ -36,7 +37,7 @@ def test_a_later_death_never_accuses_earlier_meetings(tree, record):
     member = tree.members["b"][0]
     before = record(tree.b, dt.date(2026, 4, 4))
     same_day = record(tree.b, dt.date(2026, 5, 1))
-    member_update(acting_user=None, member=member, status="deceased", status_effective_on=dt.date(2026, 5, 1))
+    member_update(acting_user=SYSTEM, member=member, status="deceased", status_effective_on=dt.date(2026, 5, 1))
     integrity.scan(tree.county, 2026)
     assert kinds(before) == [] and kinds(same_day) == []
     assert StatusChange.objects.get(member=member).effective_on == dt.date(2026, 5, 1)
@@ -45,14 +46,14 @@ def test_a_later_death_never_accuses_earlier_meetings(tree, record):
 def test_a_death_dated_before_the_meeting_is_found_by_the_status_change(tree, record):
     member = tree.members["b"][0]
     meeting = record(tree.b, dt.date(2026, 4, 4))
-    member_update(acting_user=None, member=member, status="deceased", status_effective_on=dt.date(2026, 4, 3))
+    member_update(acting_user=SYSTEM, member=member, status="deceased", status_effective_on=dt.date(2026, 4, 3))
     assert sorted(kinds(meeting)) == [FlagKind.LEFT_MEMBER, FlagKind.OVER_MEMBERSHIP]
     assert "2026-04-03 起已去世" in meeting.flags.get(kind=FlagKind.LEFT_MEMBER).message
 
 
 def test_a_status_change_cannot_be_dated_in_the_future(tree):
     with pytest.raises(ValidationError) as exc:
-        member_update(acting_user=None, member=tree.members["a"][0], status="deceased",
+        member_update(acting_user=SYSTEM, member=tree.members["a"][0], status="deceased",
                       status_effective_on=dt.date(2999, 1, 1))
     assert "晚于今天" in str(exc.value)
 
@@ -61,7 +62,7 @@ def test_a_member_who_left_a_group_is_caught_at_the_branch_meeting(tree, record,
     org, (leaver, _) = group
     meeting = record(tree.a, dt.date(2026, 6, 10))  # the branch's roster includes its group
     assert leaver.pk in {a.member_id for a in meeting.attendances.all()}
-    member_transfer(acting_user=None, member=leaver, to_org=tree.c, transferred_on=dt.date(2026, 6, 1))
+    member_transfer(acting_user=SYSTEM, member=leaver, to_org=tree.c, transferred_on=dt.date(2026, 6, 1))
     flag = meeting.flags.get(kind=FlagKind.LEFT_MEMBER)
     assert "郑小组（2026-06-01 已转出）" in flag.message
     integrity.scan(tree.county, 2026)
@@ -70,7 +71,7 @@ def test_a_member_who_left_a_group_is_caught_at_the_branch_meeting(tree, record,
 
 def test_a_transfer_on_the_meeting_day_counts_for_both_sides(tree, record):
     mover = tree.members["a"][1]
-    member_transfer(acting_user=None, member=mover, to_org=tree.b, transferred_on=dt.date(2026, 7, 7))
+    member_transfer(acting_user=SYSTEM, member=mover, to_org=tree.b, transferred_on=dt.date(2026, 7, 7))
     morning = record(tree.a, dt.date(2026, 7, 7), attendance=present(mover, tree.members["a"][0]), hour=9)
     afternoon = record(tree.b, dt.date(2026, 7, 7), attendance=present(mover), hour=14)
     day_after = dt.date(2026, 7, 8)
@@ -83,7 +84,7 @@ def test_a_transfer_on_the_meeting_day_counts_for_both_sides(tree, record):
 
 def test_attendance_is_checked_against_the_roster_of_the_day(tree, record):
     member = tree.members["a"][0]
-    member_update(acting_user=None, member=member, status="deceased", status_effective_on=dt.date(2026, 5, 1))
+    member_update(acting_user=SYSTEM, member=member, status="deceased", status_effective_on=dt.date(2026, 5, 1))
     earlier = record(tree.a, dt.date(2026, 4, 20), attendance=present(*tree.members["a"]),
                      entered=at(dt.date(2026, 4, 22)))  # on the roster of April 20
     assert member.pk in {a.member_id for a in earlier.attendances.all()}
@@ -149,7 +150,7 @@ def test_late_entry_seven_versus_eight_days(tree, record):
 
 def test_an_overlap_between_two_branches_survives_the_rescan(tree, record):
     mover = tree.members["a"][2]
-    member_transfer(acting_user=None, member=mover, to_org=tree.c, transferred_on=dt.date(2026, 8, 3))
+    member_transfer(acting_user=SYSTEM, member=mover, to_org=tree.c, transferred_on=dt.date(2026, 8, 3))
     old = record(tree.a, dt.date(2026, 8, 3), attendance=present(mover), hour=9)
     new = record(tree.c, dt.date(2026, 8, 3), attendance=present(mover), hour=10)
     assert new.flags.filter(kind=FlagKind.OVERLAP, related=old).exists()
@@ -202,9 +203,9 @@ def test_a_decision_survives_the_rescan_and_is_audited(tree, record):
 def test_a_judged_flag_whose_cause_is_gone_is_kept_as_cleared(tree, record):
     member = tree.members["b"][0]
     judged = record(tree.b, dt.date(2026, 4, 4))
-    member_update(acting_user=None, member=member, status="deceased", status_effective_on=dt.date(2026, 4, 1))
+    member_update(acting_user=SYSTEM, member=member, status="deceased", status_effective_on=dt.date(2026, 4, 1))
     flag = judged.flags.get(kind=FlagKind.LEFT_MEMBER)
-    actions.flag_decide(acting_user=None, flag=flag, state=FlagState.CONFIRMED)
+    actions.flag_decide(acting_user=SYSTEM, flag=flag, state=FlagState.CONFIRMED)
     # the date was wrong: corrected by a second dated change restoring normal standing the same day
     StatusChange.objects.filter(member=member).update(effective_on=dt.date(2026, 5, 1))
     integrity.scan(tree.county, 2026)
@@ -218,9 +219,9 @@ def test_a_decision_on_a_stale_version_is_a_conflict(tree, record):
 
     late = record(tree.a, dt.date(2026, 3, 1), entered=at(dt.date(2026, 3, 20)))
     flag = late.flags.get()
-    actions.flag_decide(acting_user=None, flag=flag, state=FlagState.CONFIRMED, expected_version=1)
+    actions.flag_decide(acting_user=SYSTEM, flag=flag, state=FlagState.CONFIRMED, expected_version=1)
     with pytest.raises(VersionConflict):
-        actions.flag_decide(acting_user=None, flag=flag, state=FlagState.DISMISSED, explanation="误报",
+        actions.flag_decide(acting_user=SYSTEM, flag=flag, state=FlagState.DISMISSED, explanation="误报",
                             expected_version=1)
 
 
@@ -270,10 +271,11 @@ def test_the_scan_api_refuses_a_subtree_too_large(tree, login, monkeypatch):
 def test_the_report_counts_flags(tree, record, login):
     late = record(tree.a, dt.date(2026, 3, 1), entered=at(dt.date(2026, 3, 20)))
     record(tree.c, dt.date(2026, 3, 1), entered=at(dt.date(2026, 3, 25)))
-    actions.flag_decide(acting_user=None, flag=late.flags.get(), state=FlagState.CONFIRMED)
-    from dangjian.orglife import exporting, queries
+    actions.flag_decide(acting_user=SYSTEM, flag=late.flags.get(), state=FlagState.CONFIRMED)
+    from dangjian.orglife import exporting
+    from dangjian.orglife.report import compliance_report
 
-    report = exporting.report_dict(queries.compliance_report(tree.county, 2026))
+    report = exporting.report_dict(compliance_report(tree.county, 2026))
     by_name = {o["name"]: o for o in report["organizations"]}
     assert by_name["示范县委"]["integrity"] == {"open": 1, "confirmed": 1, "explained": 0}
     assert by_name["东城镇红星村党支部"]["integrity"] == {"open": 0, "confirmed": 1, "explained": 0}

@@ -9,6 +9,7 @@ import time
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.orglife import actions
 from dangjian.orgs.models import Organization
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         for root in roots:
             for year in years:
                 started = time.perf_counter()
-                found = actions.flags_rescan(acting_user=None, root=root, year=year)
+                found = actions.flags_rescan(acting_user=SYSTEM, root=root, year=year)
                 self.stdout.write(f"{root.name} {year} 年：当前核查提示 {found} 条"
                                   f"（{time.perf_counter() - started:.1f} 秒）")
 
