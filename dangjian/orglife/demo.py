@@ -522,7 +522,8 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     # tables empty and picks nested loops over millions of rows (ANALYZE, unlike VACUUM, may run
     # inside the caller's transaction)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        for model in (Meeting, Attendance, SketchBand, MeetingTypeLink, Member, Transfer, StatusChange):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     roots = Organization.objects.filter(depth=1)
     years = sorted({y for y, _ in gen.months} | {gen.start.year - 1})
     flags = 0

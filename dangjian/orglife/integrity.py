@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.members.models import StatusChange, Transfer
@@ -294,11 +294,13 @@ def _copy_findings(meetings, year: int, threshold: float = COPY_THRESHOLD) -> li
     other anywhere in the tree in the neighbouring years: bands shared, read from the indexed band
     table (ids and keys only), then the candidates' sketches compared."""
     start, end = _years_window(year)
-    held = meetings.filter(status=MeetingStatus.HELD)
-    mine = set(held.exclude(sketch="").values_list("id", flat=True).iterator(10000))
-    rows = (SketchBand.objects.filter(held_at__gte=start, held_at__lt=end,
-                                      key__in=SketchBand.objects.filter(meeting__in=held).values("key"))
-            .values_list("key", "meeting_id").order_by())
+    mine = set(meetings.filter(status=MeetingStatus.HELD).exclude(sketch="").values_list("id", flat=True)
+               .iterator(10000))
+    # keys shared by two records or more, found by one grouping pass over the window's bands (a
+    # semi-join of the subtree's keys against the window was far slower on a city's data)
+    window = SketchBand.objects.filter(held_at__gte=start, held_at__lt=end)
+    shared = window.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
+    rows = window.filter(key__in=shared).values_list("key", "meeting_id").order_by()
     buckets: dict[int, list[int]] = defaultdict(list)
     for key, meeting_id in rows.iterator(20000):
         buckets[key].append(meeting_id)
