@@ -33,6 +33,7 @@ QUOTATION_RE = re.compile(
     r"^[^，,。；;]{0,20}?(?:总书记|党中央|中央|中组部|中纪委|国务院|省委|《[^》]{2,40}》)[^，,。；;]{0,12}?"
     r"(?:(?:强调|指出|要求|提出|明确|规定|反复强调)[，,：:“]|三令五申|(?:印发|下发|出台)了?《)"
     r"|^(?:正如|诚如|古人云|古语说|俗话说)"
+    r"|(?:总书记|党中央)[^。；;]{0,30}?(?:始终强调|反复强调|强调指出|指出|强调)"
 )
 BUILDS_ON = re.compile(r"^(?:按照|根据|依据|对照|落实|贯彻|执行|结合|围绕|认真|坚决|严格)")
 # Work done: completions, counts of what was done, verbs in the past (…了), praise of results.
@@ -49,7 +50,7 @@ DONE_RE = re.compile(
 DIRECTIVE_RE = re.compile(r"(?<![重主需必只首纲提简摘概想紧])要(?![求点素害务事闻件义领])"
                           r"|必须|务必|应当|确保|力争|坚决")
 STILL_WRONG_RE = re.compile(r"尚|仍|依然|还存在")  # a shortcoming reported in the past tense is still one
-NARRATIVE_RE = re.compile(r"^(?:\d{1,2}月\d{1,2}日|近日|近期|日前|会上|会议由|会议采取|大会由|本次大会|此次)")
+NARRATIVE_RE = re.compile(r"^(?:\d{1,2}月\d{1,2}日|近日|近期|日前|会前|会上|会后|会议由|会议采取|大会由|本次大会|此次)")
 
 
 def reason_of(sentence: str) -> str | None:

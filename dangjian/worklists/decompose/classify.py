@@ -84,8 +84,12 @@ ACTION_START = re.compile(r"(?:[^，,。；;]{0,30}[，,])?" + either("""
     培训 选拔 扩大 擦亮 保障 改善 以
 """))
 STATEMENT = re.compile(r"[^。；;]{0,30}?(?:(?<![特别尤其但还或凡于正总就只])是(?!否)|在于|源于|关键在)")
-META = re.compile(r"[：:]$|(?:看到|认识到|看清)[^。；;]{0,10}(?:问题|不足|差距)|"
-                  + either("以下 如下 下面 几点意见 几方面 三点意见 讲几点 强调几点 主要任务是"))
+META = re.compile(r"[：:]$|(?:看到|认识到|看清)[^。；;]{0,10}(?:问题|不足|差距)"
+                  r"|[一二三四五六七八九十几两]点(?:意见|要求|希望)|"
+                  + either("以下 如下 下面 几方面 讲几点 强调几点 主要任务是"))
+# "一些领导干部不以身作则", "有些地区……没有落到实处": some of them fail to do something.
+SOME_FAIL = re.compile(r"^(?:[^，,。；;]{0,6}[，,])?(?:至今)?(?:仍有|还有|有的|有些|一些|个别|少数|部分|相当一些|不少)"
+                       r"[^。；;]{0,30}?(?:没有|未能|未|不)")
 
 
 def _clean_for_problems(text: str) -> str:
@@ -154,6 +158,8 @@ def kind_of(text: str) -> str | None:
     deficits = len(DEFICIENCY.findall(plain))
     directive = is_directive(text)
     if deficits and (DESCRIPTIVE.search(plain) or not directive):
+        return "problem"
+    if SOME_FAIL.search(plain) and not MODAL.search(text):
         return "problem"
     if subject_owners(text):
         return "responsibility"

@@ -30,6 +30,7 @@ REVIEW_HEADING = re.compile(
     r"^(?:肯定成绩|回顾|总结成绩|过去一年)|(?:取得了?(?:明显|显著|积极|新的?|重要|丰硕)?(?:成[绩效]|进展)|工作成效|主要成效|主要做法"
     r"|工作回顾|基本情况|工作开展情况|成绩与经验|主要经验)$"
     r"|^(?:指导思想|总体要求|总体目标|工作目标|目标任务|基本原则|工作原则|建设目标|主要目标|总体思路|工作思路)$")
+CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NARRATIVE_HEADING = re.compile(r"了|由.{1,20}(?:主持|进行|组织)|会议|大会")
 
@@ -132,10 +133,12 @@ class ItemMaker:
         if kind is None:  # the heading is no duty: its sentences are the items
             return [self.make(unit, kind=k, path=path, heading=heading) for unit, k in found]
         full = node.body or heading
+        # The outline shortens a long first clause for display ("……民主生…"); the title keeps it whole.
+        title = clean_title(CLAUSE_END.split(full, maxsplit=1)[0] if heading.endswith("…") else heading)
         if kind == "task" and self.names_shortcoming(heading) and any(k == "problem" for _, k in found):
             kind = "problem"  # "组织生活不够规范。部分党支部……": the heading names what its sentences describe
         if kind == "problem":
-            return [self.make(full, kind=kind, path=path, heading=heading, title=clean_title(heading))]
+            return [self.make(full, kind=kind, path=path, heading=heading, title=title)]
         # Shortcomings described under a duty are problems of their own; one merely named by a
         # measure ("围绕……不力的问题，列出问题清单") stays a measure.
         problems = [unit for unit, k in found if k == "problem" and classify.DESCRIPTIVE.search(unit)]
@@ -143,7 +146,7 @@ class ItemMaker:
         # point of its own, not a measure of the heading above it.
         rows = [(unit, k) for unit, k in found if unit not in problems and classify.LABEL_RE.search(unit)]
         measures = [unit.strip().rstrip("。；;") for unit, _ in found if unit not in problems and (unit, _) not in rows]
-        item = self.make(full, kind=kind, path=path, heading=heading, title=clean_title(heading), measures=measures)
+        item = self.make(full, kind=kind, path=path, heading=heading, title=title, measures=measures)
         return [item, *(self.make(unit, kind=k, path=path, heading=heading) for unit, k in rows),
                 *(self.make(unit, kind="problem", path=path, heading=heading) for unit in problems)]
 
