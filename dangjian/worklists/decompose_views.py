@@ -45,6 +45,12 @@ def _decomposer():
     return module
 
 
+def scope_org_names(orgs) -> list[str]:
+    """Names (full, short, unit) of the organisations a user works in: owners the decomposer may find
+    beside its general vocabulary of organisations and posts."""
+    return [name for row in orgs.values_list("name", "short_name", "unit_name") for name in row if name]
+
+
 def decompose_text(text: str, *, org_names=()) -> dict:
     text = (text or "").strip()
     if not text:
@@ -229,8 +235,7 @@ def _read(request, form, orgs):
     if not form.is_valid():
         return render(request, "worklists/decompose.html", {"form": form, "can_create": orgs.exists()}, status=400)
     upload = form.cleaned_data.get("file")
-    # Owners may be named by the scope's own organisations, beside the general vocabulary.
-    org_names = [name for row in orgs.values_list("name", "short_name", "unit_name") for name in row if name]
+    org_names = scope_org_names(orgs)
     try:
         if upload:
             result, text = decompose_upload(upload, org_names=org_names)
