@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from . import chatter, classify
+from .markers import Marker, marker_at_start
 from .mechanisms import find_mechanisms, mechanism_link
 from .outline import Node, Outline
 from .owners import GENERAL, Vocabulary
@@ -32,6 +33,8 @@ REVIEW_HEADING = re.compile(
     r"|^(?:指导思想|总体要求|总体目标|工作目标|目标任务|基本原则|工作原则|建设目标|主要目标|总体思路|工作思路)$")
 CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PLAIN_HEADING_MAX = 30
+PLAIN_HEADING_BREAKS = re.compile(r"[。！？!?；;：:…]")
 NARRATIVE_HEADING = re.compile(r"了|由.{1,20}(?:主持|进行|组织)|会议|大会")
 
 
@@ -56,6 +59,8 @@ def clean_title(heading: str) -> str:
 
 
 class ItemMaker:
+    """Makes the items of one document and keeps the sentences it filtered out as talk."""
+
     def __init__(self, *, source: str, vocabulary: Vocabulary = GENERAL):
         self.source = source
         self.vocabulary = vocabulary
@@ -150,6 +155,15 @@ class ItemMaker:
         return [item, *(self.make(unit, kind=k, path=path, heading=heading) for unit, k in rows),
                 *(self.make(unit, kind="problem", path=path, heading=heading) for unit in problems)]
 
+    def group_items(self, group: tuple[str, list[str]]) -> list[dict]:
+        """Items of an unnumbered point (heading line, paragraphs) or of a paragraph without one."""
+        heading, paras = group
+        if not heading:
+            return [item for para in paras for item in self.sentence_items(para, path=[], heading="")]
+        node = Node(Marker("", "plain", None), 1, heading=heading, text="\n".join(paras),
+                    body="\n".join([heading, *paras]))
+        return self.point_items(node, [])
+
     def node_items(self, node: Node, path: list[str]) -> list[dict]:
         path = [*path, node.marker.text]
         if REVIEW_HEADING.search(node.heading):
@@ -162,14 +176,34 @@ class ItemMaker:
         return made
 
 
+def _plain_heading(para: str) -> bool:
+    """A short line alone, no sentence in it: a heading set apart without a number."""
+    return 4 <= len(para) <= PLAIN_HEADING_MAX and not PLAIN_HEADING_BREAKS.search(para) \
+        and len(CJK.findall(para)) >= 4 and marker_at_start(para) is None
+
+
+def plain_points(paras: list[str]) -> list[tuple[str, list[str]]]:
+    """A text without numbers may still set its points apart by heading lines ("推进工程化建设，锚定……"
+    above its paragraph, as news reports of a speech do): (heading, paragraphs) groups when at least
+    two such lines each head prose; otherwise every paragraph alone, without a heading."""
+    heads = [i for i, para in enumerate(paras)
+             if _plain_heading(para) and i + 1 < len(paras) and not _plain_heading(paras[i + 1])]
+    if len(heads) < 2:
+        return [("", paras)]
+    groups = [("", paras[:heads[0]])]
+    for k, start in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(paras)
+        groups.append((paras[start], paras[start + 1:end]))
+    return groups
+
+
 def extract_items(outline: Outline, *, source: str, vocabulary: Vocabulary = GENERAL) -> tuple[list[dict], list[dict]]:
     """(every draft item, in document order, without repeats; the sentences filtered out as talk)."""
     maker = ItemMaker(source=source, vocabulary=vocabulary)
     if outline.roots:
         found = [item for root in outline.roots for item in maker.node_items(root, [])]
     else:
-        found = [item for para in outline.preamble
-                 for item in maker.sentence_items(para, path=[], heading="")]
+        found = [item for group in plain_points(outline.preamble) for item in maker.group_items(group)]
     unique = {}
     for item in found:
         unique.setdefault((item["text"], tuple(item["path"])), item)

@@ -71,3 +71,19 @@ def test_the_scope_names_its_own_organisations():
     assert owners_of(sentence, Vocabulary(["城关镇第一党支部"])) == ["城关镇第一党支部"]
     result = decompose("讲话\n一、抓阵地\n（一）完善阵地。" + sentence, org_names=["城关镇第一党支部"])
     assert result["items"][0]["owners"] == ["城关镇第一党支部"]
+
+
+def test_unnumbered_heading_lines_set_points_apart_in_a_text_without_numbers():
+    text = ("会议强调四点意见。\n推进工程化建设，锚定模范机关新坐标\n"
+            "要把模范机关建设作为政治工程来抓，带头做到“两个维护”。\n"
+            "实行清单化管理，提高任务落实新质效\n要拉好责任清单，种好责任田。要明晰任务清单，把党建任务分解到支部。")
+    items = decompose(text)["items"]
+    assert [(i["title"], len(i["measures"])) for i in items] == [
+        ("推进工程化建设，锚定模范机关新坐标", 1), ("实行清单化管理，提高任务落实新质效", 2)]
+    assert items[0]["path"] == []
+
+
+def test_one_short_line_alone_is_no_heading():
+    items = decompose("加强组织建设的要求\n各党支部要每月召开一次支委会。要按时收缴党费。")["items"]
+    assert [i["title"] for i in items][-2:] == ["各党支部要每月召开一次支委会", "要按时收缴党费"]
+    assert all(i["measures"] == [] for i in items)  # sentences, not the measures of a point
