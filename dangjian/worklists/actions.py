@@ -351,8 +351,8 @@ def document_create(*, acting_user, org, title: str, text: str = "", file_name: 
 def items_create_from_draft(*, acting_user, document_org, title: str, text: str, file_name: str = "",
                             drafts: Sequence[dict], today: dt.date | None = None) -> tuple[SourceDocument, list]:
     """Create every reviewed draft item in one transaction, linked to a new SourceDocument. Each
-    draft is a dict with kind, text, org (an Organization), deadline, recurrence, person_names and
-    mechanisms. Any error leaves nothing behind."""
+    draft is a dict with kind, title (else taken from the text), text, measures, org (an Organization),
+    deadline, recurrence, person_names and mechanisms. Any error leaves nothing behind."""
     if not drafts:
         raise ValidationError({"__all__": "没有要创建的事项"})
     document = document_create(acting_user=acting_user, org=document_org, title=title, text=text,
@@ -364,7 +364,8 @@ def items_create_from_draft(*, acting_user, document_org, title: str, text: str,
             raise ValidationError({"__all__": f"第 {number} 条事项的内容为空"})
         try:
             items.append(item_create(
-                acting_user=acting_user, org=draft["org"], kind=draft["kind"], title=rules.title_from_text(body),
+                acting_user=acting_user, org=draft["org"], kind=draft["kind"],
+                title=(draft.get("title") or "").strip()[:300] or rules.title_from_text(body),
                 description=body, source=Source.SPEECH, document=document, deadline=draft.get("deadline"),
                 recurrence=draft.get("recurrence") or "", person_names=(draft.get("person_names") or "")[:300],
                 measures=draft.get("measures") or [], today=today,

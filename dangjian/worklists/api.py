@@ -25,7 +25,8 @@ from dangjian.orgs.queries import referenced_org
 
 from . import actions, queries
 from .choices import Transition
-from .decompose_views import DocumentError, decompose_text, decompose_upload
+from .decompose_views import DocumentError, decompose_text, decompose_upload, scope_org_names
+from .forms import changeable_orgs
 from .models import WorkItem
 from .schemas import (
     DecomposeIn,
@@ -208,10 +209,13 @@ def _decomposed(call):
 
 @router.post("/decompose", summary="分解文件（文本）")
 def decompose(request, payload: DecomposeIn):
-    """把讲话稿、工作要点等全文分解为清单草稿（不保存）。返回 title、noise、outline、items。"""
-    return _decomposed(lambda: decompose_text(payload.text))
+    """把讲话稿、工作要点等全文分解为清单草稿（不保存）。返回 title、noise、outline、items（每条含 title、
+    measures）、filtered（滤除的语句及原因）；责任主体也从本人范围内党组织的名称中识别。"""
+    names = scope_org_names(changeable_orgs(request.user))
+    return _decomposed(lambda: decompose_text(payload.text, org_names=names))
 
 
 @router.post("/decompose/file", summary="分解文件（上传 .txt 或 .docx）")
 def decompose_file(request, file: File[UploadedFile]):
-    return _decomposed(lambda: decompose_upload(file)[0])
+    names = scope_org_names(changeable_orgs(request.user))
+    return _decomposed(lambda: decompose_upload(file, org_names=names)[0])

@@ -26,9 +26,9 @@ from .forms import DocumentForm, DraftFormSet, DraftHeaderForm, changeable_orgs
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 500_000
 PREFIX = "d"
-# Each draft posts about eight fields and Django refuses a form of more than 1,000 fields
+# Each draft posts about eleven fields and Django refuses a form of more than 1,000 fields
 # (DATA_UPLOAD_MAX_NUMBER_FIELDS): a longer document is reviewed in parts.
-MAX_DRAFTS = 110
+MAX_DRAFTS = 80
 
 
 class DocumentError(ValueError):
@@ -45,7 +45,13 @@ def _decomposer():
     return module
 
 
-def decompose_text(text: str) -> dict:
+def scope_org_names(orgs) -> list[str]:
+    """Names (full, short, unit) of the organisations a user works in: owners the decomposer may find
+    beside its general vocabulary of organisations and posts."""
+    return [name for row in orgs.values_list("name", "short_name", "unit_name") for name in row if name]
+
+
+def decompose_text(text: str, *, org_names=()) -> dict:
     text = (text or "").strip()
     if not text:
         raise DocumentError("文件内容为空")
@@ -53,7 +59,7 @@ def decompose_text(text: str) -> dict:
         raise DocumentError(f"文件过长（{len(text)} 字），单次分解不超过 {MAX_TEXT_CHARS} 字")
     module = _decomposer()
     try:
-        return module.decompose(text)
+        return module.decompose(text, org_names=org_names)
     except module.DecomposeError as exc:
         raise DocumentError(str(exc)) from exc
 
@@ -87,7 +93,7 @@ def _decode(content: bytes) -> str:
     raise DocumentError("无法识别文件的文字编码，请另存为 UTF-8 编码的 .txt 后再上传")
 
 
-def decompose_upload(upload) -> tuple[dict, str]:
+def decompose_upload(upload, *, org_names=()) -> tuple[dict, str]:
     """(decomposition, plain text) of an uploaded .txt or .docx, checked by content and size."""
     name = os.path.basename(getattr(upload, "name", "") or "文件")
     if upload.size > MAX_DOCUMENT_BYTES:
@@ -98,10 +104,10 @@ def decompose_upload(upload) -> tuple[dict, str]:
     content = upload.read()
     if _sniff_upload(name, content[:8], content) == "txt":
         text = _decode(content)
-        return decompose_text(text), text
+        return decompose_text(text, org_names=org_names), text
     module = _decomposer()
     try:
-        result = module.decompose_file(content, filename=name)
+        result = module.decompose_file(content, filename=name, org_names=org_names)
     except module.DecomposeError as exc:
         raise DocumentError(str(exc)) from exc
     return result, outline_text(result.get("outline") or [])
@@ -126,17 +132,29 @@ RECURRENCES = {value for value in Recurrence.values if value}
 
 
 def draft_initial(result: dict, *, default_org, today) -> list[dict]:
+    """One row per draft item, then one unkept row per sentence filtered out as talk (its reason
+    shown, struck through, restored by ticking 保留)."""
     out = []
     for item in result.get("items") or []:
         kind = item.get("kind") if item.get("kind") in Kind.values else Kind.TASK
         frequency = item.get("frequency") if item.get("frequency") in RECURRENCES else ""
+        text = (item.get("text") or "").strip()
+        title = (item.get("title") or "").strip()
         out.append({
-            "keep": True, "selected": False, "kind": kind, "text": (item.get("text") or "").strip(),
+            "keep": True, "selected": False, "kind": kind, "title": title[:300] if title != text else "",
+            "text": text, "measures": "\n".join(m.strip() for m in item.get("measures") or [] if m.strip()),
             "org": default_org.pk if default_org else None,
             "deadline": rules.deadline_from_text(item.get("deadline"), today),
             "recurrence": frequency, "person_names": "、".join(item.get("owners") or [])[:300],
             "path": " › ".join(str(p) for p in item.get("path") or []),
-            "mechanisms": "、".join(item.get("mechanisms") or []),
+            "mechanisms": "、".join(item.get("mechanisms") or []), "filtered": "",
+        })
+    for talk in result.get("filtered") or []:
+        out.append({
+            "keep": False, "selected": False, "kind": Kind.TASK, "title": "", "text": (talk.get("text") or "").strip(),
+            "measures": "", "org": default_org.pk if default_org else None, "deadline": None, "recurrence": "",
+            "person_names": "", "path": " › ".join(str(p) for p in talk.get("path") or []), "mechanisms": "",
+            "filtered": (talk.get("reason") or "非事项")[:40],
         })
     return out
 
@@ -161,6 +179,7 @@ def merge_selected(formset) -> tuple[list[dict], int]:
     for i in chosen[1:]:
         other = rows[i]
         first["text"] = f"{first['text']}\n{other['text']}".strip()
+        first["measures"] = f"{first.get('measures') or ''}\n{other.get('measures') or ''}".strip()
         first["person_names"] = "、".join(dict.fromkeys(
             p for p in f"{first['person_names']}、{other['person_names']}".split("、") if p.strip()))[:300]
         first["mechanisms"] = "、".join(dict.fromkeys(
@@ -174,7 +193,8 @@ def merge_selected(formset) -> tuple[list[dict], int]:
 
 def _drafts_to_create(formset) -> list[dict]:
     return [
-        {**form.cleaned_data, "measures": []}
+        {**form.cleaned_data,
+         "measures": [m.strip() for m in form.cleaned_data.get("measures", "").splitlines() if m.strip()]}
         for form in formset.forms if form.cleaned_data.get("keep")
     ]
 
@@ -215,19 +235,20 @@ def _read(request, form, orgs):
     if not form.is_valid():
         return render(request, "worklists/decompose.html", {"form": form, "can_create": orgs.exists()}, status=400)
     upload = form.cleaned_data.get("file")
+    org_names = scope_org_names(orgs)
     try:
         if upload:
-            result, text = decompose_upload(upload)
+            result, text = decompose_upload(upload, org_names=org_names)
         else:
             text = form.cleaned_data["text"]
-            result = decompose_text(text)
+            result = decompose_text(text, org_names=org_names)
     except DocumentError as exc:
         form.add_error(None, str(exc))
         return render(request, "worklists/decompose.html", {"form": form, "can_create": orgs.exists()}, status=400)
     default_org = orgs.first()
     initial = draft_initial(result, default_org=default_org, today=timezone.localdate())
     if len(initial) > MAX_DRAFTS:
-        messages.warning(request, f"识别出 {len(initial)} 条事项，一次最多核对 {MAX_DRAFTS} 条："
+        messages.warning(request, f"识别出 {len(initial)} 条（含已滤除的语句），一次最多核对 {MAX_DRAFTS} 条："
                                   f"下面是前 {MAX_DRAFTS} 条，其余请把文件的后半部分另行粘贴分解")
         initial = initial[:MAX_DRAFTS]
     header = DraftHeaderForm(user=request.user, initial={
@@ -235,7 +256,7 @@ def _read(request, form, orgs):
         "source_text": text, "file_name": upload.name if upload else "",
     })
     formset = DraftFormSet(initial=initial, prefix=PREFIX, form_kwargs={"user": request.user})
-    if not initial:
+    if not any(row["keep"] for row in initial):
         messages.error(request, "未从文件中识别出清单事项，请检查文件内容")
     return _review(request, header, formset, noise=result.get("noise") or [])
 

@@ -162,7 +162,10 @@ class DraftItemForm(forms.Form):
     keep = forms.BooleanField(label="保留", required=False, initial=True)
     selected = forms.BooleanField(label="选中合并", required=False)
     kind = forms.ChoiceField(label="类别", choices=Kind.choices)
+    title = forms.CharField(label="事项", max_length=300, required=False,
+                            widget=forms.TextInput(attrs={"placeholder": "事项（空则取内容开头）"}))
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label="措施（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     org = forms.ModelChoiceField(label="责任单位", queryset=Organization.objects.none(), required=False)
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE_INPUT)
     recurrence = forms.ChoiceField(label="周期", choices=Recurrence.choices, required=False)
@@ -170,6 +173,8 @@ class DraftItemForm(forms.Form):
                                    widget=forms.TextInput(attrs={"size": 10}))
     path = forms.CharField(widget=forms.HiddenInput, required=False)
     mechanisms = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Why the decomposer left the sentence out (设问, 插话…): shown struck through, restored by 保留.
+    filtered = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

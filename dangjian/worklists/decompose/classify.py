@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import re
 
+from .owners import GENERAL, ROLE, Vocabulary
 from .words import either
 
-ROLE = either("""
-    纪检监察机关 纪检监察部门 组织部门 宣传部门 统战部门 政法部门 财政部门 人社部门 民政部门 职能部门 主管部门
-    行业部门 部门 机关 党校 党委 党工委 党（工）委 党(工)委 党组 党总支 党支部 支部 党组织 纪工委 工委 纪委 监委
-    组织部 宣传部 统战部 政法委 领导小组 办公室 成员单位 单位 班子成员 领导班子 班子 成员 副书记 书记 组织委员 委员
-    负责同志 负责人 一把手 第一责任人 责任人 领导干部 党员干部 党员 干部 乡镇 街道 县区 区县 各地 社区 村 团委 工会
-    妇联 群团组织 纪检组 纪检监察组 科室 党小组 村委会 居委会 两委
-""")
 # A clause that starts with one of these is an action, not a role ("组织动员…", not "组织部门").
 NOT_OWNER_START = "(?!" + either("""
     要 把 对 在 以 从 将 按 通过 围绕 坚持 加强 推进 推动 落实 强化 深化 健全 完善 抓 做 让 使 由 为 关于 着力 加快
@@ -35,7 +29,7 @@ WHEN = r"(?:每(?:个|一)?(?:月|季度?|半年|年)(?:至少)?|定期|按时|�
 OWNER_RE = re.compile(
     r"(?:^|(?<=[，,。；;：:！？!?\s｜|]))"
     rf"(?P<owner>{NOT_OWNER_START}[^，,。；;：:！？!?\s“”《》「」了的]{{0,12}}?{ROLE}{QUALIFIER})"
-    rf"们?(?:都|也|还|则|均|尤其|更|首先)?[，,]?{WHEN}(?P<duty>{DUTY})(?!生活|建设|力|体系|覆盖|人|同志)"
+    rf"们?(?:都|也|还|则|均|尤其|更|首先)?[，,]?{WHEN}(?:认真|严格|切实|主动|自觉|带头|坚决|全力|全面|要)?(?P<duty>{DUTY})(?!生活|建设|力|体系|覆盖|人|同志)"
 )
 LABELS = either("责任单位 牵头单位 责任部门 配合单位 协办单位 责任人 责任领导 分管领导 牵头领导 责任主体")
 LABEL_RE = re.compile(rf"{LABELS}\s*[:：]\s*(?P<names>[^；;。（）()\n｜|]+)")
@@ -90,8 +84,12 @@ ACTION_START = re.compile(r"(?:[^，,。；;]{0,30}[，,])?" + either("""
     培训 选拔 扩大 擦亮 保障 改善 以
 """))
 STATEMENT = re.compile(r"[^。；;]{0,30}?(?:(?<![特别尤其但还或凡于正总就只])是(?!否)|在于|源于|关键在)")
-META = re.compile(r"[：:]$|(?:看到|认识到|看清)[^。；;]{0,10}(?:问题|不足|差距)|"
-                  + either("以下 如下 下面 几点意见 几方面 三点意见 讲几点 强调几点 主要任务是"))
+META = re.compile(r"[：:]$|(?:看到|认识到|看清)[^。；;]{0,10}(?:问题|不足|差距)"
+                  r"|[一二三四五六七八九十几两]点(?:意见|要求|希望)|"
+                  + either("以下 如下 下面 几方面 讲几点 强调几点 主要任务是"))
+# "一些领导干部不以身作则", "有些地区……没有落到实处": some of them fail to do something.
+SOME_FAIL = re.compile(r"^(?:[^，,。；;]{0,6}[，,])?(?:至今)?(?:仍有|还有|有的|有些|一些|个别|少数|部分|相当一些|不少)"
+                       r"[^。；;]{0,30}?(?:没有|未能|未|不)")
 
 
 def _clean_for_problems(text: str) -> str:
@@ -112,27 +110,29 @@ def split_owners(phrase: str) -> list[str]:
     return [phrase]
 
 
-def subject_owners(text: str) -> list[str]:
-    """Roles that stand as the subject of a duty (组织部门要…, 班子成员履行…)."""
+def subject_owners(text: str, vocabulary: Vocabulary = GENERAL) -> list[str]:
+    """Roles that stand as the subject of a duty (组织部门要…, 班子成员履行…), when the vocabulary
+    knows them: "而是要用品格和人格带班子" ends in a role word but names nobody."""
     owners = []
     for match in OWNER_RE.finditer(text):
         if match.group("duty") == "是" and not DUTY_OF_IS.search(text[match.end():]):
             continue
-        owners += split_owners(match.group("owner"))
+        owners += [owner for owner in split_owners(match.group("owner")) if vocabulary.is_owner(owner)]
     return owners
 
 
-def labelled_owners(text: str) -> list[str]:
+def labelled_owners(text: str, vocabulary: Vocabulary = GENERAL) -> list[str]:
     """Roles named by a label (责任单位：…) or by 由…牵头."""
     owners = []
     for match in LABEL_RE.finditer(text):
-        owners += [name.strip() for name in re.split(r"[、，,和及/]", match.group("names")) if name.strip()]
-    owners += [match.group("owner") for match in LED_BY_RE.finditer(text)]
+        owners += [name.strip() for name in re.split(r"[、，,和及/]", match.group("names"))
+                   if vocabulary.is_owner(name.strip(), labelled=True)]
+    owners += [match.group("owner") for match in LED_BY_RE.finditer(text) if vocabulary.is_owner(match.group("owner"))]
     return owners
 
 
-def owners_of(text: str) -> list[str]:
-    return list(dict.fromkeys(subject_owners(text) + labelled_owners(text)))
+def owners_of(text: str, vocabulary: Vocabulary = GENERAL) -> list[str]:
+    return list(dict.fromkeys(subject_owners(text, vocabulary) + labelled_owners(text, vocabulary)))
 
 
 def frequency_of(text: str) -> str | None:
@@ -159,8 +159,12 @@ def kind_of(text: str) -> str | None:
     directive = is_directive(text)
     if deficits and (DESCRIPTIVE.search(plain) or not directive):
         return "problem"
+    if SOME_FAIL.search(plain) and not MODAL.search(text):
+        return "problem"
     if subject_owners(text):
         return "responsibility"
-    if deficits >= 2 or (deficits and PROBLEM_NOUN.search(plain)):
+    if deficits >= 2:  # "破解慢作为、不作为、乱作为问题": the shortcomings are the point
         return "problem"
-    return "task" if directive else None
+    if directive:  # a duty that names the shortcoming it deals with ("着力解决突出问题") is a duty
+        return "task"
+    return "problem" if deficits and PROBLEM_NOUN.search(plain) else None

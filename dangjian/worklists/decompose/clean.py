@@ -44,13 +44,28 @@ CLOSING_WORDS = re.compile(r"谢谢|讲这些|以上")
 
 TITLE_WORDS = re.compile(r"在.{2,40}上的|" + either("""
     讲话 报告 意见 方案 通知 要点 决定 办法 规定 规则 细则 纲要 规划 计划 总结 发言 致辞 提纲 讲稿 党课 清单 安排
-    部署 主持词
+    部署 主持词 点评
 """))
+# A title ends with what the document is ("……的讲话", "……工作要点"), give or take a short tail.
+TITLE_TAIL_MAX = 2
+# "党建理论学习要点(精选8篇)": a page collecting several documents; "…… 第1篇" / "……篇1": one of them.
+COLLECTION = re.compile(r"(?:[（(【\[]?(?:精选|精彩|优秀|热门|推荐)?\d{1,3}篇[)）】\]]?|合集|汇编|大全)$")
+COLLECTION_ITEM = re.compile(r"\s*(?:第\s*\d{1,3}\s*篇|篇\s*\d{1,3})$")
+SITE_NAME = re.compile(r"^\S{2,10}(?:之家|之窗|网|文库|范文|文档|资料库)$")  # "泡泡演讲稿之家"
+# Not titles though shaped like one: "县委书记 张某某" (the speaker), "第三项：请……宣读表彰决定" (an agenda).
+SPEAKER_LINE = re.compile(r"(?:书记|主任|部长|县长|市长|区长|镇长|乡长|局长|主席|组长|同志)"
+                          r"\s*[\u4e00-\u9fff某×XＸ*＊]{2,4}$")
+AGENDA_LINE = re.compile(r"^(?:第[一二三四五六七八九十\d]+项|议程)"
+                         r"|(?:请|由)[^，,。]{1,24}(?:宣读|讲话|发言|传达|主持|通报)")
+BREADCRUMB = re.compile(r"\S\s*[>＞»]\s*\S.*[>＞»]")
+HIDDEN_TEXT = re.compile(r"[…\.]{2,}\s*此处隐藏\s*\d+\s*个?字\s*[…\.]{2,}")
 TITLE_SUFFIXES = (
     re.compile(r"\s*\d+\s*字.{0,8}$"),
     re.compile(r"\s*[（(【\[]?(?:范文稿?|精选|完整版|[Ww][Oo][Rr][Dd]版?|可编辑|精品|推荐|优选|最新版?|通用版?|全文|"
                r"[Dd][Oo][Cc][Xx]?|[Pp][Dd][Ff]|\d{1,2}篇|共\d+篇|合集|汇编|模板|大全)[)）】\]]?$"),
     re.compile(r"\s*[（(]\d{1,2}[)）]$"),
+    COLLECTION_ITEM,
+    re.compile(r"(?<=[话告案见知点结稿])\s+\S{1,8}$"),  # "…的讲话 领导讲话稿推荐": a site's tag after the title
 )
 TITLE_PREFIX = re.compile(r"^(?:【[^】]{1,10}】|\[[^\]]{1,10}\])\s*")
 GLUED_TITLE = re.compile(r"^(.{4,60}?(?:讲话|报告|发言|致辞|讲稿|党课|意见|方案|通知))(?=\s*同志们[，,：:])")
@@ -73,6 +88,8 @@ class Cleaned:
 def is_noise_line(line: str) -> bool:
     """Is this (stripped, non-empty) line page furniture rather than document text?"""
     if SYMBOLS_ONLY.fullmatch(line) or DATE_LINE.fullmatch(line) or PAGE_LINE.fullmatch(line):
+        return True
+    if len(line) <= 80 and (BREADCRUMB.search(line) or COLLECTION.search(line) or SITE_NAME.match(line)):
         return True
     size = len(line)
     strong = len(STRONG_NOISE.findall(line))
@@ -162,6 +179,8 @@ def _glued_title(text: str) -> tuple[str, str, str] | None:
     before = text[:match.start()]
     if before and len(before) > 10 and not is_noise_line(before):
         return None
+    if text[match.end():match.end() + 1] in tuple("。，,；;、！!？?"):
+        return None  # "……同志首先作了重要讲话。" is a sentence of the text, not its title
     return before, match.group(0), text[match.end():]
 
 
@@ -183,11 +202,19 @@ def _title_candidate(line: str) -> str | None:
     glued = GLUED_TITLE.match(head)
     if glued:
         head = glued.group(1)
-    if not 4 <= len(head) <= 80 or marker_at_start(head) is not None or head.startswith("同志们"):
+    if not 4 <= len(head) <= 80 or marker_at_start(head) is not None or head.startswith("同志们") \
+            or AGENDA_LINE.search(head):
         return None
-    if SENTENCE_PUNCT.search(head.rstrip("。")) or not TITLE_WORDS.search(head):
+    if SENTENCE_PUNCT.search(head.rstrip("。")) or not _ends_as_title(head):
         return None
     return head
+
+
+def _ends_as_title(line: str) -> bool:
+    """Does the line end with what a document is (讲话, 方案, 要点…), or read "在……上的……"?"""
+    bare = clean_title(line)
+    found = list(TITLE_WORDS.finditer(bare))
+    return bool(found) and (len(bare) - found[-1].end() <= TITLE_TAIL_MAX or found[-1].group(0).startswith("在"))
 
 
 def _split_glued_title(paras: list[Para], noise: list[str]) -> list[Para]:
@@ -215,19 +242,49 @@ def _find_title(paras: list[Para], *, fallback: bool = True) -> tuple[int, str]:
     for i, para in enumerate(paras[:TITLE_SEARCH_LINES]):
         if para.hint == "title":
             return i, para.text
-    for i, para in enumerate(paras[:TITLE_SEARCH_LINES]):
+    window = paras[:TITLE_SEARCH_LINES]
+    for i, para in enumerate(window):
         head = _title_candidate(para.text)
-        if head:
-            return i, head
+        if not head:
+            continue
+        if COLLECTION_ITEM.search(head) and i + 1 < len(window) and _title_candidate(window[i + 1].text):
+            continue  # "党建理论学习要点 第1篇" above the document's own title
+        return i, head
     first = paras[0].text if paras and fallback else ""
     if len(CJK.findall(first)) >= 4 and len(first) <= 40 and not SENTENCE_PUNCT.search(first) \
-            and marker_at_start(first) is None and not first.startswith("同志们"):
+            and marker_at_start(first) is None and not first.startswith("同志们") and _body_follows(paras, 0) \
+            and not SPEAKER_LINE.search(first) and not AGENDA_LINE.search(first):
         return 0, first
     return -1, ""
 
 
+def _body_follows(paras: list[Para], index: int) -> bool:
+    """Does the text proper start right after paragraph ``index`` (a salutation, a marker, prose)?"""
+    if index + 1 >= len(paras):
+        return False
+    after = paras[index + 1].text
+    return after.startswith("同志们") or marker_at_start(after) is not None or len(after) > 60
+
+
+def _split_title(paras: list[Para], index: int, raw: str) -> tuple[int, str]:
+    """A title broken over two lines ("区委书记在2025年全区基层" / "党建工作述职评议会上的点评"): the
+    short line above completes it when only together they read "在……上的……"."""
+    if index < 1 or not raw.startswith(paras[index].text[:len(raw)]):
+        return index, raw
+    above = paras[index - 1].text
+    joined = above + raw
+    if _main_title(above) and not TITLE_WORDS.search(above) and re.search(r"在.{2,40}上的", joined) \
+            and not re.search(r"在.{2,40}上的", raw):
+        return index - 1, joined
+    return index, raw
+
+
 def _strip_furniture(para: Para, noise: list[str]) -> Para | None:
     text = para.text
+    hidden = HIDDEN_TEXT.search(text)
+    if hidden:  # "……此处隐藏1122个字……": the site hid the middle; what stands on either side is not one sentence
+        noise.append(hidden.group(0).strip())
+        text = text[:hidden.start()].rstrip() + "\n" + text[hidden.end():].lstrip()
     for pattern in (TRAILING_FURNITURE, LEADING_FURNITURE, LENGTH_NOTE):
         match = pattern.search(text)
         if match:
@@ -256,6 +313,11 @@ def clean(paras: list[Para]) -> Cleaned:
     if index < 0:
         result.paras = body
         return result
+    joined_index, joined = _split_title(body, index, raw)
+    if joined_index != index:
+        body[joined_index] = Para(joined + body[index].text[len(raw):])
+        del body[index]
+        index, raw = joined_index, joined
     result.raw_title, result.title = raw, clean_title(raw)
     if raw.startswith(("—", "-")) and index > 0 and _main_title(body[index - 1].text):
         index -= 1  # "凝心聚力 狠抓落实" above "——在全县党建工作会议上的讲话": one title

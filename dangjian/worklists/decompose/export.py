@@ -5,8 +5,9 @@ from __future__ import annotations
 KIND_LABELS = {"problem": "问题", "task": "任务", "responsibility": "责任"}
 KIND_SECTIONS = (("problem", "问题清单"), ("task", "任务清单"), ("responsibility", "责任清单"))
 FREQUENCY_LABELS = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}
-HEADERS = ("序号", "类型", "内容", "层级路径", "责任主体", "频次", "时限", "涉及机制")
-WIDTHS = (6, 8, 80, 18, 24, 8, 12, 24)
+HEADERS = ("序号", "类型", "事项", "措施", "内容", "层级路径", "责任主体", "频次", "时限", "涉及机制")
+WIDTHS = (6, 8, 30, 50, 60, 18, 24, 8, 12, 24)
+WRAPPED = (2, 3, 4)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,6 +22,8 @@ def item_row(number: int, item: dict) -> list:
     return [
         number,
         KIND_LABELS.get(item.get("kind"), item.get("kind") or ""),
+        item.get("title") or item.get("text") or "",
+        "\n".join(f"{n}. {m}" for n, m in enumerate(item.get("measures") or [], start=1)),
         item.get("text") or "",
         " › ".join(item.get("path") or []),
         "、".join(item.get("owners") or []),
@@ -47,7 +50,8 @@ def write_xlsx(result: dict, path) -> None:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=3):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+        for column in WRAPPED:
+            row[column].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
     book.save(path)
 
@@ -100,9 +104,11 @@ def write_docx(result: dict, path) -> None:
         document.add_heading(f"{section}（{len(chosen)} 项）", level=1)
         num_id = _new_list(document)
         for item in chosen:
-            paragraph = document.add_paragraph(item.get("text") or "", style="List Number")
+            paragraph = document.add_paragraph(item.get("title") or item.get("text") or "", style="List Number")
             _numbered(paragraph, num_id)
             details = _details(item)
             if details:
                 paragraph.add_run(details).italic = True
+            for number, measure in enumerate(item.get("measures") or [], start=1):
+                document.add_paragraph(f"措施{number}：{measure}")
     document.save(path)

@@ -42,6 +42,7 @@ STYLE_GROUPS = ("part", "chapter", "section", "article", "ordinal", "word", "cn_
 SENTENCE_BREAKS = "。！？；!?;：:"
 SELF_DELIMITING = "（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 CLAUSE_BREAKS = "，,"
+LABEL_ENDS = "】]"  # "【提纲】一、……"
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def at_boundary(text: str, index: int, *, allow_comma: bool) -> bool:
     if index == 0:
         return True
     before = text[index - 1]
-    if before.isspace() or before in SENTENCE_BREAKS:
+    if before.isspace() or before in SENTENCE_BREAKS or before in LABEL_ENDS:
         return True
     return allow_comma and before in CLAUSE_BREAKS
 

@@ -44,6 +44,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     heading: str = ""
     text: str = ""
+    body: str = ""  # heading and text as written, before its own enumeration (not in the JSON)
 
     def to_dict(self) -> dict:
         return {"marker": self.marker.text, "level": self.depth, "heading": self.heading, "text": self.text,
@@ -98,7 +99,8 @@ def finalize(node: Node, inline_depth: int = 0) -> None:
     The enumeration is found first: a heading glued to it ("夯实责任一要靠…") ends where it starts."""
     text = "\n".join(node.parts).strip()
     chain = inline_chain(text) if inline_depth < INLINE_DEPTH else []
-    node.heading, node.text = split_heading(text[:chain[0].start] if chain else text)
+    node.body = (text[:chain[0].start] if chain else text).strip()
+    node.heading, node.text = split_heading(node.body)
     inline = []
     for k, marker in enumerate(chain):
         end = chain[k + 1].start if k + 1 < len(chain) else len(text)
@@ -108,6 +110,12 @@ def finalize(node: Node, inline_depth: int = 0) -> None:
     for child in node.children:
         finalize(child, inline_depth)
     node.children = inline + node.children
+
+
+def _only_heading(text: str) -> bool:
+    """Is ``text`` a heading alone: one short sentence?"""
+    text = text.strip()
+    return 0 < len(text) <= HEADING_MAX and not HEAD_END.search(text.rstrip("。；;：:"))
 
 
 def _heading_like(marker: Marker) -> bool:
@@ -183,7 +191,8 @@ class OutlineBuilder:
         if marker.is_last:
             return marker if self.stack else None
         if marker.value == 1:
-            return marker if self._partner_ahead(marker) else None
+            return marker if self._partner_ahead(marker) or self._partner_inside(marker, text) \
+                or self._last_point(marker) else None
         return marker if open_style or self._numeric_parent(marker) is not None else None
 
     def _style_index(self, marker: Marker) -> int | None:
@@ -213,6 +222,17 @@ class OutlineBuilder:
             if other.strong and other.style in open_styles:
                 return False
         return False
+
+    @staticmethod
+    def _partner_inside(marker: Marker, text: str) -> bool:
+        """Does the second member follow within this paragraph ("首先，……。其次，……")?"""
+        ahead = iter_markers(text, marker.end, marker.end + PARTNER_DISTANCE, allow_comma=False)
+        return any(m.style == marker.style and m.value == 2 for m in ahead)
+
+    def _last_point(self, marker: Marker) -> bool:
+        """"一是……" opening the last paragraph of a section cut short (a pasted excerpt): the text
+        ends before its partner could come, and a reader still takes it for a point."""
+        return not self.queue and bool(self.stack) and marker.style in CROSS_STYLES
 
     def _numeric_parent(self, marker: Marker) -> int | None:
         """Index of an open section whose number this marker continues in another style, where that
@@ -258,7 +278,8 @@ class OutlineBuilder:
         """Where a paragraph holding several must be cut: (position, the marker there or None) — at
         the first marker that continues or starts a sequence, or before a closing "同志们，"."""
         cut = next((c for c in iter_markers(text, 1, allow_comma=False)
-                    if self._cut_continues(c, text) or self._cut_starts(c, text)), None)
+                    if self._cut_continues(c, text) or self._cut_starts(c, text) or self._cut_restarts(c, text)),
+                   None)
         closing = CLOSING_CUT.search(text, 0, cut.start if cut else len(text)) if self.stack else None
         if closing:
             return closing.end(), None
@@ -287,13 +308,20 @@ class OutlineBuilder:
 
     def _cut_starts(self, marker: Marker, text: str) -> bool:
         """A new sequence starts here (its second member follows): in the preamble, or for a heading
-        style inside a long stretch."""
+        style inside a long stretch or right after a heading ("三、聚焦……。（一）建立……" in a 提纲)."""
         if marker.value != 1 or self._style_index(marker) is not None:
             return False
-        if self.stack and not (marker.strong and len(text) >= GLUED_MIN):
+        if self.stack and not (marker.strong and (len(text) >= GLUED_MIN or _only_heading(text[:marker.start]))):
             return False
         ahead = iter_markers(text, marker.end, marker.end + PARTNER_DISTANCE, allow_comma=False)
         return any(m.style == marker.style and m.value == 2 for m in ahead)
+
+    def _cut_restarts(self, marker: Marker, text: str) -> bool:
+        """A new paragraph ("签字背书制。一是……二是……") restarts an enumeration already open: its
+        members are siblings of the open ones, not children of the last."""
+        if marker.value != 1 or marker.strong or self._style_index(marker) is None:
+            return False
+        return self._partner_inside(marker, text)
 
     def _closing_ahead(self) -> bool:
         """No section marker follows: what starts here closes the speech."""

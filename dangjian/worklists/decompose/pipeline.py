@@ -1,11 +1,17 @@
-"""decompose(): text to {title, noise, outline, items}; decompose_file(): the same from a .txt or .docx."""
+"""decompose(): text to {title, noise, outline, items, filtered}; decompose_file(): the same from a .txt or .docx.
+
+``org_names`` (the names of the organisations in the user's scope) widen the owner vocabulary: a
+phrase is an owner when it names one of them or is built from the organisation and post words."""
 
 from __future__ import annotations
 
-from .clean import LENGTH_NOTE, clean, clean_title
+from collections.abc import Iterable
+
+from .clean import LENGTH_NOTE, clean
 from .errors import DecomposeError
 from .items import extract_items
 from .outline import build_outline
+from .owners import GENERAL, Vocabulary
 from .readers import MAX_TEXT_CHARS, read_document
 from .segment import Para, split_paragraphs, text_to_paras, unwrap_lines
 
@@ -38,41 +44,37 @@ def _drop_repeated_title(paras: list[Para], titles: tuple[str, ...], noise: list
     return paras
 
 
-def _title_from_source(source: str) -> str:
-    """Without a title line, the file's name ("乡镇党建工作方案.docx") is the best title there is."""
-    stem = source.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return clean_title(stem) if stem else ""
-
-
-def decompose_paras(paras: list[Para], *, source: str = "") -> dict:
+def decompose_paras(paras: list[Para], *, source: str = "", org_names: Iterable[str] = ()) -> dict:
     cleaned = clean(paras)
     body = split_paragraphs(unwrap_lines(cleaned.paras))
     body = _drop_repeated_title(body, (cleaned.raw_title, cleaned.title), cleaned.noise)
     if not body:
         raise DecomposeError("去除广告、网站信息等无关内容后，没有可分解的正文")
     outline = build_outline(body)
+    vocabulary = Vocabulary(org_names) if org_names else GENERAL
+    items, filtered = extract_items(outline, source=source, vocabulary=vocabulary)
     return {
-        "title": cleaned.title or _title_from_source(source),
+        "title": cleaned.title,  # none rather than a guess: a file name or an agenda line is no title
         "noise": cleaned.noise,
         "outline": [root.to_dict() for root in outline.roots],
-        "items": extract_items(outline, source=source),
+        "items": items,
+        "filtered": filtered,
         "preamble": "\n".join(outline.preamble),
         "closing": "\n".join(outline.closing),
     }
 
 
-def decompose(text: str, *, source: str = "") -> dict:
+def decompose(text: str, *, source: str = "", org_names: Iterable[str] = ()) -> dict:
     """Decompose a document's text into title, noise, outline and draft items (the JSON of issue 4)."""
     _check_text(text)
-    return decompose_paras(text_to_paras(text), source=source)
+    return decompose_paras(text_to_paras(text), source=source, org_names=org_names)
 
 
-def decompose_file(path_or_bytes, *, filename: str = "") -> dict:
+def decompose_file(path_or_bytes, *, filename: str = "", org_names: Iterable[str] = ()) -> dict:
     """Decompose a .txt (UTF-8, UTF-8 with BOM, GB18030, UTF-16) or .docx given as a path, bytes or an
     open binary file. The content decides the format, not the name; ``filename`` names the source."""
     paras, name = read_document(path_or_bytes, filename=filename)
     _check_size(sum(len(p.text) for p in paras))
     if not any(p.text.strip() for p in paras):
         raise DecomposeError("文件中没有文字")
-    return decompose_paras(paras, source=name)
+    return decompose_paras(paras, source=name, org_names=org_names)

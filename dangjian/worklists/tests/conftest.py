@@ -43,14 +43,14 @@ def stub(monkeypatch):
     module = types.ModuleType("dangjian.worklists.decompose")
     module.DecomposeError = StubError
 
-    def decompose(text, source=""):
+    def decompose(text, source="", org_names=()):
         calls.append(text)
         if "坏" in text:
             raise StubError("文件中没有可识别的正文")
         return RESULT
 
     module.decompose = decompose
-    module.decompose_file = lambda data, filename="": (calls.append(filename), RESULT)[1]
+    module.decompose_file = lambda data, filename="", org_names=(): (calls.append(filename), RESULT)[1]
     monkeypatch.setitem(sys.modules, "dangjian.worklists.decompose", module)
     monkeypatch.setattr(package, "decompose", module, raising=False)
     return calls

@@ -143,3 +143,17 @@ def test_persons_must_be_in_scope(tree):
     assert response.status_code == 201 and response.json()["persons"] == [tree.secretary_a.pk]
     mine = client.get(f"{BASE}/items", {"scope": "mine"}).json()
     assert [i["title"] for i in mine["items"]] == ["指定责任人"]
+
+
+def test_decompose_gives_points_with_measures_filtered_talk_and_owners_from_the_scope(tree):
+    name = tree.a.name
+    text = (f"讲话\n一、压实责任\n（一）强化督查。{name}要每季度通报一次落实情况。我常讲，要把督查放在心上。\n"
+            "（二）严肃问责。就是每个党支部要发挥作用。")
+    response = post(client_for(tree.secretary_a), "/decompose", {"text": text})
+    assert response.status_code == 200
+    body = response.json()
+    first, second = body["items"]
+    assert (first["title"], first["measures"], first["owners"]) == (
+        "强化督查", [f"{name}要每季度通报一次落实情况"], [name])
+    assert second["title"] == "严肃问责" and second["owners"] == []  # "就是每个党支部" names nobody
+    assert [(f["text"], f["reason"]) for f in body["filtered"]] == [("我常讲，要把督查放在心上", "讲话人的插话")]

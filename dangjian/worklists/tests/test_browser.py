@@ -67,3 +67,24 @@ def test_speech_to_items_to_closed(tree, page):
     assert "同意销号" in page.inner_text("#steps")
     item.refresh_from_db()
     assert item.state == State.CLOSED
+
+
+def test_filtered_talk_is_struck_through_until_restored(tree, page):
+    """A sentence the decomposer took for talk shows struck through with its reason; ticking 保留
+    restores it (CSS only, no script), and it is created with the rest."""
+    _login(page, "secretary_a")
+    page.goto("/worklists/decompose/")
+    page.fill("#id_text", "讲话\n一、提高认识\n（一）抓好理论学习。我常讲，要把学习放在第一位。"
+                          "要组织党员认真学习党章党规。")
+    page.click("#document-form button[type=submit]")
+    page.wait_for_selector("#draft-table")
+    row = page.locator("#draft-table tr.draft.filtered")
+    assert row.count() == 1 and "已滤除：讲话人的插话" in row.inner_text()
+    text = row.locator("textarea").first
+    assert "line-through" in text.evaluate("e => getComputedStyle(e).textDecorationLine")
+    row.locator("input[name$='-keep']").check()
+    assert "line-through" not in text.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.click("#create-button")
+    page.wait_for_selector("#item-table")
+    assert WorkItem.objects.count() == 2
+    assert WorkItem.objects.filter(title="抓好理论学习").exists()

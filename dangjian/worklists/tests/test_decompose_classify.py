@@ -85,15 +85,20 @@ def test_items_carry_path_owners_frequency_deadline_mechanisms_and_source():
     text = "讲话\n一、压实责任\n（一）强化督查。组织部门要每季度通报一次“三会一课”落实情况，年底前完成考核。"
     item = decompose(text, source="讲话.txt")["items"][0]
     assert item == {
-        "kind": "responsibility",
-        "text": "组织部门要每季度通报一次“三会一课”落实情况，年底前完成考核",
+        "kind": "task",
+        "title": "强化督查",
+        "text": "强化督查。组织部门要每季度通报一次“三会一课”落实情况，年底前完成考核",
+        "measures": ["组织部门要每季度通报一次“三会一课”落实情况，年底前完成考核"],
         "path": ["一、", "（一）"],
         "owners": ["组织部门"],
         "frequency": "quarterly",
         "deadline": "年底前",
-        "mechanisms": ["三会一课"],
+        "mechanisms": ["督查考核", "三会一课"],
         "source": "讲话.txt",
-        "mechanism_links": [{"name": "三会一课", "module": "orglife", "module_label": "组织生活", "planned": False}],
+        "mechanism_links": [
+            {"name": "督查考核", "module": "assessment", "module_label": "考核评价", "planned": True},
+            {"name": "三会一课", "module": "orglife", "module_label": "组织生活", "planned": False},
+        ],
         "heading": "强化督查",
     }
 
@@ -106,7 +111,9 @@ def test_items_are_sentences_not_sections_and_short_leads_join_the_next():
 
 
 def test_a_leaf_that_is_only_a_heading_is_an_item():
+    """A duty that names the shortcoming it deals with ("整治……突出问题") is a task, not a problem."""
     text = "讲话\n一、抓队伍\n（一）抓队伍建设。一要强化队伍建设，加强教育培训。" \
            "二要强化执法监督，整治执法不公等突出问题。"
     items = decompose(text)["items"]
-    assert [(i["kind"], i["path"][-1]) for i in items] == [("task", "一要"), ("problem", "二要")]
+    assert [(i["kind"], i["path"][-1], i["title"]) for i in items] == [
+        ("task", "一要", "强化队伍建设，加强教育培训"), ("task", "二要", "强化执法监督，整治执法不公等突出问题")]

@@ -82,14 +82,15 @@ def test_a_page_glued_into_one_line_with_spaces_loses_its_head_and_tail():
     assert len(result["items"]) == 2
 
 
-def test_without_a_title_line_the_source_name_is_the_title():
+def test_without_a_title_line_there_is_no_title():
+    """A file's name is no title: "新建文档(2).docx" or "讲话定稿" would stand in for one."""
     result = decompose("一、提高认识\n要提高认识。\n二、狠抓落实\n要狠抓落实。", source="乡镇党委工作方案.docx")
-    assert result["title"] == "乡镇党委工作方案"
+    assert result["title"] == ""
 
 
 def test_speaker_and_date_lines_are_not_the_title():
     result = decompose("（2024年3月8日）\n县委书记 张某某\n同志们：\n一、提高认识\n要提高认识。", source="")
-    assert result["title"] == "县委书记 张某某"  # no better line: the first short line stands in
+    assert result["title"] == ""  # the speaker's line is no title, and there is no other
     result = decompose("在全县组织工作会议上的讲话\n（2024年3月8日）\n县委书记 张某某\n一、提高认识\n要提高认识。")
     assert result["title"] == "在全县组织工作会议上的讲话"
 
@@ -110,3 +111,31 @@ def test_a_list_of_other_documents_at_the_foot_of_the_page_is_noise():
     assert result["noise"][-4:] == ["推荐阅读", "2023年在全县基层党建工作推进会上的讲话范文",
                                     "关于进一步加强党支部标准化建设的实施意见", "下载文档"]
     assert result["outline"][1]["text"] == "组织部门要每季度督查一次。"
+
+
+@pytest.mark.parametrize("text", [
+    "第三项：请县委副书记宣读表彰决定\n同志们：\n一、提高认识\n要提高认识。",
+    "下面请县委书记讲话\n同志们：\n一、提高认识\n要提高认识。",
+    "一、提高认识\n要提高认识。\n二、狠抓落实\n要狠抓落实。",
+])
+def test_an_agenda_line_or_a_file_name_is_no_title(text):
+    assert decompose(text, source="新建文档.docx")["title"] == ""
+
+
+def test_a_title_broken_over_two_lines_is_joined():
+    text = ("区委书记在2025年全区基层\n党建工作述职评议会上的点评\n同志们：\n今天我们召开述职评议会。\n"
+            "一、提高认识\n要提高认识。")
+    assert decompose(text)["title"] == "区委书记在2025年全区基层党建工作述职评议会上的点评"
+
+
+def test_a_collection_page_gives_the_title_of_the_document_in_it():
+    text = "党建理论学习要点(精选8篇)\n党建理论学习要点 第1篇\nxx镇2020年党建工作计划要点\n一、指导思想\n坚持正确方向。"
+    result = decompose(text)
+    assert result["title"] == "xx镇2020年党建工作计划要点"
+    assert [n["marker"] for n in result["outline"]] == ["一、"]
+
+
+def test_a_body_line_with_a_title_word_inside_is_no_title():
+    """"……总结过去一年" holds 总结 but does not end as a title does."""
+    text = "同志们：\n代党的建设总要求和新时代党的组织路线,通过述职评议的方式,总结过去一年\n一、提高认识\n要提高认识。"
+    assert decompose(text)["title"] == ""

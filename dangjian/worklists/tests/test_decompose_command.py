@@ -27,7 +27,11 @@ def test_json_to_stdout_in_chinese():
     text = run(str(FIXTURE))
     assert "在全县基层党建工作推进会上的讲话" in text  # ensure_ascii=False
     result = json.loads(text)
-    assert set(result) >= {"title", "noise", "outline", "items"}
+    assert set(result) >= {"title", "noise", "outline", "items", "filtered"}
+    assert all(isinstance(i["title"], str) and i["title"] and isinstance(i["measures"], list) for i in result["items"])
+    point = next(i for i in result["items"] if i["title"] == "强化督查考核")
+    assert point["measures"][1] == "纪检监察机关要加大监督执纪问责力度，对工作不力的严肃追责问责"
+    assert point["text"].startswith("强化督查考核。组织部门要会同有关部门")
     assert text.startswith('{\n  "title"')  # indent 2
 
 
@@ -42,10 +46,11 @@ def test_xlsx_has_the_ledger_columns(tmp_path):
     run(str(FIXTURE), "--format", "xlsx", "--output", str(target))
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][0] == "在全县基层党建工作推进会上的讲话"
-    assert rows[1] == ("序号", "类型", "内容", "层级路径", "责任主体", "频次", "时限", "涉及机制")
+    assert rows[1] == ("序号", "类型", "事项", "措施", "内容", "层级路径", "责任主体", "频次", "时限", "涉及机制")
     kinds = {row[1] for row in rows[2:]}
     assert kinds == {"问题", "任务", "责任"}
-    assert ("6月底前" in {row[6] for row in rows[2:]}) and ("每季度" in {row[5] for row in rows[2:]})
+    assert ("6月底前" in {row[8] for row in rows[2:]}) and ("每季度" in {row[7] for row in rows[2:]})
+    assert any(row[3] and row[3].startswith("1. ") for row in rows[2:])  # measures, numbered
 
 
 def test_xlsx_cells_never_run_as_formulas(tmp_path):
@@ -57,8 +62,8 @@ def test_xlsx_cells_never_run_as_formulas(tmp_path):
          "deadline": None, "mechanisms": []}]}, target)
     sheet = load_workbook(target).active
     assert sheet["A1"].data_type == "s" and sheet["A1"].value.startswith("'=")
-    assert sheet["C3"].value == "'=cmd|' /C calc'!A0"
-    assert sheet["D3"].value == "'-1" and sheet["E3"].value == "'@某部门"
+    assert sheet["C3"].value == "'=cmd|' /C calc'!A0" and sheet["E3"].value == "'=cmd|' /C calc'!A0"
+    assert sheet["F3"].value == "'-1" and sheet["G3"].value == "'@某部门"
 
 
 def test_docx_lists_the_items_by_kind(tmp_path):

@@ -239,3 +239,44 @@ def test_lines_cut_at_one_width_are_glued_back():
     expected, result = decompose(speech()), decompose(wrapped)
     assert shape(result["outline"]) == shape(expected["outline"])
     assert [i["text"] for i in result["items"]] == [i["text"] for i in expected["items"]]
+
+
+def test_a_one_line_outline_keeps_both_levels():
+    text = ("【提纲】一、提高政治站位，深刻领悟整改责任。二、坚持问题导向，正视成效与短板。"
+            "三、聚焦重点攻坚，推动整改见底清零。"
+            "（一）建立清单化管理机制。（二）聚焦关键领域整改。（三）健全长效机制。四、强化保障落实，凝聚工作合力。")
+    outline = decompose(text)["outline"]
+    assert [n["marker"] for n in outline] == ["一、", "二、", "三、", "四、"]
+    assert [c["marker"] for c in outline[2]["children"]] == ["（一）", "（二）", "（三）"]
+
+
+def test_first_then_next_then_last_are_sections_wherever_they_start_a_point():
+    text = ("会议由镇党委书记主持。\n首先，各村支书逐一述职。其次，镇党委书记逐一点评，指出存在的不足。\n"
+            "最后，书记提出几点希望，一是要加强基层党建工作力度；二是要抓好基层维稳工作；三是要拓宽党建发展思路。")
+    outline = decompose(text)["outline"]
+    assert [(n["marker"], n["level"]) for n in outline] == [("首先", 1), ("其次", 1), ("最后", 1)]
+    assert [c["marker"] for c in outline[2]["children"]] == ["一是", "二是", "三是"]
+
+
+def test_ordinals_glued_in_a_report_are_sections():
+    text = ("他从三个方面做了安排。第一要加强基层党组织建设，提高科学化水平。要围绕中心工作。"
+            "第二要学习典型，争作表率。各基层党组织要以先进典型为榜样。第三要重视青年工作，培养生力军。共青团组织要把握新要求。")
+    outline = decompose(text)["outline"]
+    assert [(n["marker"], n["heading"][:6]) for n in outline] == [
+        ("第一", "要加强基层党"), ("第二", "要学习典型，"), ("第三", "要重视青年工")]
+
+
+def test_an_enumeration_restarting_in_a_new_paragraph_is_a_sibling_not_a_child():
+    text = ("问题清单制。一是原汁原味反馈。对发现的问题不回避。二是开列问题清单。列出问题清单。\n"
+            "签字背书制。一是一把手亲自签收。主要负责人亲自签收。二是做出真实性承诺。进行签字背书。")
+    outline = decompose(text)["outline"]
+    assert [(n["marker"], n["level"]) for n in outline] == [("一是", 1), ("二是", 1), ("一是", 1), ("二是", 1)]
+
+
+def test_a_lone_first_point_ending_a_cut_text_is_still_a_point():
+    text = ("一、加强组织领导\n征兵工作是一项基础性工作。\n"
+            "一是要高度重视。各单位要把征兵工作列入议事日程，主要领导要亲自抓")
+    result = decompose(text)
+    assert [c["marker"] for c in result["outline"][0]["children"]] == ["一是"]
+    assert [(i["kind"], i["title"]) for i in result["items"]] == [("task", "高度重视")]
+    assert result["items"][0]["owners"] == ["各单位", "主要领导"]

@@ -152,21 +152,56 @@ def test_real_decomposer_feeds_the_page(tree, login):
     assert WorkItem.objects.filter(document__isnull=False).count() == data["d-TOTAL_FORMS"]
 
 
-SAMPLES = sorted((Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "speeches").glob("*.txt"))
+CORPUS = Path(__file__).parent / "corpus"
+CORPUS_TEXTS = ["cun-shuji-shuping.txt", "jiaozuo-xuncha-zhenggai.txt", "zhengbing-dongyuan.txt"]
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
-def test_real_sample_speeches_through_the_page(tree, login, path):
-    """Where the sample speeches beside the repository exist (SAMPLES): each one, uploaded as it
-    came, gives a draft that is created whole."""
+@pytest.mark.parametrize("name", CORPUS_TEXTS)
+def test_real_texts_through_the_page(tree, login, name):
+    """Real texts of the corpus, uploaded as they came: their points are kept, their talk is offered
+    struck through and unkept, and what is kept is created whole."""
     client = login(tree.secretary_a)
-    response = client.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    response = client.post(URL, {"file": SimpleUploadedFile(name, (CORPUS / name).read_bytes())})
     assert response.status_code == 200
     data = _review_data(response)
-    assert data["d-TOTAL_FORMS"] >= 10
+    kept = [i for i in range(data["d-TOTAL_FORMS"]) if data.get(f"d-{i}-keep")]
+    assert kept
+    filtered = [i for i in range(data["d-TOTAL_FORMS"]) if data.get(f"d-{i}-filtered")]
+    assert all(f"d-{i}-keep" not in data for i in filtered)
     data["step"] = "create"
     assert client.post(URL, data).status_code == 302
-    assert WorkItem.objects.count() == data["d-TOTAL_FORMS"]
+    assert WorkItem.objects.count() == len(kept)
+
+
+def test_filtered_talk_is_struck_through_and_can_be_restored(tree, login):
+    text = (CORPUS / "cun-shuji-shuping.txt").read_text(encoding="utf-8")
+    client = login(tree.secretary_a)
+    response = client.post(URL, {"text": text})
+    html = response.content.decode()
+    assert 'class="draft filtered"' in html and "已滤除：" in html
+    data = _review_data(response)
+    talk = next(i for i in range(data["d-TOTAL_FORMS"]) if data.get(f"d-{i}-filtered"))
+    points = [i for i in range(data["d-TOTAL_FORMS"]) if data.get(f"d-{i}-keep")]
+    assert data[f"d-{points[-1]}-title"] == "拓宽党建发展思路"
+    data[f"d-{talk}-keep"] = "on"  # the clerk restores one
+    data["step"] = "create"
+    assert client.post(URL, data).status_code == 302
+    assert WorkItem.objects.count() == len(points) + 1
+    assert WorkItem.objects.filter(description=data[f"d-{talk}-text"]).exists()
+
+
+def test_point_items_keep_their_title_and_measures(tree, login):
+    text = "讲话\n一、压实责任\n（一）强化督查。组织部门要每季度通报一次落实情况。纪检监察机关要加强监督。"
+    client = login(tree.secretary_a)
+    data = _review_data(client.post(URL, {"text": text}))
+    assert data["d-TOTAL_FORMS"] == 1 and data["d-0-title"] == "强化督查"
+    assert data["d-0-measures"].splitlines() == ["组织部门要每季度通报一次落实情况", "纪检监察机关要加强监督"]
+    data["step"] = "create"
+    assert client.post(URL, data).status_code == 302
+    item = WorkItem.objects.get()
+    assert item.title == "强化督查"
+    measures = list(item.measures.values_list("text", flat=True))
+    assert measures == ["组织部门要每季度通报一次落实情况", "纪检监察机关要加强监督"]
 
 
 def test_too_many_drafts_are_reviewed_in_parts(tree, login, stub, monkeypatch):
