@@ -7,7 +7,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.history import record_change
+from dangjian.core.history import change_record, record_changes
 from dangjian.members.models import Member, StatusChange
 
 migration = importlib.import_module("dangjian.members.migrations.0005_status_change_dates")
@@ -33,9 +33,11 @@ def test_a_change_without_a_date_takes_effect_today(tree):
 def test_existing_statuses_are_dated_from_the_audit_record(tree):
     recorded, unrecorded = tree.members["c"][0], tree.members["c"][1]
     Member.objects.filter(pk__in=[recorded.pk, unrecorded.pk]).update(status="deceased")
-    record = record_change(actor=None, action="member_update", obj=recorded, before={"status": "normal"},
+    # the audit log is append-only (a trigger on PostgreSQL): the old record is written with its old time
+    record = change_record(actor=SYSTEM, action="member_update", obj=recorded, before={"status": "normal"},
                            after={"status": "deceased"})
-    record.__class__.objects.filter(pk=record.pk).update(at=dt.datetime(2024, 2, 3, 10, tzinfo=dt.UTC))
+    record.at = dt.datetime(2024, 2, 3, 10, tzinfo=dt.UTC)
+    record_changes([record])
     Member.objects.filter(pk=unrecorded.pk).update(updated_at=dt.datetime(2025, 6, 7, 10, tzinfo=dt.UTC))
     migration.date_existing_statuses(apps, None)
     dates = dict(StatusChange.objects.values_list("member_id", "effective_on"))
