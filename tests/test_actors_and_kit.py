@@ -40,6 +40,12 @@ def _nothing(t):
     return None
 
 
+def _flag(t):
+    from dangjian.orglife.models import IntegrityFlag
+
+    return IntegrityFlag.objects.create(meeting=_meeting(t), kind="late_entry", message="补录")
+
+
 # Each app's writes, called with acting_user=None: (what the action needs, made by the system
 # beforehand; the call).
 FORGOTTEN = {
@@ -68,6 +74,8 @@ FORGOTTEN = {
         acting_user=None, meeting=m, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"))),
     "orglife.custom_type_add": (_nothing, lambda t, _: orglife.custom_type_add(acting_user=None, org=t.a,
                                                                                 name="读书会")),
+    "orglife.flag_decide": (_flag, lambda t, f: orglife.flag_decide(acting_user=None, flag=f, state="confirmed")),
+    "orglife.flags_rescan": (_nothing, lambda t, _: orglife.flags_rescan(acting_user=None, root=t.a, year=2026)),
     "worklists.item_create": (_nothing, lambda t, _: worklists.item_create(acting_user=None, org=t.a, kind="problem",
                                                                             title="问题")),
     "worklists.item_update": (lambda t: make_item(t.a, "问题"), lambda t, i: worklists.item_update(

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
 
 from dangjian.core import crypto
 from dangjian.core.errors import VersionConflict
@@ -13,8 +15,12 @@ from dangjian.core.history import diff, record_change
 from dangjian.core.idnumbers import normalise
 from dangjian.core.scoping import CHANGE, require
 
-from .models import Member, Transfer
+from .models import Member, StatusChange, Transfer
 from .rules import member_errors
+
+# Sent inside the action's transaction when a member's status or organisation changes, with the day
+# it took effect (``member``, ``since``): organisational life re-checks the meetings from that day on.
+membership_changed = Signal()
 
 # Fields a form or the API may set directly; id_number and phone go through the setters.
 PLAIN_FIELDS = [
@@ -76,10 +82,19 @@ def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields
     return member
 
 
+def _effective_on(value: dt.date | None) -> dt.date:
+    today = timezone.localdate()
+    if value is not None and value > today:
+        raise ValidationError({"status_effective_on": f"党籍状态变更生效日期 {value:%Y-%m-%d} 晚于今天"})
+    return value or today
+
+
 @transaction.atomic
-def member_update(*, acting_user, member: Member, expected_version: int | None = None, **changes) -> Member:
+def member_update(*, acting_user, member: Member, expected_version: int | None = None,
+                  status_effective_on: dt.date | None = None, **changes) -> Member:
     """Apply ``changes``; ``expected_version`` is the version the user loaded. A different current
-    version means someone else saved in between: raise a conflict rather than overwrite."""
+    version means someone else saved in between: raise a conflict rather than overwrite. A change
+    of status is dated ``status_effective_on`` (today when not given)."""
     locked = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
     require(acting_user, CHANGE, locked.org, message="无权修改该党员")
     if expected_version is not None and locked.version != expected_version:
@@ -105,7 +120,14 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
         return locked
     locked.version += 1
     locked.save()
+    if "status" in new:
+        since = _effective_on(status_effective_on)
+        StatusChange.objects.create(member=locked, status_from=old["status"], status_to=new["status"],
+                                    effective_on=since)
+        new["status_effective_on"] = since.isoformat()
     record_change(actor=acting_user, action="member_update", obj=locked, before=old, after=new)
+    if "status" in new:
+        membership_changed.send(sender=Member, member=locked, since=since)
     return locked
 
 
@@ -129,4 +151,5 @@ def member_transfer(*, acting_user, member: Member, to_org, transferred_on: dt.d
         actor=acting_user, action="member_transfer", obj=locked, before=before,
         after={"org": to_org.code, "transferred_on": transferred_on.isoformat()}, note=reason,
     )
+    membership_changed.send(sender=Member, member=locked, since=transferred_on)
     return transfer

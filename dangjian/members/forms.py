@@ -15,6 +15,9 @@ class MemberForm(forms.ModelForm):
 
     id_number = forms.CharField(label="公民身份号码", max_length=18, required=True)
     phone = forms.CharField(label="手机号码", max_length=11, required=False)
+    status_effective_on = forms.DateField(
+        label="党籍状态变更日期", required=False, widget=DATE_INPUT,
+        help_text="改变党籍状态时填写生效之日（如去世之日），不填为今天；此前的会议仍按当时的名册核查")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -112,9 +112,33 @@ class Transfer(ScopedModel):
         verbose_name = "组织关系转接"
         verbose_name_plural = "组织关系转接"
         ordering = ["-transferred_on", "-id"]
+        # rosters as they stood on a date are rebuilt from a member's transfers in date order
+        indexes = [models.Index(fields=["member", "transferred_on"], name="members_transfer_by_date")]
 
     def __str__(self) -> str:
         return f"{self.member} {self.from_org} → {self.to_org}"
+
+
+class StatusChange(ScopedModel):
+    """A change of 党籍状态 (death, 出党, 停止党籍, 恢复) and the day it took effect, so a meeting is
+    judged by the roster as it stood on its own date, not by today's."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", related_name="status_changes", on_delete=models.CASCADE)
+    status_from = models.CharField("原党籍状态", max_length=20, choices=PartyStatus.choices)
+    status_to = models.CharField("新党籍状态", max_length=20, choices=PartyStatus.choices)
+    effective_on = models.DateField("生效日期")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_path = "member__org__path"
+
+    class Meta:
+        verbose_name = "党籍状态变更"
+        verbose_name_plural = "党籍状态变更"
+        ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["member", "effective_on"], name="members_status_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.effective_on:%Y-%m-%d} {self.get_status_to_display()}"
 
 
 class CorrectionRequest(ScopedModel):

@@ -134,6 +134,8 @@ class MemberPatch(InputSchema):
     confirmed_on: dt.date | None = Field(None, description="转正日期")
     membership_type: MembershipType | None = Field(None, description=TYPE_DOC)
     status: PartyStatus | None = Field(None, description=STATUS_DOC)
+    status_effective_on: dt.date | None = Field(
+        None, description="党籍状态变更的生效日期（如去世、出党之日），不填为今天；之前的会议仍按当时的名册核查")
     address: str | None = Field(None, max_length=300, description="家庭住址")
     lost_contact: bool | None = Field(None, description="失联党员")
     lost_contact_since: dt.date | None = Field(None, description="失联日期")

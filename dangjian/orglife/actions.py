@@ -16,19 +16,20 @@ from dangjian.core.history import diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.choices import OrgKind
 
-from . import conf, integrity, similarity
-from .choices import CUSTOM_PREFIX, AttendanceStatus, MeetingStatus, MeetingType, Period, QuorumBase
+from . import conf, integrity, membership, similarity
+from .choices import CUSTOM_PREFIX, AttendanceStatus, FlagState, MeetingStatus, MeetingType, Period, QuorumBase
 from .models import (
     Amendment,
     Attachment,
     Attendance,
     CustomMeetingType,
+    IntegrityFlag,
     Meeting,
     MeetingTypeLink,
     RuleSetting,
     type_codes_of,
 )
-from .queries import committee_member_ids, custom_types_for, roster
+from .queries import committee_member_ids, custom_types_for
 
 TEXT_FIELDS = ["title", "place", "host", "recorder", "topics", "minutes", "decisions", "lecturer", "lecture_title"]
 DEFAULT_LENGTH = dt.timedelta(hours=2)
@@ -85,17 +86,19 @@ def _validate(meeting: Meeting, types: list[str]) -> None:
 
 def _attendance_rows(meeting: Meeting, attendance: list[dict] | None) -> list[Attendance]:
     """Attendance rows from ``[{"member": id, "status": ..., "reason": ...}]``: every member must be
-    on the organisation's roster (normal members of it or of its 党小组)."""
+    on the organisation's roster (normal members of it or of its 党小组) as it stood on the
+    meeting's day — a member who has died or moved since may still be recorded at an earlier meeting."""
     if not attendance:
         return []
-    members = {m.pk: m for m in roster(meeting.org)}
+    day = timezone.localtime(meeting.held_at).date()
+    members = {m.pk: m for m in membership.roster_on(meeting.org, day)}
     committee = committee_member_ids(meeting.org)
     rows, errors, seen = [], [], set()
     for i, item in enumerate(attendance, start=1):
         member = members.get(item.get("member"))
         status = item.get("status") or AttendanceStatus.PRESENT
         if member is None:
-            errors.append(f"第 {i} 行：党员（id {item.get('member')}）不是本组织的正常党员")
+            errors.append(f"第 {i} 行：党员（id {item.get('member')}）{day:%Y-%m-%d} 时不是本组织的正常党员")
             continue
         if status not in AttendanceStatus.values:
             errors.append(f"第 {i} 行：{member.name} 的出席情况“{status}”无效，应为出席、请假或缺席")
@@ -305,3 +308,54 @@ def rule_set(*, acting_user, owner, year: int, org_kind: str, meeting_type: str,
         record_change(actor=acting_user, action="orglife_rule_set", obj=owner, before=old,
                       after={"year": year, "org_kind": org_kind, "meeting_type": meeting_type, **new})
     return row
+
+
+@transaction.atomic
+def flag_decide(*, acting_user, flag: IntegrityFlag, state: str, explanation: str = "",
+                expected_version: int | None = None) -> IntegrityFlag:
+    """核实 a flag: confirmed (属实), explained (已说明, with the explanation), dismissed (不成立), or
+    back to open. The decision stays with the flag across rescans and is audited."""
+    locked = IntegrityFlag.objects.select_for_update().select_related("meeting__org").get(pk=flag.pk)
+    require(acting_user, CHANGE, locked.meeting.org, message="无权核实该党组织的核查提示")
+    if expected_version is not None and locked.version != expected_version:
+        raise VersionConflict("该核查提示已被他人处理，请核对后重新提交", current=_flag_snapshot(locked),
+                              submitted={"state": state, "explanation": explanation, "version": expected_version})
+    explanation = (explanation or "").strip()
+    errors = {}
+    if state not in FlagState.values:
+        errors["state"] = "核实结果应为待核实、属实、已说明或不成立"
+    elif state in (FlagState.EXPLAINED, FlagState.DISMISSED) and not explanation:
+        errors["explanation"] = f"“{FlagState(state).label}”须填写理由"
+    if len(explanation) > 500:
+        errors["explanation"] = "理由不超过 500 字"
+    if errors:
+        raise ValidationError(errors)
+    before = _flag_snapshot(locked)
+    locked.state, locked.explanation = state, explanation
+    decided = state != FlagState.OPEN
+    locked.decided_by = user_or_none(acting_user) if decided else None
+    locked.decided_at = timezone.now() if decided else None
+    old, new = diff(before, _flag_snapshot(locked))
+    if not new:
+        return locked
+    locked.version += 1
+    locked.save(update_fields=["state", "explanation", "decided_by", "decided_at", "version"])
+    record_change(actor=acting_user, action="orglife_flag_decide", obj=locked.meeting, before=old,
+                  after={**new, "flag": locked.pk, "kind": locked.kind}, note=explanation)
+    return locked
+
+
+def _flag_snapshot(flag: IntegrityFlag) -> dict:
+    return {"state": flag.state, "explanation": flag.explanation}
+
+
+@transaction.atomic
+def flags_rescan(*, acting_user, root, year: int) -> int:
+    """重新核查: recompute the flags of ``root``'s subtree for ``year`` (decisions kept), audited.
+    A plain synchronous call: the page, the API, the command and the nightly run share it, and a
+    background job can call it as it is."""
+    require(acting_user, CHANGE, root, message="无权核查该党组织的组织生活记录")
+    found = integrity.scan(root, year)
+    record_change(actor=acting_user, action="orglife_scan", obj=root, after={"year": year, "flags": found},
+                  note=f"重新核查 {root.name} {year} 年组织生活记录，当前提示 {found} 条")
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -12,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
+    InputSchema,
     OrgRef,
     PageQuery,
     page_of,
@@ -21,12 +23,17 @@ from dangjian.apikit import (
     write_in_scope,
 )
 from dangjian.core.history import record_export
+from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import referenced_org
 
 from . import actions, exporting, queries
-from .choices import AttendanceStatus, MeetingStatus
+from .choices import AttendanceStatus, FlagKind, FlagState, MeetingStatus
 from .models import IntegrityFlag, Meeting
 from .report import compliance_report
+
+# The API scans synchronously: a subtree up to this many organisations (a county). Larger ones
+# use ``dangjian orglife-scan`` (a background job once jobs exist).
+SYNC_SCAN_MAX_ORGS = 1500
 
 router = Router(tags=["组织生活"])
 
@@ -83,11 +90,39 @@ class MeetingPatch(Schema):
 
 
 class FlagOut(Schema):
+    id: int
     meeting_id: int
     kind: str
     message: str
     related_id: int | None
     score: float | None
+    state: str = Field(description="核实结果：open 待核实、confirmed 属实、explained 已说明、dismissed 不成立")
+    explanation: str
+    decided_by: str | None = Field(description="核实人用户名")
+    decided_at: dt.datetime | None
+    cleared_at: dt.datetime | None = Field(description="重新核查不再发现的时间（已核实的提示保留备查）")
+    version: int
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by.username if obj.decided_by_id else None
+
+
+class FlagDecision(InputSchema):
+    state: FlagState
+    explanation: str = Field("", max_length=500, description="已说明、不成立须填写理由")
+    version: int = Field(ge=1, description="读取时的版本号；已被他人处理时返回 409")
+
+
+class ScanIn(InputSchema):
+    org: int | None = Field(None, description="党组织 id；不填为您管辖范围的顶级组织")
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class ScanOut(Schema):
+    org: OrgRef
+    year: int
+    flags: int = Field(description="核查后当前的提示条数")
 
 
 class MeetingOut(Schema):
@@ -133,7 +168,7 @@ class MeetingFull(MeetingOut):
 
     @staticmethod
     def resolve_flags(obj):
-        return list(obj.flags.all())
+        return list(obj.flags.filter(cleared_at__isnull=True).select_related("decided_by"))
 
 
 class MeetingPage(Schema):
@@ -149,6 +184,12 @@ class MeetingFilters(Schema):
 class ReportQuery(Schema):
     org: int | None = Field(None, description="党组织 id；不填为您管辖范围的顶级组织")
     year: int | None = Field(None, ge=2000, le=2100)
+
+
+class FlagFilters(ReportQuery):
+    kind: FlagKind | None = None
+    state: FlagState | None = None
+    cleared: bool = Field(False, description="true 时列出重新核查后已消除的提示")
 
 
 def _meetings():
@@ -225,11 +266,41 @@ def compliance(request, params: Query[ReportQuery]):
 
 
 @router.get("/flags", response=responses(list[FlagOut]), summary="核查提示")
-def list_flags(request, params: Query[ReportQuery], page: Query[PageQuery]):
+def list_flags(request, params: Query[FlagFilters], page: Query[PageQuery]):
     root = _report_root(request, params.org)
     year = params.year or timezone.localdate().year
     start, end = queries.year_bounds(year)
-    qs = (IntegrityFlag.objects.restrict(request.user)
-          .filter(meeting__org__path__startswith=root.path, meeting__held_at__gte=start, meeting__held_at__lt=end)
-          .order_by("meeting_id", "kind"))
+    qs = (IntegrityFlag.objects.restrict(request.user).select_related("decided_by")
+          .filter(meeting__org__path__startswith=root.path, meeting__held_at__gte=start, meeting__held_at__lt=end,
+                  cleared_at__isnull=not params.cleared)
+          .order_by("meeting_id", "kind", "id"))
+    if params.kind:
+        qs = qs.filter(kind=params.kind)
+    if params.state:
+        qs = qs.filter(state=params.state)
     return list(qs[page.offset:page.offset + page.limit])
+
+
+@router.post("/flags/{int:flag_id}/decision", response=responses(FlagOut, errors=WRITE_ERRORS),
+             summary="核实核查提示")
+def decide_flag(request, flag_id: int, payload: FlagDecision):
+    """属实 / 已说明（须填写说明）/ 不成立（须填写理由）/ 恢复待核实。结论在重新核查后保留，并记入审计日志。"""
+    qs = IntegrityFlag.objects.select_related("decided_by")
+    flag = writable_or_403(qs, request.user, flag_id)
+    return write_in_scope(request.user, qs, lambda: actions.flag_decide(
+        acting_user=request.user, flag=flag, state=payload.state, explanation=payload.explanation,
+        expected_version=payload.version), pk=flag_id, expected_version=payload.version)
+
+
+@router.post("/scan", response=responses(ScanOut, errors=WRITE_ERRORS), summary="重新核查")
+def scan(request, payload: ScanIn):
+    """同步重新核查一个党组织及其下级某一年度的记录（至多 1,500 个党组织；更大范围请用命令
+    `dangjian orglife-scan`）。已核实的结论保留；不再发现的待核实提示删除。"""
+    root = _report_root(request, payload.org)
+    year = payload.year or timezone.localdate().year
+    size = Organization.objects.filter(path__startswith=root.path).count()
+    if size > SYNC_SCAN_MAX_ORGS:
+        raise ValidationError({"org": f"“{root.name}”下有 {size} 个党组织，超过接口同步核查的上限 {SYNC_SCAN_MAX_ORGS} "
+                                      "个；请选择下级组织，或在服务器上运行 dangjian orglife-scan"})
+    found = actions.flags_rescan(acting_user=request.user, root=root, year=year)
+    return {"org": root, "year": year, "flags": found}

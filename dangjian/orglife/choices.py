@@ -64,3 +64,16 @@ class FlagKind(models.TextChoices):
     LEFT_MEMBER = "left_member", "已离开的党员计入出席"
     FUTURE = "future", "召开日期在未来"
     BEFORE_FOUNDED = "before_founded", "早于党组织成立日期"
+
+
+class FlagState(models.TextChoices):
+    """What a reviewer made of a flag. Kept across rescans; every change is audited."""
+
+    OPEN = "open", "待核实"
+    CONFIRMED = "confirmed", "属实"
+    EXPLAINED = "explained", "已说明"
+    DISMISSED = "dismissed", "不成立"
+
+
+# Kinds found between two meetings: each side carries a flag naming the other.
+PAIR_KINDS = frozenset({"copied", "overlap"})

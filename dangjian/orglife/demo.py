@@ -5,6 +5,11 @@ back-filled in December, minutes copied between branches (and reused within one)
 of a quorum, a member booked at two meetings at once. Rows are written in bulk (PostgreSQL: COPY),
 ids handed out up front, then the integrity scan runs so the flags page has something to show.
 
+The year has dated churn, as real rosters do: some members die, leave or are suspended, some move
+to a neighbouring branch or from a 党小组 to its branch, each on a day of the year; every meeting
+lists the roster as it stood on its own day, so none of that churn raises a flag. Nothing is
+recorded as held unless it is over by the time the demo is made.
+
 ``generate(seed=…, today=…)`` covers the twelve months up to ``today``; ``wipe()`` removes it all."""
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from django.utils import timezone
 
 from dangjian.core.registry import register_demo
 from dangjian.members.choices import MembershipType, PartyStatus
-from dangjian.members.models import Member
+from dangjian.members.models import Member, StatusChange, Transfer
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 from dangjian.orgs.models import CommitteePost, Organization
 
@@ -36,6 +41,7 @@ from .models import (
     Meeting,
     MeetingTypeLink,
     RuleSetting,
+    SketchBand,
     type_codes_of,
 )
 
@@ -119,6 +125,88 @@ def _months(start: dt.date, today: dt.date) -> list[tuple[int, int]]:
     return out
 
 
+DEATH_SHARE, LEFT_SHARE, SUSPENDED_SHARE = 0.006, 0.001, 0.001
+TRANSFER_SHARE, GROUP_TO_BRANCH_SHARE = 0.012, 0.004
+
+
+class _Churn:
+    """A year's dated changes to the rosters, drawn before the meetings: who goes from which
+    organisation (and its branch, for a 党小组) on which day, and who comes."""
+
+    def __init__(self, gen: _Generator):
+        self.gen = gen
+        self.gone: dict[int, dict[int, dt.date]] = defaultdict(dict)  # org → member → last day there
+        self.joined: dict[int, list[tuple[tuple, dt.date]]] = defaultdict(list)  # org → (entry, first day)
+        self.transfers: list[tuple[int, int, int, dt.date]] = []  # member, from, to, day
+        self.changes: list[tuple[int, str, dt.date]] = []  # member, status, day
+        self._draw()
+
+    def _day(self) -> dt.date:
+        span = max(1, (self.gen.today - self.gen.start).days - 1)
+        return self.gen.start + dt.timedelta(days=self.gen.rng.randint(1, span))
+
+    def _leave(self, member: int, org: int, day: dt.date) -> None:
+        self.gone[org][member] = day
+        parent = self.parents.get(org)
+        if parent is not None:  # a 党小组's member also leaves its branch's roster
+            self.gone[parent][member] = day
+
+    def _draw(self) -> None:
+        gen, r = self.gen, self.gen.rng
+        kinds = {o[0]: o[1] for o in gen.orgs}
+        self.parents = {o[0]: o[3] for o in gen.orgs if o[1] in GROUPS}
+        held = {m for ids in gen.committee.values() for m in ids}  # post holders and account owners stay put
+        held |= set(Member.objects.filter(user__isnull=False).values_list("id", flat=True))
+        candidates = [(org, entry) for org, entry in gen.own if entry[0] not in held
+                      and kinds.get(org) not in COMMITTEE_KINDS]
+        r.shuffle(candidates)
+        siblings: dict[int, list[int]] = defaultdict(list)
+        for pk, kind, _, parent, _ in gen.orgs:
+            if kind in BRANCHES:
+                siblings[parent].append(pk)
+        parent_of = {o[0]: o[3] for o in gen.orgs}
+        n = len(candidates)
+        plan = ([("deceased", None)] * round(n * DEATH_SHARE) + [("left", None)] * round(n * LEFT_SHARE)
+                + [("suspended", None)] * round(n * SUSPENDED_SHARE) + [("move", None)] * round(n * TRANSFER_SHARE)
+                + [("group", None)] * round(n * GROUP_TO_BRANCH_SHARE))
+        for (what, _), (org, entry) in zip(plan, candidates, strict=False):
+            day = self._day()
+            if what == "move" and kinds.get(org) in BRANCHES:
+                others = [b for b in siblings.get(parent_of.get(org), []) if b != org]
+                if others:
+                    self._move(entry, org, r.choice(others), day)
+            elif what == "group" and org in self.parents:
+                self._move(entry, org, self.parents[org], day)
+            elif what in ("deceased", "left", "suspended"):
+                self._leave(entry[0], org, day)
+                self.changes.append((entry[0], what, day))
+
+    def _move(self, entry, src: int, dst: int, day: dt.date) -> None:
+        if self.parents.get(src) == dst:  # from a 党小组 to its own branch: still on the branch's roster
+            self.gone[src][entry[0]] = day
+        else:
+            self._leave(entry[0], src, day)
+            self.joined[dst].append((entry, day))
+        self.transfers.append((entry[0], src, dst, day))
+
+    def write(self) -> None:
+        """Members as they are at the end of the year, with their dated transfers and status changes."""
+        moved = {m: dst for m, _, dst, _ in self.transfers}
+        statuses = {m: status for m, status, _ in self.changes}
+        members = Member.objects.in_bulk(list(moved) + list(statuses))
+        for pk, member in members.items():
+            member.org_id = moved.get(pk, member.org_id)
+            member.status = statuses.get(pk, member.status)
+            member.version += 1
+        Member.objects.bulk_update(list(members.values()), ["org", "status", "version"], batch_size=2000)
+        Transfer.objects.bulk_create([Transfer(member_id=m, from_org_id=src, to_org_id=dst, transferred_on=day,
+                                               reason="工作调动")
+                                      for m, src, dst, day in self.transfers], batch_size=2000)
+        StatusChange.objects.bulk_create([StatusChange(member_id=m, status_from=PartyStatus.NORMAL, status_to=status,
+                                                       effective_on=day) for m, status, day in self.changes],
+                                         batch_size=2000)
+
+
 class _Generator:
     def __init__(self, seed: int, today: dt.date):
         self.rng = random.Random(seed)
@@ -128,7 +216,8 @@ class _Generator:
         self.start = (first.replace(year=first.year - 1) if first.month == 12 else
                       dt.date(first.year - 1, first.month + 1, 1))
         self.months = _months(self.start, today)
-        self.now = _at(today, 23, 59)
+        # a meeting later today is not held yet: the demo's "now" is the real one on the anchor day
+        self.now = min(_at(today, 23, 59), timezone.now())
         self.plan = _Plan((Meeting.objects.aggregate(m=Max("id"))["m"] or 0) + 1)
         self.minutes_pool: dict[str, list[str]] = defaultdict(list)  # type → minutes already written
 
@@ -140,8 +229,10 @@ class _Generator:
         parents = {o[0]: o[3] for o in self.orgs}
         members = Member.objects.filter(status=PartyStatus.NORMAL).values_list("id", "org_id", "name",
                                                                               "membership_type")
+        self.own: list[tuple[int, tuple]] = []  # (the member's own organisation, entry)
         for pk, org_id, name, kind in members.iterator(chunk_size=10000):
             entry = (pk, name, kind == MembershipType.FULL)
+            self.own.append((org_id, entry))
             self.roster[org_id].append(entry)
             if kinds.get(org_id) in GROUPS and parents.get(org_id):
                 self.roster[parents[org_id]].append(entry)
@@ -149,12 +240,23 @@ class _Generator:
         for org_id, member_id in CommitteePost.objects.filter(term__is_current=True).values_list("term__org_id",
                                                                                                  "member_id"):
             self.committee[org_id].add(member_id)
+        self.churn = _Churn(self)
+
+    def on(self, org_id: int, day: dt.date, people, *, joiners: bool = True):
+        """``people`` as the roster of ``org_id`` stood on ``day``: without those who had gone
+        before it, with those who had come by it (the day of a move counts for both)."""
+        gone = self.churn.gone.get(org_id, {})
+        kept = [p for p in people if not (p[0] in gone and gone[p[0]] < day)]
+        if joiners:
+            kept += [entry for entry, since in self.churn.joined.get(org_id, []) if since <= day]
+        return kept
 
     # -- one meeting -------------------------------------------------------------------------------
     def meeting(self, org_id: int, day: dt.date, types, people, *, hour=9, title="", present_rate=0.88,
                 entered: dt.datetime | None = None, minutes: str | None = None, lecture=False,
                 committee: set[int] | None = None) -> int:
         r = self.rng
+        people = self.on(org_id, day, people, joiners=committee is None)
         committee = self.committee[org_id] if committee is None else committee
         attendance = []
         for pk, name, full in people:
@@ -171,10 +273,11 @@ class _Generator:
         text = minutes if minutes is not None else self.text.minutes(names)
         self.minutes_pool[types[0]].append(text)
         counts = self._counts(attendance)
+        ends_at = held_at + dt.timedelta(minutes=90)
         row = {
             "org_id": org_id, "title": title or f"{day.month}月{MeetingType(types[0]).label}",
-            "status": MeetingStatus.HELD if day <= self.today else MeetingStatus.PLANNED,
-            "held_at": held_at, "ends_at": held_at + dt.timedelta(minutes=90), "place": r.choice(PLACES),
+            "status": MeetingStatus.HELD if ends_at <= self.now else MeetingStatus.PLANNED,
+            "held_at": held_at, "ends_at": ends_at, "place": r.choice(PLACES),
             "host": names[0] if names else "", "recorder": names[-1] if names else "",
             "topics": self.text.topics(), "minutes": text, "decisions": f"会议决定加强{r.choice(SUBJECTS)}工作。",
             "lecturer": (names[0] if names else "支部书记") if lecture else "",
@@ -388,11 +491,14 @@ def _write(plan: _Plan) -> None:
                 cursor.execute(sql)
     _insert(MeetingTypeLink, ["meeting_id", "type"], plan.links)
     _insert(Attendance, ATTENDANCE_FIELDS, plan.attendance)
+    _insert(SketchBand, ["meeting_id", "key", "held_at"],
+            ((m["id"], key, adapt(m["held_at"])) for m in plan.meetings for key in similarity.band_keys(m["sketch"])))
 
 
 def wipe() -> None:
     """Remove all organisational-life rows (before the demo reloads organisations and members)."""
-    for model in (IntegrityFlag, Amendment, Attachment, Attendance, MeetingTypeLink, Meeting, RuleSetting):
+    for model in (IntegrityFlag, SketchBand, Amendment, Attachment, Attendance, MeetingTypeLink, Meeting,
+                  RuleSetting):
         model.objects.all()._raw_delete(model.objects.db)
 
 
@@ -406,10 +512,18 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
         gen = _Generator(seed, today)
         gen.load()
         gen.run()
-        say(f"组织生活：已生成 {len(gen.plan.meetings):,} 次会议、{len(gen.plan.attendance):,} 条出席记录"
+        gen.churn.write()
+        say(f"组织生活：已生成 {len(gen.plan.meetings):,} 次会议、{len(gen.plan.attendance):,} 条出席记录、"
+            f"{len(gen.churn.transfers):,} 次组织关系转接、{len(gen.churn.changes):,} 次党籍状态变更"
             f"（{time.perf_counter() - started:.1f} 秒），正在写入…")
         _write(gen.plan)
     say(f"组织生活：已写入（{time.perf_counter() - started:.1f} 秒），正在核查…")
+    # fresh planner statistics before the scan: just after a bulk load PostgreSQL believes the new
+    # tables empty and picks nested loops over millions of rows (ANALYZE, unlike VACUUM, may run
+    # inside the caller's transaction)
+    with connection.cursor() as cursor:
+        for model in (Meeting, Attendance, SketchBand, MeetingTypeLink, Member, Transfer, StatusChange):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     roots = Organization.objects.filter(depth=1)
     years = sorted({y for y, _ in gen.months} | {gen.start.year - 1})
     flags = 0

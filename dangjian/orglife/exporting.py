@@ -17,7 +17,7 @@ from dangjian.orgs.models import Organization
 from . import queries, rules
 from .choices import AttendanceStatus, Outcome
 from .models import Meeting
-from .report import Report, _custom_names, compliance_report
+from .report import FlagCounts, Report, _custom_names, compliance_report, flag_counts
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,13 +119,16 @@ def report_xlsx(report: Report) -> bytes:
 def report_dict(report: Report, *, details: bool = True) -> dict:
     """The report as plain data: the same for the API, JSON output and tests."""
     orgs = []
+    flags = flag_counts(report.root, report.year)
     for org in sorted(report.orgs.values(), key=lambda o: o.path):
         tally = report.tallies.get(org.path)
         if tally is None:
             continue
+        counted = flags.get(org.path, FlagCounts())
         entry = {"id": org.id, "name": org.name, "kind": org.kind, "path": org.path,
                  "owed": tally.owed, "met": tally.met, "missing": tally.missing, "quorum_not_met": tally.quorum,
-                 "not_yet_due": tally.not_due, "rate": None if tally.rate is None else round(tally.rate, 4)}
+                 "not_yet_due": tally.not_due, "rate": None if tally.rate is None else round(tally.rate, 4),
+                 "integrity": {"open": counted.open, "confirmed": counted.confirmed, "explained": counted.explained}}
         silence = report.silences.get(org.id)
         if silence is not None:
             entry["silent"] = silence.silent

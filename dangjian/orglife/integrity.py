@@ -1,8 +1,11 @@
 """Integrity checks. Each finding informs and never blocks, and says why in Chinese.
 
-The checks themselves are pure functions over plain values; ``scan`` fetches a subtree's year in a
-fixed number of queries, runs them and replaces the stored flags; ``check_meeting`` runs them for
-one record when it is saved."""
+The checks themselves are pure functions over plain values. Every check runs on save for the
+record it concerns (``check_meeting``) and again in the full scan of a subtree's year (``scan``),
+with the same reach: copies against the whole tree in the meeting's year and those either side,
+overlaps against the whole tree, membership by the roster of the meeting's day. A status change or
+transfer re-checks the meetings it touches (``recheck_member``). Flags are kept in step by
+``flagstore.sync``: a rescan never drops a flag it would still find, and keeps reviewers' decisions."""
 
 from __future__ import annotations
 
@@ -12,17 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from dangjian.members.choices import PartyStatus
-from dangjian.members.models import Member
-from dangjian.orgs.choices import SUB_BRANCH_KINDS
+from dangjian.members.models import StatusChange, Transfer
 from dangjian.orgs.models import Organization
 
-from . import conf, similarity
-from .choices import AttendanceStatus, FlagKind, MeetingStatus
-from .models import Attendance, IntegrityFlag, Meeting
+from . import conf, flagstore, membership, similarity
+from .choices import PAIR_KINDS, AttendanceStatus, FlagKind, MeetingStatus
+from .models import Attendance, Meeting, SketchBand
+from .queries import local_day_bounds, year_bounds
 
 COPY_THRESHOLD = 0.8
 BURST_HOURS = 48
@@ -37,6 +39,10 @@ class Finding:
     message: str
     related_id: int | None = None
     score: float | None = None
+
+    @property
+    def key(self) -> tuple[int, str, int | None]:
+        return (self.meeting_id, self.kind, self.related_id)
 
 
 # -- pure checks --------------------------------------------------------------------------------
@@ -60,9 +66,9 @@ def before_founded(held_on: dt.date, founded_on: dt.date | None) -> str | None:
     return None
 
 
-def over_membership(present: int, roster_size: int) -> str | None:
+def over_membership(present: int, roster_size: int, day: dt.date) -> str | None:
     if present > roster_size:
-        return f"登记出席 {present} 人，而该党组织现有党员 {roster_size} 人"
+        return f"登记出席 {present} 人，而该党组织 {day:%Y-%m-%d} 时有党员 {roster_size} 人"
     return None
 
 
@@ -72,7 +78,7 @@ def left_members(names: list[tuple[str, str]]) -> str | None:
         return None
     listed = "、".join(f"{n}（{why}）" for n, why in names[:10])
     more = f"等 {len(names)} 人" if len(names) > 10 else ""
-    return f"出席名单中有已不在本组织的党员：{listed}{more}，不应计入法定人数"
+    return f"出席名单中有开会当日不在本组织的党员：{listed}{more}，不应计入法定人数"
 
 
 def overlapping_pairs(rows: list[tuple[int, int, dt.datetime, dt.datetime]]) -> list[tuple[int, int, int]]:
@@ -101,26 +107,29 @@ def bursts(entries: list[tuple[int, dt.datetime, dt.date]], *, hours: int = BURS
            min_count: int = BURST_MIN, deadline_days: int = BURST_DEADLINE_DAYS) -> list[tuple[list[int], str]]:
     """``entries``: (meeting, entered_at, held_on) of one organisation. Groups of at least
     ``min_count`` records entered within ``hours``, for meetings held in different months, in the
-    weeks before a quarter's (or the year's) deadline."""
+    weeks before a quarter's (or the year's) deadline. Every window starting at a record is tried,
+    so whether a record is in a burst depends only on the records entered within ``hours`` of it:
+    the check on save and the full scan agree."""
     entries = sorted(entries, key=lambda e: e[1])
-    found, i = [], 0
-    while i < len(entries):
+    found, seen = [], set()
+    span = dt.timedelta(hours=hours)
+    for i, first in enumerate(entries):
         j = i
-        while j + 1 < len(entries) and entries[j + 1][1] - entries[i][1] <= dt.timedelta(hours=hours):
+        while j + 1 < len(entries) and entries[j + 1][1] - first[1] <= span:
             j += 1
         window = entries[i:j + 1]
+        if len(window) < min_count or all(e[0] in seen for e in window):
+            continue
         months = {(e[2].year, e[2].month) for e in window}
         entered = timezone.localtime(window[-1][1]).date()
         deadline = _next_deadline(entered)
-        if len(window) >= min_count and len(months) >= 2 and (deadline - entered).days <= deadline_days:
+        if len(months) >= 2 and (deadline - entered).days <= deadline_days:
             held = sorted(e[2] for e in window)
-            message = (f"{timezone.localtime(window[0][1]):%Y-%m-%d %H:%M} 起 {hours} 小时内集中录入 "
+            message = (f"{timezone.localtime(first[1]):%Y-%m-%d %H:%M} 起 {hours} 小时内集中录入 "
                        f"{len(window)} 条记录，召开日期从 {held[0]:%Y-%m-%d} 到 {held[-1]:%Y-%m-%d}，"
                        f"跨 {len(months)} 个月；距 {deadline:%Y-%m-%d} 截止 {(deadline - entered).days} 天")
-            found.append(([e[0] for e in window], message))
-            i = j + 1
-        else:
-            i += 1
+            found.append(([e[0] for e in window if e[0] not in seen], message))
+            seen.update(e[0] for e in window)
     return found
 
 
@@ -129,7 +138,13 @@ def copied_message(score: float, other_title: str, other_org: str, other_day: dt
     return f"会议内容与{where} {other_day:%Y-%m-%d}“{other_title}”的记录高度相似（相似度 {score * 100:.0f}%）"
 
 
-# -- the whole subtree and year -----------------------------------------------------------------
+def overlap_message(names: list[str], other_org: str, other_held: dt.datetime, other_title: str) -> str:
+    who = "、".join(sorted(set(names))[:10]) + (f"等 {len(set(names))} 人" if len(set(names)) > 10 else "")
+    return (f"{who} 同时登记出席了“{other_org}” {timezone.localtime(other_held):%Y-%m-%d %H:%M} "
+            f"的“{other_title}”，两场会议时间重叠")
+
+
+# -- rows ---------------------------------------------------------------------------------------
 
 @dataclass
 class _Row:
@@ -142,49 +157,105 @@ class _Row:
     ends_at: dt.datetime
     entered_at: dt.datetime
     present: int
-    sketch: str
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.held_at).date()
+
+
+ROW_FIELDS = ("id", "org_id", "org__name", "org__founded_on", "title", "held_at", "ends_at", "entered_at",
+              "present_count")
 
 
 def _rows(meetings) -> list[_Row]:
-    fields = ("id", "org_id", "org__name", "org__founded_on", "title", "held_at", "ends_at", "entered_at",
-              "present_count", "sketch")
-    return [_Row(*r) for r in meetings.filter(status=MeetingStatus.HELD).values_list(*fields).iterator(5000)]
+    return [_Row(*r) for r in meetings.filter(status=MeetingStatus.HELD).values_list(*ROW_FIELDS).iterator(5000)]
+
+
+def _row_of(meeting: Meeting) -> _Row:
+    org = meeting.org
+    return _Row(meeting.id, org.id, org.name, org.founded_on, meeting.title, meeting.held_at, meeting.ends_at,
+                meeting.entered_at, meeting.present_count)
 
 
 def _year_meetings(root: Organization, year: int):
-    from .queries import year_bounds
-
     start, end = year_bounds(year)
     return Meeting.objects.filter(org__path__startswith=root.path, held_at__gte=start, held_at__lt=end)
 
 
+def _years_window(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """Copies are looked for in the meeting's year and the years either side of it."""
+    return year_bounds(year - 1)[0], year_bounds(year + 1)[1]
+
+
 def roster_sizes(root_path: str) -> dict[int, int]:
-    """Normal members per organisation, a branch counting those kept in its 党小组 (one query)."""
-    rows = (Member.objects.filter(org__path__startswith=root_path, status=PartyStatus.NORMAL)
-            .values("org_id", "org__kind", "org__parent_id").annotate(n=Count("pk")).order_by()
-            .values_list("org_id", "org__kind", "org__parent_id", "n"))
-    sizes: dict[int, int] = defaultdict(int)
-    for org_id, kind, parent_id, n in rows:
-        sizes[org_id] += n
-        if kind in SUB_BRANCH_KINDS and parent_id:
-            sizes[parent_id] += n
-    return sizes
+    """Members in normal standing now per organisation, a branch counting those kept in its 党小组."""
+    families = membership.families_in(root_path)
+    now = membership.current_sizes(membership.in_subtree(root_path))
+    return {org: sum(now.get(o, 0) for o in family) for org, family in families.family.items()}
 
 
-def copied_findings(meetings, threshold: float = COPY_THRESHOLD) -> list[Finding]:
-    """Near-identical minutes among ``meetings``: read only ids and sketches, bucket by band, compare
-    candidates; then fetch what the messages name for the few pairs found."""
-    sketches = dict(meetings.filter(status=MeetingStatus.HELD).exclude(sketch="").values_list("id", "sketch")
-                    .iterator(chunk_size=10000))
-    return _copy_pairs_to_findings(similarity.similar_stored(sketches, threshold))
+# -- facts of one record ---------------------------------------------------------------------------
 
+def _simple_findings(rows: list[_Row], now: dt.datetime) -> list[Finding]:
+    days = conf.late_entry_days()
+    out = []
+    for r in rows:
+        held_on = r.day
+        for kind, message in (
+            (FlagKind.LATE_ENTRY, late_entry(held_on, timezone.localtime(r.entered_at).date(), days)),
+            (FlagKind.FUTURE, future(r.held_at, now)),
+            (FlagKind.BEFORE_FOUNDED, before_founded(held_on, r.founded_on)),
+        ):
+            if message:
+                out.append(Finding(r.id, kind, message))
+    return out
+
+
+# -- membership on the meeting's day ---------------------------------------------------------------
+
+def _membership_findings(rows: list[_Row], meetings, rosters: membership.Rosters,
+                         sized: set[int] | None = None) -> list[Finding]:
+    """Present members who were not on the roster on the meeting's day (died, left, transferred
+    out — from the organisation or one of its 党小组 — or not yet transferred in), and attendance
+    above the day's roster (for the organisations in ``sized`` only, when given: those whose
+    current counts ``rosters`` holds)."""
+    by_id = {r.id: r for r in rows}
+    present = (Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT,
+                                         meeting__status=MeetingStatus.HELD)
+               .filter(Exists(Transfer.objects.filter(member=OuterRef("member_id")))
+                       | Exists(StatusChange.objects.filter(member=OuterRef("member_id"))))
+               .values_list("meeting_id", "member_id", "name"))
+    present = [p for p in present if p[0] in by_id]
+    missing = {member for _, member, _ in present if member not in rosters.timelines}
+    if missing:
+        rosters.timelines.update(membership.load_timelines(missing))
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for meeting_id, member_id, name in present:
+        r = by_id[meeting_id]
+        why = rosters.why_absent(member_id, r.org_id, r.day)
+        if why:
+            names[meeting_id].append((name, why))
+    out = [Finding(m, FlagKind.LEFT_MEMBER, left_members(n)) for m, n in names.items()]
+    for r in rows:
+        if sized is not None and r.org_id not in sized:
+            continue
+        message = over_membership(r.present, rosters.size_on(r.org_id, r.day), r.day)
+        if message:
+            out.append(Finding(r.id, FlagKind.OVER_MEMBERSHIP, message))
+    return out
+
+
+# -- copies: the whole tree, the meeting's year and those either side ------------------------------
 
 def _copy_pairs_to_findings(pairs: list[tuple[int, int, float]]) -> list[Finding]:
     if not pairs:
         return []
-    involved = {i for a, b, _ in pairs for i in (a, b)}
-    info = {pk: (org_id, org_name, title, held_at) for pk, org_id, org_name, title, held_at in
-            Meeting.objects.filter(pk__in=involved).values_list("id", "org_id", "org__name", "title", "held_at")}
+    involved = sorted({i for a, b, _ in pairs for i in (a, b)})
+    info = {}
+    for chunk in _chunks(involved):
+        info.update({pk: (org_id, org_name, title, held_at) for pk, org_id, org_name, title, held_at in
+                     Meeting.objects.filter(pk__in=chunk).values_list("id", "org_id", "org__name", "title",
+                                                                      "held_at")})
     out = []
     for a, b, score in pairs:
         for this, other in ((a, b), (b, a)):
@@ -196,171 +267,270 @@ def _copy_pairs_to_findings(pairs: list[tuple[int, int, float]]) -> list[Finding
     return out
 
 
-def copies_of(meeting: Meeting, peers, threshold: float = COPY_THRESHOLD) -> list[Finding]:
-    """When one record is saved: its near-identical peers, found without comparing the peers among
-    themselves."""
-    if not meeting.sketch:
+def _held_sketches(ids) -> dict[int, str]:
+    out = {}
+    for chunk in _chunks(sorted(ids)):
+        out.update(Meeting.objects.filter(pk__in=chunk, status=MeetingStatus.HELD).exclude(sketch="")
+                   .values_list("id", "sketch"))
+    return out
+
+
+def copies_of(meeting: Meeting, threshold: float = COPY_THRESHOLD) -> list[Finding]:
+    """When one record is saved: the records anywhere in the tree, held in its year or the years
+    either side, that share a band of its sketch (an index lookup) and are near-identical."""
+    keys = similarity.band_keys(meeting.sketch)
+    if not keys:
         return []
-    others = (peers.filter(status=MeetingStatus.HELD).exclude(sketch="").exclude(pk=meeting.pk)
-              .values_list("id", "sketch"))
-    found = similarity.similar_to(meeting.sketch, others, threshold)
+    start, end = _years_window(timezone.localtime(meeting.held_at).year)
+    candidates = set(SketchBand.objects.filter(key__in=keys, held_at__gte=start, held_at__lt=end)
+                     .exclude(meeting_id=meeting.pk).values_list("meeting_id", flat=True))
+    others = _held_sketches(candidates)
+    found = similarity.similar_to(meeting.sketch, others.items(), threshold)
     return _copy_pairs_to_findings([(meeting.pk, other, score) for other, score in found])
 
 
+def _copy_findings(meetings, year: int, threshold: float = COPY_THRESHOLD) -> list[Finding]:
+    """Near-identical minutes with at least one side among ``meetings`` (a subtree's year), the
+    other anywhere in the tree in the neighbouring years: bands shared, read from the indexed band
+    table (ids and keys only), then the candidates' sketches compared."""
+    start, end = _years_window(year)
+    mine = set(meetings.filter(status=MeetingStatus.HELD).exclude(sketch="").values_list("id", flat=True)
+               .iterator(10000))
+    # keys shared by two records or more, found by one grouping pass over the window's bands (a
+    # semi-join of the subtree's keys against the window was far slower on a city's data)
+    window = SketchBand.objects.filter(held_at__gte=start, held_at__lt=end)
+    shared = window.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
+    rows = window.filter(key__in=shared).values_list("key", "meeting_id").order_by()
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for key, meeting_id in rows.iterator(20000):
+        buckets[key].append(meeting_id)
+    pairs: set[tuple[int, int]] = set()
+    for ids in buckets.values():
+        if len(ids) < 2:
+            continue
+        ids = sorted(set(ids))
+        if len(ids) > 200:  # boiler-plate shared by very many: compare neighbours only
+            pairs.update(p for p in zip(ids, ids[1:], strict=False) if p[0] in mine or p[1] in mine)
+        else:
+            pairs.update((x, y) for i, x in enumerate(ids) for y in ids[i + 1:] if x in mine or y in mine)
+    sketches = _held_sketches({i for p in pairs for i in p})
+    found = []
+    for a, b in pairs:
+        if a in sketches and b in sketches:
+            score = similarity.stored_similarity(sketches[a], sketches[b])
+            if score >= threshold:
+                found.append((a, b, score))
+    return _copy_pairs_to_findings(sorted(found))
+
+
 def scan_copied(root: Organization, year: int) -> list[Finding]:
-    """The copied-minutes scan alone (read the sketches, LSH, compare candidates)."""
-    return copied_findings(_year_meetings(root, year))
+    """The copied-minutes scan alone (for the benchmark)."""
+    return _copy_findings(_year_meetings(root, year), year)
 
 
-def _simple_findings(rows: list[_Row], sizes: dict[int, int], now: dt.datetime) -> list[Finding]:
-    days = conf.late_entry_days()
+def write_bands(meeting: Meeting) -> None:
+    """Keep the band table in step with the meeting's sketch and date."""
+    SketchBand.objects.filter(meeting=meeting).delete()
+    SketchBand.objects.bulk_create([SketchBand(meeting=meeting, key=k, held_at=meeting.held_at)
+                                    for k in similarity.band_keys(meeting.sketch)])
+
+
+# -- bursts ---------------------------------------------------------------------------------------
+
+def _burst_findings(entries_by_org: dict[int, list], wanted: set[int] | None = None) -> list[Finding]:
+    """``wanted``: when given, only bursts holding one of these records are reported."""
     out = []
-    for r in rows:
-        held_on = timezone.localtime(r.held_at).date()
-        for kind, message in (
-            (FlagKind.LATE_ENTRY, late_entry(held_on, timezone.localtime(r.entered_at).date(), days)),
-            (FlagKind.FUTURE, future(r.held_at, now)),
-            (FlagKind.BEFORE_FOUNDED, before_founded(held_on, r.founded_on)),
-            (FlagKind.OVER_MEMBERSHIP, over_membership(r.present, sizes.get(r.org_id, 0))),
-        ):
-            if message:
-                out.append(Finding(r.id, kind, message))
-    return out
-
-
-def _burst_findings(rows: list[_Row]) -> list[Finding]:
-    by_org: dict[int, list] = defaultdict(list)
-    for r in rows:
-        by_org[r.org_id].append((r.id, r.entered_at, timezone.localtime(r.held_at).date()))
-    out = []
-    for entries in by_org.values():
+    for entries in entries_by_org.values():
         if len(entries) < BURST_MIN:
             continue
         for ids, message in bursts(entries):
-            out.extend(Finding(i, FlagKind.BURST, message) for i in ids)
+            if wanted is None or wanted.intersection(ids):
+                out.extend(Finding(i, FlagKind.BURST, message) for i in ids)
     return out
 
 
-def _left_findings(meetings) -> list[Finding]:
-    """Present members who had left (status) or had been transferred out before the meeting."""
-    present = Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT)
-    gone = present.filter(~Q(member__status=PartyStatus.NORMAL)).values_list(
-        "meeting_id", "name", "member__status")
-    moved = present.filter(member__transfers__from_org=F("meeting__org"),
-                           member__transfers__transferred_on__lt=F("meeting__held_at")).values_list(
-        "meeting_id", "name", "member__transfers__transferred_on")
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for meeting_id, name, status in gone:
-        names[meeting_id].append((name, PartyStatus(status).label))
-    for meeting_id, name, day in moved:
-        names[meeting_id].append((name, f"{day:%Y-%m-%d} 已转出"))
-    return [Finding(m, FlagKind.LEFT_MEMBER, left_members(n)) for m, n in names.items()]
+def _entries(meetings) -> dict[int, list]:
+    by_org: dict[int, list] = defaultdict(list)
+    for pk, org_id, entered_at, held_at in (meetings.filter(status=MeetingStatus.HELD)
+                                            .values_list("id", "org_id", "entered_at", "held_at").iterator(5000)):
+        by_org[org_id].append((pk, entered_at, timezone.localtime(held_at).date()))
+    return by_org
 
 
-def _overlap_findings(rows: list[_Row]) -> list[Finding]:
-    """Candidate pairs first: meetings at overlapping times whose organisations are the same or one
-    above the other (a member attends only those); then the shared attendees of the candidates."""
-    family_of = {
-        pk: (path[:-4] if kind in SUB_BRANCH_KINDS else path)
-        for pk, path, kind in Organization.objects.filter(pk__in={r.org_id for r in rows})
-        .values_list("id", "path", "kind")
-    }
-    families: dict[str, list[_Row]] = defaultdict(list)
-    for r in rows:
-        families[family_of[r.org_id]].append(r)
-    candidates: set[int] = set()
-    for family in families.values():
-        family.sort(key=lambda r: r.held_at)
-        for i, r in enumerate(family):
-            for other in family[i + 1:]:
-                if other.held_at >= r.ends_at:
-                    break
-                candidates.update((r.id, other.id))
-    if not candidates:
-        return []
-    presences = (Attendance.objects.filter(meeting_id__in=candidates, status=AttendanceStatus.PRESENT)
-                 .values_list("member_id", "meeting_id", "name"))
-    by_id = {r.id: r for r in rows}
-    names = {}
-    data = []
-    for member, meeting, name in presences:
-        names[member] = name
-        data.append((member, meeting, by_id[meeting].held_at, by_id[meeting].ends_at))
+def _bursts_around(meeting: Meeting) -> list[Finding]:
+    """The bursts holding one record: only records of its organisation entered within the burst
+    span of it can share a window with it."""
+    span = dt.timedelta(hours=BURST_HOURS)
+    near = Meeting.objects.filter(org_id=meeting.org_id, entered_at__gte=meeting.entered_at - span,
+                                  entered_at__lte=meeting.entered_at + span)
+    return _burst_findings(_entries(near), {meeting.pk})
+
+
+# -- overlaps: one member at two meetings at once, anywhere in the tree -----------------------------
+
+def _pairs_to_overlap_findings(pairs: dict[tuple[int, int], list[str]], info: dict[int, tuple]) -> list[Finding]:
     out = []
-    for a, b, member in overlapping_pairs(data):
+    for (a, b), names in pairs.items():
         for this, other in ((a, b), (b, a)):
-            o = by_id[other]
-            out.append(Finding(this, FlagKind.OVERLAP, f"{names[member]} 同时登记出席了“{o.org_name}”"
-                               f" {timezone.localtime(o.held_at):%Y-%m-%d %H:%M} 的“{o.title}”，两场会议时间重叠",
-                               other))
+            org_name, held_at, title = info[other]
+            out.append(Finding(this, FlagKind.OVERLAP, overlap_message(names, org_name, held_at, title), other))
     return out
 
 
-def findings_for(root: Organization, year: int, now: dt.datetime | None = None) -> list[Finding]:
-    now = now or timezone.now()
-    meetings = _year_meetings(root, year)
-    rows = _rows(meetings)
-    out = _simple_findings(rows, roster_sizes(root.path), now)
-    out += _burst_findings(rows)
-    out += _left_findings(meetings)
-    out += _overlap_findings(rows)
-    out += copied_findings(meetings)
+def _overlap_findings(meetings, year: int) -> list[Finding]:
+    """Every member present at one of ``meetings``: their presences anywhere in the tree around the
+    year, read member by member in order, swept for overlapping times."""
+    start, end = year_bounds(year)
+    start, end = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+    mine = set(meetings.filter(status=MeetingStatus.HELD).values_list("id", flat=True).iterator(10000))
+    attendees = Attendance.objects.filter(meeting__in=meetings, status=AttendanceStatus.PRESENT).values("member_id")
+    presences = (Attendance.objects.filter(status=AttendanceStatus.PRESENT, meeting__status=MeetingStatus.HELD,
+                                           meeting__held_at__gte=start, meeting__held_at__lt=end,
+                                           member_id__in=attendees)
+                 .order_by("member_id").values_list("member_id", "meeting_id", "name"))
+    per_member: list[tuple[str, list[int]]] = []
+    current, name, ids = None, "", []
+    for member_id, meeting_id, member_name in presences.iterator(20000):
+        if member_id != current:
+            if len(ids) > 1:
+                per_member.append((name, ids))
+            current, name, ids = member_id, member_name, []
+        ids.append(meeting_id)
+    if len(ids) > 1:
+        per_member.append((name, ids))
+    times = _meeting_times({i for _, ids in per_member for i in ids})
+    pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for name, ids in per_member:
+        spans = sorted((times[i][0], times[i][1], i) for i in ids)
+        for k, (_, finish, a) in enumerate(spans):
+            for other_start, _, b in spans[k + 1:]:
+                if other_start >= finish:
+                    break
+                if a in mine or b in mine:
+                    pairs[(min(a, b), max(a, b))].append(name)
+    info = {pk: (org_name, held_at, title) for pk, (_, _, org_name, title, held_at) in times.items()}
+    return _pairs_to_overlap_findings(pairs, info)
+
+
+def _meeting_times(ids) -> dict[int, tuple]:
+    out = {}
+    for chunk in _chunks(sorted(ids)):
+        for pk, held_at, ends_at, org_name, title in (Meeting.objects.filter(pk__in=chunk)
+                                                      .values_list("id", "held_at", "ends_at", "org__name", "title")):
+            out[pk] = (held_at, ends_at, org_name, title, held_at)
     return out
-
-
-@transaction.atomic
-def scan(root: Organization, year: int, now: dt.datetime | None = None) -> int:
-    """Recompute and store the flags of the subtree's meetings in ``year``; returns how many."""
-    found = findings_for(root, year, now)
-    IntegrityFlag.objects.filter(meeting__in=_year_meetings(root, year)).delete()
-    store(found)
-    return len(found)
-
-
-def store(found: list[Finding]) -> None:
-    IntegrityFlag.objects.bulk_create(
-        [IntegrityFlag(meeting_id=f.meeting_id, kind=f.kind, message=f.message[:500], related_id=f.related_id,
-                       score=f.score) for f in found], batch_size=2000)
-
-
-def check_meeting(meeting: Meeting, now: dt.datetime | None = None) -> list[Finding]:
-    """The checks for one record when it is saved: its own facts, overlaps with its attendees'
-    other meetings, and copies among the meetings of the same year under the same parent."""
-    now = now or timezone.now()
-    org = meeting.org
-    if meeting.status != MeetingStatus.HELD:
-        IntegrityFlag.objects.filter(meeting=meeting).delete()
-        return []
-    row = _Row(meeting.id, org.id, org.name, org.founded_on, meeting.title, meeting.held_at, meeting.ends_at,
-               meeting.entered_at, meeting.present_count, meeting.sketch)
-    found = _simple_findings([row], roster_sizes(org.path), now)
-    found += _left_findings(Meeting.objects.filter(pk=meeting.pk))
-    found += _overlap_for(meeting)
-    parent_path = org.path[:-4] if len(org.path) > 4 else org.path
-    from .queries import year_bounds
-
-    # the same organisation and its siblings: by organisation id, so the (org, held_at) index serves
-    start, end = year_bounds(timezone.localtime(meeting.held_at).year)
-    nearby = list(Organization.objects.filter(path__startswith=parent_path).values_list("id", flat=True)[:500])
-    found += copies_of(meeting, Meeting.objects.filter(org_id__in=nearby, held_at__gte=start, held_at__lt=end))
-    mine = [f for f in found if f.meeting_id == meeting.id]
-    IntegrityFlag.objects.filter(Q(meeting=meeting) | Q(related=meeting)).delete()
-    store(found)
-    return mine
 
 
 def _overlap_for(meeting: Meeting) -> list[Finding]:
+    """When one record is saved: its attendees' other meetings, anywhere, at overlapping times."""
     members = meeting.attendances.filter(status=AttendanceStatus.PRESENT).values_list("member_id", flat=True)
     others = (Attendance.objects.filter(member_id__in=members, status=AttendanceStatus.PRESENT,
                                         meeting__status=MeetingStatus.HELD, meeting__held_at__lt=meeting.ends_at,
                                         meeting__ends_at__gt=meeting.held_at)
               .exclude(meeting=meeting)
-              .values_list("name", "meeting_id", "meeting__title", "meeting__org__name", "meeting__held_at"))
-    out = []
-    for name, other_id, title, org_name, held_at in others:
-        text = f"同时登记出席了“{org_name}” {timezone.localtime(held_at):%Y-%m-%d %H:%M} 的“{title}”，两场会议时间重叠"
-        out.append(Finding(meeting.id, FlagKind.OVERLAP, f"{name} {text}", other_id))
-        when = f"{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}"
-        out.append(Finding(other_id, FlagKind.OVERLAP, f"{name} 同时登记出席了“{meeting.org.name}” {when} "
-                           f"的“{meeting.title}”，两场会议时间重叠", meeting.id))
+              .values_list("name", "meeting_id", "meeting__org__name", "meeting__held_at", "meeting__title"))
+    pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
+    info = {meeting.pk: (meeting.org.name, meeting.held_at, meeting.title)}
+    for name, other_id, org_name, held_at, title in others:
+        pairs[(meeting.pk, other_id)].append(name)
+        info[other_id] = (org_name, held_at, title)
+    return _pairs_to_overlap_findings(pairs, info)
+
+
+# -- the whole subtree and year -----------------------------------------------------------------
+
+def findings_for(root: Organization, year: int, now: dt.datetime | None = None) -> list[Finding]:
+    """Every check for the subtree's meetings held in ``year``, with the same reach as on save:
+    copies and overlaps against the whole tree, copies in the neighbouring years too."""
+    now = now or timezone.now()
+    meetings = _year_meetings(root, year)
+    rows = _rows(meetings)
+    rosters = membership.Rosters.build(membership.families_in(root.path), membership.in_subtree(root.path))
+    out = _simple_findings(rows, now)
+    out += _membership_findings(rows, meetings, rosters)
+    if rows:  # bursts: the subtree's records entered around the year's records, whatever year held
+        span = dt.timedelta(hours=BURST_HOURS)
+        entered = Meeting.objects.filter(org__path__startswith=root.path,
+                                         entered_at__gte=min(r.entered_at for r in rows) - span,
+                                         entered_at__lte=max(r.entered_at for r in rows) + span)
+        ids = {r.id for r in rows}
+        # a burst's records held in another year get their flag from that year's scan (or on save)
+        out += [f for f in _burst_findings(_entries(entered), ids) if f.meeting_id in ids]
+    out += _overlap_findings(meetings, year)
+    out += _copy_findings(meetings, year)
     return out
+
+
+def scan_scope(meetings) -> Q:
+    """The flags a scan of ``meetings`` recomputes: theirs, and the other side of their pairs."""
+    return Q(meeting__in=meetings) | Q(related__in=meetings, kind__in=PAIR_KINDS)
+
+
+def scan(root: Organization, year: int, now: dt.datetime | None = None) -> int:
+    """Recompute the flags of the subtree's meetings in ``year``; returns how many are current.
+    Flags found again keep their state; see ``flagstore.sync``. Plain and synchronous, so the
+    command, the API and (later) a background job call the same function."""
+    with transaction.atomic():
+        found = findings_for(root, year, now)
+        flagstore.sync(found, scan_scope(_year_meetings(root, year)))
+    return len({f.key for f in found})
+
+
+def scan_all(year: int, now: dt.datetime | None = None) -> int:
+    """The nightly scan: every top-level organisation's ``year``."""
+    return sum(scan(root, year, now) for root in Organization.objects.filter(depth=1).order_by("path"))
+
+
+# -- one record on save ----------------------------------------------------------------------------
+
+def check_meeting(meeting: Meeting, now: dt.datetime | None = None) -> list[Finding]:
+    """Every check for one record when it is saved, with the same reach as the full scan: its own
+    facts, its roster on its day, overlaps with its attendees' other meetings anywhere, copies
+    anywhere in its year and those either side, bursts of its organisation's entries around it."""
+    now = now or timezone.now()
+    write_bands(meeting)
+    scope = Q(meeting=meeting) | Q(related=meeting, kind__in=PAIR_KINDS)
+    if meeting.status != MeetingStatus.HELD:
+        flagstore.sync([], scope)
+        return []
+    row = _row_of(meeting)
+    families = membership.families_of([meeting.org_id])
+    rosters = membership.Rosters.build(families, membership.in_orgs(families.get(meeting.org_id)))
+    found = _simple_findings([row], now)
+    found += _membership_findings([row], Meeting.objects.filter(pk=meeting.pk), rosters)
+    found += _overlap_for(meeting)
+    found += copies_of(meeting)
+    burst = _bursts_around(meeting)
+    found += burst
+    scope |= Q(meeting_id__in=[f.meeting_id for f in burst], kind=FlagKind.BURST)
+    flagstore.sync(found, scope)
+    return [f for f in found if f.meeting_id == meeting.id]
+
+
+# -- after a member's status or organisation changed ------------------------------------------------
+
+def recheck_member(member, since: dt.date) -> int:
+    """A status change or transfer dated ``since`` changes the rosters from that day on: re-check
+    who was present and how many belonged, for the meetings it touches (those of every
+    organisation the member has belonged to, and those they attended) held on or after it."""
+    timeline = membership.load_timelines([member.pk]).get(member.pk)
+    if timeline is None:
+        return 0
+    start, _ = local_day_bounds(since, since)
+    families = membership.families_of(timeline.orgs())
+    roots = {root for org in timeline.orgs() for root in families.roots_of.get(org, (org,))}
+    orgs = {o for root in roots for o in families.get(root)}
+    meetings = Meeting.objects.filter(
+        Q(org_id__in=orgs) | Q(pk__in=Attendance.objects.filter(member=member).values("meeting_id")),
+        held_at__gte=start)
+    rows = _rows(meetings)
+    rosters = membership.Rosters.build(families, membership.in_orgs(orgs), [member.pk])
+    found = _membership_findings(rows, meetings, rosters, sized=orgs)
+    flagstore.sync(found, Q(meeting__in=meetings, kind=FlagKind.LEFT_MEMBER)
+                   | Q(meeting__in=meetings.filter(org_id__in=orgs), kind=FlagKind.OVER_MEMBERSHIP))
+    return len(found)
+
+
+def _chunks(ids: list[int], size: int = 2000):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]

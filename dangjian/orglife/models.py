@@ -4,7 +4,7 @@ from django.db import models
 from dangjian.core.models import ScopedModel, VersionedModel
 from dangjian.orgs.choices import OrgKind
 
-from .choices import AttendanceStatus, FlagKind, MeetingStatus, MeetingType, Period, QuorumBase
+from .choices import AttendanceStatus, FlagKind, FlagState, MeetingStatus, MeetingType, Period, QuorumBase
 
 
 class CustomMeetingType(ScopedModel):
@@ -191,8 +191,28 @@ class Amendment(ScopedModel):
         return f"{self.meeting} · {self.reason}"
 
 
+class SketchBand(models.Model):
+    """One LSH band of a meeting's sketch, hashed to an integer: two records sharing a band are
+    candidate copies. Indexed, so saving one record finds its candidates anywhere in the tree and in
+    neighbouring years without reading every sketch. Rewritten whenever the sketch is."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="+", on_delete=models.CASCADE)
+    key = models.BigIntegerField("特征分段")
+    held_at = models.DateTimeField("召开时间")
+
+    class Meta:
+        verbose_name = "记录特征分段"
+        verbose_name_plural = "记录特征分段"
+        indexes = [models.Index(fields=["key", "held_at"], name="orglife_band_key")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.key}"
+
+
 class IntegrityFlag(ScopedModel):
-    """An integrity check's finding. It informs and never blocks; ``message`` explains it."""
+    """An integrity check's finding. It informs and never blocks; ``message`` explains it. A rescan
+    updates a flag it finds again and keeps its state; one whose cause is gone is removed while
+    open, and marked ``cleared_at`` (kept, with its decision) once someone has judged it."""
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="flags", on_delete=models.CASCADE)
     kind = models.CharField("类型", max_length=20, choices=FlagKind.choices)
@@ -201,6 +221,14 @@ class IntegrityFlag(ScopedModel):
                                 on_delete=models.CASCADE)
     score = models.FloatField("相似度", null=True, blank=True)
     created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    state = models.CharField("核实结果", max_length=10, choices=FlagState.choices, default=FlagState.OPEN)
+    explanation = models.CharField("说明理由", max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核实人", null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    decided_at = models.DateTimeField("核实时间", null=True, blank=True)
+    cleared_at = models.DateTimeField("已消除", null=True, blank=True,
+                                      help_text="重新核查时不再发现（如记录已更正）；已核实的提示保留备查")
+    version = models.PositiveIntegerField("版本", default=1)
 
     scope_path = "meeting__org__path"
 

@@ -34,8 +34,8 @@ from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS, OrgKind
 from dangjian.orgs.models import Organization
 
 from . import conf, rules
-from .choices import CUSTOM_PREFIX, MeetingStatus, QuorumBase
-from .models import COUNTED, CustomMeetingType, Meeting, RuleSetting
+from .choices import CUSTOM_PREFIX, FlagState, MeetingStatus, QuorumBase
+from .models import COUNTED, CustomMeetingType, IntegrityFlag, Meeting, RuleSetting
 from .queries import local_day_bounds, planned_meetings, year_bounds
 
 SILENCE_KINDS = frozenset(BRANCH_KINDS | {OrgKind.GENERAL_BRANCH})  # 静默支部: branches, not groups or committees
@@ -413,3 +413,48 @@ def home_due(root: Organization, *, today: dt.date | None = None, limit: int = 1
 
 def _has_open_items(tally: rules.Tally) -> bool:
     return bool(tally.missing or tally.quorum or tally.not_due)
+
+
+# -- the integrity column -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FlagCounts:
+    """Current flags (not cleared by a rescan, not judged unfounded) of a subtree's year."""
+
+    open: int = 0
+    confirmed: int = 0
+    explained: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.confirmed + self.explained
+
+    def __add__(self, other: FlagCounts) -> FlagCounts:
+        return FlagCounts(self.open + other.open, self.confirmed + other.confirmed, self.explained + other.explained)
+
+
+@dataclass
+class FlagTotals:
+    own: dict[str, FlagCounts]  # by organisation path: its own meetings' flags
+    rolled: dict[str, FlagCounts]  # by organisation path: its subtree's
+
+    def get(self, path: str, default: FlagCounts | None = None) -> FlagCounts:
+        return self.rolled.get(path, default or FlagCounts())
+
+
+def flag_counts(root: Organization, year: int) -> FlagTotals:
+    """By organisation path, its own and rolled up over its subtree: one grouped query."""
+    start, end = year_bounds(year)
+    rows = (IntegrityFlag.objects.filter(meeting__org__path__startswith=root.path, meeting__held_at__gte=start,
+                                         meeting__held_at__lt=end, cleared_at__isnull=True)
+            .exclude(state=FlagState.DISMISSED).values("meeting__org__path", "state").annotate(n=Count("id"))
+            .order_by().values_list("meeting__org__path", "state", "n"))
+    own: dict[str, FlagCounts] = defaultdict(FlagCounts)
+    rolled: dict[str, FlagCounts] = defaultdict(FlagCounts)
+    for path, state, n in rows:
+        counts = FlagCounts(**{state: n})
+        own[path] = own[path] + counts
+        for ancestor in ancestors_and_self(path):
+            if ancestor.startswith(root.path):
+                rolled[ancestor] = rolled[ancestor] + counts
+    return FlagTotals(dict(own), dict(rolled))

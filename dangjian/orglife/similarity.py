@@ -6,6 +6,7 @@ saved, so a whole-year scan reads only sketches, buckets them by band and compar
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -162,3 +163,16 @@ def similar_to(stored: str, others: Iterable[tuple[int, str]], threshold: float)
             if score >= threshold:
                 out.append((key, score))
     return out
+
+
+def band_keys(stored: str) -> list[int]:
+    """The sketch's bands as signed 64-bit integers (the band's number mixed in), for the indexed
+    band table: records sharing a key are candidate copies. Empty for sketches not comparable."""
+    if len(stored) != STORED_LENGTH:
+        return []
+    step = _WIDTH * ROWS
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(f"{band}:{stored[band * step:(band + 1) * step]}".encode(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys

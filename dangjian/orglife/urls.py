@@ -8,6 +8,7 @@ urlpatterns = [
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("flags/", views.flags, name="flags"),
     path("flags/rescan/", views.flags_rescan, name="flags_rescan"),
+    path("flags/<int:pk>/decide/", views.flag_decide, name="flag_decide"),
     path("org/<int:org_pk>/", views.org_year, name="org_year"),
     path("org/<int:org_pk>/<int:year>/<int:month>/", views.org_month, name="org_month"),
     path("org/<int:org_pk>/new/", views.meeting_new, name="meeting_new"),

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.queries import scope_root
@@ -18,11 +20,11 @@ from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, p
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
-from . import actions, exporting, integrity, queries, rules
-from .choices import FlagKind, Outcome
+from . import actions, exporting, queries, rules
+from .choices import FlagKind, FlagState, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
-from .report import Report, _custom_names, compliance_report
+from .report import FlagCounts, FlagTotals, Report, _custom_names, compliance_report, flag_counts
 
 MONTHS = list(range(1, 13))
 
@@ -50,7 +52,7 @@ def _cell(tally: rules.Tally | None) -> dict:
     return {"css": "open", "text": "待办"}
 
 
-def matrix_rows(report: Report) -> list[dict]:
+def matrix_rows(report: Report, flags: FlagTotals | None = None) -> list[dict]:
     """The rows of the matrix: the root itself when it has rules of its own (本级), then each child
     holding anything to evaluate, rolled up over its subtree. ``deeper`` rows drill into the matrix
     of the child; the others drill into the organisation's month."""
@@ -63,6 +65,13 @@ def matrix_rows(report: Report) -> list[dict]:
             continue
         deeper = any(g.path in report.tallies for g in report.children_of(child.id))
         rows.append(_row(report, child, report.month_tallies.get(child.path, {}), deeper=deeper))
+    for row in rows:
+        # the root's own row (本级) counts its own meetings' flags; each child row its whole subtree's
+        own = row["org"].path == root.path
+        if flags is None:
+            row["flags"] = FlagCounts()
+        else:
+            row["flags"] = flags.own.get(root.path, FlagCounts()) if own else flags.get(row["org"].path)
     return rows
 
 
@@ -82,8 +91,10 @@ def matrix(request):
         return render(request, "orglife/matrix.html", {"root": None, "year": year})
     report = compliance_report(root, year)
     silent = report.silent()
+    flags = flag_counts(root, year)
     return render(request, "orglife/matrix.html", {
-        "root": root, "year": year, "report": report, "rows": matrix_rows(report), "months": MONTHS,
+        "root": root, "year": year, "report": report, "rows": matrix_rows(report, flags), "months": MONTHS,
+        "flags": flags.get(root.path, FlagCounts()),
         "total": report.tallies.get(root.path, rules.Tally()), "silent": silent[:50], "silent_count": len(silent),
         "crumbs": _crumbs(request.user, root), "can_change": path_in_scope(request.user, CHANGE, root.path),
         "years": range(year - 2, year + 2),
@@ -138,7 +149,8 @@ def meeting_detail(request, pk):
     custom = _custom_names(meeting.org)
     return render(request, "orglife/meeting_detail.html", {
         "meeting": meeting, "types": [rules.type_label(t.type, custom) for t in meeting.type_links.all()],
-        "attendance": meeting.attendances.all(), "flags": meeting.flags.select_related("related__org"),
+        "attendance": meeting.attendances.all(),
+        "flags": meeting.flags.filter(cleared_at__isnull=True).select_related("related__org", "decided_by"),
         "amendments": meeting.amendments.all(), "attachments": meeting.attachments.all(),
         "history": history_of(meeting)[:30], "locked": actions.is_locked(meeting),
         "can_change": path_in_scope(request.user, CHANGE, meeting.org.path), "attachment_form": AttachmentForm(),
@@ -244,13 +256,40 @@ def flags(request):
     qs = (IntegrityFlag.objects.restrict(request.user)
           .filter(meeting__org__path__startswith=root.path, meeting__held_at__gte=start, meeting__held_at__lt=end)
           .select_related("meeting__org", "related__org").order_by("meeting__org__path", "-meeting__held_at", "kind"))
-    kind = request.GET.get("kind", "")
+    kind, state, cleared = request.GET.get("kind", ""), request.GET.get("state", ""), request.GET.get("cleared") == "1"
+    qs = qs.filter(cleared_at__isnull=not cleared).select_related("decided_by")
     if kind in FlagKind.values:
         qs = qs.filter(kind=kind)
+    if state in FlagState.values:
+        qs = qs.filter(state=state)
     return render(request, "orglife/flags.html", {
         "root": root, "year": year, "page": paginate(request, qs), "kinds": FlagKind.choices, "kind": kind,
+        "states": FlagState.choices, "state": state, "cleared": cleared,
         "query": querystring_without(request, "page"), "can_change": path_in_scope(request.user, CHANGE, root.path),
     })
+
+
+@login_required
+@require_POST
+def flag_decide(request, pk):
+    """核实 one flag from the flags page: its state and explanation; a conflict or a missing reason
+    comes back as a message on the same page."""
+    flag = get_scoped_or_404(IntegrityFlag, request.user, pk, CHANGE)
+    version = request.POST.get("version", "")
+    try:
+        actions.flag_decide(acting_user=request.user, flag=flag, state=request.POST.get("state", ""),
+                            explanation=request.POST.get("explanation", ""),
+                            expected_version=int(version) if version.isdigit() else None)
+    except VersionConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已保存核实结果")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = f"{reverse('orglife:flags')}?org={flag.meeting.org_id}"
+    return redirect(target)
 
 
 @login_required
@@ -259,7 +298,7 @@ def flags_rescan(request):
     root, year = _root(request), _year(request)
     if root is None or not path_in_scope(request.user, CHANGE, root.path):
         raise Http404("未找到，或不在您的管辖范围内")
-    found = integrity.scan(root, year)
+    found = actions.flags_rescan(acting_user=request.user, root=root, year=year)
     messages.success(request, f"已重新核查 {root.name} {year} 年的组织生活记录，发现 {found} 条提示")
     return redirect(f"{request.path.rsplit('rescan/', 1)[0]}?org={root.pk}&year={year}")
 

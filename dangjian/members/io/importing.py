@@ -48,7 +48,7 @@ from dangjian.orgs.models import Organization
 
 from ..actions import PLAIN_FIELDS, member_snapshot
 from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
-from ..models import Member, Transfer
+from ..models import Member, StatusChange, Transfer
 from ..rules import member_errors
 
 SHEET_TITLE = "党员信息"
@@ -431,7 +431,7 @@ def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> N
         if stale:
             raise _Abort(_stale_report(stale))
         fields: set[str] = set()
-        records, transfers = [], []
+        records, transfers, status_changes = [], [], []
         for update in chunk:
             member = locked[update.pk]
             before = member_snapshot(member)
@@ -440,10 +440,14 @@ def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> N
             if transfer is not None:
                 transfers.append(transfer)
             old, new = diff(before, member_snapshot(member))
+            if "status" in new:  # the sheet carries no date: the change takes effect on the day imported
+                status_changes.append(StatusChange(member=member, status_from=old["status"], status_to=new["status"],
+                                                   effective_on=timezone.localdate(now)))
             records.append(change_record(actor=acting_user, action="member_update", obj=member, before=old,
                                          after=new, note="Excel导入"))
         save_updates(list(locked.values()), fields)
         Transfer.objects.bulk_create(transfers)
+        StatusChange.objects.bulk_create(status_changes)
         record_changes(records)
 
 
