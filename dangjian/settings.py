@@ -51,6 +51,23 @@ DATA_KEY = _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32)
 DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# The reverse proxies in front of the application (addresses or networks, comma-separated). Only a
+# request arriving from one of them has its X-Forwarded-For read for the client's address (audit
+# log, login lockout); without this setting that header is ignored (core.context).
+def _proxies(text: str) -> list[str]:
+    import ipaddress
+
+    proxies = [p.strip() for p in text.split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise RuntimeError(
+                f"DANGJIAN_TRUSTED_PROXIES 中的“{proxy}”不是地址或网段（如 10.0.0.5 或 10.0.0.0/24）") from exc
+    return proxies
+
+
+TRUSTED_PROXIES = _proxies(os.environ.get("DANGJIAN_TRUSTED_PROXIES", ""))
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -82,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.core.refusals.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
@@ -148,6 +166,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # The audit log is kept at least this many days; ``dangjian audit-archive`` moves older rows to
 # compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
+# API tokens expire this many days after they are issued (``dangjian api-token --days`` may ask for
+# fewer, never more).
+API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -27,7 +27,9 @@ class Position(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once. It
+    expires (90 days by default), and is revoked by its owner, by the system administrator, and by
+    itself when the owner's password is changed or reset or the account is disabled."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", related_name="api_tokens", on_delete=models.CASCADE
@@ -37,6 +39,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoke_reason = models.CharField("吊销原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "接口令牌"
@@ -49,14 +53,25 @@ class ApiToken(models.Model):
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    def status(self, now) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at is None or self.expires_at <= now:
+            return "已过期"
+        return "有效"
+
 
 class LoginAttempt(models.Model):
-    """Every login attempt, successful or not: the lockout reads the recent ones."""
+    """Every login attempt, successful or not: the lockout reads the recent ones of one username
+    from one address (accounts.rules)."""
 
     username = models.CharField("用户名", max_length=150, db_index=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     success = models.BooleanField("成功")
     address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    # An administrator's unlock from the server (``dangjian unlock``): counts as a success from
+    # every address, so the failures before it no longer delay anyone.
+    unlock = models.BooleanField("解除锁定", default=False)
 
     class Meta:
         verbose_name = "登录记录"

@@ -19,31 +19,41 @@ def positions_of(user):
 
 
 def user_for_token(token: str):
-    """The active user owning ``token``, or None."""
+    """The active user owning ``token`` when it is neither revoked nor expired, or None."""
+    now = timezone.now()
     row = (
         ApiToken.objects.select_related("user", "user__password_state")
-        .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+        .filter(digest=ApiToken.digest_of(token), user__is_active=True, revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
-    if row is None or (row.expires_at and row.expires_at < timezone.now()):
+    if row is None:
         return None
-    now = timezone.now()
     # One write per token every few minutes at most, not one per API request.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
 
 
-def lockout_of(username: str, *, now):
-    """When ``username`` unlocks, or None when it may try to log in."""
+def tokens_of(user):
+    """The user's tokens, newest first (revoked and expired ones too: the page shows their state)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def lockout_of(username: str, *, address: str | None, now):
+    """When ``username`` opens again for logins from ``address``, or None when it may try now.
+    Only this address's failures count, since its last success or the last unlock (any address)."""
+    from django.db.models import Q
+
     from .models import LoginAttempt
     from .rules import LOCK_MINUTES, locked_until
 
     recent = LoginAttempt.objects.filter(username=username, at__gte=now - dt.timedelta(minutes=LOCK_MINUTES))
-    last_success = recent.filter(success=True).order_by("-at").values_list("at", flat=True).first()
-    failures = recent.filter(success=False)
-    if last_success:
-        failures = failures.filter(at__gt=last_success)
+    here = recent.filter(Q(address=address) | Q(unlock=True)) if address else recent.filter(
+        Q(address__isnull=True) | Q(unlock=True))
+    reset = here.filter(success=True).order_by("-at").values_list("at", flat=True).first()
+    failures = here.filter(success=False)
+    if reset:
+        failures = failures.filter(at__gt=reset)
     return locked_until(list(failures.values_list("at", flat=True)), now=now)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dangjian.core.excel import append_row, header_cells, write_only_workbook
 
 HEADERS = ["编号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明", "来源地址",
-           "请求编号", "摘要(SM3)"]
+           "请求编号", "客户端请求编号", "摘要(SM3)"]
 CHUNK = 2000
 
 
@@ -26,7 +26,7 @@ def write_audit_log(target, records) -> int:
         append_row(sheet, [
             r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_name, r.action, r.object_type,
             r.object_id, r.object_repr, _json(r.before), _json(r.after), r.note, r.address or "", r.request_id,
-            r.hash,
+            r.client_request_id, r.hash,
         ])
     book.save(target)
     return count

@@ -110,7 +110,7 @@ def audit_records(f: AuditFilter):
     if f.address:
         qs = qs.filter(address=f.address) if _is_ip(f.address) else qs.none()
     if f.request_id:
-        qs = qs.filter(request_id=f.request_id)
+        qs = qs.filter(Q(request_id=f.request_id) | Q(client_request_id=f.request_id))
     if f.q:
         qs = qs.filter(Q(note__icontains=f.q) | Q(object_repr__icontains=f.q))
     return qs.order_by("-id")

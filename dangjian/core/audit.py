@@ -54,6 +54,9 @@ def canonical(record) -> bytes:
         "object_repr": record.object_repr, "before": record.before, "after": record.after, "note": record.note,
         "address": record.address, "request_id": record.request_id,
     }
+    client_id = getattr(record, "client_request_id", "")
+    if client_id:
+        body["client_request_id"] = client_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 

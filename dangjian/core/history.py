@@ -51,6 +51,7 @@ def record_changes(records: Iterable[ChangeRecord]) -> None:
     for record in records:
         record.address = record.address or context.address
         record.request_id = record.request_id or context.request_id
+        record.client_request_id = record.client_request_id or context.client_request_id
     with transaction.atomic():
         audit.lock_chain()
         audit.append(records)

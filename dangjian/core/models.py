@@ -29,6 +29,9 @@ class ChangeRecord(models.Model):
     note = models.CharField("说明", max_length=500, blank=True)
     address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True)
+    # The id the client sent (X-Request-ID), kept beside the server's own; hashed only when present,
+    # so records written before it existed keep their hashes.
+    client_request_id = models.CharField("客户端请求编号", max_length=64, blank=True)
     prev_hash = models.CharField("前一条摘要", max_length=64, blank=True, editable=False)
     hash = models.CharField("摘要(SM3)", max_length=64, blank=True, editable=False)
 

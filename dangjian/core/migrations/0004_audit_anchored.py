@@ -1,4 +1,5 @@
-"""The audit chain anchored at both ends (issue 12 item 1): the head carries the chain's length and
+"""The audit chain anchored at both ends (issue 12 item 1), and the client's own request id kept
+beside the server's (item 10). The head carries the chain's length and
 a seal; on PostgreSQL no audit table can be truncated; on both databases the head moves only
 forward, onto a record that exists, by exactly the records appended (so it can neither be pushed
 past the log nor pulled back over removed records)."""
@@ -114,6 +115,11 @@ class Migration(migrations.Migration):
             model_name='audithead',
             name='signature',
             field=models.CharField(blank=True, max_length=64, verbose_name='签名(HMAC-SM3)'),
+        ),
+        migrations.AddField(
+            model_name='changerecord',
+            name='client_request_id',
+            field=models.CharField(blank=True, max_length=64, verbose_name='客户端请求编号'),
         ),
         migrations.RunPython(seal_existing_head, migrations.RunPython.noop),
         migrations.RunPython(protect, unprotect),

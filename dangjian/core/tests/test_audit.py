@@ -27,13 +27,16 @@ def test_every_write_extends_an_unbroken_chain(tree):
 
 def test_login_failure_success_and_logout_are_recorded_with_address_and_request_id(tree, client):
     client.post(reverse("accounts:login"), {"username": "secretary_a", "password": "wrong-Pass-1"})
-    client.post(reverse("accounts:login"), {"username": "secretary_a", "password": DEFAULT_PASSWORD},
-                HTTP_X_REQUEST_ID="req-42")
+    response = client.post(reverse("accounts:login"), {"username": "secretary_a", "password": DEFAULT_PASSWORD},
+                           HTTP_X_REQUEST_ID="req-42")
     client.post(reverse("accounts:logout"))
     actions = list(ChangeRecord.objects.order_by("id").values_list("action", flat=True))[-3:]
     assert actions == ["login_failed", "login", "logout"]
     login = ChangeRecord.objects.get(action="login")
-    assert login.address == "127.0.0.1" and login.request_id == "req-42" and login.actor == tree.secretary_a
+    assert login.address == "127.0.0.1" and login.actor == tree.secretary_a
+    # the server's own id, answered to the client; the client's kept beside it
+    assert login.request_id == response["X-Request-ID"] and len(login.request_id) == 32
+    assert login.client_request_id == "req-42"
     assert verify()[1] is None
 
 
