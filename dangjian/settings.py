@@ -43,11 +43,35 @@ def _key_from_env_or_file(env_name: str, file_name: str, nbytes: int) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32)
+KEY_HELP = "可用 python3 -c 'import secrets; print(secrets.token_hex(32))' 生成"
+
+
+def _checked_data_key(name: str, value: str) -> str:
+    """A data key is 32 random bytes written as 64 hex digits: a short or typed-in value (``abc``)
+    would be stretched into a key anyone could guess, so it is refused at start."""
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = b""
+    if len(value) != 64 or len(raw) != 32:
+        raise RuntimeError(f"{name} 必须是 64 位十六进制数字（32 字节随机数），当前值不符合；{KEY_HELP}")
+    if len(set(raw)) < 8:
+        raise RuntimeError(f"{name} 不是随机生成的（重复字节过多）；{KEY_HELP}")
+    return value.lower()
+
+
+def _checked_secret_key(value: str) -> str:
+    if len(value) < 50 or len(set(value)) < 5:
+        raise RuntimeError(f"DANGJIAN_SECRET_KEY 至少 50 个字符且应随机生成；{KEY_HELP}")
+    return value
+
+
+SECRET_KEY = _checked_secret_key(_key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32))
 # 32 bytes, hex: the master key from which the SM4 data key and the blind-index key are derived.
-DATA_KEY = _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32)
+DATA_KEY = _checked_data_key("DANGJIAN_DATA_KEY", _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32))
 # Decrypt-only keys (comma-separated) for the window of a key rotation: rows sealed by them stay
 # readable and findable; new values are always sealed with DATA_KEY (``dangjian rotate_data_key``).
+# Not format-checked: an old weak key must be readable here once, to rotate away from it.
 DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]

@@ -48,8 +48,12 @@ class RotationError(RuntimeError):
     pass
 
 
+# Sealed fields of models that cannot follow the naming convention (another package's model).
+SEALED_ELSEWHERE = [("otp_totp.totpdevice", "key")]
+
+
 def sealed_fields() -> list[SealedField]:
-    found = []
+    found = [SealedField(apps.get_model(label), name, None) for label, name in SEALED_ELSEWHERE]
     for model in apps.get_models():
         names = {f.name for f in model._meta.concrete_fields}
         for name in sorted(names):
