@@ -1,5 +1,6 @@
 """The audit log as a workbook, for the audit administrator: the filtered records, newest first,
-streamed; every text cell through ``core.excel.append_row`` (safe from formula injection)."""
+streamed, with members' personal data hidden as on the page (rules.redacted_*); every text cell
+through ``core.excel.append_row`` (safe from formula injection)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ def write_audit_log(target, records) -> int:
     sheet.freeze_panes = "A2"
     sheet.append(header_cells(sheet, HEADERS))
     count = 0
-    for r in records.iterator(chunk_size=CHUNK):
+    from .queries import AuditRow
+
+    for record in records.iterator(chunk_size=CHUNK):
+        r = AuditRow.of(record)  # personal data of members hidden, as on the page
         count += 1
         append_row(sheet, [
             r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_name, r.action, r.object_type,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from dangjian.accounts.models import AdminDuty, Position
 from dangjian.core.models import ChangeRecord
 
+from . import rules
+
 
 def accounts(q: str = ""):
     users = get_user_model().objects.annotate(position_count=Count("positions")).select_related("admin_duty")
@@ -111,9 +113,45 @@ def audit_records(f: AuditFilter):
         qs = qs.filter(address=f.address) if _is_ip(f.address) else qs.none()
     if f.request_id:
         qs = qs.filter(Q(request_id=f.request_id) | Q(client_request_id=f.request_id))
-    if f.q:
-        qs = qs.filter(Q(note__icontains=f.q) | Q(object_repr__icontains=f.q))
+    if f.q:  # a member's name is hidden from this page, so it cannot be searched for either
+        qs = qs.filter(Q(note__icontains=f.q)
+                       | (Q(object_repr__icontains=f.q) & ~Q(object_type__in=rules.PERSONAL_OBJECT_TYPES)))
     return qs.order_by("-id")
+
+
+@dataclass
+class AuditRow:
+    """One record as the audit administrator sees it (rules.redacted_*)."""
+
+    id: int
+    at: dt.datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: int
+    object_repr: str
+    before: dict
+    after: dict
+    note: str
+    address: str | None
+    request_id: str
+    client_request_id: str
+    hash: str
+
+    @classmethod
+    def of(cls, record) -> AuditRow:
+        kind = record.object_type
+        return cls(
+            id=record.id, at=record.at, actor_name=record.actor_name, action=record.action, object_type=kind,
+            object_id=record.object_id, object_repr=rules.redacted_object(kind, record.object_id, record.object_repr),
+            before=rules.redacted_values(kind, record.before), after=rules.redacted_values(kind, record.after),
+            note=rules.redacted_note(kind, record.action, record.note), address=record.address,
+            request_id=record.request_id, client_request_id=record.client_request_id, hash=record.hash,
+        )
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys]
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -179,9 +179,10 @@ def audit(request):
     form = AuditFilterForm(request.GET)
     form.is_valid()
     records = queries.audit_records(queries.AuditFilter.from_mapping(request.GET))
+    page = paginate(request, records)
     return render(request, "administration/audit.html", {
-        "form": form, "page": paginate(request, records), "query": querystring_without(request, "page"),
-        "archives": queries.archives(),
+        "form": form, "page": page, "rows": [queries.AuditRow.of(r) for r in page],
+        "query": querystring_without(request, "page"), "archives": queries.archives(),
     })
 
 
