@@ -116,7 +116,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.context.RequestContextMiddleware",
+    "dangjian.core.apiguard.ApiErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangjian.core.apiguard.JsonBodyLimitMiddleware",
     "dangjian.core.nulguard.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,6 +251,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# JSON request bodies (the API): refused above this size (413) or nesting depth (422) before parsing.
+API_MAX_JSON_BYTES = int(os.environ.get("DANGJIAN_API_MAX_JSON_BYTES", str(1024 * 1024)))
+API_MAX_JSON_DEPTH = int(os.environ.get("DANGJIAN_API_MAX_JSON_DEPTH", "32"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
