@@ -48,7 +48,9 @@ def security_policy() -> list[tuple[str, str]]:
         ("常见密码、与用户名相近的密码", "拒绝"),
         ("密码有效期", f"{max_age} 天" if max_age else "不过期"),
         ("不得重复使用最近的密码", f"{getattr(settings, 'PASSWORD_HISTORY', 0)} 个"),
-        ("登录失败锁定", f"连续失败 {account_rules.MAX_FAILURES} 次，锁定 {account_rules.LOCK_MINUTES} 分钟"),
+        ("登录失败锁定", f"同一账号从同一地址连续失败 {account_rules.MAX_FAILURES} 次起，该地址须等待 1 分钟，"
+                   f"此后每失败一次加倍，最长 {account_rules.LOCK_MINUTES} 分钟；服务器上 dangjian unlock 可解除"),
+        ("接口令牌有效期", f"{settings.API_TOKEN_DAYS} 天（修改或重置密码、停用账号时全部吊销）"),
         ("会话空闲超时", f"{settings.SESSION_COOKIE_AGE // 60} 分钟"),
         ("会话最长时间", f"{getattr(settings, 'SESSION_MAX_SECONDS', 0) // 60} 分钟"),
         ("双因素认证（TOTP）", "三员必须启用" + (f"；以及岗位：{', '.join(totp_roles)}" if totp_roles else "")),
