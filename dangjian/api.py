@@ -6,7 +6,6 @@ schema at /api/openapi.json."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -15,7 +14,7 @@ from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
 from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
-from dangjian.accounts.queries import lockout_of, password_change_due, user_for_token
+from dangjian.accounts.queries import password_change_due, user_for_token
 from dangjian.core.context import client_address
 from dangjian.core.errors import ActionDenied, VersionConflict
 
@@ -23,11 +22,11 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 def _token_user(request, token):
     """The token's user; 403 while that user must first change the password (first login, expired)
     or is locked out by failed logins from this address (a token is no way around the lockout)."""
-    user = user_for_token(token) if token else None
+    user = user_for_token(token, address=client_address(request)) if token else None
     if user is not None:
         if password_change_due(user):
             raise HttpError(403, API_PASSWORD_CHANGE_MESSAGE)
-        if lockout_of(user.get_username(), address=client_address(request), now=timezone.now()) is not None:
+        if user.token_locked_until is not None:
             raise HttpError(403, "连续登录失败次数过多，该账号在您所在的地址已临时锁定，接口令牌暂不可用")
         request.user = user
     return user

@@ -18,20 +18,53 @@ def positions_of(user):
     return Position.objects.filter(user=user).select_related("org").order_by("org__path")
 
 
-def user_for_token(token: str):
-    """The active user owning ``token`` when it is neither revoked nor expired, or None."""
+def user_for_token(token: str, *, address: str | None = None):
+    """The active user owning ``token`` when it is neither revoked nor expired, or None. The user
+    carries ``token_locked_until``: when failed logins from ``address`` keep the account shut (the
+    token is no way around the lockout), else None. One query: the lockout's count and last failure
+    come as subqueries of the token's own."""
+    from .rules import lock_delay
+
     now = timezone.now()
     row = (
         ApiToken.objects.select_related("user", "user__password_state")
         .filter(digest=ApiToken.digest_of(token), user__is_active=True, revoked_at__isnull=True, expires_at__gt=now)
+        .annotate(**_failure_stats(address, now))
         .first()
     )
     if row is None:
         return None
+    until = row.recent_failure_at + lock_delay(row.recent_failures) if row.recent_failures else None
+    row.user.token_locked_until = until if until is not None and until > now else None
     # One write per token every few minutes at most, not one per API request.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+def _failure_stats(address: str | None, now) -> dict:
+    """Annotations for a query whose rows have ``user``: how many failed logins from ``address``
+    count toward the lockout now, and the last one's time (accounts.rules.locked_until's inputs)."""
+    from django.db.models import Count, Max, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import LoginAttempt
+    from .rules import LOCK_MINUTES
+
+    start = now - dt.timedelta(minutes=LOCK_MINUTES)
+    from_here = Q(address=address) if address else Q(address__isnull=True)
+    # the last success from this address, or unlock from anywhere, of the failure's own username
+    here = LoginAttempt.objects.filter(username=OuterRef("username"), at__gte=start).filter(from_here | Q(unlock=True))
+    last_reset = here.filter(success=True).order_by("-at").values("at")[:1]
+    failures = LoginAttempt.objects.filter(
+        username=OuterRef("user__username"), at__gte=start, success=False,
+        at__gt=Coalesce(Subquery(last_reset), start)).filter(from_here)
+    return {
+        "recent_failures": Coalesce(Subquery(failures.order_by().values("username").annotate(n=Count("id"))
+                                             .values("n")[:1]), 0),
+        "recent_failure_at": Subquery(failures.order_by().values("username").annotate(last=Max("at"))
+                                      .values("last")[:1]),
+    }
 
 
 def tokens_of(user):
