@@ -159,29 +159,45 @@ class UserSession(models.Model):
 
 
 class SealedTOTPDevice(TOTPDevice):
-    """django-otp's TOTP device, with its secret stored sealed (SM4-GCM under the data key, like the
-    ID numbers) instead of in hex, so the secrets are not readable in the database or a backup.
-    Every device of the platform goes through this class (accounts.totp); the stock TOTPDevice
-    cannot decode a sealed key as hex and fails, so nothing can verify against it by mistake. The
-    key rotation re-seals these values with the rest (core.keyrotation)."""
+    """django-otp's TOTP device, with its secret sealed (SM4-GCM under the data key, like the ID
+    numbers) in ``TotpSecret`` instead of in hex on the device row, so the secrets are not readable
+    in the database or a backup. Every device of the platform goes through this class
+    (accounts.totp); the device row's own key holds ``SEALED``, which the stock TOTPDevice cannot
+    decode as hex, so nothing can verify codes against it by mistake. The key rotation re-seals the
+    secrets with the other ``*_encrypted`` fields (core.keyrotation)."""
+
+    SEALED = "sealed"
 
     class Meta:
         proxy = True
         verbose_name = "两步验证设备"
         verbose_name_plural = "两步验证设备"
 
-    @staticmethod
-    def seal(hex_key: str) -> str:
-        from dangjian.core.crypto import encrypt
-
-        return encrypt(hex_key)
-
     def plain_key(self) -> str:
-        """The secret in hex (a key written before sealing existed is read as it is)."""
+        """The secret in hex (a device written before sealing existed keeps it on its own row)."""
         from dangjian.core.crypto import decrypt
 
-        return decrypt(self.key) if ":" in self.key else self.key
+        if self.key != self.SEALED:
+            return self.key
+        return decrypt(TotpSecret.objects.get(device_id=self.pk).key_encrypted)
 
     @property
     def bin_key(self) -> bytes:
-        return unhexlify(self.plain_key().encode())
+        if not hasattr(self, "_plain_key"):
+            self._plain_key = self.plain_key()
+        return unhexlify(self._plain_key.encode())
+
+
+class TotpSecret(models.Model):
+    """The sealed secret of one TOTP device (see SealedTOTPDevice)."""
+
+    device = models.OneToOneField(TOTPDevice, verbose_name="设备", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="sealed_secret")
+    key_encrypted = models.CharField("密钥(密文)", max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = "两步验证密钥"
+        verbose_name_plural = "两步验证密钥"
+
+    def __str__(self) -> str:
+        return f"{self.device_id}"

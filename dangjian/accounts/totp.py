@@ -31,7 +31,13 @@ def enrolment_device(user, *, create: bool = False) -> TOTPDevice | None:
 
 def new_device(user, hex_secret: str, *, confirmed: bool, name: str = DEVICE_NAME) -> TOTPDevice:
     """A device whose secret is stored sealed, never in plain hex."""
-    return TOTPDevice.objects.create(user=user, name=name, key=TOTPDevice.seal(hex_secret), confirmed=confirmed)
+    from dangjian.core.crypto import encrypt
+
+    from .models import TotpSecret
+
+    device = TOTPDevice.objects.create(user=user, name=name, key=TOTPDevice.SEALED, confirmed=confirmed)
+    TotpSecret.objects.create(device=device, key_encrypted=encrypt(hex_secret))
+    return device
 
 
 def verify(device: TOTPDevice | None, code: str) -> bool:

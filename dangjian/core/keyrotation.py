@@ -48,12 +48,8 @@ class RotationError(RuntimeError):
     pass
 
 
-# Sealed fields of models that cannot follow the naming convention (another package's model).
-SEALED_ELSEWHERE = [("otp_totp.totpdevice", "key")]
-
-
 def sealed_fields() -> list[SealedField]:
-    found = [SealedField(apps.get_model(label), name, None) for label, name in SEALED_ELSEWHERE]
+    found = []
     for model in apps.get_models():
         names = {f.name for f in model._meta.concrete_fields}
         for name in sorted(names):

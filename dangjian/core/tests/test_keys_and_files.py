@@ -33,13 +33,15 @@ def test_totp_secrets_are_sealed_in_the_database_and_still_verify(db):
     from django_otp.util import random_hex
 
     from dangjian.accounts import totp
+    from dangjian.accounts.models import TotpSecret
     from dangjian.core.crypto import decrypt
     from dangjian.core.testing import make_user
 
     secret = random_hex(20)
     device = totp.new_device(make_user("sysadmin"), secret, confirmed=True)
     stored = TOTPDevice.objects.filter(pk=device.pk).values_list("key", flat=True).get()
-    assert secret not in stored and decrypt(stored) == secret
+    sealed = TotpSecret.objects.get(device_id=device.pk).key_encrypted
+    assert secret not in stored and secret not in sealed and decrypt(sealed) == secret
     assert totp.verify(totp.confirmed_device(device.user), totp.code_at(device))
     with pytest.raises(ValueError):  # the stock device cannot read a sealed secret: nothing verifies by mistake
         TOTPDevice.objects.get(pk=device.pk).bin_key  # noqa: B018
@@ -60,8 +62,10 @@ def test_a_key_rotation_reseals_the_totp_secrets(db, settings):
     new_key = secrets.token_hex(32)
     rotate([settings.DATA_KEY], new_key)
     settings.DATA_KEY, settings.DATA_KEYS_EXTRA = new_key, []
+    from dangjian.accounts.models import TotpSecret
+
     reloaded = totp.confirmed_device(device.user)
-    assert crypto.token_key_id(reloaded.key) == crypto.key_id(new_key)
+    assert crypto.token_key_id(TotpSecret.objects.get(device_id=device.pk).key_encrypted) == crypto.key_id(new_key)
     assert totp.verify(reloaded, totp.code_at(reloaded))
 
 
