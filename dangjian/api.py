@@ -5,7 +5,8 @@ Docs at /api/ (Swagger UI from ninja's own static files: ``ninja`` is in INSTALL
 schema at /api/openapi.json."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -77,11 +78,11 @@ ERROR_RESPONSES = {
 
 
 class DocumentedErrorsAPI(NinjaAPI):
-    """The schema lists each operation's error answers too (issue 12, "Also"), so that a client and
-    schemathesis know their shape: 401/403/404/422 everywhere (every operation needs credentials,
-    names or refers to records that may be out of scope, and validates its input), 409 and 413 on
-    writes (version checks, a body). Every 500 is the same short JSON without a traceback
-    (core.apiguard)."""
+    """The schema lists each operation's error answers (issue 12, "Also"), so that a client and
+    schemathesis know their shape. Operations declare theirs with ``apikit.responses``; this adds
+    what any operation may answer whatever it declares: 403 (a token refused during a lockout or
+    before a required password change), 413 on writes (a body over the limit, core.apiguard) and
+    500 (one short JSON without a traceback, core.apiguard) — and 401/404/422 where missing."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -90,12 +91,15 @@ class DocumentedErrorsAPI(NinjaAPI):
                 codes = ["401", "403", "404", "422"]
                 codes += ["409", "413"] if method in ("post", "put", "patch", "delete") else []
                 responses = operation.setdefault("responses", {})
+                declared = {str(code) for code in responses}
                 for code in codes:
-                    description, body = ERROR_RESPONSES[code]
-                    responses.setdefault(code, {"description": description,
-                                                "content": {"application/json": {"schema": body}}})
-                responses.setdefault("500", {"description": "服务器内部错误（不含任何调用栈），附请求编号",
-                                             "content": {"application/json": {"schema": _SERVER_ERROR}}})
+                    if code not in declared:
+                        description, body = ERROR_RESPONSES[code]
+                        responses[code] = {"description": description,
+                                           "content": {"application/json": {"schema": body}}}
+                if "500" not in declared:
+                    responses["500"] = {"description": "服务器内部错误（不含任何调用栈），附请求编号",
+                                        "content": {"application/json": {"schema": _SERVER_ERROR}}}
         return schema
 
 
@@ -241,6 +245,14 @@ def on_request_invalid(request, exc):
             "message": f"字段 {field}：{error_reason(error)}",
         })
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@csrf_exempt  # it changes nothing; the CSRF page would answer HTML to a PATCH on a bad path
+def not_found(request, *args, **kwargs):
+    """A path under /api/ that matches no operation (an id that is not a number, say): the API's
+    JSON 404, as every operation documents, rather than the site's HTML page."""
+    return JsonResponse({"detail": "未找到：没有这个接口地址，或其中的 id 不是正整数"}, status=404,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def _add_routers() -> None:

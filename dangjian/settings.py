@@ -1,9 +1,12 @@
-"""Settings, read from the environment (DESIGN.md §3; README "配置参考").
+"""Settings, read from the environment (docs/architecture.md "配置"; README "配置参考").
 
 Every value that differs between a laptop and a production server comes from an environment
 variable. Without any, the platform runs as a single-machine demo: SQLite under ``var/``, a secret
 key and a data key generated once into ``var/`` (so restarts keep sessions and encrypted data
 readable). Production sets ``DANGJIAN_ENV=production``, which refuses to start without real keys.
+
+This is the only module that reads ``os.environ`` for a setting: the apps read ``django.conf.settings``,
+and every variable is listed in the README's configuration table.
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ DATA_KEY = _checked_data_key("DANGJIAN_DATA_KEY", _key_from_env_or_file("DANGJIA
 # Decrypt-only keys (comma-separated) for the window of a key rotation: rows sealed by them stay
 # readable and findable; new values are always sealed with DATA_KEY (``dangjian rotate_data_key``).
 # Not format-checked: an old weak key must be readable here once, to rotate away from it.
+# Where the data key came from: rotate_data_key tells the operator which of the two to change.
+DATA_KEY_FROM_ENV = bool(os.environ.get("DANGJIAN_DATA_KEY"))
+# The new key for ``dangjian rotate_data_key`` when no --new-key-file is given; empty otherwise.
+NEW_DATA_KEY = os.environ.get("DANGJIAN_NEW_DATA_KEY", "").strip()
 DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -111,6 +118,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
+    "dangjian.home",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +204,7 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"
 # fewer, never more).
 API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -254,6 +262,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # JSON request bodies (the API): refused above this size (413) or nesting depth (422) before parsing.
 API_MAX_JSON_BYTES = int(os.environ.get("DANGJIAN_API_MAX_JSON_BYTES", str(1024 * 1024)))
 API_MAX_JSON_DEPTH = int(os.environ.get("DANGJIAN_API_MAX_JSON_DEPTH", "32"))
+# Organisational life (orglife/conf.py reads these): days after a meeting when its record locks
+# (later changes are amendments with a reason), days after which an entry counts as 补录, days
+# without activity that make a branch 静默, and the largest attachment in bytes.
+ORGLIFE_LOCK_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_LOCK_DAYS", "30"))
+ORGLIFE_LATE_ENTRY_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_LATE_ENTRY_DAYS", "7"))
+ORGLIFE_SILENT_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_SILENT_DAYS", "30"))
+ORGLIFE_MAX_ATTACHMENT_BYTES = int(os.environ.get("DANGJIAN_ORGLIFE_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

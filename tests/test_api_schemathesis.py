@@ -17,7 +17,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dangjian.accounts.actions import api_token_issue
-from dangjian.core.testing import make_member
+from dangjian.core.actors import SYSTEM
+from dangjian.testing import make_member
 from dangjian.wsgi import application
 
 # The schema documents each operation's error answers too (dangjian.api.DocumentedErrorsAPI), so
@@ -41,7 +42,7 @@ def keep_connection():
 @pytest.fixture
 def api_token(tree, keep_connection):
     make_member(tree.a, name="接口党员", phone="13912345678")
-    return api_token_issue(acting_user=None, user=tree.county_admin, name="schemathesis")
+    return api_token_issue(acting_user=SYSTEM, user=tree.county_admin, name="schemathesis")
 
 
 # Loaded at collection through the WSGI app, as a client would fetch it (the schema view reads no data).

@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
-from dangjian.core.scoping import CHANGE, forget_scope, path_in_scope
+from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
@@ -19,8 +20,7 @@ from .sessions import sessions_end
 @transaction.atomic
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position; the acting user must be able to change ``org``'s subtree."""
-    if acting_user is not None and not path_in_scope(acting_user, CHANGE, org.path):
-        raise ActionDenied("无权在该党组织设置岗位")
+    require(acting_user, CHANGE, org, message="无权在该党组织设置岗位")
     if AdminDuty.objects.filter(user=user).exists():  # 三员分立: administrators read no member data
         raise ActionDenied("该用户担任三员管理职责，不能设置业务岗位")
     position, _ = Position.objects.get_or_create(user=user, org=org, role=role)
@@ -34,6 +34,7 @@ def user_create(*, acting_user, username: str, password: str, full_name: str = "
     """A new account. Its password was chosen by someone else, so the user must change it at the
     first login (the demo accounts are exempted by the demo). Plain ``create_user`` (test fixtures)
     sets nothing: only this action, the way accounts are made in the platform, forces the change."""
+    check_actor(acting_user)
     user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
     password_remember(user, must_change=True)
     record_change(actor=acting_user, action="user_create", obj=user, after={"username": username})
@@ -69,6 +70,7 @@ def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
 def password_reset(*, acting_user, user, password: str) -> None:
     """An administrator sets a new password for ``user``, who must change it at the next login;
     the user's sessions end."""
+    check_actor(acting_user)
     user.set_password(password)
     user.save()
     PasswordState.objects.filter(user=user).update(must_change=True)
@@ -87,13 +89,15 @@ def totp_confirm(*, user, device) -> None:
 
 
 @transaction.atomic
-def totp_remove(*, user, acting_user=None) -> None:
-    """The user turns the second factor off (after entering a code), or an administrator resets it
-    for a user who lost the phone (``acting_user``): where it is required, the next login enrols anew."""
+def totp_remove(*, user, acting_user) -> None:
+    """The user turns the second factor off (after entering a code; ``acting_user`` is the user),
+    or an administrator resets it for a user who lost the phone: where it is required, the next
+    login enrols anew."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    check_actor(acting_user)
     TOTPDevice.objects.filter(user=user).delete()
-    if acting_user is None or acting_user == user:
+    if acting_user == user:
         record_change(actor=user, action="totp_remove", obj=user, note="停用两步验证（TOTP）")
     else:
         record_change(actor=acting_user, action="totp_reset", obj=user, note="重置两步验证（TOTP），下次登录须重新绑定")
@@ -105,6 +109,7 @@ def api_token_issue(*, acting_user, user, name: str, days: int | None = None) ->
     once, stored only as a digest; audited (never the token)."""
     from django.core.exceptions import ValidationError
 
+    check_actor(acting_user)
     longest = settings.API_TOKEN_DAYS
     days = longest if days is None else days
     if not 1 <= days <= longest:
@@ -122,22 +127,25 @@ def api_token_issue(*, acting_user, user, name: str, days: int | None = None) ->
 
 
 def _may_revoke(acting_user, token: ApiToken) -> bool:
-    """The owner, the system administrator (三员: accounts), or the system itself (acting_user None)."""
+    """The owner, the system administrator (三员: accounts), or the system itself (a server command)."""
+    from dangjian.core.actors import is_system
+
     from .choices import Duty
     from .queries import duty_of
 
-    return acting_user is None or acting_user.pk == token.user_id or duty_of(acting_user) == Duty.SYSTEM
+    return is_system(acting_user) or acting_user.pk == token.user_id or duty_of(acting_user) == Duty.SYSTEM
 
 
 @transaction.atomic
 def api_token_revoke(*, acting_user, token: ApiToken, reason: str = "") -> bool:
     """Revoke one token (False when it already was); audited."""
+    check_actor(acting_user)
     if not _may_revoke(acting_user, token):
         raise ActionDenied("只有令牌的所有者或系统管理员可以吊销令牌")
     row = ApiToken.objects.select_for_update().get(pk=token.pk)
     if row.revoked_at is not None:
         return False
-    reason = (reason or ("所有者吊销" if acting_user is not None and acting_user.pk == row.user_id else "管理员吊销"))
+    reason = reason or ("所有者吊销" if acting_user.pk == row.user_id else "管理员吊销")
     row.revoked_at, row.revoke_reason = timezone.now(), reason[:200]
     row.save(update_fields=["revoked_at", "revoke_reason"])
     record_change(actor=acting_user, action="api_token_revoke", obj=row, after={"reason": row.revoke_reason},
@@ -189,7 +197,7 @@ def login_unlock(*, username: str, reason: str) -> int:
     since = timezone.now() - dt.timedelta(minutes=LOCK_MINUTES)
     cleared = LoginAttempt.objects.filter(username=username, success=False, at__gte=since).count()
     attempt = LoginAttempt.objects.create(username=username[:150], success=True, unlock=True)
-    record_change(actor=None, action="login_unlock", obj=attempt,
+    record_change(actor=SYSTEM, action="login_unlock", obj=attempt,
                   note=f"服务器命令行解除用户 {username[:150]} 的登录锁定（清除近期失败 {cleared} 次）：{reason}"[:500])
     return cleared
 

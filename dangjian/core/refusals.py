@@ -9,8 +9,8 @@ noted reason (a 三员 page, a CSRF failure) is written too.
 
 from __future__ import annotations
 
+from .actors import actor_name
 from .context import current_request
-from .history import _actor_name
 from .models import ChangeRecord
 
 
@@ -21,7 +21,7 @@ def refusal_record(request, response, refusals: list) -> ChangeRecord:
     object_type, object_id = next(((t, i) for _, t, i in refusals if t), ("request", 0))
     where = f"{request.method} {request.path}"
     return ChangeRecord(
-        actor=actor, actor_name=_actor_name(actor), action="denied", object_type=object_type[:40],
+        actor=actor, actor_name=actor_name(actor), action="denied", object_type=object_type[:40],
         object_id=object_id, object_repr=where[:200],
         after={"method": request.method, "path": request.path[:200], "status": response.status_code,
                "refusals": len(refusals)},

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from dangjian.core.actors import SYSTEM
+from dangjian.core.registry import register_demo
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS
 from dangjian.orgs.models import Organization
 
@@ -100,7 +102,7 @@ def _make(rng: random.Random, org, today: dt.date, kind: str):
     if kind == Kind.PROBLEM:
         title, symptoms, causes, measures = rng.choice(PROBLEMS)
         return actions.item_create(
-            acting_user=None, org=org, kind=kind, title=title, symptoms=symptoms, causes=causes, measures=measures,
+            acting_user=SYSTEM, org=org, kind=kind, title=title, symptoms=symptoms, causes=causes, measures=measures,
             source=rng.choice(SOURCES[:3]), deadline=today + dt.timedelta(days=rng.randint(-45, 75)),
             priority=rng.choice([Priority.HIGH, Priority.NORMAL]), person_names="支部书记", today=today,
         )
@@ -108,12 +110,12 @@ def _make(rng: random.Random, org, today: dt.date, kind: str):
         title, recurrence, measures = rng.choice(TASKS)
         deadline = None if recurrence else today + dt.timedelta(days=rng.randint(-30, 120))
         return actions.item_create(
-            acting_user=None, org=org, kind=kind, title=title, recurrence=recurrence, deadline=deadline,
+            acting_user=SYSTEM, org=org, kind=kind, title=title, recurrence=recurrence, deadline=deadline,
             measures=measures, source=rng.choice(SOURCES[3:]), person_names="组织委员", today=today,
         )
     title, role, measures = rng.choice(RESPONSIBILITIES)
     return actions.item_create(
-        acting_user=None, org=org, kind=kind, title=title, measures=measures, source=Source.MEETING,
+        acting_user=SYSTEM, org=org, kind=kind, title=title, measures=measures, source=Source.MEETING,
         person_names=role, recurrence=Recurrence.YEARLY, leader="党委副书记", today=today,
     )
 
@@ -124,20 +126,20 @@ def _work(rng: random.Random, item, today: dt.date, *, can_close: bool) -> None:
     if roll < 0.15:
         return  # stays 待认领
     started = today - dt.timedelta(days=rng.randint(20, 160))
-    item = actions.item_claim(acting_user=None, item=item, today=started)
-    actions.progress_add(acting_user=None, item=item, text=rng.choice([
+    item = actions.item_claim(acting_user=SYSTEM, item=item, today=started)
+    actions.progress_add(acting_user=SYSTEM, item=item, text=rng.choice([
         "已制定整改方案，明确责任人和时限。", "已召开专题会议研究部署。", "正在逐项推进，已完成约一半。",
         "已对照问题开展自查，形成整改台账。"]))
     if roll < 0.55:
         return  # 整改中
-    item = actions.item_submit(acting_user=None, item=item, today=started, evidence_text=rng.choice([
+    item = actions.item_submit(acting_user=SYSTEM, item=item, today=started, evidence_text=rng.choice([
         "已召开专题组织生活会，会议记录及签到表存档。", "已建立台账并报上级党组织备案。",
         "整改完成，附整改报告一份。"]))
     if roll < 0.7 or not can_close:
         return  # 申请销号，待上级审核
     closed_on = today - dt.timedelta(days=rng.randint(5, 130))
     parent = item.org.parent
-    actions.item_approve(acting_user=None, item=item, today=closed_on,
+    actions.item_approve(acting_user=SYSTEM, item=item, today=closed_on,
                          reason=f"{parent.display_name}审核：佐证齐全，同意销号")
 
 
@@ -162,14 +164,14 @@ def _decomposed_list(county, towns, today: dt.date, stdout) -> int:
         drafts.append(draft)
     if not drafts:
         return 0
-    _, items = actions.items_create_from_draft(acting_user=None, document_org=county,
+    _, items = actions.items_create_from_draft(acting_user=SYSTEM, document_org=county,
                                                title=result.get("title") or "全县基层党建工作推进会讲话",
                                                text=text, file_name=SPEECH.name, drafts=drafts, today=today)
     return len(items)
 
 
 @transaction.atomic
-def generate(*, seed: int, today: dt.date, stdout=None) -> None:
+def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     """Write the demo lists under the first root organisation (nothing if there is no tree)."""
     root = Organization.objects.filter(depth=1).order_by("path").first()
     if root is None:
@@ -191,6 +193,8 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
     _say(stdout, f"三单演示数据：{count + decomposed} 条事项（讲话稿分解 {decomposed} 条），"
                  f"已销号 {closed} 条，超期 {overdue} 条")
 
+
+register_demo("worklists", generate, wipe=wipe, after=("orgs",), label="三单管理")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dangjian.accounts.models import LoginAttempt
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 ATTACKER = "198.51.100.7"

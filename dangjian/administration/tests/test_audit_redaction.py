@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.core.testing import make_member
 from dangjian.members.actions import member_update
+from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ def test_totp_secrets_are_sealed_in_the_database_and_still_verify(db):
     from dangjian.accounts import totp
     from dangjian.accounts.models import TotpSecret
     from dangjian.core.crypto import decrypt
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     secret = random_hex(20)
     device = totp.new_device(make_user("sysadmin"), secret, confirmed=True)
@@ -56,7 +56,7 @@ def test_a_key_rotation_reseals_the_totp_secrets(db, settings):
     from dangjian.accounts import totp
     from dangjian.core import crypto
     from dangjian.core.keyrotation import rotate
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     device = totp.new_device(make_user("sysadmin"), random_hex(20), confirmed=True)
     new_key = secrets.token_hex(32)

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.accounts.models import UserSession
-from dangjian.core.testing import make_member
 from dangjian.members.models import Member
+from dangjian.testing import make_member
 
 PHONE = "13912345678"
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.accounts.actions import api_token_issue, api_token_revoke
 from dangjian.accounts.queries import tokens_of
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
 
 
@@ -39,11 +40,11 @@ class Command(BaseCommand):
             token = tokens_of(user).filter(pk=options["revoke"]).first()
             if token is None:
                 raise CommandError(f"用户 {username} 没有编号为 {options['revoke']} 的令牌")
-            done = api_token_revoke(acting_user=None, token=token, reason="服务器命令行吊销")
+            done = api_token_revoke(acting_user=SYSTEM, token=token, reason="服务器命令行吊销")
             self.stdout.write(f"已吊销令牌 {token.pk}“{token.name}”" if done else "该令牌此前已吊销")
             return
         try:
-            token = api_token_issue(acting_user=None, user=user, name=name, days=days)
+            token = api_token_issue(acting_user=SYSTEM, user=user, name=name, days=days)
         except (ValidationError, ActionDenied) as exc:
             raise CommandError("；".join(getattr(exc, "messages", None) or [str(exc)])) from exc
         self.stderr.write(f"已为用户 {username} 生成令牌“{name}”。令牌只显示这一次，请妥善保存：")
