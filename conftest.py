@@ -17,6 +17,24 @@ hypothesis_settings.register_profile("explore", max_examples=400, derandomize=Fa
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dangjian"))
 
 
+def _flush_past_the_audit_triggers():
+    """PostgreSQL refuses to TRUNCATE the audit tables (core migration 0004), and Django's test
+    flush truncates every table between transactional tests. Only the tests' flush, as the
+    superuser they connect as, switches the triggers off for its own transaction."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_the_audit_triggers()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests log in hundreds of times; the production hasher's cost is not what they test."""

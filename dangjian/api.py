@@ -16,15 +16,19 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
 from dangjian.accounts.queries import password_change_due, user_for_token
+from dangjian.core.context import client_address
 from dangjian.core.errors import ActionDenied, VersionConflict
 
 
 def _token_user(request, token):
-    """The token's user; 403 while that user must first change the password (first login, expired)."""
-    user = user_for_token(token) if token else None
+    """The token's user; 403 while that user must first change the password (first login, expired)
+    or is locked out by failed logins from this address (a token is no way around the lockout)."""
+    user = user_for_token(token, address=client_address(request)) if token else None
     if user is not None:
         if password_change_due(user):
             raise HttpError(403, API_PASSWORD_CHANGE_MESSAGE)
+        if user.token_locked_until is not None:
+            raise HttpError(403, "连续登录失败次数过多，该账号在您所在的地址已临时锁定，接口令牌暂不可用")
         request.user = user
     return user
 
@@ -54,7 +58,52 @@ class Session(SessionAuth):
         return request.COOKIES.get(self.param_name)
 
 
-api = NinjaAPI(
+_MESSAGE = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+_FIELD_ERRORS = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array", "items": {
+    "type": "object", "required": ["field", "message"],
+    "properties": {"field": {"type": "string"}, "message": {"type": "string"}, "type": {"type": "string"},
+                   "loc": {"type": "array"}}}}}}
+_CONFLICT = {"type": "object", "required": ["detail", "current", "submitted"], "properties": {
+    "detail": {"type": "string"}, "current": {"type": "object"}, "submitted": {"type": "object"}}}
+_SERVER_ERROR = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"type": "string"}, "request_id": {"type": "string"}}}
+ERROR_RESPONSES = {
+    "401": ("未认证：没有或无效的登录会话、接口令牌", _MESSAGE),
+    "403": ("无权操作（岗位、CSRF、须先修改密码、登录锁定）", _MESSAGE),
+    "404": ("路径或请求中引用的记录不存在，或不在您的管辖范围内", _MESSAGE),
+    "409": ("已被他人修改：返回当前内容和您提交的内容", _CONFLICT),
+    "413": ("请求体过大", _FIELD_ERRORS),
+    "422": ("数据有误：逐个字段说明原因", _FIELD_ERRORS),
+}
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """The schema lists each operation's error answers (issue 12, "Also"), so that a client and
+    schemathesis know their shape. Operations declare theirs with ``apikit.responses``; this adds
+    what any operation may answer whatever it declares: 403 (a token refused during a lockout or
+    before a required password change), 413 on writes (a body over the limit, core.apiguard) and
+    500 (one short JSON without a traceback, core.apiguard) — and 401/404/422 where missing."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                codes = ["401", "403", "404", "422"]
+                codes += ["409", "413"] if method in ("post", "put", "patch", "delete") else []
+                responses = operation.setdefault("responses", {})
+                declared = {str(code) for code in responses}
+                for code in codes:
+                    if code not in declared:
+                        description, body = ERROR_RESPONSES[code]
+                        responses[code] = {"description": description,
+                                           "content": {"application/json": {"schema": body}}}
+                if "500" not in declared:
+                    responses["500"] = {"description": "服务器内部错误（不含任何调用栈），附请求编号",
+                                        "content": {"application/json": {"schema": _SERVER_ERROR}}}
+        return schema
+
+
+api = DocumentedErrorsAPI(
     title="党建工作平台 API",
     version="1",
     description=(
@@ -62,7 +111,10 @@ api = NinjaAPI(
         "认证：登录会话（修改类请求需在 `X-CSRFToken` 请求头中携带 CSRF 令牌），"
         "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成）。\n\n"
         "错误：401 未认证；403 无权操作；404 不存在或不在管辖范围内；409 已被他人修改（返回双方内容）；"
-        "422 数据有误（`detail` 列出每个字段和原因）。日期均为 `YYYY-MM-DD`。"
+        "413 请求体过大（JSON 最多 1 MB）；422 数据有误（`detail` 列出每个字段和原因；JSON 最多嵌套 32 层）；"
+        "500 服务器错误（只含说明和请求编号）。每个接口的错误格式见各自的响应说明。日期均为 `YYYY-MM-DD`。\n\n"
+        "本接口文档和 `/api/openapi.json` 无需登录即可查看：其中只有接口和字段的说明，没有任何数据，"
+        "且与开源代码中的内容相同；调用任何接口都需要认证。"
     ),
     auth=[BearerToken(), HeaderToken(), Session()],
     urls_namespace="api",
@@ -108,10 +160,20 @@ _HTTP_MESSAGES = {"Cannot parse request body": "请求体无法解析：应为�
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     message = str(exc)
-    for english, chinese in _HTTP_MESSAGES.items():
-        if message.startswith(english):
-            message = chinese
+    if message.startswith("Cannot parse request body"):  # bad input: 422 with the reason, like any other
+        detail = [{"field": "body", "loc": ["body"], "type": "json_invalid", "message": _HTTP_MESSAGES[
+            "Cannot parse request body"]}]
+        return api.create_response(request, {"detail": detail}, status=422)
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    """Anything unexpected: logged with its traceback, answered without it — in development mode
+    too, where django-ninja would otherwise print the traceback into the response."""
+    from dangjian.core.apiguard import server_error_response
+
+    return server_error_response(request, exc)
 
 
 # -- request validation (types, required fields) in Chinese ---------------------------------------

@@ -46,11 +46,35 @@ def _key_from_env_or_file(env_name: str, file_name: str, nbytes: int) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32)
+KEY_HELP = "可用 python3 -c 'import secrets; print(secrets.token_hex(32))' 生成"
+
+
+def _checked_data_key(name: str, value: str) -> str:
+    """A data key is 32 random bytes written as 64 hex digits: a short or typed-in value (``abc``)
+    would be stretched into a key anyone could guess, so it is refused at start."""
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = b""
+    if len(value) != 64 or len(raw) != 32:
+        raise RuntimeError(f"{name} 必须是 64 位十六进制数字（32 字节随机数），当前值不符合；{KEY_HELP}")
+    if len(set(raw)) < 8:
+        raise RuntimeError(f"{name} 不是随机生成的（重复字节过多）；{KEY_HELP}")
+    return value.lower()
+
+
+def _checked_secret_key(value: str) -> str:
+    if len(value) < 50 or len(set(value)) < 5:
+        raise RuntimeError(f"DANGJIAN_SECRET_KEY 至少 50 个字符且应随机生成；{KEY_HELP}")
+    return value
+
+
+SECRET_KEY = _checked_secret_key(_key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32))
 # 32 bytes, hex: the master key from which the SM4 data key and the blind-index key are derived.
-DATA_KEY = _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32)
+DATA_KEY = _checked_data_key("DANGJIAN_DATA_KEY", _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32))
 # Decrypt-only keys (comma-separated) for the window of a key rotation: rows sealed by them stay
 # readable and findable; new values are always sealed with DATA_KEY (``dangjian rotate_data_key``).
+# Not format-checked: an old weak key must be readable here once, to rotate away from it.
 # Where the data key came from: rotate_data_key tells the operator which of the two to change.
 DATA_KEY_FROM_ENV = bool(os.environ.get("DANGJIAN_DATA_KEY"))
 # The new key for ``dangjian rotate_data_key`` when no --new-key-file is given; empty otherwise.
@@ -58,6 +82,23 @@ NEW_DATA_KEY = os.environ.get("DANGJIAN_NEW_DATA_KEY", "").strip()
 DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# The reverse proxies in front of the application (addresses or networks, comma-separated). Only a
+# request arriving from one of them has its X-Forwarded-For read for the client's address (audit
+# log, login lockout); without this setting that header is ignored (core.context).
+def _proxies(text: str) -> list[str]:
+    import ipaddress
+
+    proxies = [p.strip() for p in text.split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise RuntimeError(
+                f"DANGJIAN_TRUSTED_PROXIES 中的“{proxy}”不是地址或网段（如 10.0.0.5 或 10.0.0.0/24）") from exc
+    return proxies
+
+
+TRUSTED_PROXIES = _proxies(os.environ.get("DANGJIAN_TRUSTED_PROXIES", ""))
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -83,13 +124,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.context.RequestContextMiddleware",
+    "dangjian.core.apiguard.ApiErrorBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangjian.core.apiguard.JsonBodyLimitMiddleware",
     "dangjian.core.nulguard.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.core.refusals.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
@@ -156,6 +200,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # The audit log is kept at least this many days; ``dangjian audit-archive`` moves older rows to
 # compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
+# API tokens expire this many days after they are issued (``dangjian api-token --days`` may ask for
+# fewer, never more).
+API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -212,6 +259,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# JSON request bodies (the API): refused above this size (413) or nesting depth (422) before parsing.
+API_MAX_JSON_BYTES = int(os.environ.get("DANGJIAN_API_MAX_JSON_BYTES", str(1024 * 1024)))
+API_MAX_JSON_DEPTH = int(os.environ.get("DANGJIAN_API_MAX_JSON_DEPTH", "32"))
 # Organisational life (orglife/conf.py reads these): days after a meeting when its record locks
 # (later changes are amendments with a reason), days after which an entry counts as 补录, days
 # without activity that make a branch 静默, and the largest attachment in bytes.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core.actors import check_actor
+from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
 from dangjian.core.scoping import CHANGE, forget_scope, require
@@ -62,6 +63,7 @@ def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
     PasswordState.objects.filter(user=user).update(must_change=False)
     ended = sessions_end(user, keep=keep_session)
     record_change(actor=user, action="password_change", obj=user, note=f"用户修改了自己的密码，结束其他会话 {ended} 个")
+    api_tokens_revoke_all(acting_user=user, user=user, reason="用户修改了密码")
 
 
 @transaction.atomic
@@ -74,6 +76,7 @@ def password_reset(*, acting_user, user, password: str) -> None:
     PasswordState.objects.filter(user=user).update(must_change=True)
     ended = sessions_end(user)
     record_change(actor=acting_user, action="password_reset", obj=user, note=f"重置密码，结束会话 {ended} 个")
+    api_tokens_revoke_all(acting_user=acting_user, user=user, reason="管理员重置了密码")
 
 
 @transaction.atomic
@@ -100,12 +103,65 @@ def totp_remove(*, user, acting_user) -> None:
         record_change(actor=acting_user, action="totp_reset", obj=user, note="重置两步验证（TOTP），下次登录须重新绑定")
 
 
-def api_token_issue(*, acting_user, user, name: str) -> str:
-    """A new token for ``user``; returned once, stored only as a digest."""
+@transaction.atomic
+def api_token_issue(*, acting_user, user, name: str, days: int | None = None) -> str:
+    """A new token for ``user``, valid ``days`` (at most, and by default, API_TOKEN_DAYS); returned
+    once, stored only as a digest; audited (never the token)."""
+    from django.core.exceptions import ValidationError
+
     check_actor(acting_user)
+    longest = settings.API_TOKEN_DAYS
+    days = longest if days is None else days
+    if not 1 <= days <= longest:
+        raise ValidationError({"days": f"令牌有效期应为 1 到 {longest} 天"})
+    if not user.is_active:
+        raise ActionDenied("该账号已停用，不能生成接口令牌")
+    name = (name or "").strip()[:100] or "未命名"
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token))
+    row = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token),
+                                  expires_at=timezone.now() + dt.timedelta(days=days))
+    record_change(actor=acting_user, action="api_token_issue", obj=row,
+                  after={"user": user.get_username(), "name": name, "expires_at": row.expires_at.isoformat()},
+                  note=f"为用户 {user.get_username()} 生成接口令牌“{name}”，{days} 天后过期")
     return token
+
+
+def _may_revoke(acting_user, token: ApiToken) -> bool:
+    """The owner, the system administrator (三员: accounts), or the system itself (a server command)."""
+    from dangjian.core.actors import is_system
+
+    from .choices import Duty
+    from .queries import duty_of
+
+    return is_system(acting_user) or acting_user.pk == token.user_id or duty_of(acting_user) == Duty.SYSTEM
+
+
+@transaction.atomic
+def api_token_revoke(*, acting_user, token: ApiToken, reason: str = "") -> bool:
+    """Revoke one token (False when it already was); audited."""
+    check_actor(acting_user)
+    if not _may_revoke(acting_user, token):
+        raise ActionDenied("只有令牌的所有者或系统管理员可以吊销令牌")
+    row = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if row.revoked_at is not None:
+        return False
+    reason = reason or ("所有者吊销" if acting_user.pk == row.user_id else "管理员吊销")
+    row.revoked_at, row.revoke_reason = timezone.now(), reason[:200]
+    row.save(update_fields=["revoked_at", "revoke_reason"])
+    record_change(actor=acting_user, action="api_token_revoke", obj=row, after={"reason": row.revoke_reason},
+                  note=f"吊销用户 {row.user.get_username()} 的接口令牌“{row.name}”：{row.revoke_reason}")
+    return True
+
+
+def api_tokens_revoke_all(*, acting_user, user, reason: str) -> int:
+    """Revoke every live token of ``user`` (a password change or reset, a disabled account), in the
+    caller's transaction; one audit record when there were any."""
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    count = live.update(revoked_at=timezone.now(), revoke_reason=reason[:200])
+    if count:
+        record_change(actor=acting_user, action="api_token_revoke", obj=user, after={"tokens": count, "reason": reason},
+                      note=f"吊销用户 {user.get_username()} 的全部接口令牌 {count} 个：{reason}")
+    return count
 
 
 @transaction.atomic
@@ -119,6 +175,31 @@ def login_attempt_record(*, username: str, success: bool, address: str | None, u
     note = f"用户名 {username[:150]}" + (f"，{reason}" if reason else "")
     record_change(actor=user if success else None, action="login" if success else "login_failed", obj=attempt,
                   note=note)
+
+
+def login_refused_while_locked(*, username: str, until) -> None:
+    """A login tried while its address is locked out: audited, not counted (the delay does not
+    grow while it runs)."""
+    from .models import LoginAttempt
+
+    unsaved = LoginAttempt(pk=0, username=username[:150], success=False, at=timezone.now())  # not stored
+    record_change(actor=None, action="login_locked", obj=unsaved,
+                  note=f"用户名 {username[:150]}：登录失败次数过多，拒绝登录至 {timezone.localtime(until):%H:%M:%S}")
+
+
+@transaction.atomic
+def login_unlock(*, username: str, reason: str) -> int:
+    """The administrators' recovery path (``dangjian unlock``, on the server): the failures so far
+    stop counting, from every address. Returns how many recent failures were cleared."""
+    from .models import LoginAttempt
+    from .rules import LOCK_MINUTES
+
+    since = timezone.now() - dt.timedelta(minutes=LOCK_MINUTES)
+    cleared = LoginAttempt.objects.filter(username=username, success=False, at__gte=since).count()
+    attempt = LoginAttempt.objects.create(username=username[:150], success=True, unlock=True)
+    record_change(actor=SYSTEM, action="login_unlock", obj=attempt,
+                  note=f"服务器命令行解除用户 {username[:150]} 的登录锁定（清除近期失败 {cleared} 次）：{reason}"[:500])
+    return cleared
 
 
 def logout_record(*, user) -> None:

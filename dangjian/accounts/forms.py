@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 
-from .actions import login_attempt_record
+from .actions import login_attempt_record, login_refused_while_locked
 from .queries import lockout_of
 
 
@@ -20,11 +20,12 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        until = lockout_of(username, now=timezone.now()) if username else None
+        until = lockout_of(username, address=self._address(), now=timezone.now()) if username else None
         if until is not None:
+            login_refused_while_locked(username=username, until=until)
             local = timezone.localtime(until)
-            raise forms.ValidationError(f"连续登录失败次数过多，账号已临时锁定，请于 {local:%H:%M} 后再试。",
-                                        code="locked")
+            raise forms.ValidationError(
+                f"连续登录失败次数过多，此账号在您所在的地址已临时锁定，请于 {local:%H:%M:%S} 后再试。", code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -33,7 +34,9 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
     def _address(self):
-        return self.request.META.get("REMOTE_ADDR") if self.request else None
+        from dangjian.core.context import client_address
+
+        return client_address(self.request) if self.request else None
 
 
 class CodeForm(forms.Form):

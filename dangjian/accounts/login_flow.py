@@ -20,7 +20,9 @@ PENDING_SECONDS = 5 * 60
 
 
 def address_of(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    from dangjian.core.context import client_address
+
+    return client_address(request)
 
 
 def pending_start(request, user, *, next_url: str) -> None:
@@ -43,14 +45,15 @@ def pending_clear(request) -> None:
     request.session.pop(PENDING, None)
 
 
-def is_locked(user) -> bool:
-    return lockout_of(user.get_username(), now=timezone.now()) is not None
+def is_locked(user, request) -> bool:
+    """True while failed logins from the request's address keep ``user`` shut."""
+    return lockout_of(user.get_username(), address=address_of(request), now=timezone.now()) is not None
 
 
 def code_failed(request, user, reason: str) -> bool:
     """Record a wrong code as a failed login; True when the account is now locked."""
     login_attempt_record(username=user.get_username(), success=False, address=address_of(request), reason=reason)
-    locked = is_locked(user)
+    locked = is_locked(user, request)
     if locked:
         pending_clear(request)
     return locked

@@ -1,7 +1,9 @@
 import hashlib
+from binascii import unhexlify
 
 from django.conf import settings
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .choices import Duty, Role
 
@@ -27,7 +29,9 @@ class Position(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once. It
+    expires (90 days by default), and is revoked by its owner, by the system administrator, and by
+    itself when the owner's password is changed or reset or the account is disabled."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", related_name="api_tokens", on_delete=models.CASCADE
@@ -37,6 +41,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoke_reason = models.CharField("吊销原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "接口令牌"
@@ -49,14 +55,25 @@ class ApiToken(models.Model):
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    def status(self, now) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at is None or self.expires_at <= now:
+            return "已过期"
+        return "有效"
+
 
 class LoginAttempt(models.Model):
-    """Every login attempt, successful or not: the lockout reads the recent ones."""
+    """Every login attempt, successful or not: the lockout reads the recent ones of one username
+    from one address (accounts.rules)."""
 
     username = models.CharField("用户名", max_length=150, db_index=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     success = models.BooleanField("成功")
     address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    # An administrator's unlock from the server (``dangjian unlock``): counts as a success from
+    # every address, so the failures before it no longer delay anyone.
+    unlock = models.BooleanField("解除锁定", default=False)
 
     class Meta:
         verbose_name = "登录记录"
@@ -139,3 +156,48 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SealedTOTPDevice(TOTPDevice):
+    """django-otp's TOTP device, with its secret sealed (SM4-GCM under the data key, like the ID
+    numbers) in ``TotpSecret`` instead of in hex on the device row, so the secrets are not readable
+    in the database or a backup. Every device of the platform goes through this class
+    (accounts.totp); the device row's own key holds ``SEALED``, which the stock TOTPDevice cannot
+    decode as hex, so nothing can verify codes against it by mistake. The key rotation re-seals the
+    secrets with the other ``*_encrypted`` fields (core.keyrotation)."""
+
+    SEALED = "sealed"
+
+    class Meta:
+        proxy = True
+        verbose_name = "两步验证设备"
+        verbose_name_plural = "两步验证设备"
+
+    def plain_key(self) -> str:
+        """The secret in hex (a device written before sealing existed keeps it on its own row)."""
+        from dangjian.core.crypto import decrypt
+
+        if self.key != self.SEALED:
+            return self.key
+        return decrypt(TotpSecret.objects.get(device_id=self.pk).key_encrypted)
+
+    @property
+    def bin_key(self) -> bytes:
+        if not hasattr(self, "_plain_key"):
+            self._plain_key = self.plain_key()
+        return unhexlify(self._plain_key.encode())
+
+
+class TotpSecret(models.Model):
+    """The sealed secret of one TOTP device (see SealedTOTPDevice)."""
+
+    device = models.OneToOneField(TOTPDevice, verbose_name="设备", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="sealed_secret")
+    key_encrypted = models.CharField("密钥(密文)", max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = "两步验证密钥"
+        verbose_name_plural = "两步验证密钥"
+
+    def __str__(self) -> str:
+        return f"{self.device_id}"

@@ -31,32 +31,75 @@ def positions_of(user):
     return Position.objects.filter(user=user).select_related("org").order_by("org__path")
 
 
-def user_for_token(token: str):
-    """The active user owning ``token``, or None."""
+def user_for_token(token: str, *, address: str | None = None):
+    """The active user owning ``token`` when it is neither revoked nor expired, or None. The user
+    carries ``token_locked_until``: when failed logins from ``address`` keep the account shut (the
+    token is no way around the lockout), else None. One query: the lockout's count and last failure
+    come as subqueries of the token's own."""
+    from .rules import lock_delay
+
+    now = timezone.now()
     row = (
         ApiToken.objects.select_related("user", "user__password_state")
-        .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+        .filter(digest=ApiToken.digest_of(token), user__is_active=True, revoked_at__isnull=True, expires_at__gt=now)
+        .annotate(**_failure_stats(address, now))
         .first()
     )
-    if row is None or (row.expires_at and row.expires_at < timezone.now()):
+    if row is None:
         return None
-    now = timezone.now()
+    until = row.recent_failure_at + lock_delay(row.recent_failures) if row.recent_failures else None
+    row.user.token_locked_until = until if until is not None and until > now else None
     # One write per token every few minutes at most, not one per API request.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
 
 
-def lockout_of(username: str, *, now):
-    """When ``username`` unlocks, or None when it may try to log in."""
+def _failure_stats(address: str | None, now) -> dict:
+    """Annotations for a query whose rows have ``user``: how many failed logins from ``address``
+    count toward the lockout now, and the last one's time (accounts.rules.locked_until's inputs)."""
+    from django.db.models import Count, Max, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import LoginAttempt
+    from .rules import LOCK_MINUTES
+
+    start = now - dt.timedelta(minutes=LOCK_MINUTES)
+    from_here = Q(address=address) if address else Q(address__isnull=True)
+    # the last success from this address, or unlock from anywhere, of the failure's own username
+    here = LoginAttempt.objects.filter(username=OuterRef("username"), at__gte=start).filter(from_here | Q(unlock=True))
+    last_reset = here.filter(success=True).order_by("-at").values("at")[:1]
+    failures = LoginAttempt.objects.filter(
+        username=OuterRef("user__username"), at__gte=start, success=False,
+        at__gt=Coalesce(Subquery(last_reset), start)).filter(from_here)
+    return {
+        "recent_failures": Coalesce(Subquery(failures.order_by().values("username").annotate(n=Count("id"))
+                                             .values("n")[:1]), 0),
+        "recent_failure_at": Subquery(failures.order_by().values("username").annotate(last=Max("at"))
+                                      .values("last")[:1]),
+    }
+
+
+def tokens_of(user):
+    """The user's tokens, newest first (revoked and expired ones too: the page shows their state)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def lockout_of(username: str, *, address: str | None, now):
+    """When ``username`` opens again for logins from ``address``, or None when it may try now.
+    Only this address's failures count, since its last success or the last unlock (any address)."""
+    from django.db.models import Q
+
     from .models import LoginAttempt
     from .rules import LOCK_MINUTES, locked_until
 
     recent = LoginAttempt.objects.filter(username=username, at__gte=now - dt.timedelta(minutes=LOCK_MINUTES))
-    last_success = recent.filter(success=True).order_by("-at").values_list("at", flat=True).first()
-    failures = recent.filter(success=False)
-    if last_success:
-        failures = failures.filter(at__gt=last_success)
+    here = recent.filter(Q(address=address) | Q(unlock=True)) if address else recent.filter(
+        Q(address__isnull=True) | Q(unlock=True))
+    reset = here.filter(success=True).order_by("-at").values_list("at", flat=True).first()
+    failures = here.filter(success=False)
+    if reset:
+        failures = failures.filter(at__gt=reset)
     return locked_until(list(failures.values_list("at", flat=True)), now=now)
 
 

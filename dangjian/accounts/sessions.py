@@ -41,3 +41,19 @@ def sessions_end(user, *, keep: str | None = None, only_without_second_factor: b
         store().delete(key)
     UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
+
+
+def purge_expired_sessions(*, now=None) -> tuple[int, int]:
+    """Delete the sessions past their expiry (idle timeout) and the UserSession rows of sessions
+    that no longer exist or are past the absolute limit; with them goes the filter state they held
+    (core.filterstate). Returns (sessions, tracking rows) deleted. Run by ``dangjian purge-sessions``
+    and meant for the scheduler: Django never clears the session table by itself."""
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    cutoff = now - dt.timedelta(seconds=settings.SESSION_MAX_SECONDS)
+    live = Session.objects.values("session_key")
+    tracked, _ = UserSession.objects.exclude(session_key__in=live).delete()
+    old, _ = UserSession.objects.filter(created_at__lt=cutoff).delete()
+    return sessions, tracked + old

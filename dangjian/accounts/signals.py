@@ -24,9 +24,15 @@ def track_session(sender, request, user, **kwargs):
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_inactive_ends_sessions")
 def end_sessions_of_inactive_user(sender, instance, raw=False, **kwargs):
     """An account switched off by any path (administration page, shell, command) loses every
-    session at once. (``QuerySet.update(is_active=False)`` sends no signal: use the actions.)"""
+    session and every API token at once (tokens are revoked, so enabling it again does not bring
+    them back). ``QuerySet.update(is_active=False)`` sends no signal: use the actions."""
     if not raw and not instance.is_active:
+        from dangjian.core.actors import SYSTEM
+
+        from .actions import api_tokens_revoke_all
+
         sessions_end(instance)
+        api_tokens_revoke_all(acting_user=SYSTEM, user=instance, reason="账号已停用")
 
 
 @receiver(post_save, sender=AdminDuty, dispatch_uid="accounts_duty_needs_second_factor")

@@ -10,7 +10,9 @@ from base64 import b32decode, b32encode
 import qrcode
 import qrcode.image.svg
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+from .models import SealedTOTPDevice as TOTPDevice
 
 DEVICE_NAME = "身份验证器"
 
@@ -23,7 +25,18 @@ def enrolment_device(user, *, create: bool = False) -> TOTPDevice | None:
     """The user's unconfirmed device (a new secret when ``create`` and none exists yet)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None and create:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        device = new_device(user, random_hex(20), confirmed=False)
+    return device
+
+
+def new_device(user, hex_secret: str, *, confirmed: bool, name: str = DEVICE_NAME) -> TOTPDevice:
+    """A device whose secret is stored sealed, never in plain hex."""
+    from dangjian.core.crypto import encrypt
+
+    from .models import TotpSecret
+
+    device = TOTPDevice.objects.create(user=user, name=name, key=TOTPDevice.SEALED, confirmed=confirmed)
+    TotpSecret.objects.create(device=device, key_encrypted=encrypt(hex_secret))
     return device
 
 

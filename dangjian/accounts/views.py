@@ -3,16 +3,18 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from . import totp
-from .actions import logout_record, password_changed_by_user, totp_confirm, totp_remove
+from .actions import api_token_revoke, logout_record, password_changed_by_user, totp_confirm, totp_remove
 from .forms import ChangePasswordForm, CodeForm, LoginForm
 from .login_flow import code_failed, finish_login, is_locked, pending_clear, pending_login, pending_start
 from .middleware import PASSWORD_CHANGE
-from .queries import password_change_due, totp_required_for
+from .models import ApiToken
+from .queries import password_change_due, tokens_of, totp_required_for
 from .rules import CHANGE_REASONS, CODE_STEP, DONE, login_next_step
 from .sessions import session_track, sessions_end
 
@@ -66,7 +68,7 @@ def _second_step(request, user, data, device, *, failure_note: str, message: str
     login; an enrolling device is confirmed by its first good code."""
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if is_locked(user):
+        if is_locked(user, request):
             pending_clear(request)
             return form, _back_to_login(request, LOCKED_MESSAGE)
         if totp.verify(device, form.cleaned_data["code"]):
@@ -141,6 +143,7 @@ class SecurityView(TemplateView):
         context = {
             "device": device, "pending": pending, "required": totp_required_for(user),
             "form": kwargs.get("form") or CodeForm(), "password_due": password_change_due(user),
+            "tokens": [(t, t.status(timezone.now())) for t in tokens_of(user)],
         }
         if pending is not None:
             context.update(qr_svg=totp.qr_svg(pending), secret=totp.secret_text(pending))
@@ -148,6 +151,11 @@ class SecurityView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         user, action = request.user, request.POST.get("action")
+        if action == "revoke_token":
+            token = ApiToken.objects.filter(user=user, pk=_int(request.POST.get("token"))).first()
+            if token is not None and api_token_revoke(acting_user=user, token=token):
+                messages.success(request, f"接口令牌“{token.name}”已吊销，不能再使用。")
+            return redirect("accounts:security")
         if action == "start" and totp.confirmed_device(user) is None:
             totp.enrolment_device(user, create=True)
             return redirect("accounts:security")
@@ -168,7 +176,7 @@ class SecurityView(TemplateView):
             if totp_required_for(user):
                 messages.error(request, "您的岗位要求两步验证，不能停用。")
                 return redirect("accounts:security")
-            if is_locked(user):
+            if is_locked(user, request):
                 messages.error(request, LOCKED_MESSAGE)
                 return redirect("accounts:security")
             if totp.verify(totp.confirmed_device(user), form.cleaned_data["code"]):
@@ -178,6 +186,10 @@ class SecurityView(TemplateView):
             code_failed(request, user, "停用两步验证时验证码错误")
             form.add_error("code", "验证码不正确。")
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def _int(text) -> int:
+    return int(text) if str(text or "").isdigit() else 0
 
 
 security = login_required(SecurityView.as_view())

@@ -66,6 +66,8 @@ def account_set_active(*, acting_user, user, active: bool) -> None:
     _refuse(rules.account_change_refusal(actor_id=acting_user.pk, target_id=user.pk, target_duty=duty_of(user)))
     if user.is_active == active:
         return
+    if not active:  # before the save, whose signal would otherwise revoke them in the system's name
+        account_actions.api_tokens_revoke_all(acting_user=acting_user, user=user, reason="账号已停用")
     user.is_active = active
     user.save(update_fields=["is_active"])
     record_change(actor=acting_user, action="user_enable" if active else "user_disable", obj=user,
@@ -81,6 +83,12 @@ def account_password_reset(*, acting_user, user) -> str:
     password = temporary_password()
     account_actions.password_reset(acting_user=acting_user, user=user, password=password)
     return password
+
+
+@transaction.atomic
+def account_token_revoke(*, acting_user, token) -> bool:
+    require_duty(acting_user, rules.ACCOUNTS)
+    return account_actions.api_token_revoke(acting_user=acting_user, token=token, reason="系统管理员吊销")
 
 
 # -- security administrator -----------------------------------------------------------------------

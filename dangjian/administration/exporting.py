@@ -1,5 +1,6 @@
 """The audit log as a workbook, for the audit administrator: the filtered records, newest first,
-streamed; every text cell through ``core.excel.append_row`` (safe from formula injection)."""
+streamed, with members' personal data hidden as on the page (rules.redacted_*); every text cell
+through ``core.excel.append_row`` (safe from formula injection)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from dangjian.core.excel import append_row, header_cells, write_only_workbook
 
 HEADERS = ["编号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明", "来源地址",
-           "请求编号", "摘要(SM3)"]
+           "请求编号", "客户端请求编号", "摘要(SM3)"]
 CHUNK = 2000
 
 
@@ -21,12 +22,15 @@ def write_audit_log(target, records) -> int:
     sheet.freeze_panes = "A2"
     sheet.append(header_cells(sheet, HEADERS))
     count = 0
-    for r in records.iterator(chunk_size=CHUNK):
+    from .queries import AuditRow
+
+    for record in records.iterator(chunk_size=CHUNK):
+        r = AuditRow.of(record)  # personal data of members hidden, as on the page
         count += 1
         append_row(sheet, [
             r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_name, r.action, r.object_type,
             r.object_id, r.object_repr, _json(r.before), _json(r.after), r.note, r.address or "", r.request_id,
-            r.hash,
+            r.client_request_id, r.hash,
         ])
     book.save(target)
     return count

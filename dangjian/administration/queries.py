@@ -13,6 +13,8 @@ from django.utils import timezone
 from dangjian.accounts.models import AdminDuty, Position
 from dangjian.core.models import ChangeRecord
 
+from . import rules
+
 
 def accounts(q: str = ""):
     users = get_user_model().objects.annotate(position_count=Count("positions")).select_related("admin_duty")
@@ -46,7 +48,9 @@ def security_policy() -> list[tuple[str, str]]:
         ("常见密码、与用户名相近的密码", "拒绝"),
         ("密码有效期", f"{max_age} 天" if max_age else "不过期"),
         ("不得重复使用最近的密码", f"{getattr(settings, 'PASSWORD_HISTORY', 0)} 个"),
-        ("登录失败锁定", f"连续失败 {account_rules.MAX_FAILURES} 次，锁定 {account_rules.LOCK_MINUTES} 分钟"),
+        ("登录失败锁定", f"同一账号从同一地址连续失败 {account_rules.MAX_FAILURES} 次起，该地址须等待 1 分钟，"
+                   f"此后每失败一次加倍，最长 {account_rules.LOCK_MINUTES} 分钟；服务器上 dangjian unlock 可解除"),
+        ("接口令牌有效期", f"{settings.API_TOKEN_DAYS} 天（修改或重置密码、停用账号时全部吊销）"),
         ("会话空闲超时", f"{settings.SESSION_COOKIE_AGE // 60} 分钟"),
         ("会话最长时间", f"{getattr(settings, 'SESSION_MAX_SECONDS', 0) // 60} 分钟"),
         ("双因素认证（TOTP）", "三员必须启用" + (f"；以及岗位：{', '.join(totp_roles)}" if totp_roles else "")),
@@ -110,10 +114,46 @@ def audit_records(f: AuditFilter):
     if f.address:
         qs = qs.filter(address=f.address) if _is_ip(f.address) else qs.none()
     if f.request_id:
-        qs = qs.filter(request_id=f.request_id)
-    if f.q:
-        qs = qs.filter(Q(note__icontains=f.q) | Q(object_repr__icontains=f.q))
+        qs = qs.filter(Q(request_id=f.request_id) | Q(client_request_id=f.request_id))
+    if f.q:  # a member's name is hidden from this page, so it cannot be searched for either
+        qs = qs.filter(Q(note__icontains=f.q)
+                       | (Q(object_repr__icontains=f.q) & ~Q(object_type__in=rules.PERSONAL_OBJECT_TYPES)))
     return qs.order_by("-id")
+
+
+@dataclass
+class AuditRow:
+    """One record as the audit administrator sees it (rules.redacted_*)."""
+
+    id: int
+    at: dt.datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: int
+    object_repr: str
+    before: dict
+    after: dict
+    note: str
+    address: str | None
+    request_id: str
+    client_request_id: str
+    hash: str
+
+    @classmethod
+    def of(cls, record) -> AuditRow:
+        kind = record.object_type
+        return cls(
+            id=record.id, at=record.at, actor_name=record.actor_name, action=record.action, object_type=kind,
+            object_id=record.object_id, object_repr=rules.redacted_object(kind, record.object_id, record.object_repr),
+            before=rules.redacted_values(kind, record.before), after=rules.redacted_values(kind, record.after),
+            note=rules.redacted_note(kind, record.action, record.note), address=record.address,
+            request_id=record.request_id, client_request_id=record.client_request_id, hash=record.hash,
+        )
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys]
 
 
 def _start_of(day: dt.date) -> dt.datetime:

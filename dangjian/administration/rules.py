@@ -77,3 +77,39 @@ def account_change_refusal(*, actor_id: int, target_id: int, target_duty: str | 
     if target_duty:
         return f"该账号担任{Duty(target_duty).label}，系统管理员不能停用或重置三员账号；请先由安全管理员撤销其职责"
     return None
+
+
+# -- what the audit administrator sees ------------------------------------------------------------
+# 三员分立: the audit administrator checks who did what to which object, not the members' data.
+# Records about a member (and the requests and transfers that are about one person) keep their
+# action, actor, time, address, object type and id, and the names of the fields that changed; the
+# values, the member's name in the object column and free-text reasons are hidden. Any record's
+# keys that hold people's names or personal details are hidden likewise. Business users with the
+# scope read the full history on the member's own page.
+
+PERSONAL_OBJECT_TYPES = frozenset({"members.member", "members.transfer", "members.correctionrequest"})
+# Keys of other records that list people: a meeting's attendance (names, reasons for absence).
+PERSONAL_KEYS = frozenset({"attendance"})
+FREE_TEXT_ACTIONS = ("member_transfer", "correction_")
+REDACTED = "（已隐去）"
+
+
+def is_personal(object_type: str) -> bool:
+    return object_type in PERSONAL_OBJECT_TYPES
+
+
+def redacted_values(object_type: str, values: dict) -> dict:
+    """``values`` (a record's before or after) as the audit administrator sees them."""
+    personal = is_personal(object_type)
+    return {k: (REDACTED if (personal or k in PERSONAL_KEYS) and v not in (None, "", [], {}) else v)
+            for k, v in (values or {}).items()}
+
+
+def redacted_object(object_type: str, object_id: int, object_repr: str) -> str:
+    return f"{object_type} #{object_id}" if is_personal(object_type) else object_repr
+
+
+def redacted_note(object_type: str, action: str, note: str) -> str:
+    if is_personal(object_type) and action.startswith(FREE_TEXT_ACTIONS) and note:
+        return REDACTED
+    return note

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_detail, name="account"),
     path("accounts/<int:pk>/active/", views.account_active, name="account_active"),
     path("accounts/<int:pk>/password/", views.account_password, name="account_password"),
+    path("accounts/<int:pk>/tokens/revoke/", views.account_token_revoke, name="account_token_revoke"),
     path("security/", views.security, name="security"),
     path("security/users/<int:pk>/", views.security_user, name="security_user"),
     path("security/positions/<int:pk>/revoke/", views.position_revoke, name="position_revoke"),

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.accounts.models import AdminDuty, Position
-from dangjian.accounts.queries import duty_of
+from dangjian.accounts.models import AdminDuty, ApiToken, Position
+from dangjian.accounts.queries import duty_of, tokens_of
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import record_export
 from dangjian.core.shortcuts import paginate, querystring_without, run_action
@@ -79,9 +79,22 @@ def account_new(request):
 @require_GET
 def account_detail(request, pk):
     account = get_object_or_404(get_user_model(), pk=pk)
+    now = timezone.now()
     return render(request, "administration/account_detail.html", {
         "account": account, "duty": duty_of(account), "positions": queries.positions_of(account),
+        "tokens": [(t, t.status(now)) for t in tokens_of(account)],
     })
+
+
+@duty_required(rules.ACCOUNTS)
+@require_POST
+def account_token_revoke(request, pk):
+    account = get_object_or_404(get_user_model(), pk=pk)
+    token = get_object_or_404(ApiToken, user=account, pk=request.POST.get("token") if str(
+        request.POST.get("token", "")).isdigit() else 0)
+    if _attempt(request, lambda: actions.account_token_revoke(acting_user=request.user, token=token)):
+        messages.success(request, f"已吊销 {account.username} 的接口令牌“{token.name}”")
+    return redirect("administration:account", pk=account.pk)
 
 
 @duty_required(rules.ACCOUNTS)
@@ -166,9 +179,10 @@ def audit(request):
     form = AuditFilterForm(request.GET)
     form.is_valid()
     records = queries.audit_records(queries.AuditFilter.from_mapping(request.GET))
+    page = paginate(request, records)
     return render(request, "administration/audit.html", {
-        "form": form, "page": paginate(request, records), "query": querystring_without(request, "page"),
-        "archives": queries.archives(),
+        "form": form, "page": page, "rows": [queries.AuditRow.of(r) for r in page],
+        "query": querystring_without(request, "page"), "archives": queries.archives(),
     })
 
 

@@ -28,7 +28,7 @@ from .actors import SYSTEM
 from .backup import sha256_of
 
 FIELDS = ("id", "at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "before",
-          "after", "note", "address", "request_id", "prev_hash", "hash")
+          "after", "note", "address", "request_id", "client_request_id", "prev_hash", "hash")
 BATCH = 5000
 
 
@@ -233,4 +233,5 @@ def stored_record(data: dict) -> SimpleNamespace:
     fields = dict(data)
     fields["at"] = dt.datetime.fromisoformat(fields["at"])
     fields["actor_id"] = fields.pop("actor")
+    fields.setdefault("client_request_id", "")  # archives written before the field existed
     return SimpleNamespace(**fields)

@@ -7,6 +7,10 @@ hash, so a restore can be proven to give back exactly what was saved.
 
 The data key is deliberately not in the backup: encrypted columns stay encrypted in the dump, and
 the key is kept apart (README: 配置参考), so a stolen backup does not reveal ID numbers.
+
+Every backup folder is 0700 and every file in it 0600 (the owner only), and the manifest is signed
+with an HMAC-SM3 under a key derived from the data key: someone who can write to the backup folder
+but does not hold the key cannot swap in another dump with a matching checksum.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from django.db import connection
 
 MANIFEST = "manifest.json"
+MANIFEST_SEAL = "backup-manifest"
 SQLITE_FILE = "db.sqlite3"
 PG_FILE = "db.dump"
 
@@ -72,7 +77,41 @@ def backup(target_dir: Path) -> Path:
     """Write a backup into a new folder under ``target_dir``; returns the folder."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     folder = Path(target_dir) / f"dangjian-{stamp}"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, mode=0o700)
+    folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    previous_umask = os.umask(0o077)  # the dump is created by sqlite3 or pg_dump: owner-only from the start
+    try:
+        dump = _dump(folder)
+    finally:
+        os.umask(previous_umask)
+    manifest = {
+        "created_at": dt.datetime.now(dt.UTC).isoformat(), "vendor": connection.vendor, "file": dump.name,
+        "sha256": sha256_of(dump), "tables": table_fingerprints(),
+    }
+    manifest["signature"] = manifest_signature(manifest)
+    _write_private(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    dump.chmod(0o600)
+    return folder
+
+
+def manifest_signature(manifest: dict, master: str | None = None) -> str:
+    from .crypto import seal
+
+    return seal(MANIFEST_SEAL, _manifest_body(manifest), master)
+
+
+def _manifest_body(manifest: dict) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _write_private(path: Path, text: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def _dump(folder: Path) -> Path:
     if connection.vendor == "sqlite":
         dump = folder / SQLITE_FILE
         connection.ensure_connection()
@@ -83,19 +122,22 @@ def backup(target_dir: Path) -> Path:
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", "--dbname", _pg_url()])
     else:
         raise BackupError(f"不支持的数据库：{connection.vendor}")
-    manifest = {
-        "created_at": dt.datetime.now(dt.UTC).isoformat(), "vendor": connection.vendor, "file": dump.name,
-        "sha256": sha256_of(dump), "tables": table_fingerprints(),
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return folder
+    return dump
 
 
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path, *, accept_unsigned: bool = False) -> dict:
+    from .crypto import seal_matches
+
     path = Path(folder) / MANIFEST
     if not path.exists():
         raise BackupError(f"{folder} 中没有 {MANIFEST}，不是有效的备份")
     manifest = json.loads(path.read_text(encoding="utf-8"))
+    signature = manifest.get("signature")
+    if signature is None and not accept_unsigned:
+        raise BackupError("备份清单没有签名（早于签名功能的备份）；确认来源可靠后可加 --accept-unsigned 恢复")
+    if signature is not None and not seal_matches(MANIFEST_SEAL, _manifest_body(manifest), signature):
+        raise BackupError("备份清单的签名不符：清单被改动，或备份不是用当前数据密钥制作的（轮换后请在 "
+                          "DANGJIAN_DATA_KEYS_EXTRA 中保留旧密钥），拒绝恢复")
     dump = Path(folder) / manifest["file"]
     if not dump.exists() or sha256_of(dump) != manifest["sha256"]:
         raise BackupError("备份文件缺失或校验值不符，可能已损坏或被改动，拒绝恢复")
@@ -104,10 +146,10 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def restore(folder: Path) -> dict:
+def restore(folder: Path, *, accept_unsigned: bool = False) -> dict:
     """Restore ``folder`` over the current database; returns the manifest's tables that differ
     afterwards (empty when the restore is exact)."""
-    manifest = read_manifest(folder)
+    manifest = read_manifest(folder, accept_unsigned=accept_unsigned)
     dump = Path(folder) / manifest["file"]
     if connection.vendor == "sqlite":
         connection.ensure_connection()

@@ -39,9 +39,13 @@ def _sm3_hmac(key: bytes, message: bytes) -> bytes:
     return mac.finalize()
 
 
+def _master_bytes(master_hex: str) -> bytes:
+    return bytes.fromhex(master_hex) if _is_hex(master_hex) else hashlib.sha256(master_hex.encode()).digest()
+
+
 @lru_cache(maxsize=8)
 def _derived_keys(master_hex: str) -> tuple[bytes, bytes, str]:
-    master = bytes.fromhex(master_hex) if _is_hex(master_hex) else hashlib.sha256(master_hex.encode()).digest()
+    master = _master_bytes(master_hex)
     encryption_key = _sm3_hmac(master, b"dangjian/sm4-gcm")[:16]
     index_key = _sm3_hmac(master, b"dangjian/blind-index")
     # A check value, not key material: 32 bits of a one-way function of the key.
@@ -125,6 +129,24 @@ def blind_indexes(value: str) -> list[str]:
     """The value's index under every key of the ring: a search matches rows sealed by any of them,
     so finding a member keeps working while a rotation is under way."""
     return [blind_index(value, master) for master in keyring()] if value else []
+
+
+@lru_cache(maxsize=32)
+def _purpose_key(master_hex: str, purpose: str) -> bytes:
+    return _sm3_hmac(_master_bytes(master_hex), b"dangjian/" + purpose.encode())
+
+
+def seal(purpose: str, message: bytes, master: str | None = None) -> str:
+    """A keyed digest (HMAC-SM3) of ``message`` under a key derived from the master key for
+    ``purpose`` alone ("audit-head", "backup-manifest", ...): proof that whoever wrote it held the
+    data key, which is never stored in the database or beside a backup."""
+    return _sm3_hmac(_purpose_key(master or settings.DATA_KEY, purpose), message).hex()
+
+
+def seal_matches(purpose: str, message: bytes, digest: str) -> bool:
+    """True when ``digest`` was made by ``seal`` under any key of the ring (so a key rotation does
+    not make the seals written before it look forged)."""
+    return any(constant_time_equal(seal(purpose, message, master), digest or "") for master in keyring())
 
 
 def constant_time_equal(a: str, b: str) -> bool:

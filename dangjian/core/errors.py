@@ -2,7 +2,14 @@
 
 
 class ActionDenied(PermissionError):
-    """The acting user may not do this here (scope or role)."""
+    """The acting user may not do this here (scope or role). Every refusal raised while serving a
+    request is noted, and audited once the response is made (core.refusals)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        from .context import note_refusal
+
+        note_refusal(str(args[0]) if args else "无权操作")
 
 
 class VersionConflict(Exception):

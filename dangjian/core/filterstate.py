@@ -6,20 +6,25 @@ session under a short opaque key and the browser is sent to ``?s=<key>``, which 
 export link and a reload all reuse. A GET that still carries a private parameter (an old bookmark,
 a typed URL) is stored and redirected the same way, so the term leaves the address bar at once.
 
-The key is an HMAC of the filters under a random per-session salt: the same filters give the same
-key within a session (typing does not pile up entries), and nothing about the term can be read from
-it. A key from another session, or one dropped from the bounded store, means "no filters" and a
-message, never an error.
+The key is an HMAC of the filters under a random per-session salt and a key derived from the data
+key: the same filters give the same key within a session (typing does not pile up entries), and
+nothing about the term can be read from it, not even by guessing ID numbers against the session
+table. The filters themselves are stored sealed (SM4-GCM under the data key, issue 12 item 3): the
+session table and its backups hold no searched ID or phone number in clear. Saved filters older
+than the absolute session limit are dropped. A key from another session, or one dropped from the
+bounded store, means "no filters" and a message, never an error.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, QueryDict
+
+from . import crypto
 
 SESSION_KEY = "saved_filters"
 SALT_KEY = "saved_filters_salt"
@@ -34,19 +39,30 @@ def stash(request, params: QueryDict) -> str:
         clean.pop(name, None)
     encoded = clean.urlencode()
     salt = request.session.get(SALT_KEY) or request.session.setdefault(SALT_KEY, secrets.token_hex(16))
-    key = hmac.new(bytes.fromhex(salt), encoded.encode(), hashlib.sha256).hexdigest()[:12]
-    saved = request.session.get(SESSION_KEY, {})
+    key = crypto.seal("filter-key", f"{salt}|{encoded}".encode())[:12]
+    saved = _fresh(request.session.get(SESSION_KEY, {}))
     saved.pop(key, None)
-    saved[key] = encoded
+    saved[key] = {"sealed": crypto.encrypt(encoded), "at": int(time.time())}
     while len(saved) > MAX_SAVED:
         saved.pop(next(iter(saved)))
     request.session[SESSION_KEY] = saved
     return key
 
 
+def _fresh(saved: dict) -> dict:
+    """The saved filters younger than the absolute session limit, in the current format."""
+    oldest = time.time() - settings.SESSION_MAX_SECONDS
+    return {k: v for k, v in saved.items() if isinstance(v, dict) and v.get("at", 0) >= oldest}
+
+
 def saved_params(request, key: str) -> QueryDict | None:
-    encoded = request.session.get(SESSION_KEY, {}).get(key)
-    return None if encoded is None else QueryDict(encoded)
+    entry = _fresh(request.session.get(SESSION_KEY, {})).get(key)
+    if entry is None:
+        return None
+    try:
+        return QueryDict(crypto.decrypt(entry["sealed"]))
+    except (crypto.DecryptionError, KeyError):
+        return None
 
 
 def has_private(params: QueryDict) -> bool:

@@ -52,11 +52,10 @@ def record_changes(records: Iterable[ChangeRecord]) -> None:
     for record in records:
         record.address = record.address or context.address
         record.request_id = record.request_id or context.request_id
+        record.client_request_id = record.client_request_id or context.client_request_id
     with transaction.atomic():
         audit.lock_chain()
-        end = audit.chain(records, audit.last_hash())
-        ChangeRecord.objects.bulk_create(records, batch_size=2000)
-        audit.move_head(records[-1].id, end)
+        audit.append(records)
 
 
 def record_export(*, actor, what: str, model: str, rows: int, filters=None, action: str = "export",

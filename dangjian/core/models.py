@@ -54,6 +54,9 @@ class ChangeRecord(models.Model):
     note = models.CharField("说明", max_length=500, blank=True)
     address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True)
+    # The id the client sent (X-Request-ID), kept beside the server's own; hashed only when present,
+    # so records written before it existed keep their hashes.
+    client_request_id = models.CharField("客户端请求编号", max_length=64, blank=True)
     prev_hash = models.CharField("前一条摘要", max_length=64, blank=True, editable=False)
     hash = models.CharField("摘要(SM3)", max_length=64, blank=True, editable=False)
 
@@ -72,12 +75,16 @@ class ChangeRecord(models.Model):
 
 
 class AuditHead(models.Model):
-    """The end of the audit chain (one row): the last record's id and hash, moved in the same
-    transaction as every append. ``verify`` compares the chain's end with it, so removing the newest
-    records is found too (a removed middle record already breaks its successor's link)."""
+    """The end of the audit chain (one row): the chain's length since the genesis record, the last
+    record's id and hash, and their seal (HMAC-SM3 under a key derived from the data key), moved in
+    the same transaction as every append. ``verify`` compares the chain's end with it, so removing
+    the newest records is found too (a removed middle record already breaks its successor's link);
+    a trigger lets it move only forward, onto a record that exists (core migration 0004)."""
 
     last_id = models.BigIntegerField("最后一条记录编号", default=0)
     hash = models.CharField("最后一条摘要", max_length=64)
+    length = models.BigIntegerField("记录总数（含已归档）", default=0)
+    signature = models.CharField("签名(HMAC-SM3)", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "审计链头"

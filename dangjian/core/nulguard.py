@@ -14,16 +14,19 @@ MESSAGE = "不能包含空字符（\\0）"
 
 
 def _strings(value, name: str = ""):
-    """(field name, text) for every key and string inside a parsed JSON value."""
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(str(key), name or str(key))
-            yield from _strings(item, str(key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item, name)
+    """(field name, text) for every key and string inside a parsed JSON value. A stack, not
+    recursion: however deep the body (core.apiguard caps it anyway), this cannot overflow."""
+    stack = [(value, name)]
+    while stack:
+        item, field = stack.pop()
+        if isinstance(item, str):
+            yield field, item
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                yield field or str(key), str(key)
+                stack.append((child, str(key)))
+        elif isinstance(item, list):
+            stack.extend((child, field) for child in item)
 
 
 def nul_field(request) -> tuple[str, str] | None:
@@ -38,7 +41,7 @@ def nul_field(request) -> tuple[str, str] | None:
         if content_type.endswith("json"):
             try:
                 body = json.loads(request.body or b"null")
-            except ValueError:  # the view answers a body it cannot parse
+            except (ValueError, RecursionError):  # the view answers a body it cannot parse
                 return None
             for field, text in _strings(body):
                 if NUL in text:

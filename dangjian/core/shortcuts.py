@@ -20,6 +20,10 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW, *, queryset=None):
     qs = queryset if queryset is not None else model.objects.all()
     obj = qs.restrict(user, action).filter(pk=pk).first()
     if obj is None:
+        if model._base_manager.filter(pk=pk).exists():  # there, but outside the scope: audited
+            from .context import note_refusal
+
+            note_refusal(f"超出管辖范围（{action}）", object_type=model._meta.label_lower, object_id=int(pk))
         raise Http404("未找到，或不在您的管辖范围内")
     return obj
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dangjian.accounts.actions import position_grant, user_create
 from dangjian.accounts.choices import Duty, Role
 from dangjian.accounts.models import AdminDuty, PasswordState, Position
-from dangjian.accounts.totp import hex_key
+from dangjian.accounts.totp import hex_key, new_device
 from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_change
 from dangjian.members.selfservice.demo_member import demo_member, link_demo_member
@@ -151,7 +151,7 @@ def _second_factor(user, *, needed: bool) -> None:
     """A confirmed device with the published demo secret where a second factor is required; none elsewhere."""
     TOTPDevice.objects.filter(user=user).delete()
     if needed:
-        TOTPDevice.objects.create(user=user, name="演示身份验证器", key=hex_key(DEMO_TOTP_SECRET), confirmed=True)
+        new_device(user, hex_key(DEMO_TOTP_SECRET), confirmed=True, name="演示身份验证器")
 
 
 def logins_table(logins: list[DemoLogin]) -> str:

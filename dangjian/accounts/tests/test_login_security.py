@@ -15,10 +15,19 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 def test_four_failures_do_not_lock_five_do():
-    failures = [NOW - dt.timedelta(minutes=m) for m in (1, 2, 3, 4)]
+    failures = [NOW - dt.timedelta(seconds=s) for s in (10, 20, 30, 40)]
     assert locked_until(failures, now=NOW) is None
-    failures.append(NOW - dt.timedelta(minutes=10))
-    assert locked_until(failures, now=NOW) == NOW - dt.timedelta(minutes=10) + dt.timedelta(minutes=30)
+    failures.append(NOW - dt.timedelta(seconds=5))
+    assert locked_until(failures, now=NOW) == NOW - dt.timedelta(seconds=5) + dt.timedelta(minutes=1)
+
+
+def test_the_delay_grows_with_each_further_failure_up_to_thirty_minutes():
+    from dangjian.accounts.rules import lock_delay
+
+    assert [lock_delay(n).total_seconds() / 60 for n in range(4, 12)] == [0, 1, 2, 4, 8, 16, 30, 30]
+    failures = [NOW - dt.timedelta(minutes=m) for m in (1, 2, 3, 4, 5, 6, 7)]  # seven: 4 minutes after the last
+    assert locked_until(failures, now=NOW) == NOW - dt.timedelta(minutes=1) + dt.timedelta(minutes=4)
+    assert locked_until(failures, now=NOW + dt.timedelta(minutes=3)) is None
 
 
 def test_failures_older_than_the_window_do_not_count():

@@ -7,11 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from dangjian.accounts import totp
 from dangjian.accounts.login_flow import PENDING
 from dangjian.accounts.models import AdminDuty, LoginAttempt, UserSession
+from dangjian.accounts.models import SealedTOTPDevice as TOTPDevice
 from dangjian.core.models import ChangeRecord
 from dangjian.home.demo_accounts import DEMO_TOTP_SECRET
 from dangjian.testing import DEFAULT_PASSWORD, make_user
@@ -41,7 +42,7 @@ def sysadmin(db):
 
 
 def enrolled(user):
-    return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+    return totp.new_device(user, random_hex(20), confirmed=True, name="手机")
 
 
 # -- required ---------------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def test_the_qr_code_is_drawn_here_and_names_the_issuer(sysadmin):
     assert svg.startswith("<svg") and svg.endswith("</svg>") and "<script" not in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from elsewhere
     assert "otpauth://totp/" in device.config_url and "secret=" in device.config_url
-    assert totp.hex_key(totp.secret_text(device)) == device.key
+    assert totp.hex_key(totp.secret_text(device)) == device.plain_key()
 
 
 # -- the demo ---------------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def test_the_qr_code_is_drawn_here_and_names_the_issuer(sysadmin):
 def test_demo_totp_prints_a_working_code_for_demo_accounts_only(db, client):
     user = make_user("sysadmin")
     AdminDuty.objects.create(user=user, duty="system")
-    device = TOTPDevice.objects.create(user=user, name="演示", key=totp.hex_key(DEMO_TOTP_SECRET), confirmed=True)
+    device = totp.new_device(user, totp.hex_key(DEMO_TOTP_SECRET), confirmed=True, name="演示")
     out = io.StringIO()
     call_command("demo_totp", "sysadmin", stdout=out, stderr=io.StringIO())
     code = out.getvalue().strip()

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from dangjian.core import archive as archiving
-from dangjian.core.audit import verify
+from dangjian.core.audit import start_chain, verify
 from dangjian.core.history import change_record, record_changes
 from dangjian.core.models import AuditAnchor, AuditHead, ChangeRecord
 from dangjian.testing import make_user
@@ -28,6 +28,16 @@ def _edit_by_hand(sql, params):
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+@pytest.fixture(autouse=True)
+def installed_long_ago(db):
+    """The installation (its genesis record) is older than the records these tests back-date: the
+    chain is restarted, by hand, as it would have begun then."""
+    _edit_by_hand("DELETE FROM core_audithead", [])
+    _edit_by_hand("DELETE FROM core_changerecord", [])
+    start_chain(at=timezone.now() - dt.timedelta(days=OLD_DAYS + 30))
+    return ChangeRecord.objects.get()
 
 
 def _write(n, *, days_ago, actor=None, note="旧记录"):
@@ -56,37 +66,39 @@ def _archive(tmp_path, **kwargs):
     return archiving.archive(directory=tmp_path, **kwargs)
 
 
-def test_archive_moves_old_rows_to_a_verified_file_and_the_rest_still_verifies(old_then_young, tmp_path, capsys):
+def test_archive_moves_old_rows_to_a_verified_file_and_the_rest_still_verifies(
+        old_then_young, installed_long_ago, tmp_path, capsys):
+    genesis = installed_long_ago
     total = ChangeRecord.objects.count()
     call_command("audit_archive", "--dir", str(tmp_path))
-    assert "已归档 5 条" in capsys.readouterr().out
+    assert "已归档 6 条" in capsys.readouterr().out  # the genesis record and the five old ones
     assert not ChangeRecord.objects.filter(id__lte=old_then_young[-1].id).exists()
-    assert ChangeRecord.objects.count() == total - 5 + 1  # the archive itself is a record
+    assert ChangeRecord.objects.count() == total - 6 + 1  # the archive itself is a record
     anchor = AuditAnchor.objects.get()
-    assert (anchor.first_id, anchor.last_id, anchor.row_count) == (old_then_young[0].id, old_then_young[-1].id, 5)
+    assert (anchor.first_id, anchor.last_id, anchor.row_count) == (genesis.id, old_then_young[-1].id, 6)
     assert anchor.end_hash == old_then_young[-1].hash
     assert ChangeRecord.objects.filter(action="audit_archive", object_id=anchor.pk).exists()
-    assert verify() == (total - 5 + 1, None)
+    assert verify() == (total - 6 + 1, None)
     call_command("audit_verify")
     data = tmp_path / anchor.file_name
     with gzip.open(data) as stored:
         lines = [json.loads(line) for line in stored]
-    assert [row["id"] for row in lines] == [r.id for r in old_then_young]
-    assert [row["note"] for row in lines] == [f"旧记录{i}" for i in range(5)]
+    assert [row["id"] for row in lines] == [genesis.id, *(r.id for r in old_then_young)]
+    assert [row["note"] for row in lines[1:]] == [f"旧记录{i}" for i in range(5)]
     manifest = json.loads(archiving.manifest_path(data).read_text())
-    assert manifest["rows"] == 5 and manifest["end_hash"] == anchor.end_hash
+    assert manifest["rows"] == 6 and manifest["end_hash"] == anchor.end_hash
     assert manifest["sha256"] == anchor.file_sha256
     call_command("audit_verify", "--archive", str(data))
-    assert "完整：5 条" in capsys.readouterr().out
+    assert "完整：6 条" in capsys.readouterr().out
     assert _archive(tmp_path) is None  # nothing left old enough
 
 
-def test_a_second_archive_continues_the_chain(db, tmp_path):
+def test_a_second_archive_continues_the_chain(installed_long_ago, tmp_path):
     first = _write(3, days_ago=OLD_DAYS + 10)
     second = _write(2, days_ago=OLD_DAYS)
     _write(2, days_ago=1)
     done = _archive(tmp_path, before=(timezone.localdate() - dt.timedelta(days=OLD_DAYS + 5)))
-    assert (done.first_id, done.last_id) == (first[0].id, first[-1].id)
+    assert (done.first_id, done.last_id) == (installed_long_ago.id, first[-1].id)
     again = _archive(tmp_path)
     assert (again.first_id, again.last_id, again.start_hash) == (second[0].id, second[-1].id, first[-1].hash)
     assert verify()[1] is None
@@ -141,12 +153,12 @@ def test_archive_refuses_rows_younger_than_the_retention(old_then_young, tmp_pat
     assert not list(tmp_path.iterdir())
 
 
-def test_archive_takes_only_the_old_prefix_of_the_chain(db, tmp_path):
+def test_archive_takes_only_the_old_prefix_of_the_chain(installed_long_ago, tmp_path):
     old = _write(2, days_ago=OLD_DAYS)
     _write(1, days_ago=1)
     later_but_old = _write(2, days_ago=OLD_DAYS)  # old by its time, but after a young record in the chain
     done = _archive(tmp_path)
-    assert (done.first_id, done.last_id, done.rows) == (old[0].id, old[-1].id, 2)
+    assert (done.first_id, done.last_id, done.rows) == (installed_long_ago.id, old[-1].id, 3)
     assert ChangeRecord.objects.filter(id=later_but_old[0].id).exists()
     assert verify()[1] is None
 
@@ -208,8 +220,8 @@ def test_postgresql_still_refuses_every_other_update_and_delete(old_then_young):
 @pg_only
 def test_postgresql_keeps_the_head_moving_forward_and_anchors_append_only(old_then_young, tmp_path):
     _archive(tmp_path)
-    for sql, message in [("UPDATE core_audithead SET last_id = last_id - 1", "只能前移"),
-                         ("DELETE FROM core_audithead", "只能前移"),
+    for sql, message in [("UPDATE core_audithead SET last_id = last_id - 1", "链头只能"),
+                         ("DELETE FROM core_audithead", "链头只能"),
                          ("UPDATE core_auditanchor SET end_hash = 'x'", "只能追加"),
                          ("DELETE FROM core_auditanchor", "只能追加")]:
         with pytest.raises(DatabaseError, match=message), transaction.atomic(), connection.cursor() as cursor:

@@ -233,11 +233,11 @@ def test_create_with_missing_and_malformed_fields_is_422_in_chinese(tree):
     assert messages["nickname"] == "字段 nickname：不是可提交的字段"
 
 
-def test_create_with_a_body_that_is_not_json_is_400_in_chinese(tree):
+def test_create_with_a_body_that_is_not_json_is_422_in_chinese(tree):
     client = client_for(tree.secretary_a)
     response = client.post("/api/members/", "{name:", content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "请求体无法解析：应为有效的 JSON"}
+    assert response.status_code == 422  # bad input, like any other (issue 12 item 8)
+    assert response.json()["detail"][0]["message"] == "请求体无法解析：应为有效的 JSON"
     response = client.post("/api/members/", "", content_type="application/json")
     assert response.status_code == 422 and fields_of(response) == {"body"}
 

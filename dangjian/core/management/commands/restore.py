@@ -11,12 +11,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder")
         parser.add_argument("--yes", action="store_true", help="确认覆盖当前数据库")
+        parser.add_argument("--accept-unsigned", action="store_true",
+                            help="接受没有签名的旧备份清单（确认备份来源可靠时使用）")
 
     def handle(self, *args, **options):
         if not options["yes"]:
             raise CommandError("恢复会覆盖当前数据库中的全部数据；确认请加 --yes")
         try:
-            differences = restore(options["folder"])
+            differences = restore(options["folder"], accept_unsigned=options["accept_unsigned"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if differences:

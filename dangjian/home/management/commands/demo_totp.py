@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
         user = get_user_model().objects.filter(username=username).first() if username in DEMO_USERNAMES else None
         device = confirmed_device(user) if user is not None else None
-        if device is None or device.key != hex_key(DEMO_TOTP_SECRET):
+        if device is None or device.plain_key() != hex_key(DEMO_TOTP_SECRET):
             raise CommandError(f"{username} 不是使用演示密钥的演示账号：本命令只用于演示账号"
                                "（先运行 dangjian demo-accounts）")
         self.stderr.write(f"演示账号 {username} 当前的两步验证码（30 秒内有效，每个验证码只能使用一次）：")
