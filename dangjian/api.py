@@ -5,6 +5,7 @@ Docs at /api/ (Swagger UI from ninja's own static files: ``ninja`` is in INSTALL
 schema at /api/openapi.json."""
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
@@ -16,7 +17,7 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
 from dangjian.accounts.queries import password_change_due, user_for_token
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.errors import BUSY_MESSAGE, ActionDenied, VersionConflict, is_busy_database
 
 
 def _token_user(request, token):
@@ -89,6 +90,17 @@ def on_invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     detail = [{"field": f, "message": m} for f, msgs in errors.items() for m in msgs]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request, exc):
+    """A write that lost a race (deadlock, serialization failure, SQLite's lock) was rolled back:
+    503 with Retry-After, in Chinese. Any other database fault stays a server error."""
+    if not is_busy_database(exc):
+        raise exc
+    response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
+    response["Retry-After"] = "1"
+    return response
 
 
 @api.exception_handler(Http404)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
+    "dangjian.core.middleware.BusyDatabaseMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "dangjian.accounts.middleware.SessionLimitMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",

@@ -4,19 +4,18 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core.actors import check_actor
 from dangjian.core.errors import ActionDenied
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
 
 
-@transaction.atomic
+@audited_transaction()
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position; the acting user must be able to change ``org``'s subtree."""
     require(acting_user, CHANGE, org, message="无权在该党组织设置岗位")
@@ -28,7 +27,7 @@ def position_grant(*, acting_user, user, org, role: str) -> Position:
     return position
 
 
-@transaction.atomic
+@audited_transaction()
 def user_create(*, acting_user, username: str, password: str, full_name: str = ""):
     """A new account. Its password was chosen by someone else, so the user must change it at the
     first login (the demo accounts are exempted by the demo). Plain ``create_user`` (test fixtures)
@@ -55,7 +54,7 @@ def password_remember(user, *, must_change: bool | None = None) -> None:
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
-@transaction.atomic
+@audited_transaction()
 def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
     """After the user changed their own password (the form saved it): nothing more is forced, the
     change is audited (never the password), and every other session of the user ends."""
@@ -64,7 +63,7 @@ def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
     record_change(actor=user, action="password_change", obj=user, note=f"用户修改了自己的密码，结束其他会话 {ended} 个")
 
 
-@transaction.atomic
+@audited_transaction()
 def password_reset(*, acting_user, user, password: str) -> None:
     """An administrator sets a new password for ``user``, who must change it at the next login;
     the user's sessions end."""
@@ -76,7 +75,7 @@ def password_reset(*, acting_user, user, password: str) -> None:
     record_change(actor=acting_user, action="password_reset", obj=user, note=f"重置密码，结束会话 {ended} 个")
 
 
-@transaction.atomic
+@audited_transaction()
 def totp_confirm(*, user, device) -> None:
     """The user entered a code from the new device: it becomes the second factor (replacing any other)."""
     device.confirmed = True
@@ -85,7 +84,7 @@ def totp_confirm(*, user, device) -> None:
     record_change(actor=user, action="totp_enrol", obj=user, note="启用两步验证（TOTP）")
 
 
-@transaction.atomic
+@audited_transaction()
 def totp_remove(*, user, acting_user) -> None:
     """The user turns the second factor off (after entering a code; ``acting_user`` is the user),
     or an administrator resets it for a user who lost the phone: where it is required, the next
@@ -108,7 +107,7 @@ def api_token_issue(*, acting_user, user, name: str) -> str:
     return token
 
 
-@transaction.atomic
+@audited_transaction()
 def login_attempt_record(*, username: str, success: bool, address: str | None, user=None, reason: str = "") -> None:
     """Every login, successful or not, for the lockout and for the audit log. A success is recorded
     only once the login is complete (after the second factor, if any): a right password followed by

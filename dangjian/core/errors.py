@@ -12,3 +12,22 @@ class VersionConflict(Exception):
         super().__init__(message)
         self.current = current
         self.submitted = submitted
+
+
+# SQLSTATEs of a write that lost a race and may simply be tried again: deadlock_detected,
+# serialization_failure, lock_not_available.
+RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}
+BUSY_MESSAGE = "系统繁忙：与他人的操作同时提交，本次操作未保存任何内容，请稍后重试"
+
+
+def is_busy_database(exc: BaseException) -> bool:
+    """A database error that means "try again": a deadlock or serialization failure on PostgreSQL,
+    a write lock held too long on SQLite. The transaction was rolled back, so nothing was saved."""
+    from django.db import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(exc)

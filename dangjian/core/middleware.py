@@ -34,3 +34,26 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response
+
+
+class BusyDatabaseMiddleware:
+    """A write that lost a race in the database (a deadlock, a serialization failure, SQLite's lock)
+    is answered 503 in Chinese with Retry-After, never 500: its transaction was rolled back, so the
+    user only needs to submit again. The API answers the same in JSON (``dangjian/api.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.template.response import TemplateResponse
+
+        from .errors import BUSY_MESSAGE, is_busy_database
+
+        if not is_busy_database(exception):
+            return None
+        response = TemplateResponse(request, "busy.html", {"message": BUSY_MESSAGE}, status=503)
+        response["Retry-After"] = "1"
+        return response.render()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from dangjian.core import crypto
 from dangjian.core.errors import VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.idnumbers import normalise
 from dangjian.core.scoping import CHANGE, require
 
@@ -62,7 +61,7 @@ def _ensure_unique_id(id_number: str, exclude_pk: int | None) -> None:
         raise ValidationError({"id_number": "该公民身份号码已登记为其他党员"})
 
 
-@transaction.atomic
+@audited_transaction()
 def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields) -> Member:
     require(acting_user, CHANGE, org, message="无权在该党组织登记党员")
     member = Member(org=org, **{k: v for k, v in fields.items() if k in PLAIN_FIELDS})
@@ -76,7 +75,7 @@ def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields
     return member
 
 
-@transaction.atomic
+@audited_transaction()
 def member_update(*, acting_user, member: Member, expected_version: int | None = None, **changes) -> Member:
     """Apply ``changes``; ``expected_version`` is the version the user loaded. A different current
     version means someone else saved in between: raise a conflict rather than overwrite."""
@@ -109,7 +108,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def member_transfer(*, acting_user, member: Member, to_org, transferred_on: dt.date, reason: str = "") -> Transfer:
     """组织关系转接. Both ends must lie in the acting user's scope: a move between two branches is
     made by someone who holds both (the common superior), so no one moves a record out of reach."""

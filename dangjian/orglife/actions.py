@@ -7,12 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
 from dangjian.core.errors import VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.choices import OrgKind
 
@@ -128,7 +127,7 @@ def _count(meeting: Meeting, rows: list[Attendance]) -> None:
         a for a in rows if a.committee)
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_record(*, acting_user, org, types: Iterable[str], held_at: dt.datetime, ends_at: dt.datetime | None = None,
                    attendance: list[dict] | None = None, status: str = MeetingStatus.HELD,
                    entered_at: dt.datetime | None = None, **fields) -> Meeting:
@@ -182,7 +181,7 @@ def _locked_for_update(meeting: Meeting, acting_user, expected_version: int | No
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_update(*, acting_user, meeting: Meeting, expected_version: int | None = None,
                    attendance: list[dict] | None = None, types=None, **changes) -> Meeting:
     """Edit a record that is not yet locked."""
@@ -200,7 +199,7 @@ def meeting_update(*, acting_user, meeting: Meeting, expected_version: int | Non
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_amend(*, acting_user, meeting: Meeting, reason: str, expected_version: int | None = None,
                   attendance: list[dict] | None = None, types=None, **changes) -> Amendment:
     """更正: a correction with its reason, kept as an amendment and in the history."""
@@ -231,7 +230,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-@transaction.atomic
+@audited_transaction()
 def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
     """A photo or a scanned sign-in sheet: JPEG, PNG or PDF by content (not by name), size limited."""
     require(acting_user, CHANGE, meeting.org, message="无权为该会议上传附件")
@@ -251,7 +250,7 @@ def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
     return attachment
 
 
-@transaction.atomic
+@audited_transaction()
 def custom_type_add(*, acting_user, org, name: str) -> CustomMeetingType:
     require(acting_user, CHANGE, org, message="无权为该党组织增加会议类型")
     name = name.strip()
@@ -264,7 +263,7 @@ def custom_type_add(*, acting_user, org, name: str) -> CustomMeetingType:
     return row
 
 
-@transaction.atomic
+@audited_transaction()
 def rule_set(*, acting_user, owner, year: int, org_kind: str, meeting_type: str, period: str, min_count: int = 1,
              quorum_base: str = QuorumBase.NONE, leave_excluded: bool = False, active: bool = True,
              expected_version: int | None = None) -> RuleSetting:

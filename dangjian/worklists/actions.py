@@ -10,13 +10,12 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
 from dangjian.core.tree import parent_path
 
@@ -115,7 +114,7 @@ def _set_orgs(user, item: WorkItem, orgs: Sequence) -> None:
     item.orgs.set({item.org, *orgs})
 
 
-@transaction.atomic
+@audited_transaction()
 def item_create(*, acting_user, org, kind: str, title: str, source: str = Source.OTHER, document=None,
                 measures: Iterable[str] = (), orgs: Sequence = (), persons: Sequence = (),
                 today: dt.date | None = None, **fields) -> WorkItem:
@@ -139,7 +138,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
     return item
 
 
-@transaction.atomic
+@audited_transaction()
 def item_update(*, acting_user, item: WorkItem, expected_version: int | None = None,
                 measures: Iterable[str] | None = None, orgs: Sequence | None = None,
                 persons: Sequence | None = None, **changes) -> WorkItem:
@@ -184,7 +183,7 @@ def _field_label(name: str) -> str:
     return "整改措施" if name == "measures" else str(WorkItem._meta.get_field(name).verbose_name)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_transition(*, acting_user, item: WorkItem, transition: str, reason: str = "",
                     expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """Move ``item`` along the lifecycle. The rules decide; a refusal for want of rights is
@@ -251,7 +250,7 @@ def item_reject(*, acting_user, item, reason: str, **kw):
     return item_transition(acting_user=acting_user, item=item, transition=Transition.REJECT, reason=reason, **kw)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_submit(*, acting_user, item: WorkItem, evidence_text: str = "", upload=None, note: str = "",
                 expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """申请销号, adding the evidence given with the request (if any) first."""
@@ -261,7 +260,7 @@ def item_submit(*, acting_user, item: WorkItem, evidence_text: str = "", upload=
                            expected_version=expected_version, today=today)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_review(*, acting_user, item: WorkItem, reopen: bool, reason: str = "",
                 expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """回头看: the level above checks a closed item again; it passes, or it is reopened with the reason."""
@@ -293,7 +292,7 @@ def inspect_upload(upload) -> tuple[str, bytes]:
     return file_type, content
 
 
-@transaction.atomic
+@audited_transaction()
 def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) -> Evidence:
     locked = _lock(item)
     require(acting_user, CHANGE, locked.org, message="无权为该事项上传佐证材料")
@@ -317,7 +316,7 @@ def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) ->
     return evidence
 
 
-@transaction.atomic
+@audited_transaction()
 def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
     locked = _lock(item)
     require(acting_user, CHANGE, locked.org, message="无权报告该事项的进展")
@@ -337,7 +336,7 @@ def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
     return update
 
 
-@transaction.atomic
+@audited_transaction()
 def document_create(*, acting_user, org, title: str, text: str = "", file_name: str = "") -> SourceDocument:
     require(acting_user, CHANGE, org, message="无权在该党组织登记来源文件")
     title = (title or "").strip()[:300] or "未命名文件"
@@ -347,7 +346,7 @@ def document_create(*, acting_user, org, title: str, text: str = "", file_name: 
     return document
 
 
-@transaction.atomic
+@audited_transaction()
 def items_create_from_draft(*, acting_user, document_org, title: str, text: str, file_name: str = "",
                             drafts: Sequence[dict], today: dt.date | None = None) -> tuple[SourceDocument, list]:
     """Create every reviewed draft item in one transaction, linked to a new SourceDocument. Each

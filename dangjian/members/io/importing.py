@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from dangjian.core import crypto
@@ -40,7 +40,7 @@ from dangjian.core.excel import (
     parse_text,
     text_parser,
 )
-from dangjian.core.history import change_record, diff, record_changes, record_import
+from dangjian.core.history import audited_transaction, change_record, diff, record_changes, record_import
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
 from dangjian.core.importing import ImportRefused, import_scope, open_import
 from dangjian.core.scoping import CHANGE
@@ -468,7 +468,7 @@ def verify_org_scope(plan: Plan, acting_user) -> None:
 
 
 def write_plan(plan: Plan, layout: Layout, acting_user, in_scope: Callable[[str], bool]) -> None:
-    with transaction.atomic():
+    with audited_transaction():
         verify_org_scope(plan, acting_user)
         write_creates(plan, layout, acting_user)
         write_updates(plan, acting_user, in_scope)
