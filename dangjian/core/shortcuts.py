@@ -70,6 +70,19 @@ def run_action(form, call):
     return None
 
 
+# No row has it (versions start at 1): what an edit form without its version submits.
+MISSING_VERSION = 0
+
+
+def submitted_version(form) -> int:
+    """The version an edit form was loaded with. A form whose ``version`` was removed or left empty
+    (a hand-made request, a stale page from before the field existed) is refused exactly like a
+    stale one: the action finds no row at version 0 and raises the conflict, so the other user's
+    change is shown, never silently reverted."""
+    version = form.cleaned_data.get("version")
+    return MISSING_VERSION if version is None else version
+
+
 def rebind_to_current(form_class, data, instance, **kwargs):
     """After a version conflict: the user's input again, bound to the row as it now is and to its
     current version, so that a deliberate second submit wins (the conflict panel shows both)."""

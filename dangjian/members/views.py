@@ -7,7 +7,7 @@ from dangjian.core import filterstate
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action, submitted_version
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -73,7 +73,7 @@ def _save_member(request, form, member=None):
         return run_action(form, lambda: actions.member_create(
             acting_user=request.user, org=form.cleaned_data["org"], **form.action_fields()))
     return run_action(form, lambda: actions.member_update(
-        acting_user=request.user, member=member, expected_version=form.cleaned_data.get("version"),
+        acting_user=request.user, member=member, expected_version=submitted_version(form),
         **form.action_fields()))
 
 
