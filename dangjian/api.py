@@ -17,7 +17,15 @@ from ninja.utils import check_csrf
 
 from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
 from dangjian.accounts.queries import password_change_due, user_for_token
-from dangjian.core.errors import BUSY_MESSAGE, ActionDenied, VersionConflict, is_busy_database
+from dangjian.core.errors import (
+    BUSY_MESSAGE,
+    ActionDenied,
+    AuditedRefusal,
+    RateLimited,
+    VersionConflict,
+    is_busy_database,
+)
+from dangjian.core.history import record_refusal
 
 
 def _token_user(request, token):
@@ -87,6 +95,8 @@ def on_conflict(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_invalid(request, exc):
+    if isinstance(exc, AuditedRefusal):  # its action rolled back; the refusal's record is written now
+        record_refusal(exc)
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     detail = [{"field": f, "message": m} for f, msgs in errors.items() for m in msgs]
     return api.create_response(request, {"detail": detail}, status=422)
@@ -100,6 +110,13 @@ def on_database_error(request, exc):
         raise exc
     response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
     response["Retry-After"] = "1"
+    return response
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

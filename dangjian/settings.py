@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
-    "dangjian.core.middleware.BusyDatabaseMiddleware",
+    "dangjian.core.middleware.TryAgainLaterMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "dangjian.accounts.middleware.SessionLimitMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -158,6 +158,8 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 LOGIN_URL = "accounts:login"
+# Usernames are matched in their normal form (NFKC, case-folded): accounts/usernames.py.
+AUTHENTICATION_BACKENDS = ["dangjian.accounts.backends.NormalisedUsernameBackend"]
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
@@ -212,6 +214,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+
+# Rate limits, "count/seconds", counted per user and per source address (core/ratelimit.py) in the
+# shared cache below: lookups and registrations by ID or phone number (a refusal says the number
+# exists), imports, and login attempts (besides the per-account lockout).
+RATE_LIMIT_ID_LOOKUPS = os.environ.get("DANGJIAN_RATE_LIMIT_ID_LOOKUPS", "60/600")
+RATE_LIMIT_IMPORTS = os.environ.get("DANGJIAN_RATE_LIMIT_IMPORTS", "30/3600")
+RATE_LIMIT_LOGINS = os.environ.get("DANGJIAN_RATE_LIMIT_LOGINS", "30/600")
+# "default" stays in each process's memory; "shared" is a database table every worker sees (created
+# after each migrate by core.apps), so a limit holds across gunicorn workers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangjian_shared_cache"},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Organisational life (orglife/conf.py reads these): days after a meeting when its record locks
 # (later changes are amendments with a reason), days after which an entry counts as 补录, days

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangjian.core.actors import check_actor
@@ -13,6 +14,7 @@ from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
+from .usernames import normalised_username, username_error
 
 
 @audited_transaction()
@@ -33,10 +35,23 @@ def user_create(*, acting_user, username: str, password: str, full_name: str = "
     first login (the demo accounts are exempted by the demo). Plain ``create_user`` (test fixtures)
     sets nothing: only this action, the way accounts are made in the platform, forces the change."""
     check_actor(acting_user)
+    username = _new_username(username)
     user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
     password_remember(user, must_change=True)
     record_change(actor=acting_user, action="user_create", obj=user, after={"username": username})
     return user
+
+
+def _new_username(raw: str) -> str:
+    """The username in its normal form (``accounts.usernames``), refused when malformed, made of
+    look-alike letters, or taken by an account whose name differs only in case or width."""
+    error = username_error(raw)
+    if error:
+        raise ValidationError({"username": error})
+    username = normalised_username(raw)
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"用户名“{username}”已存在（大小写、全角半角视为相同）"})
+    return username
 
 
 def password_remember(user, *, must_change: bool | None = None) -> None:

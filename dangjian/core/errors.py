@@ -1,5 +1,7 @@
 """Errors raised by actions, turned into Chinese messages by views and the API."""
 
+from django.core.exceptions import ValidationError
+
 
 class ActionDenied(PermissionError):
     """The acting user may not do this here (scope or role)."""
@@ -31,3 +33,23 @@ def is_busy_database(exc: BaseException) -> bool:
     if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc)
+
+
+class RateLimited(Exception):
+    """Too many of one kind of request from one user or address (``core.ratelimit``): 429."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuditedRefusal(ValidationError):
+    """A refusal that is itself audited (an out-of-scope duplicate ID number). The refused action's
+    transaction rolls back, taking any record written in it, so the record is written afterwards by
+    whoever answers the refusal — ``shortcuts.run_action`` for pages, the API's error handler —
+    through ``history.record_refusal``. ``audit``: the record's action, object type and note."""
+
+    def __init__(self, message, *, actor, audit: dict):
+        super().__init__(message)
+        self.actor = actor
+        self.audit = audit

@@ -77,6 +77,18 @@ def record_changes(records: Iterable[ChangeRecord]) -> None:
         audit.move_head(records[-1].id, end)
 
 
+def record_refusal(refusal) -> ChangeRecord:
+    """The audit record of an ``AuditedRefusal``, written after the refused action rolled back."""
+    audit, actor = refusal.audit, refusal.actor
+    record = ChangeRecord(
+        actor=_actor_user(actor), actor_name=actor_name(actor), action=audit["action"][:40],
+        object_type=audit.get("object_type", "")[:40], object_id=audit.get("object_id", 0),
+        object_repr=audit.get("object_repr", "")[:200], after=audit.get("after", {}), note=audit.get("note", "")[:500],
+    )
+    record_changes([record])
+    return record
+
+
 def record_export(*, actor, what: str, model: str, rows: int, filters=None, action: str = "export",
                   object_id: int = 0) -> ChangeRecord:
     """One audit record for data handed out (an export, a report, a download) or taken in (an

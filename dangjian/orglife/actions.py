@@ -67,8 +67,18 @@ def _clean_types(org, types: Iterable[str]) -> list[str]:
     return types
 
 
+# A record of one meeting, however long the meeting: far above any real one, far below what would
+# fill the database (a 1 MB "minutes" was accepted before).
+TEXT_LIMITS = {"topics": 5_000, "minutes": 20_000, "decisions": 5_000}
+
+
 def _validate(meeting: Meeting, types: list[str]) -> None:
     errors = {}
+    for name, limit in TEXT_LIMITS.items():
+        length = len(getattr(meeting, name) or "")
+        if length > limit:
+            label = Meeting._meta.get_field(name).verbose_name
+            errors[name] = f"{label}最多 {limit} 个字（现为 {length} 个字）"
     if not meeting.title.strip():
         errors["title"] = "请填写会议名称"
     if meeting.ends_at <= meeting.held_at:

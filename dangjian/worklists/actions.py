@@ -4,6 +4,7 @@ pure rules, locks the item, bumps its version, and writes a ``Step`` row plus a 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core import zipsafety
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, diff, record_change
@@ -27,7 +29,9 @@ EDITABLE_FIELDS = [
     "kind", "source", "title", "description", "symptoms", "causes", "person_names", "co_owners", "leader",
     "deadline", "recurrence", "priority", "review_interval_days",
 ]
-TEXT_LIMITS = {"title": 300, "person_names": 300, "co_owners": 300, "leader": 100}
+TEXT_LIMITS = {"title": 300, "person_names": 300, "co_owners": 300, "leader": 100,
+               "description": 5_000, "symptoms": 5_000, "causes": 5_000}
+MEASURE_LIMIT, MAX_MEASURES = 1_000, 100  # one measure is a sentence or a paragraph, not a document
 
 
 def item_snapshot(item: WorkItem) -> dict:
@@ -102,6 +106,16 @@ def _clean_text(fields: dict) -> None:
         raise ValidationError(errors)
 
 
+def _check_measures(measures: Iterable[str] | None) -> None:
+    texts = [m.strip() for m in measures or () if m and m.strip()]
+    if len(texts) > MAX_MEASURES:
+        raise ValidationError({"measures": f"整改措施最多 {MAX_MEASURES} 条（现为 {len(texts)} 条）"})
+    for number, text in enumerate(texts, start=1):
+        if len(text) > MEASURE_LIMIT:
+            message = f"第 {number} 条整改措施最多 {MEASURE_LIMIT} 个字（现为 {len(text)} 个字）"
+            raise ValidationError({"measures": message})
+
+
 def _set_measures(item: WorkItem, measures: Iterable[str]) -> None:
     texts = [m.strip() for m in measures if m and m.strip()]
     item.measures.all().delete()
@@ -126,6 +140,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
     fields.setdefault("recurrence", "")
     fields.setdefault("priority", Priority.NORMAL)
     _clean_text(fields)
+    _check_measures(measures)
     if fields["recurrence"] and not fields.get("deadline"):
         fields["deadline"] = rules.period_end(fields["recurrence"], today or timezone.localdate())
     item = WorkItem.objects.create(org=org, document=document, created_by=user_or_none(acting_user), **fields)
@@ -149,6 +164,7 @@ def item_update(*, acting_user, item: WorkItem, expected_version: int | None = N
     _check_version(locked, expected_version, {k: str(v) for k, v in changes.items()})
     changes = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
     _clean_text(changes)
+    _check_measures(measures)
     before = item_snapshot(locked)
     before_measures = list(locked.measures.values_list("text", flat=True))
     for key, value in changes.items():
@@ -279,10 +295,14 @@ def inspect_upload(upload) -> tuple[str, bytes]:
     names = None
     if content.startswith(b"PK\x03\x04"):
         try:
-            import io
-
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = archive.namelist()
+                if rules.sniff_file_type(content[:16], names):
+                    # the same checks as an import: a Word or Excel file is opened by whoever
+                    # downloads it, and a zip bomb or an entity declaration is refused here
+                    zipsafety.check_archive(archive, zipsafety.OFFICE_LIMITS)
+        except zipsafety.UnsafeArchive as exc:
+            raise ValidationError({"file": f"{upload.name}：{zipsafety.MESSAGES[exc.kind]}"}) from None
         except zipfile.BadZipFile:
             names = None
     file_type = rules.sniff_file_type(content[:16], names)
