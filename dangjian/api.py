@@ -71,7 +71,9 @@ api = NinjaAPI(
         "认证：登录会话（修改类请求需在 `X-CSRFToken` 请求头中携带 CSRF 令牌），"
         "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成）。\n\n"
         "错误：401 未认证；403 无权操作；404 不存在或不在管辖范围内；409 已被他人修改（返回双方内容）；"
-        "422 数据有误（`detail` 列出每个字段和原因）。日期均为 `YYYY-MM-DD`。"
+        "422 数据有误（`detail` 列出每个字段和原因）；429 操作过于频繁（按号码查找、登记党员有频率限制，"
+        "见 `Retry-After`）；503 与他人的操作同时提交、未保存，请重试。日期均为 `YYYY-MM-DD`；"
+        "日期时间不带时区时按本系统时区理解。"
     ),
     auth=[BearerToken(), HeaderToken(), Session()],
     urls_namespace="api",
