@@ -41,6 +41,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """Every test client comes from 127.0.0.1, and the shared cache's counts outlive transactional
+    tests (the table is no model, so a flush keeps it): the suite as a whole would trip the limits.
+    dangjian/core/tests/test_ratelimit.py sets small ones to test them."""
+    settings.RATE_LIMIT_ID_LOOKUPS = settings.RATE_LIMIT_IMPORTS = settings.RATE_LIMIT_LOGINS = "1000000/60"
+
+
 @pytest.fixture
 def tree(db):
     return small_tree()

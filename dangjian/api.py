@@ -5,6 +5,7 @@ Docs at /api/ (Swagger UI from ninja's own static files: ``ninja`` is in INSTALL
 schema at /api/openapi.json."""
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
@@ -17,7 +18,15 @@ from ninja.utils import check_csrf
 from dangjian.accounts.middleware import API_PASSWORD_CHANGE_MESSAGE
 from dangjian.accounts.queries import password_change_due, user_for_token
 from dangjian.core.context import client_address
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.errors import (
+    BUSY_MESSAGE,
+    ActionDenied,
+    AuditedRefusal,
+    RateLimited,
+    VersionConflict,
+    is_busy_database,
+)
+from dangjian.core.history import record_refusal
 
 
 def _token_user(request, token):
@@ -111,7 +120,9 @@ api = DocumentedErrorsAPI(
         "认证：登录会话（修改类请求需在 `X-CSRFToken` 请求头中携带 CSRF 令牌），"
         "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成）。\n\n"
         "错误：401 未认证；403 无权操作；404 不存在或不在管辖范围内；409 已被他人修改（返回双方内容）；"
-        "413 请求体过大（JSON 最多 1 MB）；422 数据有误（`detail` 列出每个字段和原因；JSON 最多嵌套 32 层）；"
+        "413 请求体过大（JSON 最多 1 MB）；422 数据有误（`detail` 列出每个字段和原因；JSON 最多嵌套 32 层；"
+        "日期时间不带时区时按本系统时区理解）；429 操作过于频繁（按号码查找、登记党员、导入、登录有频率限制，"
+        "见 `Retry-After`）；503 与他人的操作同时提交、未保存，请重试；"
         "500 服务器错误（只含说明和请求编号）。每个接口的错误格式见各自的响应说明。日期均为 `YYYY-MM-DD`。\n\n"
         "本接口文档和 `/api/openapi.json` 无需登录即可查看：其中只有接口和字段的说明，没有任何数据，"
         "且与开源代码中的内容相同；调用任何接口都需要认证。"
@@ -138,9 +149,29 @@ def on_conflict(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_invalid(request, exc):
+    if isinstance(exc, AuditedRefusal):  # its action rolled back; the refusal's record is written now
+        record_refusal(exc)
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     detail = [{"field": f, "message": m} for f, msgs in errors.items() for m in msgs]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request, exc):
+    """A write that lost a race (deadlock, serialization failure, SQLite's lock) was rolled back:
+    503 with Retry-After, in Chinese. Any other database fault stays a server error."""
+    if not is_busy_database(exc):
+        raise exc
+    response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
+    response["Retry-After"] = "1"
+    return response
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

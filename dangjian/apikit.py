@@ -13,14 +13,16 @@ writes through ``write_in_scope``, and declares its error answers with ``respons
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.scoping import CHANGE, VIEW
@@ -34,6 +36,27 @@ MAX_OFFSET = 1_000_000_000
 # raised OverflowError (a server error) when such a number reached a filter.
 MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+# -- date and time given as input ---------------------------------------------------------------------
+
+_DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def _time_required(value):
+    """A date alone ("2026-11-25") would be read as midnight: a meeting time nobody meant."""
+    if isinstance(value, str) and _DATE_ONLY.fullmatch(value):
+        raise ValueError("应为日期和时间，如 2026-11-25T09:00:00+08:00（只有日期，无法确定时间）")
+    return value
+
+
+def _in_local_zone(value: dt.datetime) -> dt.datetime:
+    """A time without an offset is the platform's own zone (settings.TIME_ZONE), as the pages read it."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+LocalDateTime = Annotated[dt.datetime, BeforeValidator(_time_required), AfterValidator(_in_local_zone)]
+LOCAL_DATETIME_DOC = "日期和时间，如 `2026-11-25T09:00:00+08:00`；不带时区时按本系统时区理解；只有日期不接受"
 
 
 def choices_doc(title: str, choices) -> str:

@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
+    "dangjian.core.middleware.TryAgainLaterMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "dangjian.accounts.middleware.SessionLimitMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -204,6 +205,8 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"
 # fewer, never more).
 API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "accounts:login"
+# Usernames are matched in their normal form (NFKC, case-folded): accounts/usernames.py.
+AUTHENTICATION_BACKENDS = ["dangjian.accounts.backends.NormalisedUsernameBackend"]
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
@@ -258,6 +261,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+
+# Rate limits, "count/seconds", counted per user and per source address (core/ratelimit.py) in the
+# shared cache below: lookups and registrations by ID or phone number (a refusal says the number
+# exists), imports, and login attempts (besides the per-account lockout).
+RATE_LIMIT_ID_LOOKUPS = os.environ.get("DANGJIAN_RATE_LIMIT_ID_LOOKUPS", "60/600")
+RATE_LIMIT_IMPORTS = os.environ.get("DANGJIAN_RATE_LIMIT_IMPORTS", "30/3600")
+RATE_LIMIT_LOGINS = os.environ.get("DANGJIAN_RATE_LIMIT_LOGINS", "30/600")
+# "default" stays in each process's memory; "shared" is a database table every worker sees (created
+# after each migrate by core.apps), so a limit holds across gunicorn workers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangjian_shared_cache"},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # JSON request bodies (the API): refused above this size (413) or nesting depth (422) before parsing.
 API_MAX_JSON_BYTES = int(os.environ.get("DANGJIAN_API_MAX_JSON_BYTES", str(1024 * 1024)))

@@ -5,19 +5,20 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
+from .usernames import normalised_username, username_error
 
 
-@transaction.atomic
+@audited_transaction()
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position; the acting user must be able to change ``org``'s subtree."""
     require(acting_user, CHANGE, org, message="无权在该党组织设置岗位")
@@ -29,16 +30,29 @@ def position_grant(*, acting_user, user, org, role: str) -> Position:
     return position
 
 
-@transaction.atomic
+@audited_transaction()
 def user_create(*, acting_user, username: str, password: str, full_name: str = ""):
     """A new account. Its password was chosen by someone else, so the user must change it at the
     first login (the demo accounts are exempted by the demo). Plain ``create_user`` (test fixtures)
     sets nothing: only this action, the way accounts are made in the platform, forces the change."""
     check_actor(acting_user)
+    username = _new_username(username)
     user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
     password_remember(user, must_change=True)
     record_change(actor=acting_user, action="user_create", obj=user, after={"username": username})
     return user
+
+
+def _new_username(raw: str) -> str:
+    """The username in its normal form (``accounts.usernames``), refused when malformed, made of
+    look-alike letters, or taken by an account whose name differs only in case or width."""
+    error = username_error(raw)
+    if error:
+        raise ValidationError({"username": error})
+    username = normalised_username(raw)
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"用户名“{username}”已存在（大小写、全角半角视为相同）"})
+    return username
 
 
 def password_remember(user, *, must_change: bool | None = None) -> None:
@@ -56,7 +70,7 @@ def password_remember(user, *, must_change: bool | None = None) -> None:
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
-@transaction.atomic
+@audited_transaction()
 def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
     """After the user changed their own password (the form saved it): nothing more is forced, the
     change is audited (never the password), and every other session of the user ends."""
@@ -66,7 +80,7 @@ def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
     api_tokens_revoke_all(acting_user=user, user=user, reason="用户修改了密码")
 
 
-@transaction.atomic
+@audited_transaction()
 def password_reset(*, acting_user, user, password: str) -> None:
     """An administrator sets a new password for ``user``, who must change it at the next login;
     the user's sessions end."""
@@ -79,7 +93,7 @@ def password_reset(*, acting_user, user, password: str) -> None:
     api_tokens_revoke_all(acting_user=acting_user, user=user, reason="管理员重置了密码")
 
 
-@transaction.atomic
+@audited_transaction()
 def totp_confirm(*, user, device) -> None:
     """The user entered a code from the new device: it becomes the second factor (replacing any other)."""
     device.confirmed = True
@@ -88,7 +102,7 @@ def totp_confirm(*, user, device) -> None:
     record_change(actor=user, action="totp_enrol", obj=user, note="启用两步验证（TOTP）")
 
 
-@transaction.atomic
+@audited_transaction()
 def totp_remove(*, user, acting_user) -> None:
     """The user turns the second factor off (after entering a code; ``acting_user`` is the user),
     or an administrator resets it for a user who lost the phone: where it is required, the next
@@ -103,7 +117,7 @@ def totp_remove(*, user, acting_user) -> None:
         record_change(actor=acting_user, action="totp_reset", obj=user, note="重置两步验证（TOTP），下次登录须重新绑定")
 
 
-@transaction.atomic
+@audited_transaction()
 def api_token_issue(*, acting_user, user, name: str, days: int | None = None) -> str:
     """A new token for ``user``, valid ``days`` (at most, and by default, API_TOKEN_DAYS); returned
     once, stored only as a digest; audited (never the token)."""
@@ -136,7 +150,7 @@ def _may_revoke(acting_user, token: ApiToken) -> bool:
     return is_system(acting_user) or acting_user.pk == token.user_id or duty_of(acting_user) == Duty.SYSTEM
 
 
-@transaction.atomic
+@audited_transaction()
 def api_token_revoke(*, acting_user, token: ApiToken, reason: str = "") -> bool:
     """Revoke one token (False when it already was); audited."""
     check_actor(acting_user)
@@ -164,7 +178,7 @@ def api_tokens_revoke_all(*, acting_user, user, reason: str) -> int:
     return count
 
 
-@transaction.atomic
+@audited_transaction()
 def login_attempt_record(*, username: str, success: bool, address: str | None, user=None, reason: str = "") -> None:
     """Every login, successful or not, for the lockout and for the audit log. A success is recorded
     only once the login is complete (after the second factor, if any): a right password followed by
@@ -187,7 +201,7 @@ def login_refused_while_locked(*, username: str, until) -> None:
                   note=f"用户名 {username[:150]}：登录失败次数过多，拒绝登录至 {timezone.localtime(until):%H:%M:%S}")
 
 
-@transaction.atomic
+@audited_transaction()
 def login_unlock(*, username: str, reason: str) -> int:
     """The administrators' recovery path (``dangjian unlock``, on the server): the failures so far
     stop counting, from every address. Returns how many recent failures were cleared."""

@@ -15,7 +15,7 @@ from dangjian.accounts.models import AdminDuty, Position
 from dangjian.accounts.queries import duty_of
 from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import forget_scope
 
 from . import rules
@@ -46,7 +46,7 @@ def temporary_password() -> str:
 
 # -- system administrator -------------------------------------------------------------------------
 
-@transaction.atomic
+@audited_transaction()
 def account_create(*, acting_user, username: str, full_name: str = ""):
     """A new account with a random temporary password (returned once); the user must change it at
     the first login (accounts.actions.user_create)."""
@@ -59,7 +59,7 @@ def account_create(*, acting_user, username: str, full_name: str = ""):
     return user, password
 
 
-@transaction.atomic
+@audited_transaction()
 def account_set_active(*, acting_user, user, active: bool) -> None:
     """Disable or enable an account. Disabling ends its sessions (the accounts app's signal)."""
     require_duty(acting_user, rules.ACCOUNTS)
@@ -74,7 +74,7 @@ def account_set_active(*, acting_user, user, active: bool) -> None:
                   before={"is_active": not active}, after={"is_active": active})
 
 
-@transaction.atomic
+@audited_transaction()
 def account_password_reset(*, acting_user, user) -> str:
     """A new random temporary password, returned once; the user must change it at the next login
     and their sessions end (accounts.actions.password_reset)."""
@@ -85,7 +85,7 @@ def account_password_reset(*, acting_user, user) -> str:
     return password
 
 
-@transaction.atomic
+@audited_transaction()
 def account_token_revoke(*, acting_user, token) -> bool:
     require_duty(acting_user, rules.ACCOUNTS)
     return account_actions.api_token_revoke(acting_user=acting_user, token=token, reason="系统管理员吊销")
@@ -93,7 +93,7 @@ def account_token_revoke(*, acting_user, token) -> bool:
 
 # -- security administrator -----------------------------------------------------------------------
 
-@transaction.atomic
+@audited_transaction()
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position. Not to oneself, not to a duty holder (三员 read no member data)."""
     require_duty(acting_user, rules.POSITIONS)
@@ -107,7 +107,7 @@ def position_grant(*, acting_user, user, org, role: str) -> Position:
     return position
 
 
-@transaction.atomic
+@audited_transaction()
 def position_revoke(*, acting_user, position: Position) -> None:
     require_duty(acting_user, rules.POSITIONS)
     _refuse(rules.position_revoke_refusal(actor_id=acting_user.pk, target_id=position.user_id))
@@ -117,7 +117,7 @@ def position_revoke(*, acting_user, position: Position) -> None:
     forget_scope(position.user)
 
 
-@transaction.atomic
+@audited_transaction()
 def duty_grant(*, acting_user, user, duty: str) -> AdminDuty:
     """Make ``user`` a 三员 administrator: someone else, holding no duty and no position."""
     require_duty(acting_user, rules.DUTIES)
@@ -137,7 +137,7 @@ def duty_grant(*, acting_user, user, duty: str) -> AdminDuty:
     return granted
 
 
-@transaction.atomic
+@audited_transaction()
 def duty_grant_by_operator(*, username: str, duty: str, create: bool = False):
     """The first administrators, from the server's shell (``dangjian grant-duty``): the same rules
     as the page except that the actor is the system. Returns (user, temporary password or None)."""
@@ -159,7 +159,7 @@ def duty_grant_by_operator(*, username: str, duty: str, create: bool = False):
     return user, password
 
 
-@transaction.atomic
+@audited_transaction()
 def duty_revoke(*, acting_user, duty: AdminDuty) -> None:
     require_duty(acting_user, rules.DUTIES)
     _refuse(rules.duty_revoke_refusal(actor_id=acting_user.pk, target_id=duty.user_id))

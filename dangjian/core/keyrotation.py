@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 
 from . import crypto
 from .actors import SYSTEM, actor_name, user_or_none
-from .history import record_changes
+from .history import audited_transaction, record_changes
 from .models import ChangeRecord
 
 BATCH_SIZE = 1000
@@ -84,7 +84,7 @@ def rotate(old_keys: list[str], new_key: str, *, actor=SYSTEM, batch_size: int =
     by_model: dict[type, list[SealedField]] = {}
     for sealed in sealed_fields():
         by_model.setdefault(sealed.model, []).append(sealed)
-    with transaction.atomic():
+    with audited_transaction():
         for model, fields in by_model.items():
             _rotate_model(model, fields, ring, new_key, new_id, report, batch_size)
         _audit(actor, old_keys, new_id, report)

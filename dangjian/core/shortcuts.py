@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from . import ratelimit
 from .excel import ExcelFileError, ImportResult, check_upload
 from .scoping import CHANGE, VIEW, scope_prefixes
 
@@ -63,15 +64,31 @@ def run_action(form, call):
     """Run an action for a form: its result, or None with the action's refusal shown on the form
     (a ValidationError on the fields it names, a scope refusal at the top). Version conflicts pass
     through: the view shows both versions."""
-    from .errors import ActionDenied
+    from .errors import ActionDenied, AuditedRefusal
+    from .history import record_refusal
 
     try:
         return call()
     except ValidationError as exc:
+        if isinstance(exc, AuditedRefusal):
+            record_refusal(exc)
         apply_validation_error(form, exc)
     except ActionDenied as exc:
         form.add_error(None, str(exc))
     return None
+
+
+# No row has it (versions start at 1): what an edit form without its version submits.
+MISSING_VERSION = 0
+
+
+def submitted_version(form) -> int:
+    """The version an edit form was loaded with. A form whose ``version`` was removed or left empty
+    (a hand-made request, a stale page from before the field existed) is refused exactly like a
+    stale one: the action finds no row at version 0 and raises the conflict, so the other user's
+    change is shown, never silently reverted."""
+    version = form.cleaned_data.get("version")
+    return MISSING_VERSION if version is None else version
 
 
 def rebind_to_current(form_class, data, instance, **kwargs):
@@ -123,6 +140,7 @@ def excel_import_page(request, *, importer, page: dict):
         if not can_import:
             return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": False,
                                                                   "denied": NO_CHANGE_SCOPE}, status=403)
+        ratelimit.check("import", user=request.user)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             result = run_import(request.user, form.cleaned_data["file"], importer)

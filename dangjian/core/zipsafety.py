@@ -34,6 +34,18 @@ class Limits:
     entries: int = 10_000
 
 
+# Any Office file uploaded as a document (evidence, a speech): all its parts together at most 100 MB
+# uncompressed, and the ratio of real documents (5–20 times) with a wide margin.
+OFFICE_LIMITS = Limits(total_bytes=100 * 1024 * 1024, ratio=200)
+# What each kind of refusal tells the user about an uploaded Word or Excel file.
+MESSAGES = {
+    "bomb": "文件解压后体积异常（疑似压缩炸弹），已拒绝",
+    "entity": "文件含有不允许的 XML 声明（DOCTYPE/ENTITY，可用于读取服务器文件），已拒绝",
+    "encrypted": "不支持设置了打开密码的文件，请取消密码后再上传",
+    "corrupt": "文件已损坏，无法读取",
+}
+
+
 class UnsafeArchive(ValueError):
     """``kind`` is "bomb", "entity", "encrypted" or "corrupt"; the caller words the message."""
 

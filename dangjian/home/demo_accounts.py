@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,7 +20,7 @@ from dangjian.accounts.choices import Duty, Role
 from dangjian.accounts.models import AdminDuty, PasswordState, Position
 from dangjian.accounts.totp import hex_key, new_device
 from dangjian.core.actors import SYSTEM
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.members.selfservice.demo_member import demo_member, link_demo_member
 from dangjian.orgs.choices import OrgKind, Post, UnitCategory
 from dangjian.orgs.demo.scales import CITY_CODE
@@ -107,7 +106,7 @@ def _village_branch(town: Organization) -> tuple[Organization, str]:
     return post.term.org, post.member.name
 
 
-@transaction.atomic
+@audited_transaction()
 def ensure_demo_accounts() -> list[DemoLogin]:
     """Create the demo users, or reset their passwords; leave each with exactly its demo position."""
     logins = demo_logins()

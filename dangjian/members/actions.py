@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from dangjian.core import crypto
-from dangjian.core.errors import VersionConflict
-from dangjian.core.history import diff, record_change
-from dangjian.core.idnumbers import normalise
-from dangjian.core.scoping import CHANGE, require
+from dangjian.core.errors import AuditedRefusal, VersionConflict
+from dangjian.core.history import audited_transaction, diff, record_change
+from dangjian.core.idnumbers import mask_id_number, normalise
+from dangjian.core.scoping import CHANGE, VIEW, allows, require
 
 from .models import Member, StatusChange, Transfer
-from .rules import member_errors
+from .rules import member_errors, name_error
 
 # Sent inside the action's transaction when a member's status or organisation changes, with the day
 # it took effect (``member``, ``since``): organisational life re-checks the meetings from that day on.
@@ -47,6 +46,9 @@ def _plain(value):
 
 
 def _validate(member: Member, *, id_number: str, phone: str) -> None:
+    name_problem = name_error(member.name)
+    if name_problem:
+        raise ValidationError({"name": name_problem})
     errors = member_errors(
         id_number=id_number,
         birth_date=member.birth_date,
@@ -60,15 +62,28 @@ def _validate(member: Member, *, id_number: str, phone: str) -> None:
         raise ValidationError({e.field: e.message for e in errors})
 
 
-def _ensure_unique_id(id_number: str, exclude_pk: int | None) -> None:
+# Said of a number registered outside the user's scope: nothing about where (no organisation, no
+# name), and the attempt is audited — a refusal cannot help saying that the number exists somewhere.
+ID_TAKEN_ELSEWHERE = "该公民身份号码不能在此登记：请核对号码；如该党员的组织关系在其他党组织，须办理组织关系转接"
+
+
+def _ensure_unique_id(acting_user, id_number: str, exclude_pk: int | None) -> None:
     # under every key of the ring, as the search does: during a key rotation the other member's row
     # may still be sealed by the old key
-    clash = Member.objects.filter(id_number_index__in=crypto.blind_indexes(id_number)).exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"id_number": "该公民身份号码已登记为其他党员"})
+    clash = (Member.objects.filter(id_number_index__in=crypto.blind_indexes(id_number)).exclude(pk=exclude_pk)
+             .select_related("org").first())
+    if clash is None:
+        return
+    if allows(acting_user, VIEW, clash.org):
+        raise ValidationError({"id_number": f"该公民身份号码已登记为党员“{clash.name}”（{clash.org.name}）"})
+    masked = mask_id_number(id_number)
+    raise AuditedRefusal({"id_number": ID_TAKEN_ELSEWHERE}, actor=acting_user, audit={
+        "action": "member_id_elsewhere", "object_type": "members.member", "object_repr": masked,
+        "after": {"id_number": masked},
+        "note": f"登记或修改党员时填写的公民身份号码 {masked} 已属于管辖范围外的党员，已拒绝"})
 
 
-@transaction.atomic
+@audited_transaction()
 def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields) -> Member:
     require(acting_user, CHANGE, org, message="无权在该党组织登记党员")
     member = Member(org=org, **{k: v for k, v in fields.items() if k in PLAIN_FIELDS})
@@ -76,7 +91,7 @@ def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields
     _validate(member, id_number=id_number, phone=phone)
     member.set_id_number(id_number)
     member.set_phone(phone)
-    _ensure_unique_id(id_number, None)
+    _ensure_unique_id(acting_user, id_number, None)
     member.save()
     record_change(actor=acting_user, action="member_create", obj=member, after=member_snapshot(member))
     return member
@@ -89,7 +104,7 @@ def _effective_on(value: dt.date | None) -> dt.date:
     return value or today
 
 
-@transaction.atomic
+@audited_transaction()
 def member_update(*, acting_user, member: Member, expected_version: int | None = None,
                   status_effective_on: dt.date | None = None, **changes) -> Member:
     """Apply ``changes``; ``expected_version`` is the version the user loaded. A different current
@@ -112,7 +127,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
     _validate(locked, id_number=id_number, phone=phone or "")
     if changes.get("id_number"):
         locked.set_id_number(id_number)
-        _ensure_unique_id(id_number, locked.pk)
+        _ensure_unique_id(acting_user, id_number, locked.pk)
     if "phone" in changes:
         locked.set_phone(phone or "")
     old, new = diff(before, member_snapshot(locked))
@@ -131,7 +146,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def member_transfer(*, acting_user, member: Member, to_org, transferred_on: dt.date, reason: str = "") -> Transfer:
     """组织关系转接. Both ends must lie in the acting user's scope: a move between two branches is
     made by someone who holds both (the common superior), so no one moves a record out of reach."""

@@ -20,13 +20,14 @@ from dangjian.apikit import (
     writable_or_403,
     write_in_scope,
 )
+from dangjian.core import ratelimit
 from dangjian.core.history import history_of
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
 from dangjian.orgs.queries import referenced_org
 
 from . import actions
 from .models import Member, Transfer
-from .queries import MemberFilter, filter_members, member_of, members_for
+from .queries import MemberFilter, filter_members, is_private_term, member_of, members_for
 from .schemas import (
     MemberCreate,
     MemberFilters,
@@ -63,7 +64,7 @@ def _members():
 def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery]):
     """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。
     按完整公民身份号码或手机号码查找请用 `POST /api/members/search`（号码不能出现在网址中）。"""
-    if _is_private_term(filters.q):
+    if is_private_term(filters.q):
         raise ValidationError({"q": "公民身份号码和手机号码不能放在网址中（会留在访问日志里），"
                                     "请改用 POST /api/members/search，在请求体中提交 q"})
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
@@ -72,15 +73,13 @@ def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery])
 
 @router.post("/search", response=responses(MemberPage, errors=(401, 422)), summary="查找党员（条件在请求体中）")
 def search_members(request, payload: MemberSearch):
-    """与党员列表相同的筛选和分页，条件放在 JSON 请求体中：按完整公民身份号码或手机号码查找时使用。"""
+    """与党员列表相同的筛选和分页，条件放在 JSON 请求体中：按完整公民身份号码或手机号码查找时使用。
+    按号码查找有频率限制（每个用户、每个来源地址分别计数），超过时返回 429。"""
+    if is_private_term(payload.q):
+        ratelimit.check("id_lookup", user=request.user)
     filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
     return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset))
-
-
-def _is_private_term(text: str) -> bool:
-    value = normalise(text or "")
-    return len(value) == 18 or (value.isdigit() and len(value) == 11)
 
 
 @router.get("/me", response=responses(MemberOut, errors=(401, 404)), summary="本人党员信息")
@@ -120,7 +119,9 @@ def _blank_for_null(fields: dict) -> dict:
 
 @router.post("/", response=responses(MemberOut, status=201, errors=WRITE_ERRORS), summary="登记党员")
 def create_member(request, payload: MemberCreate):
-    """在所在党组织（按 id 或代码指定）登记党员。校验公民身份号码、出生日期、性别、入党年龄等。"""
+    """在所在党组织（按 id 或代码指定）登记党员。校验公民身份号码、出生日期、性别、入党年龄等。
+    有频率限制（与按号码查找共用），超过时返回 429。"""
+    ratelimit.check("id_lookup", user=request.user)
     org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
     fields = _blank_for_null(payload.model_dump(exclude={"org", "org_code"}))
     _fill_from_id_number(fields)
@@ -135,6 +136,8 @@ def update_member(request, member_id: int, payload: MemberPatch):
     member = writable_or_403(_members(), request.user, member_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     reject_nulls(changes, nullable=BLANK_TEXT | NULL_DATES)
+    if changes.get("id_number"):
+        ratelimit.check("id_lookup", user=request.user)
     return write_in_scope(
         request.user, _members(),
         lambda: actions.member_update(acting_user=request.user, member=member, expected_version=payload.version,

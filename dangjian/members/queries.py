@@ -115,3 +115,9 @@ def _search_condition(text: str) -> Q:
     if value.isdigit() and len(value) == 11:
         condition |= Q(phone_index__in=crypto.blind_indexes(value))
     return condition
+
+
+def is_private_term(text: str | None) -> bool:
+    """A search term that is a whole ID number or mobile number: kept out of URLs, rate limited."""
+    value = normalise(text or "")
+    return len(value) == 18 or (value.isdigit() and len(value) == 11)

@@ -4,6 +4,7 @@ importer all call these, so a rule is written once and tested without a database
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
@@ -12,12 +13,31 @@ from .choices import MembershipType
 
 MIN_JOIN_AGE = 18
 PHONE_LENGTH = 11
+MAX_NAME_LENGTH = 50
+# Characters that reorder the text around them on screen: "张三\u202e..." can display as another name.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str  # model field name
     message: str  # Chinese, says what is wrong and why
+
+
+def name_error(name: str) -> str | None:
+    """Why ``name`` cannot be a member's name, in Chinese; None when it can. Refused: nothing visible
+    (only spaces, only a zero-width character), text-direction controls, other invisible control
+    characters, more than 50 characters. The middle dot of minority names (·) is ordinary text."""
+    text = name or ""
+    if any(c in BIDI_CONTROLS for c in text):
+        return "姓名不能包含文字方向控制字符（会使显示的姓名与实际内容不一致）"
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        return "姓名不能包含不可见的控制字符（如零宽空格）"
+    if not text.strip():
+        return "姓名不能为空（不能只有空格）"
+    if len(text) > MAX_NAME_LENGTH:
+        return f"姓名最多 {MAX_NAME_LENGTH} 个字（现为 {len(text)} 个字）"
+    return None
 
 
 def years_between(start: dt.date, end: dt.date) -> int:

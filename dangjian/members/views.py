@@ -3,23 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dangjian.core import filterstate
+from dangjian.core import filterstate, ratelimit
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action, submitted_version
 from dangjian.orgs.models import Organization
 
 from . import actions
 from .choices import CorrectionStatus
 from .forms import MemberFilterForm, MemberForm, TransferForm
 from .models import Member
-from .queries import MemberFilter, filter_members, members_for
+from .queries import MemberFilter, filter_members, is_private_term, members_for
 
 
 @login_required
 def member_list(request):
     # The search term never travels in the URL: the form POSTs, the filters wait in the session.
+    if request.method == "POST" and is_private_term(request.POST.get("q")):
+        ratelimit.check("id_lookup", user=request.user)
     params, query, moved = filterstate.resolve(request)
     if moved is not None:
         return moved
@@ -68,12 +70,15 @@ def member_reveal(request, pk):
 
 
 def _save_member(request, form, member=None):
-    """Run the create/update action; returns the saved member, or None with errors on the form."""
+    """Run the create/update action; returns the saved member, or None with errors on the form.
+    Giving an ID number is rate limited: a refusal says the number is registered somewhere."""
+    if member is None or form.cleaned_data.get("id_number"):
+        ratelimit.check("id_lookup", user=request.user)
     if member is None:
         return run_action(form, lambda: actions.member_create(
             acting_user=request.user, org=form.cleaned_data["org"], **form.action_fields()))
     return run_action(form, lambda: actions.member_update(
-        acting_user=request.user, member=member, expected_version=form.cleaned_data.get("version"),
+        acting_user=request.user, member=member, expected_version=submitted_version(form),
         **form.action_fields()))
 
 

@@ -7,12 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
 from dangjian.core.errors import VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.choices import OrgKind
 
@@ -69,8 +68,18 @@ def _clean_types(org, types: Iterable[str]) -> list[str]:
     return types
 
 
+# A record of one meeting, however long the meeting: far above any real one, far below what would
+# fill the database (a 1 MB "minutes" was accepted before).
+TEXT_LIMITS = {"topics": 5_000, "minutes": 20_000, "decisions": 5_000}
+
+
 def _validate(meeting: Meeting, types: list[str]) -> None:
     errors = {}
+    for name, limit in TEXT_LIMITS.items():
+        length = len(getattr(meeting, name) or "")
+        if length > limit:
+            label = Meeting._meta.get_field(name).verbose_name
+            errors[name] = f"{label}最多 {limit} 个字（现为 {length} 个字）"
     if not meeting.title.strip():
         errors["title"] = "请填写会议名称"
     if meeting.ends_at <= meeting.held_at:
@@ -131,7 +140,7 @@ def _count(meeting: Meeting, rows: list[Attendance]) -> None:
         a for a in rows if a.committee)
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_record(*, acting_user, org, types: Iterable[str], held_at: dt.datetime, ends_at: dt.datetime | None = None,
                    attendance: list[dict] | None = None, status: str = MeetingStatus.HELD,
                    entered_at: dt.datetime | None = None, **fields) -> Meeting:
@@ -185,7 +194,7 @@ def _locked_for_update(meeting: Meeting, acting_user, expected_version: int | No
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_update(*, acting_user, meeting: Meeting, expected_version: int | None = None,
                    attendance: list[dict] | None = None, types=None, **changes) -> Meeting:
     """Edit a record that is not yet locked."""
@@ -203,7 +212,7 @@ def meeting_update(*, acting_user, meeting: Meeting, expected_version: int | Non
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def meeting_amend(*, acting_user, meeting: Meeting, reason: str, expected_version: int | None = None,
                   attendance: list[dict] | None = None, types=None, **changes) -> Amendment:
     """更正: a correction with its reason, kept as an amendment and in the history."""
@@ -234,7 +243,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-@transaction.atomic
+@audited_transaction()
 def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
     """A photo or a scanned sign-in sheet: JPEG, PNG or PDF by content (not by name), size limited."""
     require(acting_user, CHANGE, meeting.org, message="无权为该会议上传附件")
@@ -254,7 +263,7 @@ def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
     return attachment
 
 
-@transaction.atomic
+@audited_transaction()
 def custom_type_add(*, acting_user, org, name: str) -> CustomMeetingType:
     require(acting_user, CHANGE, org, message="无权为该党组织增加会议类型")
     name = name.strip()
@@ -267,7 +276,7 @@ def custom_type_add(*, acting_user, org, name: str) -> CustomMeetingType:
     return row
 
 
-@transaction.atomic
+@audited_transaction()
 def rule_set(*, acting_user, owner, year: int, org_kind: str, meeting_type: str, period: str, min_count: int = 1,
              quorum_base: str = QuorumBase.NONE, leave_excluded: bool = False, active: bool = True,
              expected_version: int | None = None) -> RuleSetting:
@@ -310,7 +319,7 @@ def rule_set(*, acting_user, owner, year: int, org_kind: str, meeting_type: str,
     return row
 
 
-@transaction.atomic
+@audited_transaction()
 def flag_decide(*, acting_user, flag: IntegrityFlag, state: str, explanation: str = "",
                 expected_version: int | None = None) -> IntegrityFlag:
     """核实 a flag: confirmed (属实), explained (已说明, with the explanation), dismissed (不成立), or
@@ -349,7 +358,7 @@ def _flag_snapshot(flag: IntegrityFlag) -> dict:
     return {"state": flag.state, "explanation": flag.explanation}
 
 
-@transaction.atomic
+@audited_transaction()
 def flags_rescan(*, acting_user, root, year: int) -> int:
     """重新核查: recompute the flags of ``root``'s subtree for ``year`` (decisions kept), audited.
     A plain synchronous call: the page, the API, the command and the nightly run share it, and a

@@ -12,8 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
+    LOCAL_DATETIME_DOC,
     WRITE_ERRORS,
     InputSchema,
+    LocalDateTime,
     OrgRef,
     PageQuery,
     page_of,
@@ -57,14 +59,14 @@ class MeetingIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     types: list[str] = Field(min_length=1, description="会议类型代码，可多个，如 theme_day、lecture")
     status: MeetingStatus = MeetingStatus.HELD
-    held_at: dt.datetime
-    ends_at: dt.datetime | None = None
+    held_at: LocalDateTime = Field(description=f"召开时间。{LOCAL_DATETIME_DOC}")
+    ends_at: LocalDateTime | None = Field(None, description=f"结束时间。{LOCAL_DATETIME_DOC}")
     place: str = Field("", max_length=200)
     host: str = Field("", max_length=50)
     recorder: str = Field("", max_length=50)
-    topics: str = ""
-    minutes: str = ""
-    decisions: str = ""
+    topics: str = Field("", max_length=actions.TEXT_LIMITS["topics"], description="议题")
+    minutes: str = Field("", max_length=actions.TEXT_LIMITS["minutes"], description="会议内容")
+    decisions: str = Field("", max_length=actions.TEXT_LIMITS["decisions"], description="决议")
     lecturer: str = Field("", max_length=50)
     lecture_title: str = Field("", max_length=200)
     attendance: list[AttendanceIn] = []
@@ -76,14 +78,14 @@ class MeetingPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     types: list[str] | None = None
     status: MeetingStatus | None = None
-    held_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    held_at: LocalDateTime | None = Field(None, description=f"召开时间。{LOCAL_DATETIME_DOC}")
+    ends_at: LocalDateTime | None = Field(None, description=f"结束时间。{LOCAL_DATETIME_DOC}")
     place: str | None = None
     host: str | None = None
     recorder: str | None = None
-    topics: str | None = None
-    minutes: str | None = None
-    decisions: str | None = None
+    topics: str | None = Field(None, max_length=actions.TEXT_LIMITS["topics"], description="议题")
+    minutes: str | None = Field(None, max_length=actions.TEXT_LIMITS["minutes"], description="会议内容")
+    decisions: str | None = Field(None, max_length=actions.TEXT_LIMITS["decisions"], description="决议")
     lecturer: str | None = None
     lecture_title: str | None = None
     attendance: list[AttendanceIn] | None = None

@@ -16,7 +16,13 @@ from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
-from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.shortcuts import (
+    apply_validation_error,
+    get_scoped_or_404,
+    paginate,
+    querystring_without,
+    submitted_version,
+)
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
@@ -202,11 +208,11 @@ def meeting_edit(request, pk):
         try:
             if amend:
                 actions.meeting_amend(acting_user=request.user, meeting=meeting, reason=form.cleaned_data["reason"],
-                                      expected_version=form.cleaned_data.get("version"), types=types,
+                                      expected_version=submitted_version(form), types=types,
                                       attendance=attendance_from(rows), **fields)
             else:
                 actions.meeting_update(acting_user=request.user, meeting=meeting, types=types,
-                                       expected_version=form.cleaned_data.get("version"),
+                                       expected_version=submitted_version(form),
                                        attendance=attendance_from(rows), **fields)
         except VersionConflict as exc:
             conflict = exc

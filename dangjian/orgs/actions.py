@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
 from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied, VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.core.tree import PATH_STEP
 
@@ -45,7 +44,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
         raise ValidationError({"code": f"组织代码 {code} 已被使用"})
 
 
-@transaction.atomic
+@audited_transaction()
 def org_create(*, acting_user, parent: Organization | None, name: str, code: str, kind: str, **fields) -> Organization:
     """A new organisation under ``parent``. Only ``SYSTEM`` (set-up commands, the demo) may create
     a root."""
@@ -67,7 +66,7 @@ def org_create(*, acting_user, parent: Organization | None, name: str, code: str
     return org
 
 
-@transaction.atomic
+@audited_transaction()
 def org_update(*, acting_user, org: Organization, expected_version: int | None = None, **changes) -> Organization:
     locked = Organization.objects.select_for_update().get(pk=org.pk)
     require(acting_user, CHANGE, locked, message="无权修改该党组织")
@@ -89,7 +88,7 @@ def org_update(*, acting_user, org: Organization, expected_version: int | None =
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def org_move(*, acting_user, org: Organization, new_parent: Organization) -> Organization:
     """组织调整: move ``org`` and its whole subtree under ``new_parent`` in one statement. Members,
     terms and positions point at organisations by id, so they follow with nothing else to rewrite."""
@@ -121,7 +120,7 @@ def org_move(*, acting_user, org: Organization, new_parent: Organization) -> Org
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def term_start(
     *, acting_user, org: Organization, started_on: dt.date, ends_on: dt.date | None = None
 ) -> Term:
@@ -143,7 +142,7 @@ def term_start(
     return term
 
 
-@transaction.atomic
+@audited_transaction()
 def post_assign(*, acting_user, term: Term, member, post: str, concurrent_head: bool = False) -> CommitteePost:
     require(acting_user, CHANGE, term.org, message="无权任命该党组织委员")
     if post == Post.SECRETARY and term.posts.filter(post=Post.SECRETARY).exists():

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from openpyxl import Workbook
 
 from dangjian.core.errors import ActionDenied
@@ -30,7 +29,7 @@ from dangjian.core.excel import (
     template_workbook,
     text_parser,
 )
-from dangjian.core.history import record_import
+from dangjian.core.history import audited_transaction, record_import
 from dangjian.core.importing import ImportRefused, import_scope, open_import
 
 from .actions import org_create, org_update
@@ -277,7 +276,7 @@ def _import_orgs(*, acting_user, source) -> ImportResult:
     if report:
         return ImportResult.failed(report)
     try:
-        with transaction.atomic():
+        with audited_transaction():
             result = write_rows(order, existing, acting_user)
             record_import(actor=acting_user, what="党组织", model="orgs.organization", created=result.created,
                           updated=result.updated, unchanged=result.unchanged)

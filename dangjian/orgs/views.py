@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action, submitted_version
 from dangjian.members.models import Member
 
 from . import actions, queries
@@ -45,7 +45,7 @@ def org_edit(request, pk):
     return edit_with_conflict(
         request, form_class=OrgForm, instance=org,
         save=lambda form: run_action(form, lambda: actions.org_update(
-            acting_user=request.user, org=org, expected_version=form.cleaned_data.get("version"),
+            acting_user=request.user, org=org, expected_version=submitted_version(form),
             **form.action_fields())),
         done=lambda saved: redirect("orgs:detail", pk=org.pk),
         template="orgs/form.html", context={"org": org, "title": f"修改：{org.name}"},

@@ -4,19 +4,20 @@ pure rules, locks the item, bumps its version, and writes a ``Step`` row plus a 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core import zipsafety
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
-from dangjian.core.history import diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
 from dangjian.core.tree import parent_path
 
@@ -28,7 +29,9 @@ EDITABLE_FIELDS = [
     "kind", "source", "title", "description", "symptoms", "causes", "person_names", "co_owners", "leader",
     "deadline", "recurrence", "priority", "review_interval_days",
 ]
-TEXT_LIMITS = {"title": 300, "person_names": 300, "co_owners": 300, "leader": 100}
+TEXT_LIMITS = {"title": 300, "person_names": 300, "co_owners": 300, "leader": 100,
+               "description": 5_000, "symptoms": 5_000, "causes": 5_000}
+MEASURE_LIMIT, MAX_MEASURES = 1_000, 100  # one measure is a sentence or a paragraph, not a document
 
 
 def item_snapshot(item: WorkItem) -> dict:
@@ -103,6 +106,16 @@ def _clean_text(fields: dict) -> None:
         raise ValidationError(errors)
 
 
+def _check_measures(measures: Iterable[str] | None) -> None:
+    texts = [m.strip() for m in measures or () if m and m.strip()]
+    if len(texts) > MAX_MEASURES:
+        raise ValidationError({"measures": f"整改措施最多 {MAX_MEASURES} 条（现为 {len(texts)} 条）"})
+    for number, text in enumerate(texts, start=1):
+        if len(text) > MEASURE_LIMIT:
+            message = f"第 {number} 条整改措施最多 {MEASURE_LIMIT} 个字（现为 {len(text)} 个字）"
+            raise ValidationError({"measures": message})
+
+
 def _set_measures(item: WorkItem, measures: Iterable[str]) -> None:
     texts = [m.strip() for m in measures if m and m.strip()]
     item.measures.all().delete()
@@ -115,7 +128,7 @@ def _set_orgs(user, item: WorkItem, orgs: Sequence) -> None:
     item.orgs.set({item.org, *orgs})
 
 
-@transaction.atomic
+@audited_transaction()
 def item_create(*, acting_user, org, kind: str, title: str, source: str = Source.OTHER, document=None,
                 measures: Iterable[str] = (), orgs: Sequence = (), persons: Sequence = (),
                 today: dt.date | None = None, **fields) -> WorkItem:
@@ -127,6 +140,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
     fields.setdefault("recurrence", "")
     fields.setdefault("priority", Priority.NORMAL)
     _clean_text(fields)
+    _check_measures(measures)
     if fields["recurrence"] and not fields.get("deadline"):
         fields["deadline"] = rules.period_end(fields["recurrence"], today or timezone.localdate())
     item = WorkItem.objects.create(org=org, document=document, created_by=user_or_none(acting_user), **fields)
@@ -139,7 +153,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
     return item
 
 
-@transaction.atomic
+@audited_transaction()
 def item_update(*, acting_user, item: WorkItem, expected_version: int | None = None,
                 measures: Iterable[str] | None = None, orgs: Sequence | None = None,
                 persons: Sequence | None = None, **changes) -> WorkItem:
@@ -150,6 +164,7 @@ def item_update(*, acting_user, item: WorkItem, expected_version: int | None = N
     _check_version(locked, expected_version, {k: str(v) for k, v in changes.items()})
     changes = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
     _clean_text(changes)
+    _check_measures(measures)
     before = item_snapshot(locked)
     before_measures = list(locked.measures.values_list("text", flat=True))
     for key, value in changes.items():
@@ -184,7 +199,7 @@ def _field_label(name: str) -> str:
     return "整改措施" if name == "measures" else str(WorkItem._meta.get_field(name).verbose_name)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_transition(*, acting_user, item: WorkItem, transition: str, reason: str = "",
                     expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """Move ``item`` along the lifecycle. The rules decide; a refusal for want of rights is
@@ -251,7 +266,7 @@ def item_reject(*, acting_user, item, reason: str, **kw):
     return item_transition(acting_user=acting_user, item=item, transition=Transition.REJECT, reason=reason, **kw)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_submit(*, acting_user, item: WorkItem, evidence_text: str = "", upload=None, note: str = "",
                 expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """申请销号, adding the evidence given with the request (if any) first."""
@@ -261,7 +276,7 @@ def item_submit(*, acting_user, item: WorkItem, evidence_text: str = "", upload=
                            expected_version=expected_version, today=today)
 
 
-@transaction.atomic
+@audited_transaction()
 def item_review(*, acting_user, item: WorkItem, reopen: bool, reason: str = "",
                 expected_version: int | None = None, today: dt.date | None = None) -> WorkItem:
     """回头看: the level above checks a closed item again; it passes, or it is reopened with the reason."""
@@ -280,10 +295,14 @@ def inspect_upload(upload) -> tuple[str, bytes]:
     names = None
     if content.startswith(b"PK\x03\x04"):
         try:
-            import io
-
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = archive.namelist()
+                if rules.sniff_file_type(content[:16], names):
+                    # the same checks as an import: a Word or Excel file is opened by whoever
+                    # downloads it, and a zip bomb or an entity declaration is refused here
+                    zipsafety.check_archive(archive, zipsafety.OFFICE_LIMITS)
+        except zipsafety.UnsafeArchive as exc:
+            raise ValidationError({"file": f"{upload.name}：{zipsafety.MESSAGES[exc.kind]}"}) from None
         except zipfile.BadZipFile:
             names = None
     file_type = rules.sniff_file_type(content[:16], names)
@@ -293,7 +312,7 @@ def inspect_upload(upload) -> tuple[str, bytes]:
     return file_type, content
 
 
-@transaction.atomic
+@audited_transaction()
 def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) -> Evidence:
     locked = _lock(item)
     require(acting_user, CHANGE, locked.org, message="无权为该事项上传佐证材料")
@@ -317,7 +336,7 @@ def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) ->
     return evidence
 
 
-@transaction.atomic
+@audited_transaction()
 def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
     locked = _lock(item)
     require(acting_user, CHANGE, locked.org, message="无权报告该事项的进展")
@@ -337,7 +356,7 @@ def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
     return update
 
 
-@transaction.atomic
+@audited_transaction()
 def document_create(*, acting_user, org, title: str, text: str = "", file_name: str = "") -> SourceDocument:
     require(acting_user, CHANGE, org, message="无权在该党组织登记来源文件")
     title = (title or "").strip()[:300] or "未命名文件"
@@ -347,7 +366,7 @@ def document_create(*, acting_user, org, title: str, text: str = "", file_name: 
     return document
 
 
-@transaction.atomic
+@audited_transaction()
 def items_create_from_draft(*, acting_user, document_org, title: str, text: str, file_name: str = "",
                             drafts: Sequence[dict], today: dt.date | None = None) -> tuple[SourceDocument, list]:
     """Create every reviewed draft item in one transaction, linked to a new SourceDocument. Each

@@ -19,7 +19,7 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action
+from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action, submitted_version
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -136,7 +136,7 @@ def _save_item(request, form, item=None):
         return run_action(form, lambda: actions.item_create(
             acting_user=request.user, org=form.cleaned_data["org"], **form.action_fields()))
     return run_action(form, lambda: actions.item_update(
-        acting_user=request.user, item=item, expected_version=form.cleaned_data.get("version"),
+        acting_user=request.user, item=item, expected_version=submitted_version(form),
         **form.action_fields()))
 
 
@@ -188,7 +188,7 @@ def item_transition(request, pk, transition):
     form.is_valid()
     return _run(request, item, actions.item_transition, f"已{Transition(transition).label}",
                 transition=transition, reason=form.cleaned_data.get("reason") or "",
-                expected_version=form.cleaned_data.get("version"))
+                expected_version=submitted_version(form))
 
 
 @login_required
@@ -213,7 +213,7 @@ def item_evidence(request, pk):
     data = form.cleaned_data
     if data["submit"]:
         return _run(request, item, actions.item_submit, "已上传佐证并申请销号，等待上级审核",
-                    evidence_text=data["text"] or "", upload=data["file"], expected_version=data.get("version"))
+                    evidence_text=data["text"] or "", upload=data["file"], expected_version=submitted_version(form))
     return _run(request, item, actions.evidence_add, "已上传佐证材料", text=data["text"] or "", upload=data["file"])
 
 

@@ -165,7 +165,7 @@ def test_during_the_switch_an_old_key_row_still_counts_for_uniqueness_and_reimpo
     settings.DATA_KEY, settings.DATA_KEYS_EXTRA = NEW, [OLD]
     pk, id_number, _ = members[0]
     member = Member.objects.get(pk=pk)
-    with pytest.raises(ValidationError, match="已登记为其他党员"):
+    with pytest.raises(ValidationError, match="已登记为党员"):
         member_create(acting_user=tree.county_admin, org=tree.a, id_number=id_number, name="重复登记",
                       birth_date=member.birth_date, gender=member.gender, joined_on=member.joined_on,
                       confirmed_on=member.confirmed_on)

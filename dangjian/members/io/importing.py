@@ -21,11 +21,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from dangjian.core import crypto
 from dangjian.core.actors import SYSTEM
+from dangjian.core.errors import AuditedRefusal
 from dangjian.core.excel import (
     BAD,
     KEEP,
@@ -40,7 +41,14 @@ from dangjian.core.excel import (
     parse_text,
     text_parser,
 )
-from dangjian.core.history import change_record, diff, record_changes, record_import
+from dangjian.core.history import (
+    audited_transaction,
+    change_record,
+    diff,
+    record_changes,
+    record_import,
+    record_refusal,
+)
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
 from dangjian.core.importing import ImportRefused, import_scope, open_import
 from dangjian.core.scoping import CHANGE
@@ -49,7 +57,7 @@ from dangjian.orgs.models import Organization
 from ..actions import PLAIN_FIELDS, member_snapshot
 from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 from ..models import Member, StatusChange, Transfer
-from ..rules import member_errors
+from ..rules import MAX_NAME_LENGTH, member_errors, name_error
 
 SHEET_TITLE = "党员信息"
 QUERY_CHUNK = 5000  # below SQLite's 32,766 bound parameters, and a fair round trip on PostgreSQL
@@ -91,8 +99,16 @@ ID_COLUMN = Column("公民身份号码", "id_number", parse_id_number, required=
                    note="18位，末位可为X；请保持“文本”格式，不要让 Excel 转成数字")
 ORG_COLUMN = Column("所在党组织代码", "org", parse_org_code, required=True,
                     note="填写党组织的组织代码（在“组织体系”中查看），须在您的管辖范围内")
+def parse_name(value) -> str:
+    text = parse_text(value, MAX_NAME_LENGTH)
+    problem = name_error(text)
+    if problem:
+        raise CellError(problem)
+    return text
+
+
 COLUMNS: list[Column] = [
-    Column("姓名", "name", text_parser(50), required=True),
+    Column("姓名", "name", parse_name, required=True),
     Column("性别", "gender", choice_parser(Gender.choices, GENDER_ALIASES), KEEP, note="男 / 女；不填按公民身份号码"),
     Column("民族", "ethnicity", choice_parser([(e, e) for e in ETHNICITIES], ETHNICITY_ALIASES), KEEP,
            note="不填为汉族"),
@@ -285,10 +301,10 @@ def org_problem(code, orgs: dict[str, Organization], in_scope: Callable[[str], b
     return None
 
 
-OUT_OF_SCOPE_MEMBER = (
-    "该党员（按公民身份号码匹配）属于其他党组织，不在您的管辖范围内，不能通过导入修改或调入；"
-    "如需转入，请由其所在党组织办理组织关系转接"
-)
+# Names no organisation and no member (the same words as members.actions.ID_TAKEN_ELSEWHERE); each
+# such row is audited with the refused import (import_members).
+OUT_OF_SCOPE_MEMBER = ("该公民身份号码不能通过导入登记或修改：请核对号码；"
+                       "如该党员的组织关系在其他党组织，须办理组织关系转接")
 
 
 def check_row(parsed: ParsedRow, layout: Layout, existing: dict | None, plan: Plan, report: ErrorReport, *,
@@ -472,7 +488,7 @@ def verify_org_scope(plan: Plan, acting_user) -> None:
 
 
 def write_plan(plan: Plan, layout: Layout, acting_user, in_scope: Callable[[str], bool]) -> None:
-    with transaction.atomic():
+    with audited_transaction():
         verify_org_scope(plan, acting_user)
         write_creates(plan, layout, acting_user)
         write_updates(plan, acting_user, in_scope)
@@ -492,6 +508,14 @@ def import_members(*, acting_user, source, today: dt.date | None = None) -> Impo
     result = _import_members(acting_user=acting_user, source=source, today=today)
     if not result.ok:
         record_import(actor=acting_user, what="党员信息", model="members.member", errors=result.error_count)
+        elsewhere = [e.row for e in result.errors if e.message == OUT_OF_SCOPE_MEMBER]
+        if elsewhere:
+            rows = "、".join(str(r) for r in elsewhere[:50])
+            note = f"导入党员信息：{len(elsewhere)} 行的公民身份号码已属于管辖范围外的党员（第 {rows} 行），已拒绝"
+            record_refusal(AuditedRefusal(OUT_OF_SCOPE_MEMBER, actor=acting_user, audit={
+                "action": "member_id_elsewhere", "object_type": "members.member",
+                "object_repr": "导入党员信息", "after": {"rows": len(elsewhere)},
+                "note": note}))
     return result
 
 

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core.actors import check_actor, user_or_none
 from dangjian.core.errors import ActionDenied
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.idnumbers import birth_date_of, gender_of
 from dangjian.core.scoping import CHANGE, require
 
@@ -56,7 +55,7 @@ def current_display(member: Member, spec: corrections.FieldSpec) -> str:
     return corrections.display(spec, current_text(member, spec))
 
 
-@transaction.atomic
+@audited_transaction()
 def correction_submit(*, acting_user, field: str, proposed, reason: str) -> CorrectionRequest:
     """File a request to correct one item of the acting user's own record. One pending request per
     item: a second waits until the first is decided."""
@@ -83,7 +82,7 @@ def correction_submit(*, acting_user, field: str, proposed, reason: str) -> Corr
     return request
 
 
-@transaction.atomic
+@audited_transaction()
 def correction_withdraw(*, acting_user, request: CorrectionRequest) -> CorrectionRequest:
     """The member takes back their own pending request (a mistyped value, say) to file it anew."""
     locked = CorrectionRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
@@ -121,7 +120,7 @@ def _decide(locked: CorrectionRequest, acting_user, status: str, note: str) -> N
                   note=locked.decision_note)
 
 
-@transaction.atomic
+@audited_transaction()
 def correction_accept(*, acting_user, request: CorrectionRequest, expected_version: int | None = None,
                       note: str = "") -> CorrectionRequest:
     """Apply the proposed value through the member edit action (same checks, version and history).
@@ -137,7 +136,7 @@ def correction_accept(*, acting_user, request: CorrectionRequest, expected_versi
     return locked
 
 
-@transaction.atomic
+@audited_transaction()
 def correction_reject(*, acting_user, request: CorrectionRequest, note: str) -> CorrectionRequest:
     locked = _locked_pending(request, acting_user)
     if not note.strip():

@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from dangjian.accounts.actions import user_create
 from dangjian.accounts.models import AdminDuty
-from dangjian.core.history import record_change
+from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, require
 
 from ..models import Member
@@ -43,7 +42,7 @@ def _require_unlinked(member: Member) -> None:
         raise ValidationError({"username": "该党员已关联登录账号，请先解除关联"})
 
 
-@transaction.atomic
+@audited_transaction()
 def member_account_create(*, acting_user, member: Member, username: str):
     """A new login for ``member`` with a temporary password; returns (user, password)."""
     locked = _locked_member(member)
@@ -62,7 +61,7 @@ def member_account_create(*, acting_user, member: Member, username: str):
     return user, password
 
 
-@transaction.atomic
+@audited_transaction()
 def member_account_link(*, acting_user, member: Member, username: str):
     """Link an existing login to ``member``. A 三员 administrator never holds member data."""
     locked = _locked_member(member)
@@ -86,7 +85,7 @@ def _link(acting_user, member: Member, user, *, created: bool) -> None:
                   after={"username": user.get_username(), "created": created})
 
 
-@transaction.atomic
+@audited_transaction()
 def member_account_unlink(*, acting_user, member: Member) -> None:
     """Remove the link; the login itself stays (it may hold positions) and can be disabled apart."""
     locked = _locked_member(member)

@@ -284,7 +284,7 @@ def test_existing_member_outside_scope_is_not_moved(tree):
     row = member_row(tree.a, name="冒名", id_number=other.reveal_id_number(), birth=other.birth_date, gender="F",
                      入党日期="2005-07-01", 转正日期="2006-07-01")
     result = import_members(acting_user=tree.secretary_a, source=xlsx([row]))
-    assert "属于其他党组织" in reason(result, 2, "公民身份号码")
+    assert "不能通过导入登记或修改" in reason(result, 2, "公民身份号码")
     fresh = Member.objects.get(pk=other.pk)
     assert (fresh.org_id, fresh.name, fresh.version) == (tree.b.pk, other.name, other.version)
 

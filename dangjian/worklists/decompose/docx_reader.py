@@ -12,6 +12,8 @@ import io
 import re
 import zipfile
 
+from dangjian.core import zipsafety
+
 from .errors import DecomposeError
 from .markers import Marker, marker_at_start
 from .segment import Para
@@ -72,6 +74,10 @@ def check_package(data: bytes) -> None:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and _has_declaration(archive.read(info)):
                 raise DecomposeError("Word 文档含有不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝读取")
+        try:  # and what every upload gets: each part inflated in bounded chunks, a lying header refused
+            zipsafety.check_archive(archive, zipsafety.OFFICE_LIMITS)
+        except zipsafety.UnsafeArchive as exc:
+            raise DecomposeError(f"Word {zipsafety.MESSAGES[exc.kind]}") from None
 
 
 def _open(data: bytes):

@@ -146,15 +146,16 @@ def test_page_lifecycle_owner_then_county(tree, items, login, client):
     assert WorkItem.objects.get(pk=item.pk).state == State.REQUESTED
     detail = client.get(reverse("worklists:detail", args=[item.pk]))
     assert "审核销号" not in detail.content.decode()
-    client.post(reverse("worklists:transition", args=[item.pk, "approve"]), {})
+    version = WorkItem.objects.get(pk=item.pk).version
+    client.post(reverse("worklists:transition", args=[item.pk, "approve"]), {"version": version})
     assert WorkItem.objects.get(pk=item.pk).state == State.REQUESTED
     client.logout()
     client = login(tree.county_admin)
     detail = client.get(reverse("worklists:detail", args=[item.pk])).content.decode()
     assert "审核销号" in detail and "记录.pdf" in detail
-    client.post(reverse("worklists:transition", args=[item.pk, "reject"]), {"reason": ""})
+    client.post(reverse("worklists:transition", args=[item.pk, "reject"]), {"reason": "", "version": version})
     assert WorkItem.objects.get(pk=item.pk).state == State.REQUESTED
-    client.post(reverse("worklists:transition", args=[item.pk, "approve"]), {"reason": "同意销号"})
+    client.post(reverse("worklists:transition", args=[item.pk, "approve"]), {"reason": "同意销号", "version": version})
     assert WorkItem.objects.get(pk=item.pk).state == State.CLOSED
 
 
