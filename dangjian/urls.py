@@ -9,6 +9,8 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
+    path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),
     path("administration/", include("dangjian.administration.urls")),
 ]

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangjian.core import filterstate
 from dangjian.core.excel import ExcelFileError, ImportResult, check_upload, xlsx_response
-from dangjian.core.history import record_export
 from dangjian.core.scoping import CHANGE, scope_prefixes
+from dangjian.jobs.actions import job_start
 from dangjian.orgs.importing import import_orgs, org_template_workbook
 
-from .exporting import member_template_workbook, roster_filename, write_roster
+from .exporting import member_template_workbook
 from .importing import import_members
-from .queries import MemberFilter, filter_members, members_for
+from .jobs import ROSTER, roster_scope
+from .queries import MemberFilter
 
 KIND_MEMBERS, KIND_ORGS = "members", "orgs"
 NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能导入数据。如需导入，请联系上级党组织管理员。"
@@ -85,12 +86,11 @@ def org_template(request):
 @login_required
 @require_GET
 def member_export(request):
-    """The roster of the members the user sees, with the member list's filters."""
+    """The roster of the members the user sees, with the member list's filters, written by a
+    background job (a city roster takes tens of seconds): the person follows its progress on the
+    job page and downloads it there."""
     chosen = MemberFilter.from_mapping(filterstate.params_for(request))
-    members = filter_members(members_for(request.user), chosen)
-
-    def write(target):
-        rows = write_roster(target, members)
-        record_export(actor=request.user, what="党员名册", model="members.member", rows=rows, filters=vars(chosen))
-
-    return xlsx_response(write, roster_filename(timezone.localdate()))
+    filters = {k: v for k, v in vars(chosen).items() if v not in (None, "")}
+    job = job_start(acting_user=request.user, kind=ROSTER, title=f"党员名册导出（{timezone.localdate():%Y-%m-%d}）",
+                    params={"filters": filters}, scope=roster_scope(filters))
+    return redirect("jobs:detail", job.pk)

@@ -14,11 +14,13 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.jobs.actions import job_start
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, integrity, queries, rules
 from .choices import FlagKind, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
+from .jobs import REPORT
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
 
 MONTHS = list(range(1, 13))
@@ -329,14 +331,14 @@ def ledger_xlsx(request, org_pk):
 
 @login_required
 def report_xlsx(request):
+    """The compliance report workbook, built by a background job (the whole city takes seconds):
+    the person is sent to the job page, which shows its progress and the download."""
     root, year = _root(request), _year(request)
     if root is None:
         raise Http404("您没有可查看的党组织")
-    report = queries.compliance_report(root, year)
-    data = exporting.report_xlsx(report)
-    record_export(actor=request.user, what=f"组织生活落实情况：{root.name}", model="orgs.organization",
-                  rows=len(report.orgs), filters={"org": root.code, "year": year})
-    return _download(data, f"组织生活落实情况-{root.name}-{year}.xlsx", exporting.XLSX)
+    job = job_start(acting_user=request.user, kind=REPORT, title=f"组织生活落实情况：{root.name}（{year}年）",
+                    params={"org": root.pk, "year": year}, scope=f"{root.name}及下级，{year}年")
+    return redirect("jobs:detail", job.pk)
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
