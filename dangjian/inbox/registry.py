@@ -47,3 +47,13 @@ def refresh_all(*, today: dt.date | None = None) -> dict[str, dict[str, int]]:
             logger.exception("inbox feed %s failed", name)
             out[name] = {"error": 1}
     return out
+
+
+def refresh_later(names: list[str], *, org_ids: Iterable[int]) -> None:
+    """Queue ``refresh`` of these feeds for part of the tree, once the current transaction commits."""
+    from django.db import transaction
+
+    from .tasks import refresh_part
+
+    ids = sorted(set(org_ids))
+    transaction.on_commit(lambda: refresh_part.enqueue(names, ids))

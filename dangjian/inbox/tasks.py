@@ -19,6 +19,13 @@ def refresh_inbox() -> dict:
 
 
 @task()
+def refresh_part(names: list[str], org_ids: list[int]) -> dict:
+    from .registry import refresh
+
+    return {name: refresh(name, org_ids=org_ids) for name in names}
+
+
+@task()
 def mail_item(item_id: int) -> int:
     from django.core.mail import send_mail
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from dangjian.inbox import actions as inbox
-from dangjian.inbox.registry import feed
+from dangjian.inbox.registry import feed, refresh_later
 from dangjian.orgs.models import Organization
 
 from . import queries, rules
@@ -77,3 +77,10 @@ def flags_to_look_at(today: dt.date, org_ids) -> list[inbox.Notice]:
                      body="核查提示只作提醒，不影响会议记录；请核实后按实际情况处理。")
         for row in rows
     ]
+
+
+
+def after_meeting_saved(org_id: int) -> None:
+    """A meeting recorded or changed: that organisation's items are brought up to date by the worker
+    right after the change commits, rather than at tomorrow's scan (and not inside the request)."""
+    refresh_later([DUE, FLAGS], org_ids=[org_id])

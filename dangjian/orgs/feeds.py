@@ -30,3 +30,9 @@ def terms_ending(today: dt.date, org_ids) -> list[inbox.Notice]:
         wanted.append(inbox.Notice(key=f"{TERMS}:{pk}", org_id=org_id, title=title, due_on=ends_on,
                                    url=reverse("orgs:detail", args=[org_id])))
     return wanted
+
+
+def terms_replaced(term_ids) -> None:
+    """换届 done: the reminders about the terms it replaced are closed at once, not tomorrow."""
+    for pk in term_ids:
+        inbox.resolve(key=f"{TERMS}:{pk}", note="已换届")
