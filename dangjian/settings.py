@@ -67,13 +67,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangjian.core",
     "dangjian.jobs",
-    "dangjian.inbox",
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
+    # Last: its demo data is the other apps' work as it stands once their demo records exist.
+    "dangjian.inbox",
 ]
 
 MIDDLEWARE = [

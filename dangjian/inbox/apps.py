@@ -7,11 +7,10 @@ class InboxConfig(AppConfig):
     verbose_name = "待办"
 
     def ready(self):
-        # Each app declares what feeds the inbox in its own feeds.py (and its background job kinds
-        # in jobs.py): found here, so neither this app nor core imports a feature app by name.
+        # Each app declares what feeds the inbox in its own feeds.py: found here, so neither this
+        # app nor core imports a feature app by name.
         from django.utils.module_loading import autodiscover_modules
 
         from . import tasks  # noqa: F401  (registers the daily refresh)
 
         autodiscover_modules("feeds")
-        autodiscover_modules("jobs")

@@ -3,6 +3,7 @@ backport; the database backend, so the single-PC install needs no other server).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from .choices import JobState
 from .context import JobContext
 from .kinds import JobFailed, kind_of
 from .models import Job
+from .periodic import daily
 
 logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "处理时发生内部错误，未生成结果文件。请重新提交；如再次失败，请联系系统管理员（任务编号 {pk}）。"
@@ -64,3 +66,22 @@ def _finish(job: Job, state: str, message: str) -> None:
         job.done = job.total
     Job.objects.filter(pk=job.pk).update(state=state, message=job.message, finished_at=job.finished_at,
                                          done=job.done, total=job.total)
+
+
+RETENTION_DAYS = 14
+
+
+@daily("jobs.cleanup", at=dt.time(4, 0))
+@task()
+def remove_old_results() -> int:
+    """Result files are copies of personal data: kept two weeks for their owner, then removed with
+    their job; the queue's own finished entries go at the same age."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - dt.timedelta(days=RETENTION_DAYS)
+    old = Job.objects.filter(finished_at__lt=cutoff)
+    for job in old.exclude(result_file=""):
+        job.result_file.delete(save=False)
+    removed, _ = old.delete()
+    DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+    return removed

@@ -143,3 +143,19 @@ def test_daily_tasks_are_queued_once_per_day_after_their_hour(db):
     assert DBTaskResult.objects.filter(id__in=[r.task_id for r in first]).count() == len(names)
     next_day = late + dt.timedelta(days=1)
     assert len(periodic.enqueue_due(next_day)) == len(names)
+
+
+def test_old_results_are_removed_with_their_jobs(tree, login):
+    from dangjian.jobs.tasks import RETENTION_DAYS, remove_old_results
+
+    old = _roster_job(login(tree.secretary_a))
+    recent = _roster_job(login(tree.secretary_a))
+    run_jobs()
+    old.refresh_from_db()
+    path = old.result_file.path
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=RETENTION_DAYS + 1))
+    assert remove_old_results.call() == 1
+    assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
+    import os
+
+    assert not os.path.exists(path)

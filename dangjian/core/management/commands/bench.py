@@ -34,7 +34,7 @@ from dangjian.orgs import queries as org_queries
 from dangjian.orgs.models import Organization
 
 BENCH_USER = "bench_city"
-STEPS = ["list", "stats", "import", "worker", "decompose", "worklists", "orglife"]
+STEPS = ["list", "stats", "import", "worker", "decompose", "worklists", "orglife", "jobs", "inbox"]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -71,6 +71,8 @@ class Command(BaseCommand):
             "decompose": self._decompose,
             "worklists": lambda: self._rows_from("dangjian.worklists.bench", "benchmark_worklists", root, user),
             "orglife": lambda: self._rows_from("dangjian.orglife.bench", "benchmark_orglife", root),
+            "jobs": lambda: self._rows_from("dangjian.jobs.bench", "benchmark_jobs", root, user),
+            "inbox": lambda: self._rows_from("dangjian.inbox.bench", "benchmark_inbox", root, user),
         }
         for name in opts["only"] or STEPS:
             steps[name]()
