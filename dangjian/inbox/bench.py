@@ -41,11 +41,7 @@ def _level_users(root) -> list[tuple[str, object]]:
 
 
 def benchmark_inbox(root, user) -> list[tuple[str, str, str]]:
-    started = time.perf_counter()
-    refresh_all()
-    refresh_seconds = time.perf_counter() - started
-    total = InboxItem.objects.filter(done_at__isnull=True).count()
-    rows = [(f"待办每日刷新（全部来源，全市，{total:,} 项未办结）", f"{refresh_seconds:.1f} s", "")]
+    rows = []
     worst = 0.0
     details = []
     for label, who in _level_users(root):
@@ -60,4 +56,9 @@ def benchmark_inbox(root, user) -> list[tuple[str, str, str]]:
                        f"{_percentile(runs, 95) * 1000:.2f}")
     rows.append((f"导航栏待办计数（每页一次查询；中位/p95 ms，{RUNS} 次）：" + "；".join(details),
                  f"p95 最高 {worst * 1000:.2f} ms", "≤ 5 ms"))
+    started = time.perf_counter()
+    refresh_all()
+    refresh_seconds = time.perf_counter() - started
+    total = InboxItem.objects.filter(done_at__isnull=True).count()
+    rows.append((f"待办每日刷新（全部来源，全市，{total:,} 项未办结）", f"{refresh_seconds:.1f} s", ""))
     return rows

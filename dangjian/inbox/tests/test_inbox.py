@@ -78,9 +78,12 @@ def test_the_count_is_one_query(tree, town_admin):
     for i in range(5):
         inbox.notify(key=f"t:{i}", source="t", title="x", org=tree.town1)
     inbox.notify(key="t:me", source="t", title="x", user=town_admin)
+    inbox.notify(key="t:other", source="t", title="x", org=tree.town2)
+    inbox.mark_read(acting_user=town_admin, item=InboxItem.objects.get(key="t:me"))
     with CaptureQueriesContext(connection) as queries:
-        assert counts(town_admin) == {"open": 6, "unread": 6}
+        assert counts(town_admin) == {"open": 6, "unread": 5}
     assert len(queries) == 1
+    assert counts(tree.reader_town1) == {"open": 0, "unread": 0}  # a read-only seat
 
 
 def test_nav_shows_the_count_and_the_page_lists_the_items(tree, town_admin, login):
