@@ -179,3 +179,28 @@ def test_overdue_items_summarised_for_the_org_and_escalated(tree, town_admin):
     refresh("worklists.reminders", today=dt.date(2026, 11, 2))
     assert [i.title for i in open_items(tree.secretary_a)] == ["本组织有 1 项清单事项已超期"]
     assert [i.title for i in open_items(town_admin)] == ["下级有 1 项清单事项超期，请督办"]
+
+
+def test_no_mail_unless_an_smtp_server_is_configured(tree, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    tree.secretary_a.email = "a@example.gov.cn"
+    tree.secretary_a.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        inbox.notify(key="t:1", source="t", title="x", org=tree.a)
+    assert callbacks == [] and not DBTaskResult.objects.exists()
+
+
+def test_mail_goes_to_the_staff_through_the_worker_when_configured(tree, settings, mailoutbox,
+                                                                   django_capture_on_commit_callbacks):
+    from dangjian.jobs.testing import run_jobs
+
+    settings.INBOX_EMAIL = True
+    tree.secretary_a.email = "a@example.gov.cn"
+    tree.secretary_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.notify(key="t:1", source="t", title="销号申请被退回：修缮阵地", body="原因：缺照片", org=tree.a)
+    assert mailoutbox == []  # not inside the request: the worker sends it
+    run_jobs()
+    [mail] = mailoutbox
+    assert mail.to == ["a@example.gov.cn"] and "销号申请被退回" in mail.subject and "缺照片" in mail.body

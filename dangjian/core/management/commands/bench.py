@@ -71,7 +71,7 @@ class Command(BaseCommand):
             "decompose": self._decompose,
             "worklists": lambda: self._rows_from("dangjian.worklists.bench", "benchmark_worklists", root, user),
             "orglife": lambda: self._rows_from("dangjian.orglife.bench", "benchmark_orglife", root),
-            "jobs": lambda: self._rows_from("dangjian.jobs.bench", "benchmark_jobs", root, user),
+            "jobs": lambda: self._rows_from("dangjian.members.bench", "benchmark_roster_job", root, user),
             "inbox": lambda: self._rows_from("dangjian.inbox.bench", "benchmark_inbox", root, user),
         }
         for name in opts["only"] or STEPS:
@@ -225,6 +225,10 @@ class Command(BaseCommand):
             "导入的党员在测量后删除。\n"
             "- 服务进程内存：gunicorn 单 worker，请求首页、党员列表、组织体系、根组织页面和 API 共 60 次后读取 "
             "/proc 中的 VmRSS（当前）和 VmHWM（峰值）。\n"
+            "- 后台任务导出名册：以市级上级管理员身份提交全市名册导出任务，由 `dangjian worker --once` 子进程"
+            "（DEBUG 关闭）执行；时间为任务记录的开始到完成，内存为该子进程的最大常驻内存；任务和文件在测量后删除。\n"
+            "- 待办计数：导航栏每页执行的计数（未办结数和未读数，一条语句），市、县、乡镇、支部各一名用户，"
+            "各 200 次；之后测量全部待办来源的每日刷新一次。\n"
         )
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(head + table, encoding="utf-8")

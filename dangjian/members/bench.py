@@ -1,6 +1,7 @@
-"""Benchmark of background jobs for ``dangjian bench``: the whole city's roster (about 120,000
-members) exported as a job, run by ``dangjian worker --once`` in a process of its own, timed from
-the job's start to its end and measured for peak memory. The job and its file are removed after."""
+"""Benchmark of the roster export for ``dangjian bench``: the whole city's roster (about 120,000
+members) exported as a background job, run by ``dangjian worker --once`` in a process of its own,
+timed from the job's start to its end and measured for peak memory. The job and its file are
+removed after."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import subprocess
 import sys
 import tempfile
 
-from dangjian.members.jobs import ROSTER
+from dangjian.jobs.actions import job_start
+from dangjian.jobs.choices import JobState
+from dangjian.jobs.models import Job
 
-from .actions import job_start
-from .choices import JobState
-from .models import Job
+from .jobs import ROSTER
 
 
 def _run_worker_once() -> tuple[int, str, float]:
@@ -26,7 +27,7 @@ def _run_worker_once() -> tuple[int, str, float]:
         return os.waitstatus_to_exitcode(status), out.read().decode(errors="replace"), usage.ru_maxrss / 1024
 
 
-def benchmark_jobs(root, user) -> list[tuple[str, str, str]]:
+def benchmark_roster_job(root, user) -> list[tuple[str, str, str]]:
     job = job_start(acting_user=user, kind=ROSTER, title="性能测试：全市党员名册", params={"filters": {}})
     code, output, peak_mb = _run_worker_once()
     job.refresh_from_db()
