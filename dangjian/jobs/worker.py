@@ -19,10 +19,26 @@ def make_worker(*, worker_id: str | None = None) -> Worker:
                   max_tasks=None, worker_id=worker_id or get_random_string(32), excluded_queue_names=[])
 
 
-def run_pending() -> None:
-    """One round: due scheduled tasks queued, then every ready task run. Tests call this."""
+def run_pending() -> int:
+    """One round: due scheduled tasks queued, then every ready task run; the number run. For
+    ``worker --once`` and tests: unlike the library's loop it never closes the database connection
+    between tasks (inside a test's transaction that would throw the test's data away)."""
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
     periodic.enqueue_due()
-    make_worker().run()
+    worker = make_worker()
+    ran = 0
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+        with exclusive_transaction(ready.db):
+            claimed = ready.get_locked()
+            if claimed is not None:
+                claimed.claim(worker.worker_id)
+        if claimed is None:
+            return ran
+        worker.run_task(claimed)
+        ran += 1
 
 
 def run_forever(*, interval: float = 2.0, stdout=None) -> None:

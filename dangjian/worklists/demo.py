@@ -141,6 +141,40 @@ def _work(rng: random.Random, item, today: dt.date, *, can_close: bool) -> None:
                          reason=f"{parent.display_name}审核：佐证齐全，同意销号")
 
 
+def _returned_to_demo_secretary(today: dt.date) -> int:
+    """One 销号 request the town sent back with its reason, in the branch the demo secretary logs
+    into, and one awaiting the town's review: what the demo secretary and town find in 待办."""
+    from dangjian.core.demo.accounts import NoDemoData, demo_logins
+
+    try:
+        branch = next(login.org for login in demo_logins() if login.username == "secretary")
+    except (NoDemoData, StopIteration):
+        return 0
+    if branch.parent_id is None:
+        return 0
+    item = actions.item_create(
+        acting_user=None, org=branch, kind=Kind.PROBLEM, title="党员活动室设施陈旧、功能不全",
+        symptoms="活动室桌椅破损，无投影设备，党员学习教育难以开展", measures=["更新桌椅和学习设备", "完善制度上墙"],
+        source=Source.SUPERVISION, deadline=today + dt.timedelta(days=20), priority=Priority.HIGH,
+        person_names="支部书记", today=today,
+    )
+    started = today - dt.timedelta(days=30)
+    item = actions.item_claim(acting_user=None, item=item, today=started)
+    item = actions.item_submit(acting_user=None, item=item, today=today - dt.timedelta(days=3),
+                               evidence_text="已更换桌椅，添置投影仪一台。")
+    actions.item_reject(acting_user=None, item=item, today=today - dt.timedelta(days=1),
+                        reason=f"{branch.parent.display_name}审核：佐证只有文字说明，请补充整改后的现场照片和设备采购凭证")
+    # And one waiting for the town's review: what the demo town finds in its 待办.
+    waiting = actions.item_create(
+        acting_user=None, org=branch, kind=Kind.PROBLEM, title="党费收缴台账不完整", measures=["逐月补齐党费收缴记录"],
+        source=Source.SELF_CHECK, deadline=today + dt.timedelta(days=10), person_names="组织委员", today=today,
+    )
+    waiting = actions.item_claim(acting_user=None, item=waiting, today=started)
+    actions.item_submit(acting_user=None, item=waiting, today=today - dt.timedelta(days=2),
+                        evidence_text="已补齐今年 1 月至今的党费收缴台账，经支委会核对。")
+    return 2
+
+
 def _decomposed_list(county, towns, today: dt.date, stdout) -> int:
     try:
         from dangjian.worklists.decompose import DecomposeError, decompose
@@ -186,6 +220,7 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
             _work(rng, item, today, can_close=org.parent_id is not None)
             count += 1
     decomposed = _decomposed_list(county, towns, today, stdout)
+    count += _returned_to_demo_secretary(today)
     closed = WorkItem.objects.filter(state=State.CLOSED).count()
     overdue = WorkItem.objects.filter(deadline__lt=today).exclude(state=State.CLOSED).count()
     _say(stdout, f"三单演示数据：{count + decomposed} 条事项（讲话稿分解 {decomposed} 条），"
