@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from dangjian.core.testing import DEFAULT_PASSWORD, small_tree
+from dangjian.testing import DEFAULT_PASSWORD, small_tree
 
 # Property-based tests (hypothesis, schemathesis): a modest number of examples so the suite stays
 # fast, no per-example deadline (the machine is shared), no example database in the work tree.

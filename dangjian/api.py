@@ -5,7 +5,8 @@ Docs at /api/ (Swagger UI from ninja's own static files: ``ninja`` is in INSTALL
 schema at /api/openapi.json."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -182,6 +183,14 @@ def on_request_invalid(request, exc):
             "message": f"字段 {field}：{error_reason(error)}",
         })
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@csrf_exempt  # it changes nothing; the CSRF page would answer HTML to a PATCH on a bad path
+def not_found(request, *args, **kwargs):
+    """A path under /api/ that matches no operation (an id that is not a number, say): the API's
+    JSON 404, as every operation documents, rather than the site's HTML page."""
+    return JsonResponse({"detail": "未找到：没有这个接口地址，或其中的 id 不是正整数"}, status=404,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def _add_routers() -> None:

@@ -1,9 +1,12 @@
-"""Settings, read from the environment (DESIGN.md §3; README "配置参考").
+"""Settings, read from the environment (docs/architecture.md "配置"; README "配置参考").
 
 Every value that differs between a laptop and a production server comes from an environment
 variable. Without any, the platform runs as a single-machine demo: SQLite under ``var/``, a secret
 key and a data key generated once into ``var/`` (so restarts keep sessions and encrypted data
 readable). Production sets ``DANGJIAN_ENV=production``, which refuses to start without real keys.
+
+This is the only module that reads ``os.environ`` for a setting: the apps read ``django.conf.settings``,
+and every variable is listed in the README's configuration table.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ SECRET_KEY = _key_from_env_or_file("DANGJIAN_SECRET_KEY", "secret.key", 32)
 DATA_KEY = _key_from_env_or_file("DANGJIAN_DATA_KEY", "data.key", 32)
 # Decrypt-only keys (comma-separated) for the window of a key rotation: rows sealed by them stay
 # readable and findable; new values are always sealed with DATA_KEY (``dangjian rotate_data_key``).
+# Where the data key came from: rotate_data_key tells the operator which of the two to change.
+DATA_KEY_FROM_ENV = bool(os.environ.get("DANGJIAN_DATA_KEY"))
+# The new key for ``dangjian rotate_data_key`` when no --new-key-file is given; empty otherwise.
+NEW_DATA_KEY = os.environ.get("DANGJIAN_NEW_DATA_KEY", "").strip()
 DATA_KEYS_EXTRA = [k.strip() for k in os.environ.get("DANGJIAN_DATA_KEYS_EXTRA", "").split(",") if k.strip()]
 DEBUG = _env_bool("DANGJIAN_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -73,8 +80,9 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
-    # Last: its demo data is the other apps' work as it stands once their demo records exist.
+    # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
+    "dangjian.home",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +163,7 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # compressed, hash-verified archive files under var/audit-archive/ (never younger ones).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -225,6 +233,13 @@ INBOX_EMAIL = bool(EMAIL_HOST)
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Organisational life (orglife/conf.py reads these): days after a meeting when its record locks
+# (later changes are amendments with a reason), days after which an entry counts as 补录, days
+# without activity that make a branch 静默, and the largest attachment in bytes.
+ORGLIFE_LOCK_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_LOCK_DAYS", "30"))
+ORGLIFE_LATE_ENTRY_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_LATE_ENTRY_DAYS", "7"))
+ORGLIFE_SILENT_DAYS = int(os.environ.get("DANGJIAN_ORGLIFE_SILENT_DAYS", "30"))
+ORGLIFE_MAX_ATTACHMENT_BYTES = int(os.environ.get("DANGJIAN_ORGLIFE_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dangjian.accounts.actions import api_token_issue, position_grant, user_create
 from dangjian.accounts.choices import Role
 from dangjian.accounts.models import PasswordState
+from dangjian.core.actors import SYSTEM
 from dangjian.members.models import Member
 from dangjian.orglife.queries import roster
 from dangjian.orgs.choices import OrgKind
@@ -117,12 +118,13 @@ def create_accounts(users: int) -> list[LoadAccount]:
             role = Role.SECRETARY if kind == "secretary" else Role.SUPERIOR_ADMIN
             username = f"{PREFIX}{kind}-{i:02d}"
             password = secrets.token_urlsafe(12) + "aA1!"
-            user = user_create(acting_user=None, username=username, password=password, full_name=f"负载测试 {kind} {i}")
+            user = user_create(acting_user=SYSTEM, username=username, password=password,
+                               full_name=f"负载测试 {kind} {i}")
             # As for the demo accounts: the password is handed over with the account, no change forced.
             PasswordState.objects.update_or_create(user=user, defaults={"must_change": False,
                                                                         "changed_at": timezone.now()})
-            position_grant(acting_user=None, user=user, org=scope, role=role)
-            token = api_token_issue(acting_user=None, user=user, name="负载测试")
+            position_grant(acting_user=SYSTEM, user=user, org=scope, role=role)
+            token = api_token_issue(acting_user=SYSTEM, user=user, name="负载测试")
             read_orgs, read_members = _reads(scope)
             accounts.append(LoadAccount(
                 username=username, password=password, token=token, kind=kind, scope_org=scope.pk,

@@ -13,7 +13,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from dangjian.accounts.actions import api_token_issue
-from dangjian.core.testing import make_member
+from dangjian.core.actors import SYSTEM
+from dangjian.testing import make_member
 from dangjian.wsgi import application
 
 # Not status_code_conformance: the schema documents each operation's success only, while the error
@@ -37,7 +38,7 @@ def keep_connection():
 @pytest.fixture
 def api_token(tree, keep_connection):
     make_member(tree.a, name="接口党员", phone="13912345678")
-    return api_token_issue(acting_user=None, user=tree.county_admin, name="schemathesis")
+    return api_token_issue(acting_user=SYSTEM, user=tree.county_admin, name="schemathesis")
 
 
 # Loaded at collection through the WSGI app, as a client would fetch it (the schema view reads no data).

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangjian.core.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def test_api_docs_render_under_the_policy(tree, page):
 
 def test_headers_on_pages_and_api(tree, login):
     client = login(tree.county_admin)
-    for url in (reverse("core:home"), reverse("members:list"), "/api/members/", "/accounts/login/"):
+    for url in (reverse("home:home"), reverse("members:list"), "/api/members/", "/accounts/login/"):
         response = client.get(url)
         csp = response["Content-Security-Policy"]
         for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from dangjian.core.idnumbers import make_id_number
-from dangjian.core.testing import DEFAULT_PASSWORD
 from dangjian.members.models import Member
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ the work (new evidence, a new request) and the item closes by itself — then it
 
 import pytest
 
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 from dangjian.worklists.testing import make_item, work_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,8 @@ when the worker has finished."""
 
 import pytest
 
-from dangjian.core.testing import DEFAULT_PASSWORD
 from dangjian.jobs.testing import run_jobs
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

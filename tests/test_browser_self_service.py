@@ -4,8 +4,8 @@ accepts it from the home page's count."""
 
 import pytest
 
-from dangjian.core.testing import DEFAULT_PASSWORD
 from dangjian.members.models import Member
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

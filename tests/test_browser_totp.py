@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts import totp
 from dangjian.accounts.models import AdminDuty
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,11 +15,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core.testing import DEFAULT_PASSWORD, make_member
+from dangjian.core.actors import SYSTEM
 from dangjian.members.models import CorrectionRequest, Member, Transfer
 from dangjian.orglife.actions import meeting_record
 from dangjian.orglife.models import Attendance, IntegrityFlag, Meeting
 from dangjian.orgs.models import Organization
+from dangjian.testing import DEFAULT_PASSWORD, make_member
 from dangjian.worklists import actions as work
 from dangjian.worklists.models import Evidence, ProgressUpdate, SourceDocument, WorkItem
 from dangjian.worklists.testing import make_item
@@ -69,12 +70,12 @@ def poisoned(tree):
     # Through the actions, so the change history (shown on detail pages) carries payloads too.
     member = make_member(tree.a, name=MEDIUM, work_unit=LONG, address=LONG, phone="13800000001")
     attendance = [{"member": member.pk, "status": "leave", "reason": LONG}]
-    meeting = meeting_record(acting_user=None, org=tree.a, types=["theme_day"], held_at=held, attendance=attendance,
+    meeting = meeting_record(acting_user=SYSTEM, org=tree.a, types=["theme_day"], held_at=held, attendance=attendance,
                              title=LONG, place=LONG, topics=LONG, minutes=LONG, decisions=LONG)
-    document = work.document_create(acting_user=None, org=tree.a, title=LONG, text=LONG, file_name=LONG)
+    document = work.document_create(acting_user=SYSTEM, org=tree.a, title=LONG, text=LONG, file_name=LONG)
     item = make_item(tree.a, LONG, description=LONG, document=document, measures=[LONG, MEDIUM])
-    work.progress_add(acting_user=None, item=item, text=LONG)
-    work.evidence_add(acting_user=None, item=item, text=LONG)
+    work.progress_add(acting_user=SYSTEM, item=item, text=LONG)
+    work.evidence_add(acting_user=SYSTEM, item=item, text=LONG)
     Transfer.objects.create(member=member, from_org=tree.b, to_org=tree.a, transferred_on=held.date(), reason=LONG)
     correction = CorrectionRequest.objects.create(member=member, field="name", current_display=LONG,
                                                   proposed_value=LONG, proposed_display=LONG, reason=LONG)
@@ -93,7 +94,7 @@ def _pages(tree, p):
     a, held = tree.a.pk, p["held"]
     member, meeting, item = p["member"].pk, p["meeting"].pk, p["item"].pk
     shown = [  # pages that show the records as text
-        reverse("core:home"), reverse("orgs:tree"), reverse("orgs:detail", args=[a]),
+        reverse("home:home"), reverse("orgs:tree"), reverse("orgs:detail", args=[a]),
         reverse("members:list"), f"{reverse('members:list')}?org={a}", reverse("members:detail", args=[member]),
         reverse("members:corrections"), reverse("members:correction", args=[p["correction"].pk]),
         reverse("members:me"),

@@ -90,7 +90,7 @@ def test_export_contains_only_own_scope(tree, login):
 
 def test_tree_and_home_show_only_own_scope(tree, login):
     client = login(tree.secretary_a)
-    for url in (reverse("orgs:tree"), reverse("core:home")):
+    for url in (reverse("orgs:tree"), reverse("home:home")):
         html = client.get(url).content.decode()
         assert tree.a.name in html
         assert tree.b.name not in html and tree.c.name not in html

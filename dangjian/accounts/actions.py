@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core.actors import check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
-from dangjian.core.scoping import CHANGE, forget_scope, path_in_scope
+from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
@@ -18,8 +19,7 @@ from .sessions import sessions_end
 @transaction.atomic
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position; the acting user must be able to change ``org``'s subtree."""
-    if acting_user is not None and not path_in_scope(acting_user, CHANGE, org.path):
-        raise ActionDenied("无权在该党组织设置岗位")
+    require(acting_user, CHANGE, org, message="无权在该党组织设置岗位")
     if AdminDuty.objects.filter(user=user).exists():  # 三员分立: administrators read no member data
         raise ActionDenied("该用户担任三员管理职责，不能设置业务岗位")
     position, _ = Position.objects.get_or_create(user=user, org=org, role=role)
@@ -33,6 +33,7 @@ def user_create(*, acting_user, username: str, password: str, full_name: str = "
     """A new account. Its password was chosen by someone else, so the user must change it at the
     first login (the demo accounts are exempted by the demo). Plain ``create_user`` (test fixtures)
     sets nothing: only this action, the way accounts are made in the platform, forces the change."""
+    check_actor(acting_user)
     user = get_user_model().objects.create_user(username=username, password=password, first_name=full_name)
     password_remember(user, must_change=True)
     record_change(actor=acting_user, action="user_create", obj=user, after={"username": username})
@@ -67,6 +68,7 @@ def password_changed_by_user(*, user, keep_session: str | None = None) -> None:
 def password_reset(*, acting_user, user, password: str) -> None:
     """An administrator sets a new password for ``user``, who must change it at the next login;
     the user's sessions end."""
+    check_actor(acting_user)
     user.set_password(password)
     user.save()
     PasswordState.objects.filter(user=user).update(must_change=True)
@@ -84,13 +86,15 @@ def totp_confirm(*, user, device) -> None:
 
 
 @transaction.atomic
-def totp_remove(*, user, acting_user=None) -> None:
-    """The user turns the second factor off (after entering a code), or an administrator resets it
-    for a user who lost the phone (``acting_user``): where it is required, the next login enrols anew."""
+def totp_remove(*, user, acting_user) -> None:
+    """The user turns the second factor off (after entering a code; ``acting_user`` is the user),
+    or an administrator resets it for a user who lost the phone: where it is required, the next
+    login enrols anew."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    check_actor(acting_user)
     TOTPDevice.objects.filter(user=user).delete()
-    if acting_user is None or acting_user == user:
+    if acting_user == user:
         record_change(actor=user, action="totp_remove", obj=user, note="停用两步验证（TOTP）")
     else:
         record_change(actor=acting_user, action="totp_reset", obj=user, note="重置两步验证（TOTP），下次登录须重新绑定")
@@ -98,6 +102,7 @@ def totp_remove(*, user, acting_user=None) -> None:
 
 def api_token_issue(*, acting_user, user, name: str) -> str:
     """A new token for ``user``; returned once, stored only as a digest."""
+    check_actor(acting_user)
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(token))
     return token

@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与岗位"
 
     def ready(self):
+        from dangjian.core.scoping import set_position_lookup
+
         from . import signals  # noqa: F401  (connects the session receivers)
+        from .queries import positions_granting
+
+        # core sits below the feature apps and never imports them: scope learns of positions here.
+        set_position_lookup(positions_granting)

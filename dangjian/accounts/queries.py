@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from dangjian.core.scoping import VIEW, scope_prefixes
+
 from .choices import roles_granting
 from .models import ApiToken, Position
 
@@ -12,6 +14,17 @@ LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
 
 def positions_granting(user, action: str):
     return Position.objects.filter(user=user, role__in=roles_granting(action)).select_related("org")
+
+
+def scope_root(user, action: str = VIEW):
+    """The top of the user's scope: the organisation of their highest position granting ``action``
+    (the shortest path; the first in tree order among equals), or None when they have none. Pages and
+    reports that open on "your organisation" start here."""
+    prefixes = scope_prefixes(user, action)
+    if not prefixes:
+        return None
+    organization = Position._meta.get_field("org").related_model  # accounts stays below orgs
+    return organization.objects.filter(path=prefixes[0]).first()
 
 
 def positions_of(user):

@@ -38,7 +38,7 @@ class LoginView(auth_views.LoginView):
 
 
 def _after_login(request, data, reason):
-    return redirect("accounts:password_change") if reason else redirect(data.get("next") or "core:home")
+    return redirect("accounts:password_change") if reason else redirect(data.get("next") or "home:home")
 
 
 def _back_to_login(request, text: str):
@@ -122,7 +122,7 @@ def password_change(request):
         session_track(user, request.session.session_key)
         request.session.pop(PASSWORD_CHANGE, None)
         messages.success(request, "密码已修改，其他设备上的登录已退出。")
-        return redirect("core:home")
+        return redirect("home:home")
     return render(request, "accounts/password_change.html", {
         "form": form, "reason": CHANGE_REASONS.get(reason, ""), "forced": bool(reason),
     })
@@ -172,7 +172,7 @@ class SecurityView(TemplateView):
                 messages.error(request, LOCKED_MESSAGE)
                 return redirect("accounts:security")
             if totp.verify(totp.confirmed_device(user), form.cleaned_data["code"]):
-                totp_remove(user=user)
+                totp_remove(user=user, acting_user=user)
                 messages.success(request, "两步验证已停用。")
                 return redirect("accounts:security")
             code_failed(request, user, "停用两步验证时验证码错误")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from dangjian.accounts import actions as account_actions
 from dangjian.accounts.models import AdminDuty, Position
 from dangjian.accounts.queries import duty_of
+from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
 from dangjian.core.scoping import forget_scope
@@ -22,8 +23,11 @@ from . import rules
 TEMPORARY_PASSWORD_LENGTH = 14
 
 
-def require(user, capability: str) -> str:
-    """The acting user's duty, if it grants ``capability``; otherwise ActionDenied."""
+def require_duty(user, capability: str) -> str:
+    """The duty guard of the 三员 writes (they act on accounts, not on the organisation tree, so
+    ``scoping.require`` does not apply): the acting user's duty, if it grants ``capability``;
+    otherwise ActionDenied. ``None`` raises TypeError like every action."""
+    check_actor(user)
     duty = duty_of(user)
     if not (user is not None and user.is_active and rules.may(duty, capability)):
         raise ActionDenied("您的管理职责不包括此项操作")
@@ -46,7 +50,7 @@ def temporary_password() -> str:
 def account_create(*, acting_user, username: str, full_name: str = ""):
     """A new account with a random temporary password (returned once); the user must change it at
     the first login (accounts.actions.user_create)."""
-    require(acting_user, rules.ACCOUNTS)
+    require_duty(acting_user, rules.ACCOUNTS)
     if get_user_model().objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已存在"})
     password = temporary_password()
@@ -58,7 +62,7 @@ def account_create(*, acting_user, username: str, full_name: str = ""):
 @transaction.atomic
 def account_set_active(*, acting_user, user, active: bool) -> None:
     """Disable or enable an account. Disabling ends its sessions (the accounts app's signal)."""
-    require(acting_user, rules.ACCOUNTS)
+    require_duty(acting_user, rules.ACCOUNTS)
     _refuse(rules.account_change_refusal(actor_id=acting_user.pk, target_id=user.pk, target_duty=duty_of(user)))
     if user.is_active == active:
         return
@@ -72,7 +76,7 @@ def account_set_active(*, acting_user, user, active: bool) -> None:
 def account_password_reset(*, acting_user, user) -> str:
     """A new random temporary password, returned once; the user must change it at the next login
     and their sessions end (accounts.actions.password_reset)."""
-    require(acting_user, rules.ACCOUNTS)
+    require_duty(acting_user, rules.ACCOUNTS)
     _refuse(rules.account_change_refusal(actor_id=acting_user.pk, target_id=user.pk, target_duty=duty_of(user)))
     password = temporary_password()
     account_actions.password_reset(acting_user=acting_user, user=user, password=password)
@@ -84,7 +88,7 @@ def account_password_reset(*, acting_user, user) -> str:
 @transaction.atomic
 def position_grant(*, acting_user, user, org, role: str) -> Position:
     """Give ``user`` a position. Not to oneself, not to a duty holder (三员 read no member data)."""
-    require(acting_user, rules.POSITIONS)
+    require_duty(acting_user, rules.POSITIONS)
     _lock_user(user)
     _refuse(rules.position_grant_refusal(actor_id=acting_user.pk, target_id=user.pk, target_duty=_duty_now(user)))
     position, created = Position.objects.get_or_create(user=user, org=org, role=role)
@@ -97,7 +101,7 @@ def position_grant(*, acting_user, user, org, role: str) -> Position:
 
 @transaction.atomic
 def position_revoke(*, acting_user, position: Position) -> None:
-    require(acting_user, rules.POSITIONS)
+    require_duty(acting_user, rules.POSITIONS)
     _refuse(rules.position_revoke_refusal(actor_id=acting_user.pk, target_id=position.user_id))
     record_change(actor=acting_user, action="position_revoke", obj=position,
                   before={"user": position.user.get_username(), "org": position.org.code, "role": position.role})
@@ -108,7 +112,7 @@ def position_revoke(*, acting_user, position: Position) -> None:
 @transaction.atomic
 def duty_grant(*, acting_user, user, duty: str) -> AdminDuty:
     """Make ``user`` a 三员 administrator: someone else, holding no duty and no position."""
-    require(acting_user, rules.DUTIES)
+    require_duty(acting_user, rules.DUTIES)
     _lock_user(user)
     _refuse(rules.duty_grant_refusal(
         actor_id=acting_user.pk, target_id=user.pk, target_duty=_duty_now(user),
@@ -135,21 +139,21 @@ def duty_grant_by_operator(*, username: str, duty: str, create: bool = False):
         if not create:
             raise ActionDenied(f"用户 {username} 不存在；加 --create 新建账号")
         password = temporary_password()
-        user = account_actions.user_create(acting_user=None, username=username, password=password)
+        user = account_actions.user_create(acting_user=SYSTEM, username=username, password=password)
     _lock_user(user)
     _refuse(rules.duty_grant_refusal(
         actor_id=0, target_id=user.pk, target_duty=_duty_now(user),
         target_positions=Position.objects.filter(user=user).count(), target_is_superuser=user.is_superuser,
     ))
     granted = AdminDuty.objects.create(user=user, duty=duty)
-    record_change(actor=None, action="duty_grant", obj=granted, after={"user": user.get_username(), "duty": duty},
+    record_change(actor=SYSTEM, action="duty_grant", obj=granted, after={"user": user.get_username(), "duty": duty},
                   note="服务器命令行授予")
     return user, password
 
 
 @transaction.atomic
 def duty_revoke(*, acting_user, duty: AdminDuty) -> None:
-    require(acting_user, rules.DUTIES)
+    require_duty(acting_user, rules.DUTIES)
     _refuse(rules.duty_revoke_refusal(actor_id=acting_user.pk, target_id=duty.user_id))
     record_change(actor=acting_user, action="duty_revoke", obj=duty,
                   before={"user": duty.user.get_username(), "duty": duty.duty})

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import audit
+from .actors import SYSTEM
 from .backup import sha256_of
 
 FIELDS = ("id", "at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "before",
@@ -163,7 +164,7 @@ def _remove_archived(archived: Archive, start_id: int) -> None:
             start_hash=archived.start_hash, end_hash=archived.end_hash, file_name=archived.path.name,
             file_sha256=archived.sha256,
         )
-        record_change(actor=None, action="audit_archive", obj=anchor,
+        record_change(actor=SYSTEM, action="audit_archive", obj=anchor,
                       after={"rows": archived.rows, "first_id": archived.first_id, "last_id": archived.last_id,
                              "file": archived.path.name, "sha256": archived.sha256},
                       note=f"归档审计记录 {archived.rows} 条（第 {archived.first_id}–{archived.last_id} 条）")

@@ -1,4 +1,4 @@
-"""Field encryption (SM4-GCM) and blind indexes (HMAC-SM3), DESIGN.md §3.
+"""Field encryption (SM4-GCM) and blind indexes (HMAC-SM3); README「安全」.
 
 Both keys are derived from one master key so an operator keeps a single secret. A ciphertext is
 stored as ``<key id>:<base64(nonce | ciphertext | tag)>``; the key id is a short fingerprint of the

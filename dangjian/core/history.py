@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 
 from . import audit
+from .actors import SYSTEM, actor_name
 from .context import current_request
 from .models import ChangeRecord
 
@@ -23,8 +24,8 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[dic
 def change_record(*, actor, action: str, obj, before=None, after=None, note: str = "") -> ChangeRecord:
     """An unsaved record; ``record_changes`` saves many at once."""
     return ChangeRecord(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=_actor_name(actor),
+        actor=_actor_user(actor),
+        actor_name=actor_name(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
@@ -66,7 +67,7 @@ def record_export(*, actor, what: str, model: str, rows: int, filters=None, acti
     kept = safe_filters(filters or {})
     verb = "导入" if action == "import" else "导出"
     record = ChangeRecord(
-        actor=actor if actor is not None and actor.pk else None, actor_name=_actor_name(actor),
+        actor=_actor_user(actor), actor_name=actor_name(actor),
         action=action, object_type=model[:40], object_id=object_id, object_repr=what[:200],
         after={"rows": rows, "filters": kept}, note=f"{verb}{what}，共 {rows} 行"[:500],
     )
@@ -81,7 +82,7 @@ def record_import(*, actor, what: str, model: str, created: int = 0, updated: in
     counts = {"created": created, "updated": updated, "unchanged": unchanged, "errors": errors}
     outcome = f"未写入任何数据（{errors} 处错误）" if errors else f"新增 {created}，更新 {updated}，未变化 {unchanged}"
     record = ChangeRecord(
-        actor=actor if actor is not None and actor.pk else None, actor_name=_actor_name(actor),
+        actor=_actor_user(actor), actor_name=actor_name(actor),
         action="import", object_type=model[:40], object_id=0, object_repr=what[:200],
         after={"rows": created + updated + unchanged, **counts}, note=f"导入{what}：{outcome}"[:500],
     )
@@ -111,7 +112,7 @@ def history_of(obj):
     return ChangeRecord.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk).select_related("actor")
 
 
-def _actor_name(actor) -> str:
-    if actor is None:
-        return "系统"
-    return actor.get_full_name() or actor.get_username()
+def _actor_user(actor):
+    """The user row to link, or none: the system and anonymous visitors are no user."""
+    return actor if actor is not None and actor is not SYSTEM and actor.pk else None
+

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from . import crypto
+from .actors import SYSTEM, actor_name, user_or_none
 from .history import record_changes
 from .models import ChangeRecord
 
@@ -71,7 +72,7 @@ def key_census() -> dict[str, Counter]:
     return census
 
 
-def rotate(old_keys: list[str], new_key: str, *, actor=None, batch_size: int = BATCH_SIZE) -> RotationReport:
+def rotate(old_keys: list[str], new_key: str, *, actor=SYSTEM, batch_size: int = BATCH_SIZE) -> RotationReport:
     """Re-seal every value not already under ``new_key``; decrypt with any of ``old_keys``."""
     if not crypto._is_hex(new_key) or len(new_key) != 64:
         raise RotationError("新密钥应为 64 位十六进制（32 字节），可用 --generate 生成")
@@ -141,8 +142,8 @@ def _reseal(row, fields, ring, new_key, new_id, report) -> bool:
 def _audit(actor, old_keys, new_id, report) -> None:
     """Key ids are fingerprints (32 bits of a one-way function), never key material."""
     record_changes([ChangeRecord(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name="系统（密钥轮换命令）" if actor is None else actor.get_username(),
+        actor=user_or_none(actor),
+        actor_name="系统（密钥轮换命令）" if actor is SYSTEM else actor_name(actor),
         action="data_key_rotate",
         object_type="core.datakey",
         object_id=0,

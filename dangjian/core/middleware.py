@@ -19,7 +19,7 @@ def content_security_policy(directives: dict[str, list[str]]) -> str:
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response the application makes
     (static files, served by WhiteNoise earlier in the chain, do not need them). The policy is fixed:
-    no inline script or style anywhere, so no nonces (DESIGN.md §3; settings.CONTENT_SECURITY_POLICY).
+    no inline script or style anywhere, so no nonces (README「内容安全策略」; settings.CONTENT_SECURITY_POLICY).
     A view may set its own header first; it is then left alone."""
 
     def __init__(self, get_response):

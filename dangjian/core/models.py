@@ -2,6 +2,31 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .scoping import ScopedQuerySet
+
+
+class ScopedModel(models.Model):
+    """A row read only through ``restrict``: the scoped manager, and ``scope_path`` naming the
+    organisation path the row is scoped by (``"org__path"`` unless the model says otherwise)."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "org__path"
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(ScopedModel):
+    """A scoped row people edit: ``version`` is what the edit was based on (a stale one is a
+    visible conflict, never a silent overwrite; the actions bump it) and ``updated_at`` when it last
+    changed."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
 
 class ChangeRecord(models.Model):
     """One change to one record: who, when, from where, what it was before and after.

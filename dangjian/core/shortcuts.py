@@ -1,12 +1,15 @@
-"""Small helpers the views share: scoped lookups and pagination."""
+"""Small helpers the views share: scoped lookups, pagination, the Excel import page."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
 
-from .scoping import VIEW
+from .excel import ExcelFileError, ImportResult, check_upload
+from .scoping import CHANGE, VIEW, scope_prefixes
 
 PAGE_SIZE = 50
 
@@ -82,3 +85,45 @@ def querystring_without(request, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的 Excel 文件", "empty": "文件为空，请选择填写好的 Excel 文件"},
+    )
+
+
+def run_import(user, upload, importer):
+    """Refuse a file by its size and first bytes, then hand it to ``importer``. A large upload is
+    already on disk (Django's temporary file): calamine reads it from there."""
+    try:
+        head = upload.read(8)
+        upload.seek(0)
+        check_upload(upload.name, upload.size, head)
+    except ExcelFileError as exc:
+        return ImportResult.file_error(str(exc))
+    source = upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload.file
+    return importer(acting_user=user, source=source)
+
+
+NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能导入数据。如需导入，请联系上级党组织管理员。"
+
+
+def excel_import_page(request, *, importer, page: dict):
+    """The import page of one kind of record: a file in, every error by row, column and reason out."""
+    can_import = bool(scope_prefixes(request.user, CHANGE))
+    form = ImportForm()
+    result, status = None, 200
+    if request.method == "POST":
+        if not can_import:
+            return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": False,
+                                                                  "denied": NO_CHANGE_SCOPE}, status=403)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = run_import(request.user, form.cleaned_data["file"], importer)
+            status = 200 if result.ok else 400
+        else:
+            status = 400
+    return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": can_import,
+                                                          "result": result}, status=status)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.core.actors import check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change
 
@@ -119,6 +120,7 @@ def sync(*, source: str, wanted: Iterable[Notice], org_ids: Iterable[int] | None
 
 def mark_read(*, acting_user, item: InboxItem) -> None:
     """Reading is not doing: the item stays open; it is only no longer new for this person."""
+    check_actor(acting_user)
     if not addressed_to(acting_user).filter(pk=item.pk).exists():
         raise ActionDenied("该待办不是发给您的")
     InboxRead.objects.get_or_create(item=item, user=acting_user)
@@ -128,6 +130,7 @@ def mark_read(*, acting_user, item: InboxItem) -> None:
 def acknowledge(*, acting_user, item: InboxItem) -> InboxItem:
     """Close a notice (information only) once its reader has taken it in. Work items cannot be
     closed this way: they close when the work is done."""
+    check_actor(acting_user)
     locked = InboxItem.objects.select_for_update().get(pk=item.pk)
     if not addressed_to(acting_user).filter(pk=locked.pk).exists():
         raise ActionDenied("该待办不是发给您的")

@@ -10,6 +10,7 @@ import time
 from django.contrib.auth import get_user_model
 
 from dangjian.accounts.models import Position
+from dangjian.core.registry import register_bench
 from dangjian.orgs.models import Organization
 
 from .models import InboxItem
@@ -40,7 +41,8 @@ def _level_users(root) -> list[tuple[str, object]]:
     return out
 
 
-def benchmark_inbox(root, user) -> list[tuple[str, str, str]]:
+def benchmark_inbox(ctx) -> list[tuple[str, str, str]]:
+    root = ctx.root
     rows = []
     worst = 0.0
     details = []
@@ -62,3 +64,8 @@ def benchmark_inbox(root, user) -> list[tuple[str, str, str]]:
     total = InboxItem.objects.filter(done_at__isnull=True).count()
     rows.append((f"待办每日刷新（全部来源，全市，{total:,} 项未办结）", f"{refresh_seconds:.1f} s", ""))
     return rows
+
+
+register_bench("inbox", benchmark_inbox, after=("data",), notes=(
+    "待办计数：导航栏每页执行的计数（未办结数和未读数，一条语句），市、县、乡镇、支部各一名用户，各 200 次；"
+    "之后测量全部待办来源的每日刷新一次。"))

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
+from .actions import sync
+
 logger = logging.getLogger(__name__)
 
 # name -> function(today, org_ids or None) returning the Notices wanted open
@@ -29,8 +31,6 @@ def names() -> list[str]:
 
 
 def refresh(name: str, *, today: dt.date | None = None, org_ids: Iterable[int] | None = None) -> dict[str, int]:
-    from .actions import sync
-
     today = today or timezone.localdate()
     org_ids = list(org_ids) if org_ids is not None else None
     wanted = _FEEDS[name](today, org_ids)
@@ -48,12 +48,3 @@ def refresh_all(*, today: dt.date | None = None) -> dict[str, dict[str, int]]:
             out[name] = {"error": 1}
     return out
 
-
-def refresh_later(names: list[str], *, org_ids: Iterable[int]) -> None:
-    """Queue ``refresh`` of these feeds for part of the tree, once the current transaction commits."""
-    from django.db import transaction
-
-    from .tasks import refresh_part
-
-    ids = sorted(set(org_ids))
-    transaction.on_commit(lambda: refresh_part.enqueue(names, ids))

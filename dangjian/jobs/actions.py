@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dangjian.core.actors import check_actor
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_change, record_export
 
@@ -19,8 +20,9 @@ from .tasks import run_job
 def job_start(*, acting_user, kind: str, title: str, params: dict | None = None, scope: str = "") -> Job:
     """Queue ``kind`` to run for ``acting_user``. The Job and its queue entry are written in one
     transaction (the queue is a database table), so neither exists without the other."""
-    if acting_user is None or not acting_user.is_authenticated:
-        raise ActionDenied("请先登录")
+    check_actor(acting_user)
+    if not acting_user.is_authenticated:
+        raise ActionDenied("后台任务须由登录的用户提交（结果只交给提交人）")
     if kind_of(kind) is None:
         raise ValidationError({"kind": f"不支持的任务类型“{kind}”"})
     job = Job.objects.create(kind=kind, title=title[:200], requested_by=acting_user, scope=scope[:300],
@@ -36,7 +38,8 @@ def job_start(*, acting_user, kind: str, title: str, params: dict | None = None,
 @transaction.atomic
 def job_download(*, acting_user, job: Job) -> Job:
     """Hand the result file to the person who asked for it, and log that it left the system."""
-    if acting_user is None or job.requested_by_id != acting_user.pk:
+    check_actor(acting_user)
+    if job.requested_by_id != acting_user.pk:
         raise ActionDenied("只能下载本人提交的任务结果")
     if job.state != JobState.DONE or not job.result_file:
         raise ValidationError("任务尚未完成，没有可下载的文件")

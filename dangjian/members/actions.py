@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.core import crypto
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.errors import VersionConflict
 from dangjian.core.history import diff, record_change
 from dangjian.core.idnumbers import normalise
-from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.scoping import CHANGE, require
 
 from .models import Member, Transfer
 from .rules import member_errors
@@ -40,11 +40,6 @@ def _plain(value):
     return value
 
 
-def _require_scope(user, org, message: str) -> None:
-    if user is not None and not path_in_scope(user, CHANGE, org.path):
-        raise ActionDenied(message)
-
-
 def _validate(member: Member, *, id_number: str, phone: str) -> None:
     errors = member_errors(
         id_number=id_number,
@@ -69,7 +64,7 @@ def _ensure_unique_id(id_number: str, exclude_pk: int | None) -> None:
 
 @transaction.atomic
 def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields) -> Member:
-    _require_scope(acting_user, org, "无权在该党组织登记党员")
+    require(acting_user, CHANGE, org, message="无权在该党组织登记党员")
     member = Member(org=org, **{k: v for k, v in fields.items() if k in PLAIN_FIELDS})
     id_number = normalise(id_number)
     _validate(member, id_number=id_number, phone=phone)
@@ -86,7 +81,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
     """Apply ``changes``; ``expected_version`` is the version the user loaded. A different current
     version means someone else saved in between: raise a conflict rather than overwrite."""
     locked = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    _require_scope(acting_user, locked.org, "无权修改该党员")
+    require(acting_user, CHANGE, locked.org, message="无权修改该党员")
     if expected_version is not None and locked.version != expected_version:
         raise VersionConflict(
             "该党员信息已被他人修改，请核对后重新提交",
@@ -119,8 +114,8 @@ def member_transfer(*, acting_user, member: Member, to_org, transferred_on: dt.d
     """组织关系转接. Both ends must lie in the acting user's scope: a move between two branches is
     made by someone who holds both (the common superior), so no one moves a record out of reach."""
     locked = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    _require_scope(acting_user, locked.org, "无权转出该党员")
-    _require_scope(acting_user, to_org, "无权转入该党组织")
+    require(acting_user, CHANGE, locked.org, message="无权转出该党员")
+    require(acting_user, CHANGE, to_org, message="无权转入该党组织")
     if to_org.pk == locked.org_id:
         raise ValidationError({"to_org": "转入党组织与当前党组织相同"})
     transfer = Transfer.objects.create(

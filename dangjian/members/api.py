@@ -1,20 +1,28 @@
 """The member API: the list page's filters, the same actions as the pages, masked sensitive values.
 
-Lookups go through ``restrict`` (see ``dangjian.orgs.api``): outside the scope is 404, a member the
-user may see but not change is 403."""
+Lookups and writes go through the API kit (``dangjian.apikit``): outside the scope is 404, a member
+the user may see but not change is 403."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from ninja import Query, Router, Status
 
-from dangjian.core.errors import VersionConflict
+from dangjian.apikit import (
+    WRITE_ERRORS,
+    HistoryPage,
+    PageQuery,
+    page_of,
+    readable_or_404,
+    reject_nulls,
+    responses,
+    writable_or_403,
+    write_in_scope,
+)
 from dangjian.core.history import history_of
 from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, normalise
-from dangjian.orgs.api import add_versions, readable_or_404, referenced_org, reject_nulls, reselect, writable_or_error
-from dangjian.orgs.schemas import HistoryPage, PageQuery, page_of
+from dangjian.orgs.queries import referenced_org
 
 from . import actions
 from .models import Member, Transfer
@@ -51,7 +59,7 @@ def _members():
     return Member.objects.select_related("org")
 
 
-@router.get("/", response=MemberPage, summary="党员列表")
+@router.get("/", response=responses(MemberPage, errors=(401, 422)), summary="党员列表")
 def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery]):
     """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。
     按完整公民身份号码或手机号码查找请用 `POST /api/members/search`（号码不能出现在网址中）。"""
@@ -62,7 +70,7 @@ def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery])
     return page_of(qs, page)
 
 
-@router.post("/search", response=MemberPage, summary="查找党员（条件在请求体中）")
+@router.post("/search", response=responses(MemberPage, errors=(401, 422)), summary="查找党员（条件在请求体中）")
 def search_members(request, payload: MemberSearch):
     """与党员列表相同的筛选和分页，条件放在 JSON 请求体中：按完整公民身份号码或手机号码查找时使用。"""
     filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
@@ -75,7 +83,7 @@ def _is_private_term(text: str) -> bool:
     return len(value) == 18 or (value.isdigit() and len(value) == 11)
 
 
-@router.get("/me", response=MemberOut, summary="本人党员信息")
+@router.get("/me", response=responses(MemberOut, errors=(401, 404)), summary="本人党员信息")
 def my_member(request):
     """与当前登录账号关联的党员本人信息（脱敏）。未关联时返回 404。"""
     member = member_of(request.user)
@@ -84,12 +92,12 @@ def my_member(request):
     return member
 
 
-@router.get("/{int:member_id}", response=MemberOut, summary="党员详情")
+@router.get("/{int:member_id}", response=responses(MemberOut), summary="党员详情")
 def get_member(request, member_id: int):
     return readable_or_404(_members(), request.user, member_id)
 
 
-@router.get("/{int:member_id}/history", response=HistoryPage, summary="党员变更记录")
+@router.get("/{int:member_id}/history", response=responses(HistoryPage), summary="党员变更记录")
 def member_history(request, member_id: int, page: Query[PageQuery]):
     member = readable_or_404(Member.objects, request.user, member_id)
     return page_of(history_of(member), page)
@@ -110,44 +118,44 @@ def _blank_for_null(fields: dict) -> dict:
     return {k: ("" if v is None and k in BLANK_TEXT else v) for k, v in fields.items()}
 
 
-@router.post("/", response={201: MemberOut}, summary="登记党员")
+@router.post("/", response=responses(MemberOut, status=201, errors=WRITE_ERRORS), summary="登记党员")
 def create_member(request, payload: MemberCreate):
     """在所在党组织（按 id 或代码指定）登记党员。校验公民身份号码、出生日期、性别、入党年龄等。"""
     org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
     fields = _blank_for_null(payload.model_dump(exclude={"org", "org_code"}))
     _fill_from_id_number(fields)
-    with transaction.atomic():
-        member = actions.member_create(acting_user=request.user, org=org, **fields)
-        member = reselect(_members(), request.user, member.pk)
+    member = write_in_scope(request.user, _members(),
+                            lambda: actions.member_create(acting_user=request.user, org=org, **fields))
     return Status(201, member)
 
 
-@router.patch("/{int:member_id}", response=MemberOut, summary="修改党员信息")
+@router.patch("/{int:member_id}", response=responses(MemberOut, errors=WRITE_ERRORS), summary="修改党员信息")
 def update_member(request, member_id: int, payload: MemberPatch):
     """只修改提交的字段。`version` 必填：与当前版本不同时返回 409 和双方内容。"""
-    member = writable_or_error(_members(), request.user, member_id)
+    member = writable_or_403(_members(), request.user, member_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     reject_nulls(changes, nullable=BLANK_TEXT | NULL_DATES)
-    try:
-        with transaction.atomic():
-            member = actions.member_update(
-                acting_user=request.user, member=member, expected_version=payload.version, **_blank_for_null(changes)
-            )
-            member = reselect(_members(), request.user, member.pk)
-    except VersionConflict as exc:
-        raise add_versions(exc, Member, member_id, payload.version)
-    return member
+    return write_in_scope(
+        request.user, _members(),
+        lambda: actions.member_update(acting_user=request.user, member=member, expected_version=payload.version,
+                                      **_blank_for_null(changes)),
+        pk=member_id, expected_version=payload.version,
+    )
 
 
-@router.post("/{int:member_id}/transfer", response={201: TransferOut}, summary="组织关系转接")
+@router.post("/{int:member_id}/transfer", response=responses(TransferOut, status=201, errors=WRITE_ERRORS),
+             summary="组织关系转接")
 def transfer_member(request, member_id: int, payload: TransferIn):
     """把党员转到另一个党组织。转出和转入党组织都须在您的修改权限范围内。"""
-    member = writable_or_error(_members(), request.user, member_id)
+    member = writable_or_403(_members(), request.user, member_id)
     to_org = referenced_org(request.user, pk=payload.to_org, code=payload.to_org_code, field="to_org")
-    with transaction.atomic():
-        transfer = actions.member_transfer(
+    transfers = []
+
+    def transfer():
+        transfers.append(actions.member_transfer(
             acting_user=request.user, member=member, to_org=to_org,
             transferred_on=payload.transferred_on, reason=payload.reason,
-        )
-        reselect(Member.objects, request.user, member.pk)
-    return Status(201, Transfer.objects.select_related("member", "from_org", "to_org").get(pk=transfer.pk))
+        ))
+
+    write_in_scope(request.user, Member.objects, transfer, pk=member_id)  # the member must stay in reach
+    return Status(201, Transfer.objects.select_related("member", "from_org", "to_org").get(pk=transfers[0].pk))

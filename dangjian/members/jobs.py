@@ -6,7 +6,7 @@ from __future__ import annotations
 from dangjian.core.history import safe_filters
 from dangjian.jobs.kinds import register
 
-from .exporting import roster_filename, write_roster
+from .io.exporting import roster_filename, write_roster
 from .queries import MemberFilter, filter_members, members_for
 
 ROSTER = "members.roster"

@@ -3,7 +3,7 @@ from django.db import models
 
 from dangjian.core import crypto
 from dangjian.core.idnumbers import mask_id_number, mask_phone
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.models import ScopedModel, VersionedModel
 
 from .choices import (
     ETHNICITY_CHOICES,
@@ -17,7 +17,7 @@ from .choices import (
 )
 
 
-class Member(models.Model):
+class Member(VersionedModel):
     """A party member: the national record's items. ID number and phone are stored encrypted
     (SM4-GCM) and found through a keyed blind index; only masked forms leave the model by default."""
 
@@ -57,12 +57,7 @@ class Member(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="登录账号", related_name="member", null=True, blank=True,
         on_delete=models.SET_NULL,
     )
-    version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
 
     class Meta:
         verbose_name = "党员"
@@ -97,7 +92,7 @@ class Member(models.Model):
         return crypto.decrypt(self.phone_encrypted)
 
 
-class Transfer(models.Model):
+class Transfer(ScopedModel):
     """组织关系转接: one move of a member between organisations."""
 
     member = models.ForeignKey(Member, verbose_name="党员", related_name="transfers", on_delete=models.CASCADE)
@@ -111,7 +106,6 @@ class Transfer(models.Model):
     reason = models.CharField("原因", max_length=300, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "member__org__path"
 
     class Meta:
@@ -123,7 +117,7 @@ class Transfer(models.Model):
         return f"{self.member} {self.from_org} → {self.to_org}"
 
 
-class CorrectionRequest(models.Model):
+class CorrectionRequest(ScopedModel):
     """A member's request to correct one item of their own record (PIPL 更正权). The proposed ID
     number or phone is stored encrypted like the member's own and dropped once decided."""
 
@@ -144,7 +138,6 @@ class CorrectionRequest(models.Model):
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision_note = models.CharField("处理意见", max_length=500, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "member__org__path"
 
     class Meta:
@@ -162,7 +155,7 @@ class CorrectionRequest(models.Model):
 
     @property
     def field_label(self) -> str:
-        from .corrections import FIELDS
+        from .selfservice.corrections import FIELDS
 
         spec = FIELDS.get(self.field)
         return spec.label if spec else self.field

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.orgs.schemas import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE, InputSchema, OrgRef, choices_doc
+from dangjian.apikit import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE, InputSchema, OrgRef, choices_doc
 
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import io_urls, self_urls, views
+from . import views
+from .io import urls as io_urls
+from .selfservice import urls as self_urls
 
 app_name = "members"
 urlpatterns = [

@@ -4,10 +4,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.core import filterstate
-from dangjian.core.errors import VersionConflict
+from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, rebind_to_current, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -94,21 +94,12 @@ def member_new(request):
 @login_required
 def member_edit(request, pk):
     member = get_scoped_or_404(Member, request.user, pk, CHANGE, queryset=Member.objects.select_related("org"))
-    form = MemberForm(request.POST or None, instance=member, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save_member(request, form, member)
-        except VersionConflict as exc:
-            conflict, saved = exc, None
-            form = rebind_to_current(MemberForm, request.POST, Member.objects.get(pk=member.pk), user=request.user)
-        if saved is not None:
-            messages.success(request, "已保存")
-            return redirect("members:detail", pk=saved.pk)
-    status = 409 if conflict else 200
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": f"修改党员信息：{member.name}", "conflict": conflict,
-    }, status=status)
+    return edit_with_conflict(
+        request, form_class=MemberForm, instance=member, form_kwargs={"user": request.user},
+        save=lambda form: _save_member(request, form, member),
+        done=lambda saved: redirect("members:detail", pk=saved.pk),
+        template="members/form.html", context={"member": member, "title": f"修改党员信息：{member.name}"},
+    )
 
 
 @login_required

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.actors import user_or_none
+from dangjian.core.errors import VersionConflict
 from dangjian.core.history import diff, record_change
-from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.choices import OrgKind
 
 from . import conf, feeds, integrity, similarity
@@ -36,11 +37,6 @@ MAGIC = {
     b"\x89PNG\r\n\x1a\n": ("image/png", "PNG 图片"),
     b"%PDF-": ("application/pdf", "PDF 文件"),
 }
-
-
-def _require_change(user, path: str, message: str) -> None:
-    if user is not None and not path_in_scope(user, CHANGE, path):
-        raise ActionDenied(message)
 
 
 def is_locked(meeting: Meeting, now: dt.datetime | None = None) -> bool:
@@ -137,13 +133,13 @@ def meeting_record(*, acting_user, org, types: Iterable[str], held_at: dt.dateti
                    attendance: list[dict] | None = None, status: str = MeetingStatus.HELD,
                    entered_at: dt.datetime | None = None, **fields) -> Meeting:
     """Record a meeting (or plan one, with ``status="planned"``) with its types and attendance."""
-    _require_change(acting_user, org.path, "无权为该党组织登记组织生活")
+    require(acting_user, CHANGE, org, message="无权为该党组织登记组织生活")
     if org.kind == OrgKind.CENTRAL_HOUSEHOLD:
         raise ValidationError({"org": "党员中心户不单独登记组织生活"})
     types = _clean_types(org, types)
     meeting = Meeting(org=org, status=status, held_at=held_at, ends_at=ends_at or held_at + DEFAULT_LENGTH,
                       entered_at=entered_at or timezone.now(),
-                      created_by=acting_user if acting_user is not None and acting_user.pk else None,
+                      created_by=user_or_none(acting_user),
                       **{k: (fields.get(k) or "") for k in TEXT_FIELDS})
     _validate(meeting, types)
     rows = _attendance_rows(meeting, attendance)
@@ -180,7 +176,7 @@ def _apply(meeting: Meeting, changes: dict, attendance: list[dict] | None, types
 
 def _locked_for_update(meeting: Meeting, acting_user, expected_version: int | None) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
-    _require_change(acting_user, locked.org.path, "无权修改该会议记录")
+    require(acting_user, CHANGE, locked.org, message="无权修改该会议记录")
     if expected_version is not None and locked.version != expected_version:
         raise VersionConflict("该会议记录已被他人修改，请核对后重新提交", current=meeting_snapshot(locked),
                               submitted={"version": expected_version})
@@ -224,7 +220,7 @@ def meeting_amend(*, acting_user, meeting: Meeting, reason: str, expected_versio
     locked.save()
     amendment = Amendment.objects.create(
         meeting=locked, reason=reason[:500], before=old, after=new,
-        created_by=acting_user if acting_user is not None and acting_user.pk else None)
+        created_by=user_or_none(acting_user))
     record_change(actor=acting_user, action="meeting_amend", obj=locked, before=old, after=new, note=reason)
     integrity.check_meeting(locked)
     feeds.after_meeting_saved(locked.org_id)
@@ -241,7 +237,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 @transaction.atomic
 def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
     """A photo or a scanned sign-in sheet: JPEG, PNG or PDF by content (not by name), size limited."""
-    _require_change(acting_user, meeting.org.path, "无权为该会议上传附件")
+    require(acting_user, CHANGE, meeting.org, message="无权为该会议上传附件")
     limit = conf.max_attachment_bytes()
     if upload.size > limit:
         message = f"文件 {upload.name} 大小 {upload.size // 1024} KB，超过上限 {limit // 1024} KB"
@@ -260,7 +256,7 @@ def attachment_add(*, acting_user, meeting: Meeting, upload) -> Attachment:
 
 @transaction.atomic
 def custom_type_add(*, acting_user, org, name: str) -> CustomMeetingType:
-    _require_change(acting_user, org.path, "无权为该党组织增加会议类型")
+    require(acting_user, CHANGE, org, message="无权为该党组织增加会议类型")
     name = name.strip()
     if not name:
         raise ValidationError({"name": "请填写会议类型名称"})
@@ -277,7 +273,7 @@ def rule_set(*, acting_user, owner, year: int, org_kind: str, meeting_type: str,
              expected_version: int | None = None) -> RuleSetting:
     """Set one quota for the organisations of ``org_kind`` below ``owner`` in ``year``: the level
     above decides. Each year has its own rows, so last year's result stays as it was."""
-    _require_change(acting_user, owner.path, "无权制定该党组织下级的组织生活规则")
+    require(acting_user, CHANGE, owner, message="无权制定该党组织下级的组织生活规则")
     errors = {}
     if period not in Period.values:
         errors["period"] = "频次周期应为每月、每季度或每年"

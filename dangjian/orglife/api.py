@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.errors import VersionConflict
+from dangjian.accounts.queries import scope_root
+from dangjian.apikit import (
+    WRITE_ERRORS,
+    OrgRef,
+    PageQuery,
+    page_of,
+    readable_or_404,
+    responses,
+    writable_or_403,
+    write_in_scope,
+)
 from dangjian.core.history import record_export
-from dangjian.orgs.api import add_versions, readable_or_404, referenced_org, reselect, writable_or_error
-from dangjian.orgs.schemas import OrgRef, PageQuery, page_of
+from dangjian.orgs.queries import referenced_org
 
 from . import actions, exporting, queries
 from .choices import AttendanceStatus, MeetingStatus
 from .models import IntegrityFlag, Meeting
+from .report import compliance_report
 
 router = Router(tags=["组织生活"])
 
@@ -149,7 +159,7 @@ def _attendance(items) -> list[dict] | None:
     return None if items is None else [i.model_dump() for i in items]
 
 
-@router.get("/meetings", response=MeetingPage, summary="会议列表")
+@router.get("/meetings", response=responses(MeetingPage, errors=(401, 404, 422)), summary="会议列表")
 def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageQuery]):
     qs = _meetings().restrict(request.user)
     if filters.org is not None:
@@ -161,54 +171,45 @@ def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageQuery
     return page_of(qs.order_by("-held_at", "-id"), page)
 
 
-@router.get("/meetings/{int:meeting_id}", response=MeetingFull, summary="会议详情")
+@router.get("/meetings/{int:meeting_id}", response=responses(MeetingFull), summary="会议详情")
 def get_meeting(request, meeting_id: int):
     return readable_or_404(_meetings(), request.user, meeting_id)
 
 
-@router.post("/meetings", response={201: MeetingFull}, summary="登记会议")
+@router.post("/meetings", response=responses(MeetingFull, status=201, errors=WRITE_ERRORS), summary="登记会议")
 def create_meeting(request, payload: MeetingIn):
     """登记已召开的会议（或 `status=planned` 计划召开的会议），出席名单须为本组织的正常党员。"""
     org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
     fields = payload.model_dump(exclude={"org", "org_code", "attendance"})
-    with transaction.atomic():
-        meeting = actions.meeting_record(acting_user=request.user, org=org,
-                                         attendance=_attendance(payload.attendance), **fields)
-        meeting = reselect(_meetings(), request.user, meeting.pk)
+    meeting = write_in_scope(request.user, _meetings(), lambda: actions.meeting_record(
+        acting_user=request.user, org=org, attendance=_attendance(payload.attendance), **fields))
     return Status(201, meeting)
 
 
-@router.patch("/meetings/{int:meeting_id}", response=MeetingFull, summary="修改或更正会议记录")
+@router.patch("/meetings/{int:meeting_id}", response=responses(MeetingFull, errors=WRITE_ERRORS),
+              summary="修改或更正会议记录")
 def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     """未锁定的记录直接修改；已锁定的记录须提供 `amend_reason`，作为更正保存。`version` 必填。"""
-    meeting = writable_or_error(_meetings(), request.user, meeting_id)
+    meeting = writable_or_403(_meetings(), request.user, meeting_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "amend_reason", "attendance", "types"})
-    try:
-        with transaction.atomic():
-            common = {"acting_user": request.user, "meeting": meeting, "expected_version": payload.version,
-                      "attendance": _attendance(payload.attendance), "types": payload.types, **changes}
-            if payload.amend_reason:
-                actions.meeting_amend(reason=payload.amend_reason, **common)
-            else:
-                actions.meeting_update(**common)
-            meeting = reselect(_meetings(), request.user, meeting_id)
-    except VersionConflict as exc:
-        raise add_versions(exc, Meeting, meeting_id, payload.version)
-    return meeting
+    common = {"acting_user": request.user, "meeting": meeting, "expected_version": payload.version,
+              "attendance": _attendance(payload.attendance), "types": payload.types, **changes}
+
+    def write():
+        if payload.amend_reason:
+            return actions.meeting_amend(reason=payload.amend_reason, **common)
+        return actions.meeting_update(**common)
+
+    return write_in_scope(request.user, _meetings(), write, pk=meeting_id, expected_version=payload.version)
 
 
 def _report_root(request, org_id):
     if org_id is not None:
         return referenced_org(request.user, pk=org_id, code=None, field="org")
-    from dangjian.core.scoping import VIEW, scope_prefixes
-    from dangjian.orgs.models import Organization
-
-    prefixes = scope_prefixes(request.user, VIEW)
-    if not prefixes:
-        from django.http import Http404
-
+    root = scope_root(request.user)
+    if root is None:
         raise Http404("您没有可查看的党组织")
-    return Organization.objects.get(path=prefixes[0])
+    return root
 
 
 @router.get("/compliance", summary="组织生活落实情况")
@@ -217,13 +218,13 @@ def compliance(request, params: Query[ReportQuery]):
     逐级汇总的落实率，静默支部，即将到期事项。与 `dangjian orglife-report --format json` 相同。"""
     root = _report_root(request, params.org)
     year = params.year or timezone.localdate().year
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     record_export(actor=request.user, what=f"组织生活落实情况（接口）：{root.name}", model="orgs.organization",
                   rows=len(report.orgs), filters={"org": root.code, "year": year})
     return exporting.report_dict(report)
 
 
-@router.get("/flags", response=list[FlagOut], summary="核查提示")
+@router.get("/flags", response=responses(list[FlagOut]), summary="核查提示")
 def list_flags(request, params: Query[ReportQuery], page: Query[PageQuery]):
     root = _report_root(request, params.org)
     year = params.year or timezone.localdate().year

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core.registry import register_bench
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.choices import BRANCH_KINDS, SUB_BRANCH_KINDS
@@ -25,6 +26,7 @@ from dangjian.orgs.models import Organization
 
 from . import integrity, queries
 from .models import Meeting
+from .report import compliance_report
 
 BENCH_USER = "bench_orglife"
 
@@ -72,26 +74,26 @@ def benchmark_orglife(root: Organization) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     # seven runs, the median with the fastest and slowest beside it: a shared machine's speed
     # wanders by a third from one minute to the next
-    times, report = _runs(lambda: queries.compliance_report(root, year), repeat=7, warm_up=True)
+    times, report = _runs(lambda: compliance_report(root, year), repeat=7, warm_up=True)
     meetings = sum(sum(m.values()) for m in report.meeting_counts.values())
     rows.append((f"组织生活落实情况（{root.name}，{len(report.orgs):,} 个党组织、{meetings:,} 次会议；7 次中位数，"
                  "括号内为最快–最慢）",
                  f"{_ms(statistics.median(times))}（{_ms(min(times))}–{_ms(max(times))}）", "≤ 2 s"))
     del report
     tracemalloc.start()
-    queries.compliance_report(root, year)
+    compliance_report(root, year)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     rows.append(("  同上，Python 内存峰值（tracemalloc）", f"{peak / 2**20:.0f} MB", "≤ 500 MB"))
     with CaptureQueriesContext(connection) as on_root:
-        queries.compliance_report(root, year)
+        compliance_report(root, year)
     branch = _big_branch(root) or Organization.objects.filter(path__startswith=root.path,
                                                              kind__in=BRANCH_KINDS).first()
     if branch is not None:
         with CaptureQueriesContext(connection) as on_branch:
-            queries.compliance_report(branch, year)
+            compliance_report(branch, year)
         rows.append(("  查询次数：顶级组织 / 一个党支部", f"{len(on_root)} / {len(on_branch)}", "相同，不随支部数增长"))
-        seconds, _ = _timed(lambda: queries.compliance_report(branch, year), repeat=5)
+        seconds, _ = _timed(lambda: compliance_report(branch, year), repeat=5)
         rows.append((f"组织生活落实情况（一个党支部：{branch.name}）", _ms(seconds), "≤ 100 ms"))
     seconds, found = _timed(lambda: integrity.scan_copied(root, year))
     rows.append((f"会议记录雷同核查（全年，{len(found) // 2:,} 对相似）", f"{seconds:.1f} s", "≤ 60 s"))
@@ -125,3 +127,6 @@ def _record_through_api(branch: Organization, repeat: int = 7) -> float:
     Position.objects.filter(user=user).delete()
     user.delete()
     return statistics.median(times[1:] if len(times) > 1 else times)
+
+
+register_bench("orglife", lambda ctx: benchmark_orglife(ctx.root), after=("data",))

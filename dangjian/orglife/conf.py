@@ -1,14 +1,13 @@
-"""Tunable numbers of organisational life, from Django settings or the environment."""
+"""Tunable numbers of organisational life. settings.py reads them from the environment
+(``DANGJIAN_ORGLIFE_*``); the defaults here only serve a settings module without them."""
 
 from __future__ import annotations
-
-import os
 
 from django.conf import settings
 
 
 def _number(name: str, default: int) -> int:
-    return int(getattr(settings, name, os.environ.get(f"DANGJIAN_{name}", default)))
+    return int(getattr(settings, name, default))
 
 
 def lock_days() -> int:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dangjian.core.registry import register_demo
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
@@ -395,7 +396,7 @@ def wipe() -> None:
         model.objects.all()._raw_delete(model.objects.db)
 
 
-def generate(*, seed: int, today: dt.date, stdout=None) -> None:
+def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     def say(text: str) -> None:
         if stdout is not None:
             stdout.write(text if text.endswith("\n") else text + "\n")
@@ -417,3 +418,6 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
             flags += integrity.scan(root, year, now=gen.now)
     seconds = time.perf_counter() - started
     say(f"组织生活：共 {len(gen.plan.meetings):,} 次会议，核查提示 {flags:,} 条，用时 {seconds:.1f} 秒")
+
+
+register_demo("orglife", generate, wipe=wipe, after=("orgs",), label="组织生活")

@@ -11,11 +11,13 @@ from docx import Document
 from docx.shared import Pt
 
 from dangjian.core.excel import append_row, header_cells, write_only_workbook
+from dangjian.core.tree import PATH_STEP
 from dangjian.orgs.models import Organization
 
 from . import queries, rules
 from .choices import AttendanceStatus, Outcome
 from .models import Meeting
+from .report import Report, _custom_names, compliance_report
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +34,7 @@ def meeting_docx(meeting: Meeting) -> bytes:
     style = doc.styles["Normal"]
     style.font.size = Pt(12)
     doc.add_heading(f"{meeting.org.name}会议记录", level=1)
-    custom = queries._custom_names(meeting.org)
+    custom = _custom_names(meeting.org)
     types = "、".join(rules.type_label(t, custom) for t in meeting.type_links.values_list("type", flat=True))
     absent = [a for a in meeting.attendances.all() if a.status != AttendanceStatus.PRESENT]
     absent_text = "；".join(f"{a.name}（{a.get_status_display()}{'：' + a.reason if a.reason else ''}）"
@@ -72,7 +74,7 @@ LEDGER_COLUMNS = ["召开时间", "会议名称", "会议类型", "地点", "主
 
 def ledger_xlsx(org: Organization, year: int) -> bytes:
     """组织生活台账: the organisation's meetings of the year, then each rule's result."""
-    report = queries.compliance_report(org, year)
+    report = compliance_report(org, year)
     start, end = queries.year_bounds(year)
     book = write_only_workbook()
     sheet = book.create_sheet("会议记录")
@@ -91,7 +93,7 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
     return _workbook_bytes(book)
 
 
-def report_xlsx(report: queries.Report, *, on_progress=None) -> bytes:
+def report_xlsx(report: Report, *, on_progress=None) -> bytes:
     """The report as a workbook; ``on_progress(organisations written)`` is called as the detail
     sheet (the long part) fills."""
     book = write_only_workbook()
@@ -104,7 +106,7 @@ def report_xlsx(report: queries.Report, *, on_progress=None) -> bytes:
         if tally is None:
             continue
         silence = report.silences.get(org.id)
-        append_row(summary, [org.name, org.path, (len(org.path) - base) // rules.PATH_STEP + 1, tally.owed, tally.met,
+        append_row(summary, [org.name, org.path, (len(org.path) - base) // PATH_STEP + 1, tally.owed, tally.met,
                              tally.missing, tally.quorum, tally.not_due, tally.percent,
                              silence.reason if silence and silence.silent else ""])
     detail = book.create_sheet("明细")
@@ -118,7 +120,7 @@ def report_xlsx(report: queries.Report, *, on_progress=None) -> bytes:
     return _workbook_bytes(book)
 
 
-def report_dict(report: queries.Report, *, details: bool = True) -> dict:
+def report_dict(report: Report, *, details: bool = True) -> dict:
     """The report as plain data: the same for the API, JSON output and tests."""
     orgs = []
     for org in sorted(report.orgs.values(), key=lambda o: o.path):
@@ -150,7 +152,7 @@ def report_dict(report: queries.Report, *, details: bool = True) -> dict:
     }
 
 
-def report_table(report: queries.Report) -> str:
+def report_table(report: Report) -> str:
     """A console table: the root and its children with their rolled-up rates."""
     lines = [f"{report.root.name} {report.year} 年组织生活落实情况（截至 {report.today:%Y-%m-%d}）",
              f"{'党组织':<30}{'应完成':>8}{'已完成':>8}{'未开展':>8}{'人数不足':>8}{'落实率':>8}"]

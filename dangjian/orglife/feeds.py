@@ -11,11 +11,13 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from dangjian.inbox import actions as inbox
-from dangjian.inbox.registry import feed, refresh_later
+from dangjian.inbox.registry import feed
+from dangjian.inbox.tasks import refresh_later
 from dangjian.orgs.models import Organization
 
 from . import queries, rules
 from .models import IntegrityFlag
+from .report import _has_open_items, compliance_report
 
 DUE, FLAGS = "orglife.due", "orglife.flags"
 HORIZON_DAYS = 30  # a period ending within a month is worth a 待办 item; further off, not yet
@@ -32,9 +34,9 @@ def _roots(org_ids) -> list[Organization]:
 def meetings_due(today: dt.date, org_ids) -> list[inbox.Notice]:
     wanted = []
     for root in _roots(org_ids):
-        report = queries.compliance_report(root, today.year, today=today)
+        report = compliance_report(root, today.year, today=today)
         pending = [o for o in report.evaluated() if (org_ids is None or o.id in org_ids)
-                   and queries._has_open_items(report.own_tallies[o.path])]
+                   and _has_open_items(report.own_tallies[o.path])]
         for start in range(0, len(pending), BATCH):
             report.results.load([o.id for o in pending[start:start + BATCH]])
             for org in pending[start:start + BATCH]:

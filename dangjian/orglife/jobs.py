@@ -7,7 +7,8 @@ from dangjian.core.scoping import VIEW
 from dangjian.jobs.kinds import JobFailed, register
 from dangjian.orgs.models import Organization
 
-from . import exporting, queries
+from . import exporting
+from .report import compliance_report
 
 REPORT = "orglife.report"
 
@@ -19,7 +20,7 @@ def export_report(context) -> None:
         raise JobFailed("该党组织已不在您的管辖范围内，未生成报表")
     year = int(context.params["year"])
     context.progress(0, 0, "正在统计各党组织的组织生活", force=True)
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     on_progress = context.step(len(report.evaluated()), "正在生成 Excel")
     data = exporting.report_xlsx(report, on_progress=on_progress)
 

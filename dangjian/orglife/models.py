@@ -1,20 +1,17 @@
 from django.conf import settings
 from django.db import models
 
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.models import ScopedModel, VersionedModel
 from dangjian.orgs.choices import OrgKind
 
 from .choices import AttendanceStatus, FlagKind, MeetingStatus, MeetingType, Period, QuorumBase
 
 
-class CustomMeetingType(models.Model):
+class CustomMeetingType(ScopedModel):
     """A meeting type an organisation adds; its subtree may record meetings of it."""
 
     org = models.ForeignKey("orgs.Organization", verbose_name="党组织", related_name="+", on_delete=models.CASCADE)
     name = models.CharField("名称", max_length=50)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
 
     class Meta:
         verbose_name = "自定义会议类型"
@@ -29,7 +26,7 @@ class CustomMeetingType(models.Model):
         return f"custom-{self.pk}"
 
 
-class RuleSetting(models.Model):
+class RuleSetting(ScopedModel):
     """One quota set by ``owner`` for the organisations of ``org_kind`` below it, for one year.
     Rows are per year, so editing this year's rules never rewrites last year's result."""
 
@@ -42,9 +39,9 @@ class RuleSetting(models.Model):
     quorum_base = models.CharField("法定人数基数", max_length=20, choices=QuorumBase.choices, default=QuorumBase.NONE)
     leave_excluded = models.BooleanField("请假者不计入应到人数", default=False)
     active = models.BooleanField("启用", default=True)
+    # Versioned without VersionedModel's ``updated_at``: adding one would stamp every existing row.
     version = models.PositiveIntegerField("版本", default=1)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "owner__path"
 
     class Meta:
@@ -65,7 +62,7 @@ def type_codes_of(types) -> str:
     return ",".join(sorted(set(types)))
 
 
-class Meeting(models.Model):
+class Meeting(VersionedModel):
     org = models.ForeignKey("orgs.Organization", verbose_name="党组织", related_name="meetings",
                             on_delete=models.PROTECT)
     title = models.CharField("会议名称", max_length=200)
@@ -100,11 +97,6 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
                                    related_name="+", on_delete=models.SET_NULL)
     amendment_count = models.PositiveIntegerField("更正次数", default=0)
-    version = models.PositiveIntegerField("版本", default=1)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
 
     class Meta:
         verbose_name = "会议"
@@ -121,13 +113,12 @@ class Meeting(models.Model):
         return self.title
 
 
-class MeetingTypeLink(models.Model):
+class MeetingTypeLink(ScopedModel):
     """One meeting counts for several types (a 主题党日 held with a 党课)."""
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="type_links", on_delete=models.CASCADE)
     type = models.CharField("会议类型", max_length=40)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__org__path"
 
     class Meta:
@@ -139,7 +130,7 @@ class MeetingTypeLink(models.Model):
         return MeetingType(self.type).label if self.type in MeetingType.values else self.type
 
 
-class Attendance(models.Model):
+class Attendance(ScopedModel):
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="attendances", on_delete=models.CASCADE)
     member = models.ForeignKey("members.Member", verbose_name="党员", related_name="+", on_delete=models.PROTECT)
     name = models.CharField("姓名", max_length=50)
@@ -148,7 +139,6 @@ class Attendance(models.Model):
     voting = models.BooleanField("有表决权", default=True)
     committee = models.BooleanField("委员", default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__org__path"
 
     class Meta:
@@ -161,7 +151,7 @@ class Attendance(models.Model):
         return f"{self.name} {self.get_status_display()}"
 
 
-class Attachment(models.Model):
+class Attachment(ScopedModel):
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="attachments", on_delete=models.CASCADE)
     file = models.FileField("文件", upload_to="orglife/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
@@ -169,7 +159,6 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField("大小")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__org__path"
 
     class Meta:
@@ -180,7 +169,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class Amendment(models.Model):
+class Amendment(ScopedModel):
     """A correction to a locked record: what changed and why; never a silent edit."""
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="amendments", on_delete=models.CASCADE)
@@ -191,7 +180,6 @@ class Amendment(models.Model):
                                    related_name="+", on_delete=models.SET_NULL)
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__org__path"
 
     class Meta:
@@ -203,7 +191,7 @@ class Amendment(models.Model):
         return f"{self.meeting} · {self.reason}"
 
 
-class IntegrityFlag(models.Model):
+class IntegrityFlag(ScopedModel):
     """An integrity check's finding. It informs and never blocks; ``message`` explains it."""
 
     meeting = models.ForeignKey(Meeting, verbose_name="会议", related_name="flags", on_delete=models.CASCADE)
@@ -214,7 +202,6 @@ class IntegrityFlag(models.Model):
     score = models.FloatField("相似度", null=True, blank=True)
     created_at = models.DateTimeField("发现时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__org__path"
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The compliance engine: pure functions over plain data (DESIGN.md §3). No ORM here — the query
+"""The compliance engine: pure functions over plain data (docs/architecture.md「房间」). No ORM here — the query
 layer fetches a subtree's meetings in one go and hands them over as ``MeetingFacts``.
 
 For each organisation, rule and period the answer is one of met / missing / quorum not met / not
@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from dangjian.core.tree import PATH_STEP
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind
 
 from .choices import CUSTOM_PREFIX, MeetingType, Outcome, Period, QuorumBase
 
-PATH_STEP = 4  # as dangjian.orgs.models.PATH_STEP; kept here so this module imports no models
-COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (DESIGN.md §2)
+COMMITTEE_FROM = 7  # full members from which a branch elects a 支委会 (docs/architecture.md「业务规则」)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ _COMMITTEE_RULES = (
 
 
 def default_rules(org_kind: str) -> tuple[Rule, ...]:
-    """DESIGN.md §2 defaults by organisation type."""
+    """The defaults by organisation type (docs/architecture.md「业务规则」)."""
     if org_kind in BRANCH_KINDS or org_kind == OrgKind.GENERAL_BRANCH:
         return _BRANCH_RULES
     if org_kind in (OrgKind.GROUP, OrgKind.BUILDING_GROUP):
@@ -204,7 +204,7 @@ def owed_in(org: OrgFacts, slot: Slot) -> tuple[bool, str]:
 
 def reaches_quorum(expected: int, present: int, leave: int, leave_excluded: bool) -> bool:
     """More than half of those who count are present; members on leave count as expected unless
-    the rule excludes them. The database asks the same in ``queries._quorum_bits``."""
+    the rule excludes them. The database asks the same in ``report._quorum_bits``."""
     base = expected - leave if leave_excluded else expected
     return base > 0 and present * 2 > base
 
@@ -237,7 +237,7 @@ def quorum(meeting: MeetingFacts, rule: Rule) -> tuple[bool, str]:
 # A meeting's mark packs the month it was held in with one bit for each way a quorum can be counted
 # (who counts × whether leave is excluded), set when the meeting reached that quorum:
 # ``month << MONTH_SHIFT | bits``. The tallies over a whole city read marks, not meetings; the report
-# has the database compute them (``queries._mark``), and a test holds the two together.
+# has the database compute them (``report._mark``), and a test holds the two together.
 MONTH_SHIFT = 6
 QUORUM_BITS = {
     (QuorumBase.VOTING.value, False): 1, (QuorumBase.VOTING.value, True): 2,
@@ -500,10 +500,6 @@ class Tally:
     @property
     def percent(self) -> str:
         return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
-
-
-def ancestors_and_self(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
 
 
 def roll_up(tallies: dict[str, Tally]) -> dict[str, Tally]:

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
-from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
+from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.tree import ancestors_and_self
 from dangjian.jobs.actions import job_start
 from dangjian.orgs.models import Organization
 
@@ -22,6 +24,7 @@ from .choices import FlagKind, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
 from .jobs import REPORT
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
+from .report import Report, _custom_names, compliance_report
 
 MONTHS = list(range(1, 13))
 
@@ -36,8 +39,7 @@ def _root(request) -> Organization | None:
     raw = request.GET.get("org", "")
     if raw.isdigit():
         return get_scoped_or_404(Organization, request.user, int(raw))
-    prefixes = scope_prefixes(request.user, VIEW)
-    return Organization.objects.filter(path=prefixes[0]).first() if prefixes else None
+    return scope_root(request.user)
 
 
 def _cell(tally: rules.Tally | None) -> dict:
@@ -50,7 +52,7 @@ def _cell(tally: rules.Tally | None) -> dict:
     return {"css": "open", "text": "待办"}
 
 
-def matrix_rows(report: queries.Report) -> list[dict]:
+def matrix_rows(report: Report) -> list[dict]:
     """The rows of the matrix: the root itself when it has rules of its own (本级), then each child
     holding anything to evaluate, rolled up over its subtree. ``deeper`` rows drill into the matrix
     of the child; the others drill into the organisation's month."""
@@ -80,7 +82,7 @@ def matrix(request):
     root, year = _root(request), _year(request)
     if root is None:
         return render(request, "orglife/matrix.html", {"root": None, "year": year})
-    report = queries.compliance_report(root, year)
+    report = compliance_report(root, year)
     silent = report.silent()
     return render(request, "orglife/matrix.html", {
         "root": root, "year": year, "report": report, "rows": matrix_rows(report), "months": MONTHS,
@@ -91,7 +93,7 @@ def matrix(request):
 
 
 def _crumbs(user, org) -> list[Organization]:
-    paths = [p for p in rules.ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
+    paths = [p for p in ancestors_and_self(org.path) if path_in_scope(user, VIEW, p)]
     return list(Organization.objects.filter(path__in=paths).order_by("path"))
 
 
@@ -101,7 +103,7 @@ def org_month(request, org_pk, year, month):
     org = get_scoped_or_404(Organization, request.user, org_pk)
     if not 1 <= month <= 12:
         raise Http404("月份无效")
-    report = queries.compliance_report(org, year)
+    report = compliance_report(org, year)
     results = [r for r in report.results.get(org.id, []) if rules.month_of(r) == month]
     return render(request, "orglife/org_month.html", {
         "org": org, "year": year, "month": month, "report": report,
@@ -116,7 +118,7 @@ def org_year(request, org_pk):
     """组织生活台账: one organisation's meetings of a year and each rule's results."""
     org = get_scoped_or_404(Organization, request.user, org_pk)
     year = _year(request)
-    report = queries.compliance_report(org, year)
+    report = compliance_report(org, year)
     start, end = queries.year_bounds(year)
     meetings = (Meeting.objects.filter(org=org, held_at__gte=start, held_at__lt=end)
                 .prefetch_related("type_links").order_by("held_at"))
@@ -135,7 +137,7 @@ def _meeting_qs():
 @login_required
 def meeting_detail(request, pk):
     meeting = get_scoped_or_404(Meeting, request.user, pk, queryset=_meeting_qs())
-    custom = queries._custom_names(meeting.org)
+    custom = _custom_names(meeting.org)
     return render(request, "orglife/meeting_detail.html", {
         "meeting": meeting, "types": [rules.type_label(t.type, custom) for t in meeting.type_links.all()],
         "attendance": meeting.attendances.all(), "flags": meeting.flags.select_related("related__org"),

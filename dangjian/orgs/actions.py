@@ -10,13 +10,15 @@ from django.db import transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
+from dangjian.core.actors import SYSTEM, check_actor
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
-from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.scoping import CHANGE, require
+from dangjian.core.tree import PATH_STEP
 
 from . import feeds
 from .choices import SUB_BRANCH_KINDS, OrgKind, Post
-from .models import PATH_STEP, CommitteePost, Organization, Term
+from .models import CommitteePost, Organization, Term
 from .paths import next_child_path
 from .rules import default_term_years
 
@@ -28,11 +30,6 @@ def org_snapshot(org: Organization) -> dict:
     data["founded_on"] = org.founded_on.isoformat() if org.founded_on else None
     data["parent"] = org.parent.code if org.parent_id else None
     return data
-
-
-def _require_change(user, path: str, message: str) -> None:
-    if user is not None and not path_in_scope(user, CHANGE, path):
-        raise ActionDenied(message)
 
 
 def _allocate_path(parent: Organization | None) -> str:
@@ -51,12 +48,14 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
 
 @transaction.atomic
 def org_create(*, acting_user, parent: Organization | None, name: str, code: str, kind: str, **fields) -> Organization:
-    """A new organisation under ``parent``. Only a user with no scope check (the system, or a
-    top-level set-up command passing ``acting_user=None``) may create a root."""
-    if parent is None and acting_user is not None:
-        raise ActionDenied("只有系统初始化可以创建顶级党组织")
-    if parent is not None:
-        _require_change(acting_user, parent.path, "无权在该党组织下设立组织")
+    """A new organisation under ``parent``. Only ``SYSTEM`` (set-up commands, the demo) may create
+    a root."""
+    if parent is None:
+        check_actor(acting_user)
+        if acting_user is not SYSTEM:
+            raise ActionDenied("只有系统初始化可以创建顶级党组织")
+    else:
+        require(acting_user, CHANGE, parent, message="无权在该党组织下设立组织")
         if parent.kind in SUB_BRANCH_KINDS and kind not in SUB_BRANCH_KINDS:
             raise ValidationError({"kind": "党小组、党员中心户下不能设立党组织"})
     _check_code_free(code)
@@ -72,7 +71,7 @@ def org_create(*, acting_user, parent: Organization | None, name: str, code: str
 @transaction.atomic
 def org_update(*, acting_user, org: Organization, expected_version: int | None = None, **changes) -> Organization:
     locked = Organization.objects.select_for_update().get(pk=org.pk)
-    _require_change(acting_user, locked.path, "无权修改该党组织")
+    require(acting_user, CHANGE, locked, message="无权修改该党组织")
     if expected_version is not None and locked.version != expected_version:
         raise VersionConflict(
             "该党组织信息已被他人修改，请核对后重新提交", current=org_snapshot(locked), submitted=changes
@@ -98,8 +97,8 @@ def org_move(*, acting_user, org: Organization, new_parent: Organization) -> Org
     locked = Organization.objects.select_for_update().get(pk=org.pk)
     if locked.parent_id is None:
         raise ValidationError({"parent": "顶级党组织不能调整"})
-    _require_change(acting_user, locked.parent.path, "无权从原上级党组织调出")
-    _require_change(acting_user, new_parent.path, "无权调入目标党组织")
+    require(acting_user, CHANGE, locked.parent, message="无权从原上级党组织调出")
+    require(acting_user, CHANGE, new_parent, message="无权调入目标党组织")
     if new_parent.path.startswith(locked.path):
         raise ValidationError({"parent": "不能把党组织调整到它自己或其下级之下"})
     if new_parent.kind in SUB_BRANCH_KINDS:
@@ -128,7 +127,7 @@ def term_start(
     *, acting_user, org: Organization, started_on: dt.date, ends_on: dt.date | None = None
 ) -> Term:
     """换届: a new current term; the previous one stops being current."""
-    _require_change(acting_user, org.path, "无权为该党组织换届")
+    require(acting_user, CHANGE, org, message="无权为该党组织换届")
     if org.kind in SUB_BRANCH_KINDS:
         raise ValidationError({"org": "党小组、党员中心户不设委员会"})
     if ends_on is None:
@@ -149,7 +148,7 @@ def term_start(
 
 @transaction.atomic
 def post_assign(*, acting_user, term: Term, member, post: str, concurrent_head: bool = False) -> CommitteePost:
-    _require_change(acting_user, term.org.path, "无权任命该党组织委员")
+    require(acting_user, CHANGE, term.org, message="无权任命该党组织委员")
     if post == Post.SECRETARY and term.posts.filter(post=Post.SECRETARY).exists():
         raise ValidationError({"post": "本届已有书记"})
     if term.posts.filter(member=member).exists():

@@ -23,19 +23,15 @@ from dangjian.core.excel import (
     KEEP,
     Column,
     ErrorReport,
-    ExcelFileError,
     ImportResult,
     choice_parser,
-    header_errors,
-    map_columns,
-    open_sheet,
     parse_cell,
     parse_date,
     template_workbook,
     text_parser,
 )
 from dangjian.core.history import record_import
-from dangjian.core.scoping import CHANGE, path_in_scope
+from dangjian.core.importing import ImportRefused, import_scope, open_import
 
 from .actions import org_create, org_update
 from .choices import SUB_BRANCH_KINDS, OrgKind, UnitCategory
@@ -264,18 +260,12 @@ def import_orgs(*, acting_user, source) -> ImportResult:
 
 
 def _import_orgs(*, acting_user, source) -> ImportResult:
-
-    def in_scope(path: str) -> bool:
-        return acting_user is None or path_in_scope(acting_user, CHANGE, path)
-
+    in_scope = import_scope(acting_user)
     try:
-        sheet = open_sheet(source, preferred=SHEET_TITLE, required=REQUIRED_HEADERS)
-    except ExcelFileError as exc:
-        return ImportResult.file_error(str(exc))
-    positions = map_columns(sheet.header, HEADERS)
-    report = header_errors(sheet.header, positions, REQUIRED_HEADERS, sheet.header_row)
-    if report:
-        return ImportResult.failed(report)
+        sheet, positions = open_import(source, sheet_title=SHEET_TITLE, headers=HEADERS, required=REQUIRED_HEADERS)
+    except ImportRefused as refused:
+        return refused.result
+    report = ErrorReport()
     rows = parse_rows(sheet.rows, positions, report)
     if not rows:
         return ImportResult.file_error("表中没有数据：请从表头下一行起，每行填写一个党组织")

@@ -1,13 +1,12 @@
 from django.db import models
 
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.models import ScopedModel, VersionedModel
+from dangjian.core.tree import ancestors_and_self
 
 from .choices import OrgKind, Post, UnitCategory
 
-PATH_STEP = 4  # characters per level of the materialised path, base 36: 1.6 million siblings
 
-
-class Organization(models.Model):
+class Organization(VersionedModel):
     """A party organisation. ``path`` is the materialised path: this node's and its ancestors'
     steps, so "this node and everything below" is ``path LIKE 'prefix%'`` on both databases."""
 
@@ -25,10 +24,7 @@ class Organization(models.Model):
     unit_category = models.CharField(
         "单位类别", max_length=30, choices=UnitCategory.choices, default=UnitCategory.OTHER
     )
-    version = models.PositiveIntegerField("版本", default=1)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "path"
 
     class Meta:
@@ -47,19 +43,16 @@ class Organization(models.Model):
         return Organization.objects.filter(path__startswith=self.path)
 
     def ancestor_paths(self) -> list[str]:
-        return [self.path[: i * PATH_STEP] for i in range(1, len(self.path) // PATH_STEP)]
+        return ancestors_and_self(self.path)[:-1]
 
 
-class Term(models.Model):
+class Term(ScopedModel):
     """换届: one committee term of an organisation."""
 
     org = models.ForeignKey(Organization, verbose_name="党组织", related_name="terms", on_delete=models.CASCADE)
     started_on = models.DateField("任期开始")
     ends_on = models.DateField("任期届满")
     is_current = models.BooleanField("本届", default=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
 
     class Meta:
         verbose_name = "届次"
@@ -73,7 +66,7 @@ class Term(models.Model):
         return f"{self.org} {self.started_on:%Y}–{self.ends_on:%Y}"
 
 
-class CommitteePost(models.Model):
+class CommitteePost(ScopedModel):
     """A member holding a post in a term (书记, 副书记, 委员…)."""
 
     term = models.ForeignKey(Term, verbose_name="届次", related_name="posts", on_delete=models.CASCADE)
@@ -84,7 +77,6 @@ class CommitteePost(models.Model):
     # 一肩挑: the village/community branch secretary who is also the 村(居)委会主任.
     concurrent_head = models.BooleanField("一肩挑", default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "term__org__path"
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from .models import PATH_STEP
+from dangjian.core.tree import PATH_STEP
 
 DIGITS = string.digits + string.ascii_uppercase
 MAX_STEP = len(DIGITS) ** PATH_STEP - 1

@@ -1,7 +1,8 @@
 """Reads of the organisation tree for the pages and the API: tree rows, sub-organisations,
 breadcrumbs, structure warnings, and (from ``stats``) the subtree statistics.
 
-Set-based (DESIGN.md §3): member counts come from one query grouped by organisation path and are
+Set-based (docs/architecture.md「一个请求的流转」):
+member counts come from one query grouped by organisation path and are
 rolled up to every ancestor in Python, so a branch counts the members of its 党小组; the number of
 queries never depends on the number of organisations.
 
@@ -16,22 +17,37 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 
 from dangjian.core.scoping import VIEW, path_in_scope, scope_prefixes
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member
 
 from . import rules
 from .choices import OrgKind, Post
-from .models import PATH_STEP, Organization, Term
+from .models import Organization, Term
 from .stats import SecretaryStats, SubtreeStatistics, members_under, needs_secretary, subtree_statistics, under
 
 DEFAULT_TREE_DEPTH = 3  # levels shown by the tree page below (and including) each top organisation
 KIND_LABELS = dict(OrgKind.choices)
 NORMAL = Q(status=PartyStatus.NORMAL)
 FULL = Q(membership_type=MembershipType.FULL)
+
+
+def referenced_org(user, *, pk: int | None, code: str | None, field: str) -> Organization:
+    """An organisation named in a request by id or by code, among those the user may view: a
+    ValidationError on ``field`` when neither is given, 404 when it is not found in scope."""
+    if pk is None and not code:
+        raise ValidationError({field: f"请指定党组织（{field} 或 {field}_code）"})
+    qs = Organization.objects.restrict(user, VIEW)
+    org = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first()
+    if org is None:
+        raise Http404(f"党组织（{field}）不存在，或不在您的管辖范围内")
+    return org
 
 
 # -- rolling member counts up the tree -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Structure rules from DESIGN.md §2, as pure functions over plain facts about one organisation."""
+"""Structure rules (docs/architecture.md「业务规则」), as pure functions over plain facts about one organisation."""
 
 from __future__ import annotations
 

@@ -1,53 +1,15 @@
-"""Shapes of the organisation API. ``PageQuery``, ``page_of``, ``choices_doc`` and ``OrgRef`` are
-shared with the member API (members depend on organisations, never the other way round)."""
+"""Shapes of the organisation API. Pagination, references and the shared input rules come from
+the API kit (``dangjian.apikit``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from dangjian.apikit import MAX_ID, InputSchema, choices_doc
 
 from .choices import OrgKind, Post, UnitCategory
-
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
-# Far past any real list, and far below the 64-bit limit where the database refuses the OFFSET.
-MAX_OFFSET = 1_000_000_000
-# A record id given as input: past 2^63 - 1 an id the databases cannot hold, and SQLite's driver
-# raised OverflowError (a server error) when such a number reached a filter.
-MAX_ID = 2**63 - 1
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def choices_doc(title: str, choices) -> str:
-    """A description listing every code with its Chinese label, for the OpenAPI schema."""
-    return f"{title}。取值：" + "；".join(f"`{value}` {label}" for value, label in choices if value)
-
-
-class InputSchema(Schema):
-    """Request bodies: unknown fields are refused (a typo must not be silently ignored) and choice
-    fields arrive as their plain codes."""
-
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-
-class PageQuery(Schema):
-    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")
-
-
-def page_of(qs: QuerySet, page: PageQuery) -> dict:
-    """``{"count": …, "items": […]}``: one count query and one query for the page."""
-    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
-
-
-class OrgRef(Schema):
-    id: int
-    code: str = Field(description="组织代码")
-    name: str = Field(description="名称")
 
 
 class OrgFilters(Schema):
@@ -153,18 +115,3 @@ class OrgPatch(InputSchema):
     founded_on: dt.date | None = Field(None, description="成立日期；null 表示清空")
     unit_name: str | None = Field(None, max_length=200, description="所在单位")
     unit_category: UnitCategory | None = Field(None, description=choices_doc("单位类别", UnitCategory.choices))
-
-
-class HistoryOut(Schema):
-    id: int
-    at: dt.datetime = Field(description="时间")
-    actor_name: str = Field(description="操作人")
-    action: str = Field(description="操作")
-    before: dict = Field(description="变更前（敏感信息已脱敏）")
-    after: dict = Field(description="变更后（敏感信息已脱敏）")
-    note: str = Field(description="说明")
-
-
-class HistoryPage(Schema):
-    count: int
-    items: list[HistoryOut]

@@ -1,6 +1,7 @@
 """Statistics over a subtree: the figures of the home page, the organisation page and the API.
 
-Set-based (DESIGN.md §3): three queries whatever the size of the subtree — one over the members
+Set-based (docs/architecture.md「一个请求的流转」):
+three queries whatever the size of the subtree — one over the members
 grouped by (党籍状态, 民族) with a conditional count per bucket, one grouped count of organisations,
 one aggregate over the secretaries. Nothing here loops over branches.
 
@@ -21,6 +22,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import (
     AGE_BANDS,
     PARTY_AGE_BANDS,
@@ -34,7 +36,7 @@ from dangjian.members.choices import (
 from dangjian.members.models import Member
 
 from .choices import NEW_ECONOMY_UNITS, SUB_BRANCH_KINDS, OrgKind, Post, UnitCategory
-from .models import PATH_STEP, CommitteePost, Organization
+from .models import CommitteePost, Organization
 
 HAN = "汉族"
 MINORITY = "少数民族"

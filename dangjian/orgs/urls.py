@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/move/", views.org_move_view, name="move"),
     path("<int:pk>/term/", views.term_new, name="term_new"),
     path("<int:pk>/post/", views.post_new, name="post_new"),
+    path("import/", import_views.org_import, name="import"),
+    path("import/template/", import_views.org_template, name="import_template"),
 ]

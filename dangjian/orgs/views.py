@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from dangjian.core.errors import VersionConflict
+from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of
 from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, rebind_to_current, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
 from dangjian.members.models import Member
 
 from . import actions, queries
@@ -42,21 +42,14 @@ def org_detail(request, pk):
 @login_required
 def org_edit(request, pk):
     org = get_scoped_or_404(Organization, request.user, pk, CHANGE)
-    form = OrgForm(request.POST or None, instance=org)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = run_action(form, lambda: actions.org_update(
-                acting_user=request.user, org=org, expected_version=form.cleaned_data.get("version"),
-                **form.action_fields()))
-        except VersionConflict as exc:
-            conflict, saved = exc, None
-            form = rebind_to_current(OrgForm, request.POST, Organization.objects.get(pk=org.pk))
-        if saved is not None:
-            messages.success(request, "已保存")
-            return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"修改：{org.name}",
-                                              "conflict": conflict}, status=409 if conflict else 200)
+    return edit_with_conflict(
+        request, form_class=OrgForm, instance=org,
+        save=lambda form: run_action(form, lambda: actions.org_update(
+            acting_user=request.user, org=org, expected_version=form.cleaned_data.get("version"),
+            **form.action_fields())),
+        done=lambda saved: redirect("orgs:detail", pk=org.pk),
+        template="orgs/form.html", context={"org": org, "title": f"修改：{org.name}"},
+    )
 
 
 @login_required

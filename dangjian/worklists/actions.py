@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import diff, record_change
-from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.orgs.models import PATH_STEP
+from dangjian.core.scoping import CHANGE, allows, require
+from dangjian.core.tree import parent_path
 
 from . import feeds, rules
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State, Transition
@@ -38,25 +39,14 @@ def item_snapshot(item: WorkItem) -> dict:
     return data
 
 
-def _actor_name(user) -> str:
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.get_username()
-
-
-def _require_change(user, org, message: str) -> None:
-    if user is not None and not path_in_scope(user, CHANGE, org.path):
-        raise ActionDenied(message)
-
-
 def actor_facts(user, org) -> rules.ActorFacts:
     """What the rules need to know about ``user`` and the owning organisation ``org``."""
-    if user is None:  # the system itself (demo, commands)
+    if user is SYSTEM:  # the system itself (demo, commands)
         return rules.ActorFacts(can_change_org=True, can_change_parent=True, holds_position_in_org=False)
-    parent_path = org.path[:-PATH_STEP]
+    parent = parent_path(org.path)
     return rules.ActorFacts(
-        can_change_org=path_in_scope(user, CHANGE, org.path),
-        can_change_parent=bool(parent_path) and path_in_scope(user, CHANGE, parent_path),
+        can_change_org=allows(user, CHANGE, org),
+        can_change_parent=bool(parent) and allows(user, CHANGE, parent),
         holds_position_in_org=Position.objects.filter(user=user, org=org).exists(),
     )
 
@@ -70,13 +60,13 @@ def item_facts(item: WorkItem) -> rules.ItemFacts:
 
 def _step(item: WorkItem, user, kind: str, *, before: str = "", after: str = "", note: str = "") -> Step:
     org_name = ""
-    if user is not None:
+    if user is not SYSTEM:
         org_name = "、".join(
             p.org.display_name for p in Position.objects.filter(user=user).select_related("org")
             if item.org.path.startswith(p.org.path)
         )[:200]
-    return Step.objects.create(item=item, kind=kind, from_state=before, to_state=after, actor=user,
-                               actor_name=_actor_name(user), actor_org=org_name, note=note)
+    return Step.objects.create(item=item, kind=kind, from_state=before, to_state=after, actor=user_or_none(user),
+                               actor_name=actor_name(user), actor_org=org_name, note=note)
 
 
 def _lock(item: WorkItem) -> WorkItem:
@@ -121,7 +111,7 @@ def _set_measures(item: WorkItem, measures: Iterable[str]) -> None:
 
 def _set_orgs(user, item: WorkItem, orgs: Sequence) -> None:
     for org in orgs:
-        _require_change(user, org, f"无权把“{org.name}”列为责任单位")
+        require(user, CHANGE, org, message=f"无权把“{org.name}”列为责任单位")
     item.orgs.set({item.org, *orgs})
 
 
@@ -131,7 +121,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
                 today: dt.date | None = None, **fields) -> WorkItem:
     """A new item owned by ``org``. A recurring item without a deadline is due at the end of the
     current period."""
-    _require_change(acting_user, org, "无权为该党组织建立清单事项")
+    require(acting_user, CHANGE, org, message="无权为该党组织建立清单事项")
     fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     fields.update(kind=kind, title=(title or "").strip(), source=source)
     fields.setdefault("recurrence", "")
@@ -139,7 +129,7 @@ def item_create(*, acting_user, org, kind: str, title: str, source: str = Source
     _clean_text(fields)
     if fields["recurrence"] and not fields.get("deadline"):
         fields["deadline"] = rules.period_end(fields["recurrence"], today or timezone.localdate())
-    item = WorkItem.objects.create(org=org, document=document, created_by=acting_user, **fields)
+    item = WorkItem.objects.create(org=org, document=document, created_by=user_or_none(acting_user), **fields)
     _set_measures(item, measures)
     _set_orgs(acting_user, item, orgs)
     if persons:
@@ -154,7 +144,7 @@ def item_update(*, acting_user, item: WorkItem, expected_version: int | None = N
                 measures: Iterable[str] | None = None, orgs: Sequence | None = None,
                 persons: Sequence | None = None, **changes) -> WorkItem:
     locked = _lock(item)
-    _require_change(acting_user, locked.org, "无权修改该事项")
+    require(acting_user, CHANGE, locked.org, message="无权修改该事项")
     if locked.state == State.CLOSED:
         raise ValidationError({"state": "已销号的事项不能修改；如需继续整改，请由上级开展回头看重新整改"})
     _check_version(locked, expected_version, {k: str(v) for k, v in changes.items()})
@@ -236,7 +226,7 @@ def _next_occurrence(acting_user, item: WorkItem) -> WorkItem:
     """A recurring item closed for its period continues as a new item due at the next period's end."""
     start = (item.deadline or timezone.localdate()) + dt.timedelta(days=1)
     following = WorkItem.objects.create(
-        org=item.org, document=item.document, created_by=acting_user,
+        org=item.org, document=item.document, created_by=user_or_none(acting_user),
         deadline=rules.period_end(item.recurrence, start),
         **{f: getattr(item, f) for f in EDITABLE_FIELDS if f != "deadline"},
     )
@@ -307,13 +297,13 @@ def inspect_upload(upload) -> tuple[str, bytes]:
 @transaction.atomic
 def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) -> Evidence:
     locked = _lock(item)
-    _require_change(acting_user, locked.org, "无权为该事项上传佐证材料")
+    require(acting_user, CHANGE, locked.org, message="无权为该事项上传佐证材料")
     if locked.state not in (State.IN_PROGRESS, State.PENDING):
         raise ValidationError({"state": f"事项当前为“{locked.get_state_display()}”，不能再补充佐证材料"})
     text = (text or "").strip()
     if not text and upload is None:
         raise ValidationError({"text": "请填写佐证说明或上传文件"})
-    evidence = Evidence(item=locked, text=text, uploaded_by=acting_user)
+    evidence = Evidence(item=locked, text=text, uploaded_by=user_or_none(acting_user))
     if upload is not None:
         file_type, content = inspect_upload(upload)
         original = os.path.basename(getattr(upload, "name", "") or "file")[:200]
@@ -331,7 +321,7 @@ def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) ->
 @transaction.atomic
 def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
     locked = _lock(item)
-    _require_change(acting_user, locked.org, "无权报告该事项的进展")
+    require(acting_user, CHANGE, locked.org, message="无权报告该事项的进展")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "进展情况不能为空"})
@@ -339,8 +329,8 @@ def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
         raise ValidationError({"text": f"进展情况最多 2000 字（现为 {len(text)} 字）"})
     if locked.state == State.CLOSED:
         raise ValidationError({"state": "事项已销号，不能再报告进展"})
-    update = ProgressUpdate.objects.create(item=locked, text=text, author=acting_user,
-                                           author_name=_actor_name(acting_user))
+    update = ProgressUpdate.objects.create(item=locked, text=text, author=user_or_none(acting_user),
+                                           author_name=actor_name(acting_user))
     locked.progress_note = text
     locked.save(update_fields=["progress_note", "updated_at"])
     _step(locked, acting_user, EventKind.PROGRESS, note=text[:500])
@@ -350,10 +340,10 @@ def progress_add(*, acting_user, item: WorkItem, text: str) -> ProgressUpdate:
 
 @transaction.atomic
 def document_create(*, acting_user, org, title: str, text: str = "", file_name: str = "") -> SourceDocument:
-    _require_change(acting_user, org, "无权在该党组织登记来源文件")
+    require(acting_user, CHANGE, org, message="无权在该党组织登记来源文件")
     title = (title or "").strip()[:300] or "未命名文件"
     document = SourceDocument.objects.create(title=title, text=text, file_name=file_name[:255], org=org,
-                                             created_by=acting_user)
+                                             created_by=user_or_none(acting_user))
     record_change(actor=acting_user, action="worklist_document", obj=document, after={"title": title})
     return document
 

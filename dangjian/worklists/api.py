@@ -5,15 +5,23 @@ bad input 422 with Chinese messages."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from dangjian.core.scoping import VIEW, scope_prefixes
-from dangjian.orgs.api import readable_or_404, referenced_org, reject_nulls, reselect
+from dangjian.accounts.queries import scope_root
+from dangjian.apikit import (
+    WRITE_ERRORS,
+    PageQuery,
+    page_of,
+    readable_or_404,
+    reject_nulls,
+    responses,
+    write_in_scope,
+)
+from dangjian.core.scoping import VIEW
 from dangjian.orgs.models import Organization
-from dangjian.orgs.schemas import PageQuery, page_of
+from dangjian.orgs.queries import referenced_org
 
 from . import actions, queries
 from .choices import Transition
@@ -70,30 +78,29 @@ def _filter(filters: ItemFilters) -> queries.ItemFilter:
     return queries.ItemFilter(**{k: v for k, v in filters.model_dump().items() if v is not None})
 
 
-@router.get("/items", response=ItemPage, summary="清单事项列表")
+@router.get("/items", response=responses(ItemPage, errors=(401, 422)), summary="清单事项列表")
 def list_items(request, filters: Query[ItemFilters], page: Query[PageQuery]):
     """您管辖范围内的事项，筛选条件与三单管理页面相同，按完成时限排序。"""
     qs = queries.filter_items(queries.items_for(request.user), _filter(filters), user=request.user)
     return page_of(qs.order_by("deadline", "id"), page)
 
 
-@router.get("/items/{int:item_id}", response=ItemDetail, summary="清单事项详情")
+@router.get("/items/{int:item_id}", response=responses(ItemDetail), summary="清单事项详情")
 def get_item(request, item_id: int):
     return _item(request, item_id)
 
 
-@router.post("/items", response={201: ItemDetail}, summary="新建清单事项")
+@router.post("/items", response=responses(ItemDetail, status=201, errors=WRITE_ERRORS), summary="新建清单事项")
 def create_item(request, payload: ItemCreate):
     org = referenced_org(request.user, pk=payload.org, code=payload.org_code, field="org")
     fields = payload.model_dump(exclude={"org", "org_code", "orgs", "persons"})
-    with transaction.atomic():
-        item = actions.item_create(acting_user=request.user, org=org, orgs=_orgs(request.user, payload.orgs),
-                                   persons=_persons(request.user, payload.persons), **fields)
-        item = reselect(_items(), request.user, item.pk)
+    orgs, persons = _orgs(request.user, payload.orgs), _persons(request.user, payload.persons)
+    item = write_in_scope(request.user, _items(), lambda: actions.item_create(
+        acting_user=request.user, org=org, orgs=orgs, persons=persons, **fields))
     return Status(201, item)
 
 
-@router.patch("/items/{int:item_id}", response=ItemDetail, summary="修改清单事项")
+@router.patch("/items/{int:item_id}", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="修改清单事项")
 def update_item(request, item_id: int, payload: ItemPatch):
     """只修改提交的字段。`version` 必填：与当前版本不同时返回 409 和双方内容。"""
     item = _item(request, item_id)
@@ -103,85 +110,89 @@ def update_item(request, item_id: int, payload: ItemPatch):
         changes["orgs"] = _orgs(request.user, changes["orgs"])
     if "persons" in changes:
         changes["persons"] = _persons(request.user, changes["persons"])
-    with transaction.atomic():
-        item = actions.item_update(acting_user=request.user, item=item, expected_version=payload.version, **changes)
-        return reselect(_items(), request.user, item.pk)
+    return write_in_scope(
+        request.user, _items(),
+        lambda: actions.item_update(acting_user=request.user, item=item, expected_version=payload.version, **changes),
+        pk=item_id, expected_version=payload.version,
+    )
 
 
 def _transition(request, item_id: int, transition: str, payload: TransitionIn):
     item = _item(request, item_id)
-    with transaction.atomic():
-        item = actions.item_transition(acting_user=request.user, item=item, transition=transition,
-                                       reason=payload.reason, expected_version=payload.version)
-        return reselect(_items(), request.user, item.pk)
+    return write_in_scope(
+        request.user, _items(),
+        lambda: actions.item_transition(acting_user=request.user, item=item, transition=transition,
+                                        reason=payload.reason, expected_version=payload.version),
+        pk=item_id, expected_version=payload.version,
+    )
 
 
-@router.post("/items/{int:item_id}/claim", response=ItemDetail, summary="认领")
+@router.post("/items/{int:item_id}/claim", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="认领")
 def claim_item(request, item_id: int, payload: TransitionIn):
     """待认领 → 整改中。须有该事项责任单位的修改权限。"""
     return _transition(request, item_id, Transition.CLAIM, payload)
 
 
-@router.post("/items/{int:item_id}/submit", response=ItemDetail, summary="申请销号")
+@router.post("/items/{int:item_id}/submit", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="申请销号")
 def submit_item(request, item_id: int, payload: SubmitIn):
     """整改中 → 申请销号。须有佐证材料：可在此提交文字佐证，或先上传佐证文件。"""
     item = _item(request, item_id)
-    with transaction.atomic():
-        item = actions.item_submit(acting_user=request.user, item=item, evidence_text=payload.evidence_text,
-                                   note=payload.note, expected_version=payload.version)
-        return reselect(_items(), request.user, item.pk)
+    return write_in_scope(
+        request.user, _items(),
+        lambda: actions.item_submit(acting_user=request.user, item=item, evidence_text=payload.evidence_text,
+                                    note=payload.note, expected_version=payload.version),
+        pk=item_id, expected_version=payload.version,
+    )
 
 
-@router.post("/items/{int:item_id}/approve", response=ItemDetail, summary="审核销号")
+@router.post("/items/{int:item_id}/approve", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="审核销号")
 def approve_item(request, item_id: int, payload: TransitionIn):
     """申请销号 → 已销号。只能由责任单位的上级党组织办理，责任单位自己不能销号。"""
     return _transition(request, item_id, Transition.APPROVE, payload)
 
 
-@router.post("/items/{int:item_id}/reject", response=ItemDetail, summary="退回整改")
+@router.post("/items/{int:item_id}/reject", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="退回整改")
 def reject_item(request, item_id: int, payload: TransitionIn):
     """申请销号 → 整改中，`reason` 必填。由上级党组织办理。"""
     return _transition(request, item_id, Transition.REJECT, payload)
 
 
-@router.post("/items/{int:item_id}/review", response=ItemDetail, summary="回头看")
+@router.post("/items/{int:item_id}/review", response=responses(ItemDetail, errors=WRITE_ERRORS), summary="回头看")
 def review_item(request, item_id: int, payload: ReviewIn):
     """已销号事项到回头看日期后，上级党组织复查：通过，或重新整改（须填写原因）。"""
     transition = Transition.REOPEN if payload.outcome == "reopen" else Transition.REVIEW_PASS
     return _transition(request, item_id, transition, TransitionIn(version=payload.version, reason=payload.reason))
 
 
-@router.get("/items/{int:item_id}/progress", response=list[ProgressOut], summary="进展时间线")
+@router.get("/items/{int:item_id}/progress", response=responses(list[ProgressOut]), summary="进展时间线")
 def list_progress(request, item_id: int):
     return list(_item(request, item_id).progress.all()[:500])
 
 
-@router.post("/items/{int:item_id}/progress", response={201: ProgressOut}, summary="报告进展")
+@router.post("/items/{int:item_id}/progress", response=responses(ProgressOut, status=201, errors=WRITE_ERRORS),
+             summary="报告进展")
 def add_progress(request, item_id: int, payload: ProgressIn):
     item = _item(request, item_id)
     return Status(201, actions.progress_add(acting_user=request.user, item=item, text=payload.text))
 
 
-@router.post("/items/{int:item_id}/evidence", response={201: EvidenceOut}, summary="上传佐证材料")
+@router.post("/items/{int:item_id}/evidence", response=responses(EvidenceOut, status=201, errors=WRITE_ERRORS),
+             summary="上传佐证材料")
 def add_evidence(request, item_id: int, text: Form[str] = "", file: File[UploadedFile] = None):
     """multipart/form-data：`text` 佐证说明，`file` 文件（PDF、JPEG、PNG、.docx、.xlsx，按内容检查，≤ 20 MB）。"""
     item = _item(request, item_id)
     return Status(201, actions.evidence_add(acting_user=request.user, item=item, text=text, upload=file))
 
 
-@router.get("/items/{int:item_id}/steps", response=list[StepOut], summary="办理记录")
+@router.get("/items/{int:item_id}/steps", response=responses(list[StepOut]), summary="办理记录")
 def list_steps(request, item_id: int):
     return list(_item(request, item_id).steps.all()[:1000])
 
 
-@router.get("/rollup", response=list[RollupOut], summary="销号率和超期统计")
+@router.get("/rollup", response=responses(list[RollupOut]), summary="销号率和超期统计")
 def rollup(request, org: int | None = None):
     """指定党组织（默认为您的最高岗位党组织）及其直接下级，每行含其全部下级的事项。"""
-    if org is not None:
-        root = readable_or_404(Organization.objects, request.user, org)
-    else:
-        prefixes = scope_prefixes(request.user, VIEW)
-        root = Organization.objects.filter(path=prefixes[0]).first() if prefixes else None
+    root = readable_or_404(Organization.objects, request.user, org) if org is not None else scope_root(request.user)
     if root is None:
         return []
     return [{**row.__dict__, "close_rate": row.close_rate}

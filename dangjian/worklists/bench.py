@@ -6,7 +6,9 @@ items are written with bulk_create (no history: they are measurement data) and r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import random
 import statistics
 import time
@@ -15,11 +17,13 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from dangjian.core.registry import register_bench
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
 from . import queries
 from .choices import Kind, Priority, Source, State
+from .decompose import benchmark_decompose
 from .models import Measure, SourceDocument, WorkItem
 
 BATCH = 5000
@@ -117,3 +121,17 @@ def benchmark_worklists(root: Organization, user, *, count: int = 50_000, reques
             WorkItem.objects.filter(document=document).delete()
             document.delete()
     return rows
+
+
+def worklists_step(ctx) -> list[tuple[str, str, str]]:
+    return benchmark_worklists(ctx.root, ctx.user, count=ctx.items, requests=ctx.requests)
+
+
+def decompose_step(ctx) -> list[tuple[str, str, str]]:
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        best = benchmark_decompose()
+    return [("分解 10,000 字讲话（5 次中最快）", _ms(best), "≤ 1 s")]
+
+
+register_bench("decompose", decompose_step)
+register_bench("worklists", worklists_step, after=("data",))

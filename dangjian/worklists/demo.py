@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from dangjian.core.actors import SYSTEM
+from dangjian.core.registry import register_demo
 from dangjian.orgs.choices import BRANCH_KINDS, COMMITTEE_KINDS
 from dangjian.orgs.models import Organization
 
@@ -100,7 +102,7 @@ def _make(rng: random.Random, org, today: dt.date, kind: str):
     if kind == Kind.PROBLEM:
         title, symptoms, causes, measures = rng.choice(PROBLEMS)
         return actions.item_create(
-            acting_user=None, org=org, kind=kind, title=title, symptoms=symptoms, causes=causes, measures=measures,
+            acting_user=SYSTEM, org=org, kind=kind, title=title, symptoms=symptoms, causes=causes, measures=measures,
             source=rng.choice(SOURCES[:3]), deadline=today + dt.timedelta(days=rng.randint(-45, 75)),
             priority=rng.choice([Priority.HIGH, Priority.NORMAL]), person_names="支部书记", today=today,
         )
@@ -108,12 +110,12 @@ def _make(rng: random.Random, org, today: dt.date, kind: str):
         title, recurrence, measures = rng.choice(TASKS)
         deadline = None if recurrence else today + dt.timedelta(days=rng.randint(-30, 120))
         return actions.item_create(
-            acting_user=None, org=org, kind=kind, title=title, recurrence=recurrence, deadline=deadline,
+            acting_user=SYSTEM, org=org, kind=kind, title=title, recurrence=recurrence, deadline=deadline,
             measures=measures, source=rng.choice(SOURCES[3:]), person_names="组织委员", today=today,
         )
     title, role, measures = rng.choice(RESPONSIBILITIES)
     return actions.item_create(
-        acting_user=None, org=org, kind=kind, title=title, measures=measures, source=Source.MEETING,
+        acting_user=SYSTEM, org=org, kind=kind, title=title, measures=measures, source=Source.MEETING,
         person_names=role, recurrence=Recurrence.YEARLY, leader="党委副书记", today=today,
     )
 
@@ -124,55 +126,21 @@ def _work(rng: random.Random, item, today: dt.date, *, can_close: bool) -> None:
     if roll < 0.15:
         return  # stays 待认领
     started = today - dt.timedelta(days=rng.randint(20, 160))
-    item = actions.item_claim(acting_user=None, item=item, today=started)
-    actions.progress_add(acting_user=None, item=item, text=rng.choice([
+    item = actions.item_claim(acting_user=SYSTEM, item=item, today=started)
+    actions.progress_add(acting_user=SYSTEM, item=item, text=rng.choice([
         "已制定整改方案，明确责任人和时限。", "已召开专题会议研究部署。", "正在逐项推进，已完成约一半。",
         "已对照问题开展自查，形成整改台账。"]))
     if roll < 0.55:
         return  # 整改中
-    item = actions.item_submit(acting_user=None, item=item, today=started, evidence_text=rng.choice([
+    item = actions.item_submit(acting_user=SYSTEM, item=item, today=started, evidence_text=rng.choice([
         "已召开专题组织生活会，会议记录及签到表存档。", "已建立台账并报上级党组织备案。",
         "整改完成，附整改报告一份。"]))
     if roll < 0.7 or not can_close:
         return  # 申请销号，待上级审核
     closed_on = today - dt.timedelta(days=rng.randint(5, 130))
     parent = item.org.parent
-    actions.item_approve(acting_user=None, item=item, today=closed_on,
+    actions.item_approve(acting_user=SYSTEM, item=item, today=closed_on,
                          reason=f"{parent.display_name}审核：佐证齐全，同意销号")
-
-
-def _returned_to_demo_secretary(today: dt.date) -> int:
-    """One 销号 request the town sent back with its reason, in the branch the demo secretary logs
-    into, and one awaiting the town's review: what the demo secretary and town find in 待办."""
-    from dangjian.core.demo.accounts import NoDemoData, demo_logins
-
-    try:
-        branch = next(login.org for login in demo_logins() if login.username == "secretary")
-    except (NoDemoData, StopIteration):
-        return 0
-    if branch.parent_id is None:
-        return 0
-    item = actions.item_create(
-        acting_user=None, org=branch, kind=Kind.PROBLEM, title="党员活动室设施陈旧、功能不全",
-        symptoms="活动室桌椅破损，无投影设备，党员学习教育难以开展", measures=["更新桌椅和学习设备", "完善制度上墙"],
-        source=Source.SUPERVISION, deadline=today + dt.timedelta(days=20), priority=Priority.HIGH,
-        person_names="支部书记", today=today,
-    )
-    started = today - dt.timedelta(days=30)
-    item = actions.item_claim(acting_user=None, item=item, today=started)
-    item = actions.item_submit(acting_user=None, item=item, today=today - dt.timedelta(days=3),
-                               evidence_text="已更换桌椅，添置投影仪一台。")
-    actions.item_reject(acting_user=None, item=item, today=today - dt.timedelta(days=1),
-                        reason=f"{branch.parent.display_name}审核：佐证只有文字说明，请补充整改后的现场照片和设备采购凭证")
-    # And one waiting for the town's review: what the demo town finds in its 待办.
-    waiting = actions.item_create(
-        acting_user=None, org=branch, kind=Kind.PROBLEM, title="党费收缴台账不完整", measures=["逐月补齐党费收缴记录"],
-        source=Source.SELF_CHECK, deadline=today + dt.timedelta(days=10), person_names="组织委员", today=today,
-    )
-    waiting = actions.item_claim(acting_user=None, item=waiting, today=started)
-    actions.item_submit(acting_user=None, item=waiting, today=today - dt.timedelta(days=2),
-                        evidence_text="已补齐今年 1 月至今的党费收缴台账，经支委会核对。")
-    return 2
 
 
 def _decomposed_list(county, towns, today: dt.date, stdout) -> int:
@@ -196,14 +164,14 @@ def _decomposed_list(county, towns, today: dt.date, stdout) -> int:
         drafts.append(draft)
     if not drafts:
         return 0
-    _, items = actions.items_create_from_draft(acting_user=None, document_org=county,
+    _, items = actions.items_create_from_draft(acting_user=SYSTEM, document_org=county,
                                                title=result.get("title") or "全县基层党建工作推进会讲话",
                                                text=text, file_name=SPEECH.name, drafts=drafts, today=today)
     return len(items)
 
 
 @transaction.atomic
-def generate(*, seed: int, today: dt.date, stdout=None) -> None:
+def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     """Write the demo lists under the first root organisation (nothing if there is no tree)."""
     root = Organization.objects.filter(depth=1).order_by("path").first()
     if root is None:
@@ -220,12 +188,13 @@ def generate(*, seed: int, today: dt.date, stdout=None) -> None:
             _work(rng, item, today, can_close=org.parent_id is not None)
             count += 1
     decomposed = _decomposed_list(county, towns, today, stdout)
-    count += _returned_to_demo_secretary(today)
     closed = WorkItem.objects.filter(state=State.CLOSED).count()
     overdue = WorkItem.objects.filter(deadline__lt=today).exclude(state=State.CLOSED).count()
     _say(stdout, f"三单演示数据：{count + decomposed} 条事项（讲话稿分解 {decomposed} 条），"
                  f"已销号 {closed} 条，超期 {overdue} 条")
 
+
+register_demo("worklists", generate, wipe=wipe, after=("orgs",), label="三单管理")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")

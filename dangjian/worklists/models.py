@@ -7,12 +7,12 @@ organisations (``orgs``) are listed on the item but do not widen who may see it.
 from django.conf import settings
 from django.db import models
 
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.models import ScopedModel, VersionedModel
 
 from .choices import DEFAULT_REVIEW_DAYS, EventKind, Kind, Priority, Recurrence, Source, State
 
 
-class SourceDocument(models.Model):
+class SourceDocument(ScopedModel):
     """The document an item came from: a speech, a feedback letter, a work plan."""
 
     title = models.CharField("标题", max_length=300)
@@ -24,9 +24,6 @@ class SourceDocument(models.Model):
                                    related_name="+", on_delete=models.SET_NULL)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
-
     class Meta:
         verbose_name = "来源文件"
         verbose_name_plural = "来源文件"
@@ -36,7 +33,7 @@ class SourceDocument(models.Model):
         return self.title
 
 
-class WorkItem(models.Model):
+class WorkItem(VersionedModel):
     """One line of a 问题清单 / 任务清单 / 责任清单. Overdue is computed from ``deadline``, never stored."""
 
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
@@ -67,12 +64,7 @@ class WorkItem(models.Model):
     reviewed_on = models.DateField("回头看完成日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
                                    related_name="+", on_delete=models.SET_NULL)
-    version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "org__path"
 
     class Meta:
         verbose_name = "清单事项"
@@ -89,7 +81,7 @@ class WorkItem(models.Model):
         return self.title
 
 
-class Measure(models.Model):
+class Measure(ScopedModel):
     """整改措施: one of the steps an item is worked through."""
 
     item = models.ForeignKey(WorkItem, verbose_name="事项", related_name="measures", on_delete=models.CASCADE)
@@ -97,7 +89,6 @@ class Measure(models.Model):
     position = models.PositiveSmallIntegerField("序号", default=1)
     done = models.BooleanField("已完成", default=False)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "item__org__path"
 
     class Meta:
@@ -109,7 +100,7 @@ class Measure(models.Model):
         return self.text[:50]
 
 
-class Evidence(models.Model):
+class Evidence(ScopedModel):
     """佐证材料 for 销号: a short text, a file, or both. Files are checked by their content."""
 
     item = models.ForeignKey(WorkItem, verbose_name="事项", related_name="evidence", on_delete=models.CASCADE)
@@ -122,7 +113,6 @@ class Evidence(models.Model):
                                     related_name="+", on_delete=models.SET_NULL)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "item__org__path"
 
     class Meta:
@@ -134,7 +124,7 @@ class Evidence(models.Model):
         return self.file_name or self.text[:50]
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(ScopedModel):
     """One entry of an item's progress timeline."""
 
     item = models.ForeignKey(WorkItem, verbose_name="事项", related_name="progress", on_delete=models.CASCADE)
@@ -144,7 +134,6 @@ class ProgressUpdate(models.Model):
     author_name = models.CharField("报告人姓名", max_length=150, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "item__org__path"
 
     class Meta:
@@ -156,7 +145,7 @@ class ProgressUpdate(models.Model):
         return self.text[:50]
 
 
-class Step(models.Model):
+class Step(ScopedModel):
     """Every step of an item's life: who, when, what, from which state to which, and why."""
 
     item = models.ForeignKey(WorkItem, verbose_name="事项", related_name="steps", on_delete=models.CASCADE)
@@ -170,7 +159,6 @@ class Step(models.Model):
     note = models.TextField("说明", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_path = "item__org__path"
 
     class Meta:

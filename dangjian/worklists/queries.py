@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from dangjian.accounts.models import Position
 from dangjian.core.scoping import VIEW
-from dangjian.orgs.models import PATH_STEP, Organization
+from dangjian.core.tree import ancestors_and_self
+from dangjian.orgs.models import Organization
 
 from . import rules
 from .choices import DUE_SOON_DAYS, Kind, Priority, Source, State
@@ -146,10 +147,6 @@ class RollupRow:
         return rules.close_rate(self.closed, self.total)
 
 
-def _ancestors_and_self(path: str, top_len: int) -> list[str]:
-    return [path[:end] for end in range(top_len, len(path) + 1, PATH_STEP)]
-
-
 def rollup(user, root: Organization, *, depth: int = 1, today: dt.date | None = None) -> list[RollupRow]:
     """销号率 and 超期 for ``root`` and the organisations ``depth`` levels below it, each counting
     its whole subtree. Two queries whatever the size of the tree: the organisations shown, and the
@@ -167,7 +164,7 @@ def rollup(user, root: Organization, *, depth: int = 1, today: dt.date | None = 
         .values_list("org__path", "total", "closed", "overdue", "requested")
     )
     for path, total, closed, overdue, requested in grouped:
-        for prefix in _ancestors_and_self(path, len(root.path)):
+        for prefix in ancestors_and_self(path, from_length=len(root.path)):
             row = rows.get(prefix)
             if row is not None:
                 row.total += total

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.orgs.schemas import MAX_ID, DbId, InputSchema, OrgRef, choices_doc
+from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, choices_doc
 
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State
 

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.accounts.queries import scope_root
+from dangjian.core.editing import edit_with_conflict
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, rebind_to_current, run_action
+from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -92,8 +94,7 @@ def item_stats(request):
     if str(request.GET.get("org", "")).isdigit():
         root = orgs.filter(pk=request.GET["org"]).first()
     if root is None:
-        prefixes = scope_prefixes(request.user, "view")
-        root = orgs.filter(path=prefixes[0]).first() if prefixes else None
+        root = scope_root(request.user)
     rows = queries.rollup(request.user, root, today=timezone.localdate()) if root else []
     return render(request, "worklists/stats.html", {"root": root, "rows": rows})
 
@@ -154,20 +155,12 @@ def item_new(request):
 @login_required
 def item_edit(request, pk):
     item = get_scoped_or_404(WorkItem, request.user, pk, CHANGE, queryset=WorkItem.objects.select_related("org"))
-    form = ItemForm(request.POST or None, instance=item, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save_item(request, form, item)
-        except VersionConflict as exc:
-            conflict, saved = exc, None
-            form = rebind_to_current(ItemForm, request.POST, WorkItem.objects.get(pk=item.pk), user=request.user)
-        if saved is not None:
-            messages.success(request, "已保存")
-            return redirect("worklists:detail", pk=saved.pk)
-    return render(request, "worklists/form.html", {
-        "form": form, "item": item, "title": f"修改事项：{item.title}", "conflict": conflict,
-    }, status=409 if conflict else 200)
+    return edit_with_conflict(
+        request, form_class=ItemForm, instance=item, form_kwargs={"user": request.user},
+        save=lambda form: _save_item(request, form, item),
+        done=lambda saved: redirect("worklists:detail", pk=saved.pk),
+        template="worklists/form.html", context={"item": item, "title": f"修改事项：{item.title}"},
+    )
 
 
 def _run(request, item, func, success: str, **kwargs):

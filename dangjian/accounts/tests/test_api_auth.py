@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import ApiToken
+from dangjian.core.actors import SYSTEM
 from dangjian.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_no_credentials_on_a_write_is_401_not_a_csrf_error(db):
 
 
 def test_bearer_token_works_and_a_wrong_one_is_401(tree):
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     assert bearer(token).get("/api/orgs/").json()["count"] == 1
     assert bearer(token + "x").get("/api/orgs/").status_code == 401
     assert bearer("").get("/api/orgs/").status_code == 401
@@ -47,25 +48,25 @@ def test_bearer_token_works_and_a_wrong_one_is_401(tree):
 
 
 def test_token_in_the_x_api_token_header_works(tree):
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     assert Client(headers={"X-API-Token": token}).get("/api/orgs/").json()["count"] == 1
     assert Client(headers={"X-API-Token": "nonsense"}).get("/api/orgs/").status_code == 401
 
 
 def test_expired_token_and_inactive_user_are_401(tree):
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     assert bearer(token).get("/api/orgs/").status_code == 401
-    other = api_token_issue(acting_user=None, user=tree.secretary_b, name="对接")
+    other = api_token_issue(acting_user=SYSTEM, user=tree.secretary_b, name="对接")
     tree.secretary_b.is_active = False
     tree.secretary_b.save()
     assert bearer(other).get("/api/orgs/").status_code == 401
 
 
 def test_token_of_a_user_without_position_sees_nothing(tree):
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
-    token = api_token_issue(acting_user=None, user=make_user("nobody"), name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=make_user("nobody"), name="对接")
     assert bearer(token).get("/api/orgs/").json() == {"count": 0, "items": []}
     assert bearer(token).get(f"/api/orgs/{tree.a.pk}").status_code == 404
 
@@ -98,7 +99,7 @@ def test_session_write_with_csrf_token_works(tree):
 
 
 def test_bearer_write_needs_no_csrf_token(tree):
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     response = bearer(token, enforce_csrf_checks=True).post("/api/orgs/", NEW_GROUP, content_type="application/json")
     assert response.status_code == 201
 

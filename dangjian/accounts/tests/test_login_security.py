@@ -9,7 +9,7 @@ from django.urls import reverse
 from dangjian.accounts.middleware import LOGIN_AT
 from dangjian.accounts.models import LoginAttempt
 from dangjian.accounts.rules import locked_until
-from dangjian.core.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -73,13 +73,13 @@ def test_login_gives_a_new_session_id(tree, client):
 @pytest.mark.django_db
 def test_absolute_session_limit_logs_out(tree, client, settings):
     assert _login(client, DEFAULT_PASSWORD).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     session = client.session
     session[LOGIN_AT] = int(time.time()) - settings.SESSION_MAX_SECONDS - 1
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302
 
 
 def test_idle_timeout_is_renewed_on_every_request(settings):

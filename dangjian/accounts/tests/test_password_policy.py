@@ -13,13 +13,14 @@ from django.utils import timezone
 from dangjian.accounts.actions import api_token_issue, password_reset, user_create
 from dangjian.accounts.choices import Duty
 from dangjian.accounts.models import PasswordHistory, PasswordState, UserSession
-from dangjian.core.demo.accounts import DEMO_PASSWORD, DemoLogin, _user
+from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD
+from dangjian.home.demo_accounts import DEMO_PASSWORD, DemoLogin, _user
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 CHANGE = reverse("accounts:password_change")
 NEW = "Qingshan-2027#"
 
@@ -123,7 +124,7 @@ def test_weak_passwords_are_still_refused_on_the_change_page(tree, client):
 # -- first login -----------------------------------------------------------------------------------
 
 def test_an_account_made_by_user_create_must_change_its_password_at_first_login(db, client):
-    user_create(acting_user=None, username="newcomer", password="Initial-2026!", full_name="新同志")
+    user_create(acting_user=SYSTEM, username="newcomer", password="Initial-2026!", full_name="新同志")
     response = post_login(client, "newcomer", "Initial-2026!")
     assert response["Location"] == CHANGE
     assert "首次登录" in client.get(CHANGE).content.decode()
@@ -178,7 +179,7 @@ def test_a_change_is_audited_without_the_password_and_ends_the_other_sessions(tr
 # -- the API ---------------------------------------------------------------------------------------
 
 def test_the_api_refuses_a_token_while_a_change_is_pending(tree):
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     api = Client(headers={"Authorization": f"Bearer {token}"})
     assert api.get("/api/orgs/").status_code == 200
     age_password(tree.secretary_a, 91)
@@ -191,7 +192,7 @@ def test_the_api_refuses_a_token_while_a_change_is_pending(tree):
 
 
 def test_the_api_refuses_a_session_while_a_change_is_pending(db, client):
-    user_create(acting_user=None, username="newcomer", password="Initial-2026!")
+    user_create(acting_user=SYSTEM, username="newcomer", password="Initial-2026!")
     post_login(client, "newcomer", "Initial-2026!")
     response = client.get("/api/orgs/")
     assert response.status_code == 403 and "须先修改密码" in response.json()["detail"]

@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import AdminDuty, UserSession
+from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 
 
 def logged_in(username) -> Client:
@@ -43,7 +44,7 @@ def test_logout_ends_the_sessions_in_every_browser(tree):
 def test_disabling_an_account_ends_its_sessions_and_tokens(tree):
     office, phone = logged_in("secretary_a"), logged_in("secretary_a")
     keys = [office.session.session_key, phone.session.session_key]
-    token = api_token_issue(acting_user=None, user=tree.secretary_a, name="对接")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="对接")
     tree.secretary_a.is_active = False
     tree.secretary_a.save()  # any path that saves the user: the administration page, the shell
     assert not Session.objects.filter(session_key__in=keys).exists()

@@ -12,13 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dangjian.accounts import totp
 from dangjian.accounts.login_flow import PENDING
 from dangjian.accounts.models import AdminDuty, LoginAttempt, UserSession
-from dangjian.core.demo.accounts import DEMO_TOTP_SECRET
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
+from dangjian.home.demo_accounts import DEMO_TOTP_SECRET
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 LOGIN = reverse("accounts:login")
 CODE = reverse("accounts:login_code")
 ENROL = reverse("accounts:login_enrol")
@@ -225,8 +225,8 @@ def test_django_admin_login_is_not_routed(db, client):
 
 
 def test_make_demo_admins_log_in_without_a_phone(db):
-    from dangjian.core.demo.accounts import DEMO_PASSWORD
-    from dangjian.core.demo.scales import ANCHOR
+    from dangjian.home.demo_accounts import DEMO_PASSWORD
+    from dangjian.orgs.demo.scales import ANCHOR
 
     call_command("demo_data", scale="tiny", anchor=ANCHOR, stdout=io.StringIO())
     banner = io.StringIO()

@@ -4,7 +4,7 @@ import pytest
 
 from dangjian.accounts.choices import Duty
 from dangjian.accounts.models import AdminDuty
-from dangjian.core.testing import make_user
+from dangjian.testing import make_user
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.audit import verify
 from dangjian.core.models import ChangeRecord
 from dangjian.jobs.testing import finished_download
-from dangjian.members.exporting import sample_member_rows, write_member_workbook
+from dangjian.members.io.exporting import sample_member_rows, write_member_workbook
 from dangjian.orglife import actions as orglife_actions
 from dangjian.orglife.models import Attachment
 from dangjian.worklists.testing import make_item
@@ -42,7 +43,7 @@ def _drain(response):
 def meeting(tree):
     held = timezone.make_aware(dt.datetime(YEAR, 3, 5, 9))
     return orglife_actions.meeting_record(
-        acting_user=None, org=tree.a, types=("theme_day",), held_at=held, entered_at=held + dt.timedelta(hours=3),
+        acting_user=SYSTEM, org=tree.a, types=("theme_day",), held_at=held, entered_at=held + dt.timedelta(hours=3),
         attendance=[{"member": m.pk, "status": "present"} for m in tree.members["a"]], title="三月主题党日",
     )
 

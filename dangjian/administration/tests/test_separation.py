@@ -89,7 +89,7 @@ def test_each_duty_reaches_its_own_pages_and_the_navigation_shows_only_its_entry
         assert page.status_code == 200
         assert f'id="nav-administration">{duty.label}</a>' in page.content.decode()
     client.force_login(tree.county_admin)
-    assert "nav-administration" not in client.get(reverse("core:home")).content.decode()
+    assert "nav-administration" not in client.get(reverse("home:home")).content.decode()
 
 
 # -- system administrator -------------------------------------------------------------------------

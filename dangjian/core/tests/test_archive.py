@@ -15,7 +15,7 @@ from dangjian.core import archive as archiving
 from dangjian.core.audit import verify
 from dangjian.core.history import change_record, record_changes
 from dangjian.core.models import AuditAnchor, AuditHead, ChangeRecord
-from dangjian.core.testing import make_user
+from dangjian.testing import make_user
 
 pytestmark = pytest.mark.django_db
 OLD_DAYS = 200
@@ -46,7 +46,7 @@ def _write(n, *, days_ago, actor=None, note="旧记录"):
 def old_then_young(db):
     """Five records from 200 days ago, then the small tree's records (today)."""
     old = _write(5, days_ago=OLD_DAYS)
-    from dangjian.core.testing import small_tree
+    from dangjian.testing import small_tree
 
     small_tree()
     return old

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from dangjian.core.audit import GENESIS, verify
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD
 from dangjian.members.actions import member_update
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _destroy():
-    from dangjian.core.demo.store import wipe_party_data
+    from dangjian.orgs.demo.store import wipe_party_data
 
     wipe_party_data()
     assert not Member.objects.exists() and not Organization.objects.exists()

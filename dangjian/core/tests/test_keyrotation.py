@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from dangjian.core import crypto
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import make_member
 from dangjian.members.models import Member
 from dangjian.members.queries import MemberFilter, filter_members
+from dangjian.testing import make_member
 
 OLD = "11" * 32
 NEW = "22" * 32
@@ -159,7 +159,7 @@ def test_during_the_switch_an_old_key_row_still_counts_for_uniqueness_and_reimpo
     from django.core.exceptions import ValidationError
 
     from dangjian.members.actions import member_create
-    from dangjian.members.importing import import_members
+    from dangjian.members.io.importing import import_members
     from dangjian.members.tests.test_importing import member_row, xlsx
 
     settings.DATA_KEY, settings.DATA_KEYS_EXTRA = NEW, [OLD]

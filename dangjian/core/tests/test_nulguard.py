@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangjian.accounts.actions import api_token_issue
+from dangjian.core.actors import SYSTEM
 from dangjian.members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bearer(tree):
-    token = api_token_issue(acting_user=None, user=tree.county_admin, name="nul")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.county_admin, name="nul")
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

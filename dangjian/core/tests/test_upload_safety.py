@@ -217,7 +217,7 @@ def test_the_import_page_refuses_an_entity_file_with_the_reason(tree, login, tmp
 
 def test_real_workbooks_still_import(tree):
     """The checks pass the files people make: the platform's own template and a written roster."""
-    from dangjian.members.exporting import member_template_workbook
+    from dangjian.members.io.exporting import member_template_workbook
 
     out = io.BytesIO()
     member_template_workbook().save(out)

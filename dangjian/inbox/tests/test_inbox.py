@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
-from dangjian.core.testing import make_user
 from dangjian.inbox import actions as inbox
 from dangjian.inbox.models import InboxItem
 from dangjian.inbox.queries import counts, open_items
 from dangjian.inbox.registry import refresh
+from dangjian.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_the_count_is_one_query(tree, town_admin):
 def test_nav_shows_the_count_and_the_page_lists_the_items(tree, town_admin, login):
     inbox.notify(key="t:1", source="t", title="销号申请待审核：修缮阵地", org=tree.town1, body="原因很长")
     client = login(town_admin)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home:home")).content.decode()
     assert 'id="nav-inbox-count">1<' in html
     page = client.get(reverse("inbox:list")).content.decode()
     assert "销号申请待审核：修缮阵地" in page and "原因很长" in page and "unread" in page
@@ -126,7 +127,7 @@ def test_a_close_request_goes_to_the_level_above_and_closes_when_reviewed(tree, 
 
 
 def test_a_correction_reaches_the_staff_and_its_result_the_member(tree):
-    from dangjian.members.self_actions import correction_reject, correction_submit
+    from dangjian.members.selfservice.actions import correction_reject, correction_submit
 
     member = tree.members["a"][0]
     user = make_user("member_user")
@@ -145,12 +146,12 @@ def test_terms_ending_soon_and_their_renewal(tree):
     from dangjian.orgs.actions import term_start
 
     today = dt.date(2026, 11, 2)
-    term_start(acting_user=None, org=tree.a, started_on=dt.date(2021, 12, 1), ends_on=dt.date(2027, 3, 1))
-    term_start(acting_user=None, org=tree.b, started_on=dt.date(2024, 1, 1), ends_on=dt.date(2029, 1, 1))
+    term_start(acting_user=SYSTEM, org=tree.a, started_on=dt.date(2021, 12, 1), ends_on=dt.date(2027, 3, 1))
+    term_start(acting_user=SYSTEM, org=tree.b, started_on=dt.date(2024, 1, 1), ends_on=dt.date(2029, 1, 1))
     refresh("orgs.term", today=today)
     [item] = open_items(tree.secretary_a)
     assert "2027-03-01" in item.title and not open_items(tree.secretary_b).exists()
-    term_start(acting_user=None, org=tree.a, started_on=dt.date(2026, 11, 1))
+    term_start(acting_user=SYSTEM, org=tree.a, started_on=dt.date(2026, 11, 1))
     assert not open_items(tree.secretary_a).exists()
 
 
@@ -164,7 +165,7 @@ def test_meetings_due_and_flags(tree, settings):
     titles = [i.title for i in open_items(tree.secretary_a)]
     assert any("期未按要求召开" in t for t in titles), titles
     held = timezone.make_aware(dt.datetime(2026, 3, 5, 9))
-    orglife.meeting_record(acting_user=None, org=tree.a, types=("theme_day",), held_at=held,
+    orglife.meeting_record(acting_user=SYSTEM, org=tree.a, types=("theme_day",), held_at=held,
                            entered_at=held + dt.timedelta(days=30), title="补录的会",
                            attendance=[{"member": m.pk, "status": "present"} for m in tree.members["a"]])
     refresh("orglife.flags", today=today)

@@ -4,18 +4,19 @@ import pytest
 from django.test import Client
 
 from dangjian.accounts.actions import api_token_issue
+from dangjian.core.actors import SYSTEM
 from dangjian.core.idnumbers import make_id_number
-from dangjian.core.testing import new_id_number
 from dangjian.members.actions import member_update
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member, Transfer
 from dangjian.members.rules import years_between
+from dangjian.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    token = api_token_issue(acting_user=None, user=user, name="测试")
+    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
@@ -43,7 +44,7 @@ def b_member(tree):
 
 def test_list_shows_the_scope_with_masked_numbers_only(tree):
     member = tree.members["a"][0]
-    member_update(acting_user=None, member=member, phone="13912345678")
+    member_update(acting_user=SYSTEM, member=member, phone="13912345678")
     response = client_for(tree.secretary_a).get("/api/members/")
     assert response.status_code == 200
     body = response.json()
@@ -75,7 +76,7 @@ def test_list_filters(tree, params, expected):
 
 def test_list_filters_by_flags_and_age_band(tree):
     member = tree.members["c"][0]
-    member_update(acting_user=None, member=member, lost_contact=True, hardship=True)
+    member_update(acting_user=SYSTEM, member=member, lost_contact=True, hardship=True)
     client = client_for(tree.county_admin)
     assert names(client.get("/api/members/", {"lost_contact": "true"})) == [member.name]
     assert names(client.get("/api/members/", {"hardship": "true", "lost_contact": "true"})) == [member.name]
@@ -273,7 +274,7 @@ def test_update_changes_only_the_fields_sent(tree):
 
 def test_update_may_replace_the_id_number_and_clear_the_phone(tree):
     member = tree.members["a"][1]
-    member_update(acting_user=None, member=member, phone="13900002222")
+    member_update(acting_user=SYSTEM, member=member, phone="13900002222")
     new_number = new_id_number(dt.date(1980, 5, 17), "M")
     response = patch(client_for(tree.secretary_a), member, {"version": 2, "id_number": new_number, "phone": None})
     assert response.status_code == 200
@@ -351,7 +352,7 @@ def test_transfer_to_the_same_org_or_with_a_bad_date_is_422(tree):
 # -- query counts ----------------------------------------------------------------------------------
 
 def test_list_query_count_does_not_grow_with_the_page(tree, django_assert_num_queries):
-    from dangjian.core.testing import make_member
+    from dangjian.testing import make_member
 
     for i in range(12):
         make_member(tree.c, name=f"新党员{i}")

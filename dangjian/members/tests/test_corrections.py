@@ -3,7 +3,7 @@
 import datetime as dt
 
 from dangjian.core.idnumbers import make_id_number
-from dangjian.members.corrections import FIELDS, canonical, display, proposal_error, to_python
+from dangjian.members.selfservice.corrections import FIELDS, canonical, display, proposal_error, to_python
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from dangjian.members.exporting import sample_member_rows, write_member_workbook
+from dangjian.members.io.exporting import sample_member_rows, write_member_workbook
 from dangjian.members.models import Member
 
 pytestmark = pytest.mark.django_db

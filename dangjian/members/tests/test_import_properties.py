@@ -23,7 +23,7 @@ from dangjian.core.tests.strategies import (
     workbook,
 )
 from dangjian.members.choices import ETHNICITIES, Category, Education, PartyStatus
-from dangjian.members.importing import HEADERS, import_members
+from dangjian.members.io.importing import HEADERS, import_members
 from dangjian.members.models import Member, Transfer
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.excel import MAX_ERRORS_SHOWN, CellError, parse_date
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import new_id_number
-from dangjian.members.exporting import member_template_workbook, sample_member_rows, write_member_workbook
-from dangjian.members.importing import HEADERS, import_members
+from dangjian.members.io.exporting import member_template_workbook, sample_member_rows, write_member_workbook
+from dangjian.members.io.importing import HEADERS, import_members
 from dangjian.members.models import Member, Transfer
+from dangjian.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -368,13 +368,13 @@ def test_header_only(tree):
 
 
 def test_too_many_rows(tree, monkeypatch):
-    monkeypatch.setattr("dangjian.core.excel.MAX_IMPORT_ROWS", 3)
+    monkeypatch.setattr("dangjian.core.excel.uploads.MAX_IMPORT_ROWS", 3)
     rows = list(sample_member_rows(5, org_codes=[tree.a.code]))
     result = import_members(acting_user=tree.secretary_a, source=xlsx(rows))
     assert not result.ok and "分批导入" in result.errors[0].message
 
 
 def test_oversized_sheet_xml_is_refused_before_parsing(tree, monkeypatch):
-    monkeypatch.setattr("dangjian.core.excel.MAX_SHEET_XML_BYTES", 100)
+    monkeypatch.setattr("dangjian.core.excel.uploads.MAX_SHEET_XML_BYTES", 100)
     result = import_members(acting_user=tree.secretary_a, source=xlsx([member_row(tree.a)]))
     assert not result.ok and "过大" in result.errors[0].message

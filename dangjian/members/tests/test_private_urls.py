@@ -6,9 +6,10 @@ import re
 from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
-from dangjian.core.testing import make_member
+from dangjian.core.actors import SYSTEM
 from dangjian.jobs.testing import finished_download
 from dangjian.members.models import Member
+from dangjian.testing import make_member
 
 
 def _rows(html: str) -> str:
@@ -109,7 +110,7 @@ def test_api_search_by_id_number_is_a_post(tree):
     from django.test import Client
 
     member = tree.members["b"][0]
-    token = api_token_issue(acting_user=None, user=tree.county_admin, name="t")
+    token = api_token_issue(acting_user=SYSTEM, user=tree.county_admin, name="t")
     client = Client(headers={"Authorization": f"Bearer {token}"})
     found = client.post("/api/members/search", {"q": member.reveal_id_number(), "limit": 5},
                         content_type="application/json")
@@ -125,7 +126,7 @@ def test_no_page_links_or_redirects_with_an_id_number(tree, login):
     member = make_member(tree.a, name="有手机的党员", phone="13712345678")
     private = _private_values()
     client = login(tree.county_admin)
-    pages = [reverse("core:home"), reverse("members:list"), reverse("members:detail", args=[member.pk]),
+    pages = [reverse("home:home"), reverse("members:list"), reverse("members:detail", args=[member.pk]),
              reverse("members:edit", args=[member.pk]), reverse("orgs:detail", args=[tree.a.pk]),
              reverse("orgs:tree"), reverse("members:import"), reverse("members:corrections")]
     for url in pages:

@@ -12,14 +12,16 @@ from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.accounts.models import AdminDuty
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
 from dangjian.core.history import history_of
 from dangjian.core.idnumbers import make_id_number
 from dangjian.core.models import ChangeRecord
-from dangjian.core.testing import DEFAULT_PASSWORD, make_user
-from dangjian.members import member_accounts, self_actions
 from dangjian.members.choices import CorrectionStatus
 from dangjian.members.models import CorrectionRequest, Member
+from dangjian.members.selfservice import actions as self_actions
+from dangjian.members.selfservice import member_accounts
+from dangjian.testing import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +104,7 @@ def test_unlink_keeps_the_login_and_ends_the_self_view(tree, own, login):
 
 def test_member_sees_own_record_only(tree, own, login):
     client = login(own.user)
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("home:home"))
     assert home.status_code == 302 and home["Location"] == reverse("members:me")
     html = client.get(reverse("members:me")).content.decode()
     assert own.name in html and own.id_number_masked in html and tree.a.name in html
@@ -129,7 +131,7 @@ def test_member_only_user_gets_nothing_of_anyone_else(tree, own, login):
 
 
 def test_member_only_user_gets_only_self_from_the_api(tree, own):
-    token = api_token_issue(acting_user=None, user=own.user, name="测试")
+    token = api_token_issue(acting_user=SYSTEM, user=own.user, name="测试")
     api = Client(headers={"Authorization": f"Bearer {token}"})
     assert api.get("/api/members/").json()["count"] == 0
     assert api.get(f"/api/members/{tree.members['a'][0].pk}").status_code == 404
@@ -300,10 +302,10 @@ def test_staff_outside_scope_cannot_see_or_decide(tree, own, login):
 def test_staff_in_scope_see_pending_counts(tree, own, login):
     submit(own, "name", "李建华")
     client = login(tree.county_admin)
-    assert "更正申请待处理：1 件" in client.get(reverse("core:home")).content.decode()
+    assert "更正申请待处理：1 件" in client.get(reverse("home:home")).content.decode()
     assert "李建华" in client.get(reverse("members:corrections")).content.decode()
     assert "待处理的更正申请（1）" in client.get(reverse("members:detail", args=[own.pk])).content.decode()
-    assert "更正申请待处理" not in login(tree.secretary_b).get(reverse("core:home")).content.decode()
+    assert "更正申请待处理" not in login(tree.secretary_b).get(reverse("home:home")).content.decode()
 
 
 def test_member_cannot_decide_own_request(tree, login):

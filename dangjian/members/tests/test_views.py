@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from dangjian.core.history import history_of
-from dangjian.core.testing import new_id_number
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member, Transfer
 from dangjian.members.rules import age_on
+from dangjian.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 

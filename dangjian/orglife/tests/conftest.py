@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.orglife import actions
 from dangjian.orglife.queries import roster
 
@@ -16,7 +17,7 @@ def record():
     """``record(org, day, *types, ...)``: a held meeting, everyone on the roster present unless
     ``attendance`` says otherwise; entered on the day it was held unless ``entered`` says so."""
 
-    def _record(org, day, *types, user=None, attendance=None, entered=None, hour=9, **fields):
+    def _record(org, day, *types, user=SYSTEM, attendance=None, entered=None, hour=9, **fields):
         if attendance is None:
             attendance = [{"member": m.pk, "status": "present"} for m in roster(org)]
         fields.setdefault("title", f"{day:%m月%d日}会议")

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of
-from dangjian.core.testing import make_org
 from dangjian.orglife import actions
 from dangjian.orglife.models import Amendment
+from dangjian.testing import make_org
 
 from .conftest import at
 
@@ -31,7 +32,7 @@ def test_record_counts_attendance_and_writes_history(tree, record):
 
 def test_roster_includes_party_groups(tree, record):
     group = make_org(tree.a, "第一党小组", "C0001-01-001-01", "group")
-    from dangjian.core.testing import make_member
+    from dangjian.testing import make_member
 
     in_group = make_member(group, name="孙小组")
     meeting = record(tree.a, dt.date(2026, 2, 2))
@@ -55,7 +56,7 @@ def test_bad_attendance_names_the_row(tree, record, attendance, message):
 
 def test_lecture_needs_lecturer_and_title(tree):
     with pytest.raises(ValidationError) as err:
-        actions.meeting_record(acting_user=None, org=tree.a, types=["lecture"], title="党课",
+        actions.meeting_record(acting_user=SYSTEM, org=tree.a, types=["lecture"], title="党课",
                                held_at=at(dt.date(2026, 1, 1)))
     assert set(err.value.message_dict) == {"lecturer", "lecture_title"}
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from dangjian.core.testing import make_member
 from dangjian.orglife.bench import benchmark_orglife
+from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
 

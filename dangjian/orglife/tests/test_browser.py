@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dangjian.core.testing import DEFAULT_PASSWORD
 from dangjian.orglife.models import Meeting
+from dangjian.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangjian.core.testing import make_member, make_org
-from dangjian.orglife import actions, queries, rules
+from dangjian.orglife import actions, rules
 from dangjian.orglife.choices import Outcome
+from dangjian.orglife.report import compliance_report, home_due
+from dangjian.testing import make_member, make_org
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 20)
@@ -21,7 +22,7 @@ def outcomes(report, org, meeting_type):
 def test_monthly_theme_day_met_and_missing(tree, record):
     record(tree.a, dt.date(2026, 1, 10), "theme_day")
     record(tree.a, dt.date(2026, 3, 10), "theme_day", "lecture")
-    report = queries.compliance_report(tree.a, 2026, today=TODAY)
+    report = compliance_report(tree.a, 2026, today=TODAY)
     theme = outcomes(report, tree.a, "theme_day")
     assert theme[:3] == [Outcome.MET, Outcome.MISSING, Outcome.MET]
     assert theme[10] == Outcome.NOT_DUE  # November is still open
@@ -35,25 +36,25 @@ def test_branch_assembly_quorum_from_attendance(tree, record):
                   {"member": members[2].pk, "status": "leave", "reason": "外出务工"},
                   {"member": members[3].pk, "status": "absent"}]
     record(tree.a, dt.date(2026, 2, 3), "branch_assembly", attendance=attendance)
-    report = queries.compliance_report(tree.a, 2026, today=TODAY)
+    report = compliance_report(tree.a, 2026, today=TODAY)
     first = next(r for r in report.results[tree.a.pk] if r.meeting_type == "branch_assembly")
     assert first.outcome == Outcome.QUORUM and "实到 2 人" in first.reason
     # the level above lets leave not count as expected — for this year only
     actions.rule_set(acting_user=tree.county_admin, owner=tree.county, year=2026, org_kind="branch",
                      meeting_type="branch_assembly", period="quarter", quorum_base="voting", leave_excluded=True)
-    report = queries.compliance_report(tree.a, 2026, today=TODAY)
+    report = compliance_report(tree.a, 2026, today=TODAY)
     assert outcomes(report, tree.a, "branch_assembly")[0] == Outcome.MET
 
 
 def test_rules_are_kept_per_year(tree, record):
     record(tree.a, dt.date(2025, 1, 10), "theme_day")
-    before = queries.compliance_report(tree.a, 2025, today=TODAY)
+    before = compliance_report(tree.a, 2025, today=TODAY)
     actions.rule_set(acting_user=tree.county_admin, owner=tree.county, year=2026, org_kind="branch",
                      meeting_type="theme_day", period="year")
-    after = queries.compliance_report(tree.a, 2025, today=TODAY)
+    after = compliance_report(tree.a, 2025, today=TODAY)
     assert outcomes(before, tree.a, "theme_day") == outcomes(after, tree.a, "theme_day")
     assert len(outcomes(after, tree.a, "theme_day")) == 12
-    assert len(outcomes(queries.compliance_report(tree.a, 2026, today=TODAY), tree.a, "theme_day")) == 1
+    assert len(outcomes(compliance_report(tree.a, 2026, today=TODAY), tree.a, "theme_day")) == 1
 
 
 def test_rule_setting_needs_the_level_above(tree):
@@ -66,7 +67,7 @@ def test_rule_setting_needs_the_level_above(tree):
 
 def test_roll_up_and_silence(tree, record):
     record(tree.a, dt.date(2026, 11, 1), "theme_day")
-    report = queries.compliance_report(tree.county, 2026, today=TODAY)
+    report = compliance_report(tree.county, 2026, today=TODAY)
     county, town1, a = (report.tallies[o.path] for o in (tree.county, tree.town1, tree.a))
     assert county.owed == sum(report.tallies[o.path].owed for o in (tree.town1, tree.town2)) + len(
         [r for r in report.results.get(tree.county.pk, []) if r.owed])
@@ -79,19 +80,19 @@ def test_roll_up_and_silence(tree, record):
 def test_query_count_does_not_grow_with_branches(tree, record):
     record(tree.a, dt.date(2026, 1, 10), "theme_day")
     with CaptureQueriesContext(connection) as small:
-        queries.compliance_report(tree.county, 2026, today=TODAY)
+        compliance_report(tree.county, 2026, today=TODAY)
     for i in range(6):
         org = make_org(tree.town2, f"新增第{i}党支部", f"C0001-02-1{i:02d}")
         make_member(org)
         record(org, dt.date(2026, 2, 10), "theme_day", "lecture")
     with CaptureQueriesContext(connection) as large:
-        report = queries.compliance_report(tree.county, 2026, today=TODAY)
+        report = compliance_report(tree.county, 2026, today=TODAY)
     assert len(large) == len(small) <= 8
     assert len(report.results) > 6
 
 
 def test_home_due_lists_late_and_due(tree, record):
-    data = queries.home_due(tree.a, today=TODAY)
+    data = home_due(tree.a, today=TODAY)
     assert data["late_count"] > 0 and data["due_count"] > 0
     assert any(label == "主题党日" for _, _, label in data["late"])
 
@@ -99,7 +100,7 @@ def test_home_due_lists_late_and_due(tree, record):
 def test_matrix_months_add_up_to_the_year(tree, record):
     record(tree.a, dt.date(2026, 1, 10), "theme_day")
     record(tree.c, dt.date(2026, 2, 10), "theme_day", "lecture")
-    report = queries.compliance_report(tree.county, 2026, today=TODAY)
+    report = compliance_report(tree.county, 2026, today=TODAY)
     for org in (tree.county, tree.town1, tree.town2):
         months = report.month_tallies[org.path]
         total = report.tallies[org.path]
@@ -113,7 +114,7 @@ def test_matrix_months_add_up_to_the_year(tree, record):
 
 def test_silence_looks_back_into_last_year(tree, record):
     record(tree.a, dt.date(2025, 12, 20), "theme_day")
-    report = queries.compliance_report(tree.county, 2026, today=dt.date(2026, 1, 10))
+    report = compliance_report(tree.county, 2026, today=dt.date(2026, 1, 10))
     assert not report.silences[tree.a.pk].silent and "2025-12-20" in report.silences[tree.a.pk].reason
-    later = queries.compliance_report(tree.county, 2025, today=dt.date(2026, 3, 1))
+    later = compliance_report(tree.county, 2025, today=dt.date(2026, 3, 1))
     assert later.silences[tree.a.pk].silent and "2025-12-20" in later.silences[tree.a.pk].reason

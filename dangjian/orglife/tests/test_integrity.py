@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from dangjian.core.testing import make_member
+from dangjian.core.actors import SYSTEM
 from dangjian.members.actions import member_transfer, member_update
 from dangjian.orglife import integrity, similarity
 from dangjian.orglife.choices import FlagKind
 from dangjian.orglife.models import IntegrityFlag
+from dangjian.testing import make_member
 
 from .conftest import at
 
@@ -79,7 +80,7 @@ def test_future_and_before_founded(tree, record):
 def test_planned_meeting_in_the_future_is_not_flagged(tree):
     from dangjian.orglife import actions
 
-    planned = actions.meeting_record(acting_user=None, org=tree.a, types=["theme_day"], title="计划",
+    planned = actions.meeting_record(acting_user=SYSTEM, org=tree.a, types=["theme_day"], title="计划",
                                      held_at=timezone.now() + dt.timedelta(days=10), status="planned")
     assert kinds(planned) == []
 
@@ -118,7 +119,7 @@ def test_member_present_at_two_overlapping_meetings(tree, record):
 def test_attendance_larger_than_membership(tree, record):
     meeting = record(tree.b, dt.date(2026, 4, 4))
     assert kinds(meeting) == []
-    member_update(acting_user=None, member=tree.members["b"][0], status="deceased")
+    member_update(acting_user=SYSTEM, member=tree.members["b"][0], status="deceased")
     integrity.scan(tree.county, 2026)
     assert FlagKind.OVER_MEMBERSHIP in kinds(meeting)
     assert "现有党员 1 人" in meeting.flags.get(kind=FlagKind.OVER_MEMBERSHIP).message
@@ -129,7 +130,7 @@ def test_quorum_with_members_who_had_left(tree, record):
     leaver = make_member(tree.a, name="钱已转")
     meeting = record(tree.a, dt.date(2026, 8, 8))
     kept = record(tree.a, dt.date(2026, 5, 8))
-    member_transfer(acting_user=None, member=leaver, to_org=tree.c, transferred_on=dt.date(2026, 6, 1))
+    member_transfer(acting_user=SYSTEM, member=leaver, to_org=tree.c, transferred_on=dt.date(2026, 6, 1))
     integrity.scan(tree.county, 2026)
     flag = meeting.flags.get(kind=FlagKind.LEFT_MEMBER)
     assert "钱已转" in flag.message and "2026-06-01 已转出" in flag.message

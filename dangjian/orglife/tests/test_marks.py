@@ -1,4 +1,4 @@
-"""The report's tallies read marks the database computes (queries._meeting_marks); they must be the
+"""The report's tallies read marks the database computes (_meeting_marks); they must be the
 marks rules.mark computes from the same meetings, on SQLite and on PostgreSQL alike."""
 
 import datetime as dt
@@ -7,9 +7,10 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from dangjian.orglife import queries, rules
+from dangjian.orglife import rules
 from dangjian.orglife.choices import MeetingStatus
 from dangjian.orglife.models import COUNTED, Meeting
+from dangjian.orglife.report import _meeting_marks, compliance_report
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 20)
@@ -55,7 +56,7 @@ def test_database_marks_are_the_rules_marks(tree):
     meeting(tree.a, dt.datetime(2025, 12, 31, 23, 30), "theme_day")
     meeting(tree.b, dt.datetime(2027, 1, 1, 0, 30), "theme_day")
 
-    by_type, by_combination, last = queries._meeting_marks(tree.county, 2026, TODAY)
+    by_type, by_combination, last = _meeting_marks(tree.county, 2026, TODAY)
 
     for org in (tree.a, tree.b, tree.c):
         own = [facts(m) for m in made if m.org_id == org.pk]
@@ -74,6 +75,6 @@ def test_report_counts_each_meeting_once_by_month(tree):
             voting_present=2)
     meeting(tree.a, dt.datetime(2026, 3, 5, 9), "theme_day")
     meeting(tree.a, dt.datetime(2026, 2, 28, 23, 0), "lecture")
-    report = queries.compliance_report(tree.county, 2026, today=TODAY)
+    report = compliance_report(tree.county, 2026, today=TODAY)
     assert report.meeting_counts[tree.a.pk] == {2: 1, 3: 2}
     assert tree.b.pk not in report.meeting_counts

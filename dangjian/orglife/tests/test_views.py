@@ -173,7 +173,7 @@ def test_report_command_json_and_table(tree, record, tmp_path):
 
 
 def test_home_page_shows_due_and_late(tree, login):
-    html = login(tree.secretary_a).get(reverse("core:home")).content.decode()
+    html = login(tree.secretary_a).get(reverse("home:home")).content.decode()
     assert "组织生活" in html and ("已逾期" in html or "即将到期" in html)
 
 

@@ -4,15 +4,16 @@ import pytest
 from django.test import Client
 
 from dangjian.accounts.actions import api_token_issue
-from dangjian.core.testing import make_member
+from dangjian.core.actors import SYSTEM
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.models import Organization
+from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    token = api_token_issue(acting_user=None, user=user, name="测试")
+    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
@@ -87,8 +88,8 @@ def test_unknown_kind_is_422_listing_the_codes(tree):
 # -- detail ----------------------------------------------------------------------------------------
 
 def test_detail_has_parent_counts_and_current_term(tree):
-    term = term_start(acting_user=None, org=tree.a, started_on=dt.date(2023, 3, 1))
-    post_assign(acting_user=None, term=term, member=tree.members["a"][0], post="secretary", concurrent_head=True)
+    term = term_start(acting_user=SYSTEM, org=tree.a, started_on=dt.date(2023, 3, 1))
+    post_assign(acting_user=SYSTEM, term=term, member=tree.members["a"][0], post="secretary", concurrent_head=True)
     response = client_for(tree.secretary_a).get(f"/api/orgs/{tree.a.pk}")
     assert response.status_code == 200
     body = response.json()
@@ -239,9 +240,9 @@ def test_history_outside_scope_is_404(tree):
 
 
 def test_detail_query_count_does_not_grow_with_the_committee(tree, django_assert_num_queries):
-    term = term_start(acting_user=None, org=tree.a, started_on=dt.date(2023, 3, 1))
+    term = term_start(acting_user=SYSTEM, org=tree.a, started_on=dt.date(2023, 3, 1))
     for member, post in zip(tree.members["a"], ["secretary", "deputy_secretary", "organization"], strict=False):
-        post_assign(acting_user=None, term=term, member=member, post=post)
+        post_assign(acting_user=SYSTEM, term=term, member=member, post=post)
     client = client_for(tree.county_admin)
     # token, token last-used, positions, org, member counts, children, term, posts, their members
     with django_assert_num_queries(9):

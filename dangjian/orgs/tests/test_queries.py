@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.scoping import forget_scope
-from dangjian.core.testing import make_member, make_org
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.queries import (
     breadcrumbs,
@@ -18,6 +18,7 @@ from dangjian.orgs.queries import (
     warning_summary,
 )
 from dangjian.orgs.tests.test_stats import TODAY, build_stats_tree
+from dangjian.testing import make_member, make_org
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_tree_rows_follow_scope(stats_tree):
 
 def test_tree_rows_for_two_scopes_at_different_depths(stats_tree):
     from dangjian.accounts.models import Position
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     t = stats_tree
     user = make_user("two_seats", org=t.town2, role="readonly")
@@ -155,7 +156,7 @@ def test_breadcrumbs(stats_tree):
 
 
 def test_a_user_without_scope_sees_no_rows(stats_tree):
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     nobody = make_user("nobody")
     assert org_tree_rows(nobody) == []
@@ -176,8 +177,8 @@ def add_branches(town, n: int) -> None:
         branch = make_org(town, f"新设党支部{i}", f"NEW-{i:03}")
         group = make_org(branch, f"新设党小组{i}", f"NEW-{i:03}-01", "group")
         members = [make_member(branch), make_member(branch), make_member(group, membership_type="probationary")]
-        term = term_start(acting_user=None, org=branch, started_on=TODAY)
-        post_assign(acting_user=None, term=term, member=members[0], post="secretary")
+        term = term_start(acting_user=SYSTEM, org=branch, started_on=TODAY)
+        post_assign(acting_user=SYSTEM, term=term, member=members[0], post="secretary")
 
 
 def test_query_counts_do_not_grow_with_the_tree(stats_tree):

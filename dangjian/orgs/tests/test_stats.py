@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 
-from dangjian.core.testing import make_member, make_org, small_tree
+from dangjian.core.actors import SYSTEM
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member
 from dangjian.members.queries import MemberFilter, filter_members
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.orgs.stats import _one_decimal, secretary_statistics, subtree_statistics
+from dangjian.testing import make_member, make_org, small_tree
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -39,17 +40,17 @@ def build_stats_tree():
                        education="postgraduate", flow_status="in")
     t.m4 = make_member(t.c, status="deceased")
     a_members = t.members["a"]
-    term_a = term_start(acting_user=None, org=t.a, started_on=dt.date(2022, 1, 1))
-    post_assign(acting_user=None, term=term_a, member=a_members[0], post="secretary", concurrent_head=True)
-    post_assign(acting_user=None, term=term_a, member=a_members[1], post="deputy_secretary")
-    post_assign(acting_user=None, term=term_a, member=a_members[2], post="organization")
-    term_b = term_start(acting_user=None, org=t.b, started_on=dt.date(2021, 3, 1))
-    post_assign(acting_user=None, term=term_b, member=t.m5, post="secretary")
-    term_c = term_start(acting_user=None, org=t.c, started_on=dt.date(2024, 1, 1))
-    post_assign(acting_user=None, term=term_c, member=t.m4, post="secretary")
-    post_assign(acting_user=None, term=term_c, member=t.members["c"][0], post="organization")
-    term_town1 = term_start(acting_user=None, org=t.town1, started_on=dt.date(2021, 7, 1))
-    post_assign(acting_user=None, term=term_town1, member=t.m2, post="secretary")
+    term_a = term_start(acting_user=SYSTEM, org=t.a, started_on=dt.date(2022, 1, 1))
+    post_assign(acting_user=SYSTEM, term=term_a, member=a_members[0], post="secretary", concurrent_head=True)
+    post_assign(acting_user=SYSTEM, term=term_a, member=a_members[1], post="deputy_secretary")
+    post_assign(acting_user=SYSTEM, term=term_a, member=a_members[2], post="organization")
+    term_b = term_start(acting_user=SYSTEM, org=t.b, started_on=dt.date(2021, 3, 1))
+    post_assign(acting_user=SYSTEM, term=term_b, member=t.m5, post="secretary")
+    term_c = term_start(acting_user=SYSTEM, org=t.c, started_on=dt.date(2024, 1, 1))
+    post_assign(acting_user=SYSTEM, term=term_c, member=t.m4, post="secretary")
+    post_assign(acting_user=SYSTEM, term=term_c, member=t.members["c"][0], post="organization")
+    term_town1 = term_start(acting_user=SYSTEM, org=t.town1, started_on=dt.date(2021, 7, 1))
+    post_assign(acting_user=SYSTEM, term=term_town1, member=t.m2, post="secretary")
     return t
 
 

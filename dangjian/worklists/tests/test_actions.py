@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of
-from dangjian.core.testing import make_user
+from dangjian.testing import make_user
 from dangjian.worklists import actions
 from dangjian.worklists.choices import EventKind, Recurrence, State
 from dangjian.worklists.models import Step, WorkItem

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dangjian.accounts.actions import api_token_issue
+from dangjian.core.actors import SYSTEM
 from dangjian.worklists.choices import State
 from dangjian.worklists.models import WorkItem
 
@@ -13,7 +14,7 @@ BASE = "/api/worklists"
 
 
 def client_for(user) -> Client:
-    token = api_token_issue(acting_user=None, user=user, name="测试")
+    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 

@@ -3,7 +3,7 @@ work one item to 销号 — the branch secretary submits with evidence, the coun
 
 import pytest
 
-from dangjian.core.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD
 from dangjian.worklists.choices import State
 from dangjian.worklists.models import SourceDocument, WorkItem
 

@@ -1,4 +1,4 @@
-"""The real speeches in ../shared/samples/speeches (present in CI, absent in a user's clone)."""
+"""The real speeches kept beside the repository (SAMPLES; present in CI, absent in a user's clone)."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples" / "speeches
 if not SAMPLES.exists():
     SAMPLES = Path("/work/shared/samples/speeches")
 NOISE_WORDS = ("QQ", "下载", "会员", "本站", "免责", "查看更多", "文档介绍")
-pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="the sample speeches live in ../shared, beside the repo")
+pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="sample speeches: beside the repo")
 
 EXPECTED = {
     # file: (title, top-level sections, sections with children, has a frequency)

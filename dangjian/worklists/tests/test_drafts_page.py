@@ -157,7 +157,8 @@ SAMPLES = sorted((Path(__file__).resolve().parents[3].parent / "shared" / "sampl
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_real_sample_speeches_through_the_page(tree, login, path):
-    """Where ../shared exists: each sample speech, uploaded as it came, gives a draft that is created whole."""
+    """Where the sample speeches beside the repository exist (SAMPLES): each one, uploaded as it
+    came, gives a draft that is created whole."""
     client = login(tree.secretary_a)
     response = client.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
     assert response.status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangjian.core.testing import make_org
+from dangjian.testing import make_org
 from dangjian.worklists import queries
 from dangjian.worklists.choices import State
 from dangjian.worklists.testing import make_item, work_to

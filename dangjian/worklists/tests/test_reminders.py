@@ -21,23 +21,23 @@ def fixed_today(monkeypatch, today):
 
 
 def test_home_shows_reminders_in_scope(tree, items, login, fixed_today):
-    html = login(tree.secretary_a).get(reverse("core:home")).content.decode()
+    html = login(tree.secretary_a).get(reverse("home:home")).content.decode()
     assert "三单事项提醒" in html and items["a"].title in html and items["a_late"].title in html
     assert items["c"].title not in html and items["b"].title not in html
 
 
 def test_home_of_town_shows_escalated_overdue(tree, items, login, fixed_today):
-    from dangjian.core.testing import make_user
+    from dangjian.testing import make_user
 
     town_admin = make_user("town1_admin", org=tree.town1, role="superior_admin")
-    html = login(town_admin).get(reverse("core:home")).content.decode()
+    html = login(town_admin).get(reverse("home:home")).content.decode()
     assert "下级超期5天" in html and items["a_late"].title in html
     assert items["c"].title not in html
 
 
 def test_home_shows_review_due(tree, items, login, fixed_today):
     work_to(items["b"], State.CLOSED, today=fixed_today - dt.timedelta(days=91))
-    html = login(tree.county_admin).get(reverse("core:home")).content.decode()
+    html = login(tree.county_admin).get(reverse("home:home")).content.decode()
     assert "回头看到期 1" in html
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dangjian.core.actors import SYSTEM
 from dangjian.worklists.choices import State
 from dangjian.worklists.models import Evidence, WorkItem
 from dangjian.worklists.testing import make_item, work_to
@@ -100,7 +101,7 @@ def test_evidence_file_of_other_branch_is_404(tree, items, login):
     work_to(items["b"], State.REQUESTED)
     from dangjian.worklists import actions
 
-    actions.evidence_add(acting_user=None, item=items["a"], upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 a"))
+    actions.evidence_add(acting_user=SYSTEM, item=items["a"], upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 a"))
     evidence_a = Evidence.objects.filter(item=items["a"], file__gt="").get()
     client = login(tree.secretary_b)
     assert client.get(reverse("worklists:evidence_file", args=[evidence_a.pk])).status_code == 404

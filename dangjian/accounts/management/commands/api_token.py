@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 
 from dangjian.accounts.actions import api_token_issue
+from dangjian.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -22,6 +23,6 @@ class Command(BaseCommand):
             raise CommandError(f"用户 {username} 不存在")
         if not user.is_active:
             raise CommandError(f"用户 {username} 已停用，不能生成令牌")
-        token = api_token_issue(acting_user=None, user=user, name=name)
+        token = api_token_issue(acting_user=SYSTEM, user=user, name=name)
         self.stderr.write(f"已为用户 {username} 生成令牌“{name}”。令牌只显示这一次，请妥善保存：")
         self.stdout.write(token)

@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 return Path(path).read_text().strip()
             except OSError as exc:
                 raise CommandError(f"无法读取新密钥文件 {path}：{exc.strerror}") from exc
-        value = os.environ.get("DANGJIAN_NEW_DATA_KEY", "").strip()
+        value = settings.NEW_DATA_KEY
         if not value:
             raise CommandError(
                 "请用 --new-key-file 或环境变量 DANGJIAN_NEW_DATA_KEY 给出新密钥（可先用 --generate 生成）")
@@ -89,7 +89,7 @@ class Command(BaseCommand):
 
     def _instructions(self, path) -> str:
         source = f"文件 {path} 的内容" if path else "环境变量 DANGJIAN_NEW_DATA_KEY 的值"
-        if os.environ.get("DANGJIAN_DATA_KEY"):
+        if settings.DATA_KEY_FROM_ENV:
             old = "DANGJIAN_DATA_KEY 原来的值"
             set_new = f"  DANGJIAN_DATA_KEY=<{source}>"
         else:

@@ -10,7 +10,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 
-from dangjian.members.importing import import_members
+from dangjian.members.io.importing import import_members
 from dangjian.orgs.importing import import_orgs
 
 

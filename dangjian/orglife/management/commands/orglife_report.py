@@ -7,8 +7,10 @@ import json
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
 from dangjian.core.history import record_export
-from dangjian.orglife import exporting, queries
+from dangjian.orglife import exporting
+from dangjian.orglife.report import compliance_report
 from dangjian.orgs.models import Organization
 
 
@@ -23,9 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         root = self._root(opts["org"])
-        report = queries.compliance_report(root, opts["year"])
+        report = compliance_report(root, opts["year"])
         fmt, output = opts["format"], opts["output"]
-        record_export(actor=None, what=f"组织生活落实情况（命令行 {fmt}）：{root.name}", model="orgs.organization",
+        record_export(actor=SYSTEM, what=f"组织生活落实情况（命令行 {fmt}）：{root.name}", model="orgs.organization",
                       rows=len(report.orgs), filters={"org": root.code, "year": opts["year"], "output": output or ""})
         if fmt == "xlsx":
             if not output:

@@ -1,0 +1,153 @@
+"""Registries the feature apps join, so core and the home app never name them.
+
+Three things are collected here, each from a module of the same name in every app, found by
+``discover(kind)`` (Django's ``autodiscover_modules``):
+
+- ``demo.py`` calls ``register_demo``: how the app adds its demo records (``dangjian demo-data``);
+- ``bench.py`` calls ``register_bench``: the figures the app measures (``dangjian bench``);
+- ``panels.py`` calls ``register_panel``: what the app shows on the home page (工作台).
+
+Demo and bench steps declare the steps they come after; ``ordered`` runs them in an order that
+honours those declarations (and, among equals, the order of INSTALLED_APPS). A new app joins by
+adding its own module; no central file changes. See docs/architecture.md, "登记表".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import autodiscover_modules
+
+
+class RegistryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """``generate(*, scale, seed, today, stdout)`` adds the app's demo records (its own transaction
+    is the caller's); ``wipe()`` removes them before a ``--replace``; ``count()`` says how many of
+    its main records exist (the command's "already has data" check uses the first step's)."""
+
+    name: str
+    generate: Callable
+    wipe: Callable | None = None
+    count: Callable | None = None
+    summary: Callable | None = None
+    after: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class BenchStep:
+    """``measure(ctx)`` returns rows (what, value, target) and may set attributes on ``ctx`` for the
+    steps after it (the data step sets ``ctx.root`` and ``ctx.user``)."""
+
+    name: str
+    measure: Callable
+    after: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of the home page. ``per_scope`` panels are rendered once per organisation the user
+    holds a position in, with ``context(request, scope)``; page panels once, above the scopes, with
+    ``context(request, scopes)``. ``context`` returns the template's context, or None to show nothing."""
+
+    name: str
+    template: str
+    context: Callable
+    order: int = 100
+    per_scope: bool = True
+
+
+@dataclass
+class _Registry:
+    items: dict[str, object] = field(default_factory=dict)
+
+    def add(self, item) -> None:
+        if item.name in self.items and self.items[item.name] != item:
+            raise RegistryError(f"“{item.name}”已登记")
+        self.items[item.name] = item
+
+
+_demo = _Registry()
+_bench = _Registry()
+_panels = _Registry()
+_discovered: set[str] = set()
+
+
+def discover(kind: str) -> None:
+    """Import ``<app>.<kind>`` for every installed app that has one (once per process)."""
+    if kind not in _discovered:
+        autodiscover_modules(kind)
+        _discovered.add(kind)
+
+
+def register_demo(name: str, generate: Callable, **options) -> DemoStep:
+    step = DemoStep(name, generate, **options)
+    _demo.add(step)
+    return step
+
+
+def register_bench(name: str, measure: Callable, **options) -> BenchStep:
+    step = BenchStep(name, measure, **options)
+    _bench.add(step)
+    return step
+
+
+def register_panel(name: str, template: str, context: Callable, **options) -> Panel:
+    panel = Panel(name, template, context, **options)
+    _panels.add(panel)
+    return panel
+
+
+def demo_steps() -> list[DemoStep]:
+    discover("demo")
+    return ordered(_demo.items.values())
+
+
+def bench_steps() -> list[BenchStep]:
+    discover("bench")
+    return ordered(_bench.items.values())
+
+
+def panels() -> list[Panel]:
+    discover("panels")
+    return sorted(_panels.items.values(), key=lambda p: p.order)
+
+
+def ordered(steps: Iterable) -> list:
+    """The steps in registration order, each moved after the steps it names in ``after``.
+    A name that is not registered, or a circle of ``after``, is an error, not a silent skip."""
+    pending = list(steps)
+    known = {s.name for s in pending}
+    for step in pending:
+        missing = [n for n in step.after if n not in known]
+        if missing:
+            raise RegistryError(f"“{step.name}”依赖未登记的步骤：{'、'.join(missing)}")
+    done: list = []
+    placed: set[str] = set()
+    while pending:
+        ready = next((s for s in pending if all(n in placed for n in s.after)), None)
+        if ready is None:
+            raise RegistryError(f"步骤的依赖成环：{'、'.join(s.name for s in pending)}")
+        pending.remove(ready)
+        done.append(ready)
+        placed.add(ready.name)
+    return done
+
+
+def with_prerequisites(steps: list, wanted: Iterable[str]) -> list:
+    """``steps`` (already ordered) cut down to ``wanted`` and everything they come after."""
+    by_name = {s.name: s for s in steps}
+    keep: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            todo.extend(by_name[name].after)
+    return [s for s in steps if s.name in keep]
