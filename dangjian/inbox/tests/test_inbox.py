@@ -92,6 +92,7 @@ def test_nav_shows_the_count_and_the_page_lists_the_items(tree, town_admin, logi
     client = login(town_admin)
     html = client.get(reverse("home:home")).content.decode()
     assert 'id="nav-inbox-count">1<' in html
+    assert 'id="home-inbox"' in html and "销号申请待审核：修缮阵地" in html  # the 工作台 panel
     page = client.get(reverse("inbox:list")).content.decode()
     assert "销号申请待审核：修缮阵地" in page and "原因很长" in page and "unread" in page
     item = InboxItem.objects.get(key="t:1")
