@@ -31,13 +31,17 @@ setup: $(VENV)/.installed vendor
 	$(DJ) migrate --noinput
 	$(DJ) collectstatic --noinput --verbosity 0
 
+# The background worker (exports, scans, daily reminders) runs beside the web server and stops
+# with it: started in the background, killed when the server exits (Ctrl+C included).
+WITH_WORKER = $(DJ) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
+
 demo: setup
 	$(DJ) demo_data --scale $(SCALE) --if-empty
 	$(DJ) demo_accounts
-	$(DJ) runserver $(HOST):$(PORT) --insecure
+	@$(WITH_WORKER) $(DJ) runserver $(HOST):$(PORT) --insecure
 
 serve: setup
-	$(BIN)/gunicorn dangjian.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 180
+	@$(WITH_WORKER) $(BIN)/gunicorn dangjian.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 180
 
 # Debian's chromium drives the browser tests; installed here where missing (needs root + apt).
 browser:

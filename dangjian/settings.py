@@ -111,13 +111,18 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
+    "dangjian.jobs",
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
+    # After the feature apps: its demo data is their work as it stands once their demo records exist.
+    "dangjian.inbox",
     "dangjian.home",
 ]
 
@@ -156,6 +161,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dangjian.inbox.context.inbox_count",
             ],
         },
     },
@@ -258,6 +264,21 @@ if NODE_MODULES.exists():
     STATICFILES_DIRS.append(("vendor", NODE_MODULES))
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background jobs (exports, imports, scans, daily reminders): Django's tasks API through the
+# django-tasks backport, queued in a table of this same database, so a single PC needs no other
+# server. ``dangjian worker`` runs them (started beside the web server by ``make demo``/``make serve``).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Optional e-mail copies of 待办 (inbox) items through an SMTP server of the deployment's own. Off
+# unless DANGJIAN_EMAIL_HOST is set: without it nothing leaves the machine.
+EMAIL_HOST = os.environ.get("DANGJIAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DANGJIAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DANGJIAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DANGJIAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("DANGJIAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DANGJIAN_EMAIL_FROM", "dangjian@localhost")
+INBOX_EMAIL = bool(EMAIL_HOST)
 
 # Largest upload accepted (Excel imports, documents), in bytes.
 MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))

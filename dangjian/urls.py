@@ -9,6 +9,8 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
+    path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),
     re_path(r"^api/", not_found),  # after the API's own routes: what they do not match
     path("administration/", include("dangjian.administration.urls")),

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dangjian.jobs.testing import finished_download
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -72,7 +73,7 @@ def test_search_by_full_id_number_of_other_branch_finds_nothing(tree, login):
 
 
 def _export_names(client, params=None):
-    response = client.get(reverse("members:export"), params or {})
+    response = finished_download(client, client.get(reverse("members:export"), params or {}))
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     wb = openpyxl.load_workbook(io.BytesIO(body), read_only=True)

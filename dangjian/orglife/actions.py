@@ -15,7 +15,7 @@ from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.choices import OrgKind
 
-from . import conf, integrity, membership, similarity
+from . import conf, feeds, integrity, membership, similarity
 from .choices import CUSTOM_PREFIX, AttendanceStatus, FlagState, MeetingStatus, MeetingType, Period, QuorumBase
 from .models import (
     Amendment,
@@ -163,6 +163,7 @@ def meeting_record(*, acting_user, org, types: Iterable[str], held_at: dt.dateti
     Attendance.objects.bulk_create(rows)
     record_change(actor=acting_user, action="meeting_record", obj=meeting, after=meeting_snapshot(meeting))
     integrity.check_meeting(meeting)
+    feeds.after_meeting_saved(meeting.org_id)
     return meeting
 
 
@@ -209,6 +210,7 @@ def meeting_update(*, acting_user, meeting: Meeting, expected_version: int | Non
         locked.save()
         record_change(actor=acting_user, action="meeting_update", obj=locked, before=old, after=new)
         integrity.check_meeting(locked)
+        feeds.after_meeting_saved(locked.org_id)
     return locked
 
 
@@ -233,6 +235,7 @@ def meeting_amend(*, acting_user, meeting: Meeting, reason: str, expected_versio
         created_by=user_or_none(acting_user))
     record_change(actor=acting_user, action="meeting_amend", obj=locked, before=old, after=new, note=reason)
     integrity.check_meeting(locked)
+    feeds.after_meeting_saved(locked.org_id)
     return amendment
 
 

@@ -93,7 +93,9 @@ def ledger_xlsx(org: Organization, year: int) -> bytes:
     return _workbook_bytes(book)
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, *, on_progress=None) -> bytes:
+    """The report as a workbook; ``on_progress(organisations written)`` is called as the detail
+    sheet (the long part) fills."""
     book = write_only_workbook()
     summary = book.create_sheet("汇总")
     summary.append(header_cells(summary, ["党组织", "组织代码路径", "层级", "应完成", "已完成", "未开展", "人数不足",
@@ -109,10 +111,12 @@ def report_xlsx(report: Report) -> bytes:
                              silence.reason if silence and silence.silent else ""])
     detail = book.create_sheet("明细")
     detail.append(header_cells(detail, ["党组织", "会议类型", "周期", "截止日期", "结果", "说明"]))
-    for org in report.evaluated():
+    for done, org in enumerate(report.evaluated(), start=1):
         for r in report.results[org.id]:
             append_row(detail, [org.name, report.label(r.meeting_type), r.slot.label, r.slot.end,
                                 Outcome(r.outcome).label, r.reason])
+        if on_progress is not None and done % 200 == 0:
+            on_progress(done)
     return _workbook_bytes(book)
 
 

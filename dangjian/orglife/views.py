@@ -24,11 +24,13 @@ from dangjian.core.shortcuts import (
     submitted_version,
 )
 from dangjian.core.tree import ancestors_and_self
+from dangjian.jobs.actions import job_start
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries, rules
 from .choices import FlagKind, FlagState, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
+from .jobs import REPORT
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
 from .report import FlagCounts, FlagTotals, Report, _custom_names, compliance_report, flag_counts
 
@@ -376,14 +378,14 @@ def ledger_xlsx(request, org_pk):
 
 @login_required
 def report_xlsx(request):
+    """The compliance report workbook, built by a background job (the whole city takes seconds):
+    the person is sent to the job page, which shows its progress and the download."""
     root, year = _root(request), _year(request)
     if root is None:
         raise Http404("您没有可查看的党组织")
-    report = compliance_report(root, year)
-    data = exporting.report_xlsx(report)
-    record_export(actor=request.user, what=f"组织生活落实情况：{root.name}", model="orgs.organization",
-                  rows=len(report.orgs), filters={"org": root.code, "year": year})
-    return _download(data, f"组织生活落实情况-{root.name}-{year}.xlsx", exporting.XLSX)
+    job = job_start(acting_user=request.user, kind=REPORT, title=f"组织生活落实情况：{root.name}（{year}年）",
+                    params={"org": root.pk, "year": year}, scope=f"{root.name}及下级，{year}年")
+    return redirect("jobs:detail", job.pk)
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:

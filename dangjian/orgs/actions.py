@@ -15,6 +15,7 @@ from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.core.tree import PATH_STEP
 
+from . import feeds
 from .choices import SUB_BRANCH_KINDS, OrgKind, Post
 from .models import CommitteePost, Organization, Term
 from .paths import next_child_path
@@ -133,7 +134,9 @@ def term_start(
         ends_on = _add_years(started_on, years)
     if ends_on <= started_on:
         raise ValidationError({"ends_on": "任期届满日期应晚于开始日期"})
+    replaced = list(Term.objects.filter(org=org, is_current=True).values_list("pk", flat=True))
     Term.objects.filter(org=org, is_current=True).update(is_current=False)
+    feeds.terms_replaced(replaced)
     term = Term.objects.create(org=org, started_on=started_on, ends_on=ends_on, is_current=True)
     record_change(
         actor=acting_user, action="term_start", obj=org,

@@ -21,7 +21,7 @@ from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
 from dangjian.core.tree import parent_path
 
-from . import rules
+from . import feeds, rules
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State, Transition
 from .models import Evidence, Measure, ProgressUpdate, SourceDocument, Step, WorkItem
 
@@ -231,6 +231,7 @@ def item_transition(*, acting_user, item: WorkItem, transition: str, reason: str
     _step(locked, acting_user, transition, before=before, after=after, note=reason.strip())
     record_change(actor=acting_user, action=f"worklist_{transition}", obj=locked,
                   before={"state": before}, after={"state": after}, note=reason.strip())
+    feeds.after_transition(locked, transition, reason)
     if transition == Transition.APPROVE and locked.recurrence:
         _next_occurrence(acting_user, locked)
     return locked

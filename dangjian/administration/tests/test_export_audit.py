@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.core.actors import SYSTEM
 from dangjian.core.audit import verify
 from dangjian.core.models import ChangeRecord
+from dangjian.jobs.testing import finished_download
 from dangjian.members.io.exporting import sample_member_rows, write_member_workbook
 from dangjian.orglife import actions as orglife_actions
 from dangjian.orglife.models import Attachment
@@ -50,7 +51,7 @@ def meeting(tree):
 def test_member_roster_export_is_audited_with_rows_and_masked_filters(tree, login):
     client = login(tree.secretary_a)
     start = _last_id()
-    _drain(client.get(reverse("members:export")))
+    _drain(finished_download(client, client.get(reverse("members:export"))))
     [record] = _only_new(start, "export")
     assert record.actor == tree.secretary_a and record.object_type == "members.member"
     assert record.after["rows"] == len(tree.members["a"]) and "党员名册" in record.note
@@ -83,7 +84,7 @@ def test_orglife_exports_are_audited(tree, login, meeting):
     start = _last_id()
     assert client.get(reverse("orglife:meeting_docx", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("orglife:ledger_xlsx", args=[tree.a.pk]), {"year": YEAR}).status_code == 200
-    assert client.get(reverse("orglife:report_xlsx"), {"year": YEAR}).status_code == 200
+    assert finished_download(client, client.get(reverse("orglife:report_xlsx"), {"year": YEAR})).status_code == 200
     assert client.get("/api/orglife/compliance", {"year": YEAR}).status_code == 200
     records = _only_new(start, "export")
     assert [r.object_type for r in records] == ["orglife.meeting", "orglife.meeting", "orgs.organization",

@@ -1,8 +1,8 @@
 """``dangjian bench`` start to finish at the tiny scale, so a step broken by a change elsewhere (a
 page that now redirects, a renamed query) fails the suite instead of the next ``make bench``.
 
-The ``import`` and ``worker`` steps start other processes (``dangjian import-members``, gunicorn),
-which cannot see the test database; the command that ``import`` runs has tests of its own."""
+The ``import``, ``worker`` and ``roster_job`` steps start other processes (``dangjian import-members``,
+gunicorn, ``dangjian worker``), which cannot see the test database; what they run has tests of its own."""
 
 import io
 
@@ -13,7 +13,7 @@ from dangjian.core.registry import bench_steps, with_prerequisites
 
 pytestmark = pytest.mark.django_db
 
-IN_ANOTHER_PROCESS = ["import", "worker"]
+IN_ANOTHER_PROCESS = ["import", "worker", "roster_job"]
 
 
 def test_bench_runs_every_step_at_a_tiny_scale(tmp_path):

@@ -85,10 +85,10 @@ def roster_row(number: int, values: Sequence) -> list:
     return out
 
 
-def write_roster(target, members: QuerySet[Member]) -> int:
+def write_roster(target, members: QuerySet[Member], *, on_progress=None) -> int:
     """Write the roster of ``members`` (already scoped and filtered by the caller) into ``target``
     (a path or a binary file); rows are streamed, so a 100,000-member subtree fits. Returns the
-    number of members written."""
+    number of members written. ``on_progress(rows so far)`` is called every chunk."""
     book = write_only_workbook()
     sheet = book.create_sheet("党员名册")
     sheet.freeze_panes = "A2"
@@ -97,6 +97,8 @@ def write_roster(target, members: QuerySet[Member]) -> int:
     count = 0
     for count, values in enumerate(rows, start=1):
         append_row(sheet, roster_row(count, values))
+        if on_progress is not None and count % EXPORT_CHUNK == 0:
+            on_progress(count)
     book.save(target)
     return count
 

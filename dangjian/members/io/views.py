@@ -6,16 +6,18 @@ organisation import page is the orgs app's (orgs/import_views.py)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangjian.core import filterstate
 from dangjian.core.excel import xlsx_response
-from dangjian.core.history import record_export
 from dangjian.core.shortcuts import excel_import_page
+from dangjian.jobs.actions import job_start
 
-from ..queries import MemberFilter, filter_members, members_for
-from .exporting import member_template_workbook, roster_filename, write_roster
+from ..jobs import ROSTER, roster_scope
+from ..queries import MemberFilter
+from .exporting import member_template_workbook
 from .importing import import_members
 
 PAGE = {
@@ -40,12 +42,11 @@ def member_template(request):
 @login_required
 @require_GET
 def member_export(request):
-    """The roster of the members the user sees, with the member list's filters."""
+    """The roster of the members the user sees, with the member list's filters, written by a
+    background job (a city roster takes tens of seconds): the person follows its progress on the
+    job page and downloads it there."""
     chosen = MemberFilter.from_mapping(filterstate.params_for(request))
-    members = filter_members(members_for(request.user), chosen)
-
-    def write(target):
-        rows = write_roster(target, members)
-        record_export(actor=request.user, what="党员名册", model="members.member", rows=rows, filters=vars(chosen))
-
-    return xlsx_response(write, roster_filename(timezone.localdate()))
+    filters = {k: v for k, v in vars(chosen).items() if v not in (None, "")}
+    job = job_start(acting_user=request.user, kind=ROSTER, title=f"党员名册导出（{timezone.localdate():%Y-%m-%d}）",
+                    params={"filters": filters}, scope=roster_scope(filters))
+    return redirect("jobs:detail", job.pk)

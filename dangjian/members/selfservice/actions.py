@@ -12,6 +12,7 @@ from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.idnumbers import birth_date_of, gender_of
 from dangjian.core.scoping import CHANGE, require
 
+from .. import feeds
 from ..actions import member_update
 from ..choices import CorrectionStatus
 from ..models import CorrectionRequest, Member
@@ -79,6 +80,7 @@ def correction_submit(*, acting_user, field: str, proposed, reason: str) -> Corr
     record_change(actor=acting_user, action="correction_request", obj=request, after={
         "member": member.pk, "field": field, "current": request.current_display,
         "proposed": request.proposed_display}, note=request.reason)
+    feeds.correction_filed(request)
     return request
 
 
@@ -118,6 +120,7 @@ def _decide(locked: CorrectionRequest, acting_user, status: str, note: str) -> N
                   before={"status": CorrectionStatus.PENDING},
                   after={"status": status, "field": locked.field, "proposed": locked.proposed_display},
                   note=locked.decision_note)
+    feeds.correction_decided(locked)
 
 
 @audited_transaction()

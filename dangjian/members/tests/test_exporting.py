@@ -9,11 +9,17 @@ from django.urls import reverse
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.excel import safe_cell
+from dangjian.jobs.testing import finished_download
 from dangjian.members.actions import member_update
 from dangjian.members.io.exporting import ROSTER_HEADERS
 from dangjian.testing import make_member
 
 pytestmark = pytest.mark.django_db
+
+
+def export(client, params=None):
+    """The roster export is a background job: queue it, run it, download its file."""
+    return finished_download(client, client.get(reverse("members:export"), params or {}))
 
 
 def roster(response):
@@ -37,7 +43,7 @@ def test_safe_cell_leaves_other_values():
 def test_export_masks_ids_and_phones(tree, login):
     member = tree.members["a"][0]
     member_update(acting_user=SYSTEM, member=member, phone="13912345678")
-    rows, body, _ = roster(login(tree.secretary_a).get(reverse("members:export")))
+    rows, body, _ = roster(export(login(tree.secretary_a)))
     row = next(r for r in rows if r["姓名"] == member.name)
     assert row["公民身份号码"] == member.id_number_masked and "*" in row["公民身份号码"]
     assert row["手机号码"] == "139****5678"
@@ -50,7 +56,7 @@ def test_export_masks_ids_and_phones(tree, login):
 
 def test_export_neutralises_formula_text(tree, login):
     make_member(tree.a, name="=cmd()", address="+HYPERLINK(\"http://x\")", work_unit="@SUM(1)")
-    rows, _, sheet = roster(login(tree.secretary_a).get(reverse("members:export")))
+    rows, _, sheet = roster(export(login(tree.secretary_a)))
     row = next(r for r in rows if "cmd" in r["姓名"])
     assert row["姓名"] == "'=cmd()"
     assert row["家庭住址"].startswith("'+") and row["工作单位"] == "'@SUM(1)"
@@ -58,25 +64,25 @@ def test_export_neutralises_formula_text(tree, login):
 
 
 def test_export_contains_only_the_users_scope(tree, login):
-    rows, _, _ = roster(login(tree.secretary_a).get(reverse("members:export")))
+    rows, _, _ = roster(export(login(tree.secretary_a)))
     assert sorted(r["姓名"] for r in rows) == sorted(m.name for m in tree.members["a"])
     assert [r["序号"] for r in rows] == list(range(1, len(rows) + 1))
-    rows, _, _ = roster(login(tree.reader_town1).get(reverse("members:export")))
+    rows, _, _ = roster(export(login(tree.reader_town1)))
     assert len(rows) == len(tree.members["a"]) + len(tree.members["b"])
 
 
 def test_export_applies_the_list_filters(tree, login):
     client = login(tree.county_admin)
-    rows, _, _ = roster(client.get(reverse("members:export"), {"gender": "F"}))
+    rows, _, _ = roster(export(client, {"gender": "F"}))
     assert sorted(r["姓名"] for r in rows) == sorted(m.name for m in tree.members["b"])
-    rows, _, _ = roster(client.get(reverse("members:export"), {"org": tree.town2.pk}))
+    rows, _, _ = roster(export(client, {"org": tree.town2.pk}))
     assert {r["所在党组织代码"] for r in rows} == {tree.c.code}
-    rows, _, _ = roster(client.get(reverse("members:export"), {"q": "张红星"}))
+    rows, _, _ = roster(export(client, {"q": "张红星"}))
     assert [r["姓名"] for r in rows] == ["张红星"]
 
 
 def test_export_filename_is_chinese_safe(tree, login):
-    response = login(tree.secretary_a).get(reverse("members:export"))
+    response = export(login(tree.secretary_a))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''" + quote("党员名册_") in disposition

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
+from dangjian.jobs.testing import finished_download
 from dangjian.members.models import Member
 from dangjian.testing import make_member
 
@@ -77,8 +78,10 @@ def test_pagination_and_export_keep_the_saved_filters(tree, login):
     page_two = set(re.findall(r"分页测试\d+", _rows(second)))
     assert page_one and page_two and not page_one & page_two
     assert f"{reverse('members:export')}?s={key}" in first
-    export = client.get(f"{reverse('members:export')}?s={key}")
+    export = finished_download(client, client.get(f"{reverse('members:export')}?s={key}"))
     assert export.status_code == 200
+    names = b"".join(export.streaming_content)
+    assert names  # the saved filters reached the background job (the rows are checked in test_exporting)
     # Plain GET filters without a term still work as links (the org pages link with ?org=).
     html = client.get(reverse("members:list"), {"org": tree.a.pk}).content.decode()
     assert f"共 {len(tree.members['a']) + PAGE_SIZE + 3} 名" in html

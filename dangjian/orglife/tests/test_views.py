@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from dangjian.jobs.testing import finished_download
 from dangjian.orglife.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,9 @@ def test_exports(tree, login, meetings):
     ledger = client.get(reverse("orglife:ledger_xlsx", args=[tree.a.pk]) + f"?year={YEAR}")
     book = openpyxl.load_workbook(io.BytesIO(ledger.content))
     assert book["会议记录"]["B2"].value == "红星村三月主题党日"
-    report = client.get(reverse("orglife:report_xlsx") + f"?year={YEAR}")
-    names = [r[0] for r in openpyxl.load_workbook(io.BytesIO(report.content))["汇总"].iter_rows(values_only=True)]
+    report = finished_download(client, client.get(reverse("orglife:report_xlsx") + f"?year={YEAR}"))
+    body = b"".join(report.streaming_content)
+    names = [r[0] for r in openpyxl.load_workbook(io.BytesIO(body))["汇总"].iter_rows(values_only=True)]
     assert tree.a.name in names and tree.b.name not in names
 
 
