@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from dangjian.accounts.choices import Duty, Role
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import org_picker
 
 
 class AccountSearchForm(forms.Form):
@@ -19,16 +20,10 @@ class AccountCreateForm(forms.Form):
 
 
 class PositionGrantForm(forms.Form):
-    org_code = forms.CharField(label="党组织代码", max_length=50, help_text="如 C0001-01-001")
+    # The security administrator grants anywhere in the tree (they hold no position to scope by).
+    org = org_picker(label="党组织", queryset=Organization.objects.all(), source="api:grant_org_picker",
+                     writable=False, help_text="输入名称或组织代码查找；不用脚本时输入组织代码")
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-
-    def clean_org_code(self):
-        code = self.cleaned_data["org_code"].strip()
-        org = Organization.objects.filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(f"没有组织代码为“{code}”的党组织")
-        self.cleaned_data["org"] = org
-        return code
 
 
 class DutyGrantForm(forms.Form):

@@ -53,6 +53,20 @@ def members_for(user, action: str = VIEW) -> QuerySet[Member]:
     return Member.objects.restrict(user, action).select_related("org")
 
 
+def member_search(qs: QuerySet[Member], text: str, *, limit: int) -> list[Member]:
+    """Members of ``qs`` for a picker: by name (contains), by number when the text is digits, or by
+    a full ID number or phone number through the blind index. Names starting with the text first."""
+    text = (text or "").strip()
+    if text:
+        condition = _search_condition(text)
+        if text.isdigit() and len(text) <= 18:
+            condition |= Q(pk=int(text))
+        qs = qs.filter(condition)
+    rows = list(qs.select_related("org").order_by("name", "pk")[:limit])
+    rows.sort(key=lambda m: not m.name.startswith(text))
+    return rows
+
+
 def member_of(user) -> Member | None:
     """The member record linked to ``user``'s login, or None: the road to one's own record, which
     needs no position in the tree."""

@@ -39,6 +39,11 @@ class Organization(VersionedModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def name_with_code(self) -> str:
+        """How pickers and lists name an organisation: two branches may share a name, never a code."""
+        return f"{self.name}（{self.code}）"
+
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
 
