@@ -42,12 +42,14 @@ function initPickers(root) {
       // The server has matched the text already (by name, code or number): show what it sent.
       score: function () { return function () { return 1; }; },
       load: function (query, callback) {
+        var picker = this;
         var sep = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + sep + "q=" + encodeURIComponent(query), {
           credentials: "same-origin", headers: { Accept: "application/json" }
         }).then(function (response) {
           return response.ok ? response.json() : { items: [] };
         }).then(function (data) {
+          picker.clearOptions();  // keep only this answer's matches (and the chosen item)
           callback(data.items || []);
         }).catch(function () { callback(); });
       },
