@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -13,13 +16,35 @@ from .scoping import CHANGE, VIEW, scope_prefixes
 
 PAGE_SIZE = 50
 
+READ_ONLY_ROW = "您对这条记录只有查看权限（只读岗位，或不在您可维护的党组织内），不能修改。"
+NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能使用此页面。如需登记或修改，请联系上级党组织管理员。"
+
+
+def change_scope_required(view):
+    """A write form or import page: open to a user who may change something somewhere in the tree;
+    anyone else (a read-only position, a member, the 三员) gets the styled 403 page with the reason,
+    rather than a form they cannot submit. Which organisation a write may touch is still the
+    action's check (scoping.require)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not scope_prefixes(request.user, CHANGE):
+            raise PermissionDenied(NO_CHANGE_SCOPE)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 def get_scoped_or_404(model, user, pk, action: str = VIEW, *, queryset=None):
-    """The row with ``pk`` if ``user`` may do ``action`` on it; otherwise 404, never 403, so an id
-    guessed in a URL says nothing about what exists outside the user's scope."""
+    """The row with ``pk`` if ``user`` may do ``action`` on it. Outside the user's scope: 404, so an
+    id guessed in a URL says nothing about what exists there. A row the user may see but not change
+    (a read-only position): 403 with the reason, like the API (apikit.writable_or_403)."""
     qs = queryset if queryset is not None else model.objects.all()
     obj = qs.restrict(user, action).filter(pk=pk).first()
     if obj is None:
+        if action != VIEW and qs.restrict(user, VIEW).filter(pk=pk).exists():
+            raise PermissionDenied(READ_ONLY_ROW)
         raise Http404("未找到，或不在您的管辖范围内")
     return obj
 
@@ -107,18 +132,14 @@ def run_import(user, upload, importer):
     return importer(acting_user=user, source=source)
 
 
-NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能导入数据。如需导入，请联系上级党组织管理员。"
-
-
 def excel_import_page(request, *, importer, page: dict):
     """The import page of one kind of record: a file in, every error by row, column and reason out."""
-    can_import = bool(scope_prefixes(request.user, CHANGE))
+    if not scope_prefixes(request.user, CHANGE):
+        raise PermissionDenied(NO_CHANGE_SCOPE)
+    can_import = True
     form = ImportForm()
     result, status = None, 200
     if request.method == "POST":
-        if not can_import:
-            return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": False,
-                                                                  "denied": NO_CHANGE_SCOPE}, status=403)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             result = run_import(request.user, form.cleaned_data["file"], importer)

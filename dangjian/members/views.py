@@ -7,7 +7,7 @@ from dangjian.core import filterstate
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action
+from dangjian.core.shortcuts import change_scope_required, get_scoped_or_404, paginate, run_action
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -77,7 +77,7 @@ def _save_member(request, form, member=None):
         **form.action_fields()))
 
 
-@login_required
+@change_scope_required
 def member_new(request):
     initial = {}
     if request.GET.get("org", "").isdigit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -275,7 +275,7 @@ def rule_settings(request, org_pk):
     type_form = CustomTypeForm(request.POST or None, prefix="type")
     if request.method == "POST":
         if not can_change:
-            raise Http404("未找到，或不在您的管辖范围内")
+            raise PermissionDenied("您对该党组织只有查看权限，不能修改组织生活规则")
         try:
             if "type-name" in request.POST and type_form.is_valid():
                 actions.custom_type_add(acting_user=request.user, org=org, name=type_form.cleaned_data["name"])

@@ -108,7 +108,8 @@ def test_reveal_is_recorded_and_not_in_url(tree, login):
 def test_readonly_cannot_reveal(tree, login):
     client = login(tree.reader_town1)
     member = tree.members["a"][0]
-    assert client.post(reverse("members:reveal", args=[member.pk])).status_code == 404
+    response = client.post(reverse("members:reveal", args=[member.pk]))
+    assert response.status_code == 403 and "只有查看权限" in response.content.decode()
 
 
 def test_member_list_filters(tree, login):

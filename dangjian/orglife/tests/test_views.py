@@ -52,7 +52,7 @@ def test_posting_to_other_branch_changes_nothing(tree, login, meetings):
 
 
 def test_reader_cannot_record(tree, login):
-    assert login(tree.reader_town1).get(reverse("orglife:meeting_new", args=[tree.a.pk])).status_code == 404
+    assert login(tree.reader_town1).get(reverse("orglife:meeting_new", args=[tree.a.pk])).status_code == 403
 
 
 def test_record_from_the_page_with_prefilled_roster(tree, login):
@@ -181,7 +181,7 @@ def test_rules_page_sets_this_years_rule_for_those_below(tree, login):
     form = {"org_kind": "branch", "meeting_type": "lecture", "period": "month", "min_count": 1, "quorum_base": "none",
             "active": "on"}
     url = reverse("orglife:rules", args=[tree.town1.pk]) + f"?year={YEAR}"
-    assert login(tree.reader_town1).post(url, form).status_code == 404
+    assert login(tree.reader_town1).post(url, form).status_code == 403
     assert login(tree.county_admin).post(url, form).status_code == 302
     row = RuleSetting.objects.get()
     assert (row.owner_id, row.year, row.period) == (tree.town1.pk, YEAR, "month")
