@@ -33,7 +33,7 @@ setup: $(VENV)/.installed vendor
 
 demo: setup
 	$(DJ) demo_data --scale $(SCALE) --if-empty
-	$(DJ) demo_accounts
+	$(DJ) demo_accounts --url http://$(HOST):$(PORT)/
 	$(DJ) runserver $(HOST):$(PORT) --insecure
 
 serve: setup

@@ -15,6 +15,17 @@ from .excel import ExcelFileError, ImportResult, check_upload
 from .scoping import CHANGE, VIEW, scope_prefixes
 
 PAGE_SIZE = 50
+# The largest id either database holds; past it SQLite's driver raised OverflowError (a 500).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw) -> int | None:
+    """A record id from a URL or query string: a positive integer the databases can hold, else None."""
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 READ_ONLY_ROW = "您对这条记录只有查看权限（只读岗位，或不在您可维护的党组织内），不能修改。"
 NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能使用此页面。如需登记或修改，请联系上级党组织管理员。"
@@ -40,6 +51,9 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW, *, queryset=None):
     """The row with ``pk`` if ``user`` may do ``action`` on it. Outside the user's scope: 404, so an
     id guessed in a URL says nothing about what exists there. A row the user may see but not change
     (a read-only position): 403 with the reason, like the API (apikit.writable_or_403)."""
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404("未找到，或不在您的管辖范围内")
     qs = queryset if queryset is not None else model.objects.all()
     obj = qs.restrict(user, action).filter(pk=pk).first()
     if obj is None:

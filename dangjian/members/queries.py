@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from dangjian.core import crypto
 from dangjian.core.idnumbers import normalise
 from dangjian.core.scoping import CHANGE, VIEW
+from dangjian.core.shortcuts import parse_id
 
 from .choices import AGE_BANDS, CorrectionStatus
 from .models import CorrectionRequest, Member
@@ -41,7 +42,7 @@ class MemberFilter:
             if raw in (None, ""):
                 continue
             if f.name == "org":
-                out.org = int(raw) if str(raw).isdigit() else None
+                out.org = parse_id(raw)
             elif f.type == "bool | None":
                 out.__dict__[f.name] = str(raw).lower() in {"1", "true", "yes", "on", "是"}
             else:

@@ -27,9 +27,12 @@ from .report import Report, _custom_names, compliance_report
 MONTHS = list(range(1, 13))
 
 
+YEARS = range(2000, 2101)  # the years the pages answer for; outside them a date cannot even be built
+
+
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return int(raw) if raw.isdigit() and len(raw) == 4 and int(raw) in YEARS else timezone.localdate().year
 
 
 def _root(request) -> Organization | None:
@@ -99,8 +102,8 @@ def _crumbs(user, org) -> list[Organization]:
 def org_month(request, org_pk, year, month):
     """Drill-down: one organisation, one month — each rule's result with its reason, and the meetings."""
     org = get_scoped_or_404(Organization, request.user, org_pk)
-    if not 1 <= month <= 12:
-        raise Http404("月份无效")
+    if not 1 <= month <= 12 or year not in YEARS:
+        raise Http404("年份或月份无效")
     report = compliance_report(org, year)
     results = [r for r in report.results.get(org.id, []) if rules.month_of(r) == month]
     return render(request, "orglife/org_month.html", {
@@ -152,7 +155,7 @@ def _attendance_context(org, data=None, existing=None):
 @login_required
 def meeting_new(request, org_pk):
     org = get_scoped_or_404(Organization, request.user, org_pk, CHANGE)
-    initial = {"held_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)}
+    initial = {"held_at": rules.default_start(timezone.localtime())}
     if request.GET.get("type"):
         initial["types"] = [request.GET["type"]]
     form = MeetingForm(request.POST or None, initial=initial, type_choices=queries.type_choices(org))

@@ -109,3 +109,14 @@ def test_error_pages_in_production_are_chinese_and_styled(tree, client, settings
     assert response.status_code == 404 and "页面不存在" in html and "css/site.css" in html and "Not Found" not in html
     html = server_error(RequestFactory().get("/")).content.decode()
     assert "系统出错" in html and "css/site.css" in html and "Server Error" not in html
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+
+
+def test_demo_banner_prints_the_address_it_was_given():
+    from dangjian.home.demo_accounts import banner
+
+    assert "访问地址：http://127.0.0.1:8123/" in banner([], "http://127.0.0.1:8123")

@@ -194,3 +194,17 @@ def test_rescan_flags_needs_change_scope(tree, login, record):
     url = reverse("orglife:flags_rescan") + f"?org={tree.town1.pk}&year={YEAR}"
     assert login(tree.reader_town1).post(url).status_code == 404
     assert login(tree.county_admin).post(url).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["{pk}/0/1/", "{pk}/{big}/1/", "{big}/2026/1/", "{pk}/99999/1/"])
+def test_impossible_years_and_ids_are_404_not_500(tree, login, path):
+    url = "/orglife/org/" + path.format(pk=tree.a.pk, big="9" * 25)
+    assert login(tree.county_admin).get(url).status_code == 404
+
+
+def test_new_meeting_does_not_default_to_midnight():
+    from dangjian.orglife.rules import default_start
+
+    assert default_start(dt.datetime(2026, 3, 5, 0, 20)) == dt.datetime(2026, 3, 5, 9, 0)
+    assert default_start(dt.datetime(2026, 3, 5, 23, 5)) == dt.datetime(2026, 3, 5, 9, 0)
+    assert default_start(dt.datetime(2026, 3, 5, 14, 35)) == dt.datetime(2026, 3, 5, 14, 0)
