@@ -48,9 +48,11 @@ def _cell(tally: rules.Tally | None) -> dict:
         return {"css": "na", "text": ""}
     if tally.missing or tally.quorum:
         return {"css": "bad", "text": f"{tally.met}/{tally.owed}"}
-    if tally.owed:
-        return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
-    return {"css": "open", "text": "待办"}
+    if tally.not_due:
+        # Some requirements of the month are still open (未到期): yellow, as the legend says, and
+        # counted in the denominator — green "4/4" hid three open ones.
+        return {"css": "open", "text": f"{tally.met}/{tally.owed + tally.not_due}" if tally.owed else "待办"}
+    return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
 
 
 def matrix_rows(report: Report) -> list[dict]:

@@ -208,3 +208,19 @@ def test_new_meeting_does_not_default_to_midnight():
     assert default_start(dt.datetime(2026, 3, 5, 0, 20)) == dt.datetime(2026, 3, 5, 9, 0)
     assert default_start(dt.datetime(2026, 3, 5, 23, 5)) == dt.datetime(2026, 3, 5, 9, 0)
     assert default_start(dt.datetime(2026, 3, 5, 14, 35)) == dt.datetime(2026, 3, 5, 14, 0)
+
+
+def test_matrix_cell_with_open_requirements_is_yellow_not_green():
+    from dangjian.orglife import rules
+    from dangjian.orglife.views import _cell
+
+    tally = rules.Tally()
+    for outcome in [rules.MET] * 4 + [rules.NOT_DUE] * 3:
+        tally.add_outcome(outcome)
+    assert _cell(tally) == {"css": "open", "text": "4/7"}
+    done = rules.Tally()
+    done.add_outcome(rules.MET)
+    assert _cell(done) == {"css": "good", "text": "1/1"}
+    only_open = rules.Tally()
+    only_open.add_outcome(rules.NOT_DUE)
+    assert _cell(only_open) == {"css": "open", "text": "待办"}
