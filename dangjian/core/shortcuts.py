@@ -11,7 +11,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from .excel import ExcelFileError, ImportResult, check_upload
+from .excel import (
+    ExcelFileError,
+    ImportResult,
+    append_row,
+    check_upload,
+    header_cells,
+    write_only_workbook,
+    xlsx_response,
+)
 from .scoping import CHANGE, VIEW, scope_prefixes
 
 PAGE_SIZE = 50
@@ -158,7 +166,46 @@ def excel_import_page(request, *, importer, page: dict):
         if form.is_valid():
             result = run_import(request.user, form.cleaned_data["file"], importer)
             status = 200 if result.ok else 400
+            keep_error_report(request, page["title"], result)
         else:
             status = 400
     return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": can_import,
                                                           "result": result}, status=status)
+
+
+# -- the error report of the last import, as a download ------------------------------------------------
+
+ERROR_REPORT_KEY = "import_error_report"
+
+
+def keep_error_report(request, title: str, result: ImportResult) -> None:
+    """Keep the refused import's errors (row, column, reason: no cell values beyond what a reason
+    quotes) in the session, for ``import_error_report`` to hand out as a workbook to fix from."""
+    if result.ok:
+        request.session.pop(ERROR_REPORT_KEY, None)
+        return
+    request.session[ERROR_REPORT_KEY] = {
+        "title": title, "total": result.error_count,
+        "errors": [[e.row, e.column, e.message] for e in result.errors],
+    }
+
+
+@login_required
+def import_error_report(request):
+    """The last refused import's error list as .xlsx; 404 when there is none in this session."""
+    from .history import record_export
+
+    report = request.session.get(ERROR_REPORT_KEY) if request.user.is_authenticated else None
+    if not report:
+        raise Http404("没有可下载的错误清单：请先导入文件")
+    book = write_only_workbook()
+    sheet = book.create_sheet("错误清单")
+    sheet.append(header_cells(sheet, ["行号", "列", "原因"]))
+    for row, column, message in report["errors"]:
+        append_row(sheet, [row if row is not None else "—", column or "—", message])
+    if report["total"] > len(report["errors"]):
+        append_row(sheet, ["", "", f"错误较多，仅列出前 {len(report['errors'])} 处（共 {report['total']} 处）"])
+    record_export(actor=request.user, what=f"{report['title']}错误清单", model="core.importerrors",
+                  rows=len(report["errors"]))
+    return xlsx_response(book.save, f"{report['title']}错误清单.xlsx")
+
