@@ -44,9 +44,9 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.CharField(label="操作", required=False, max_length=40,
-                             widget=forms.TextInput(attrs={"placeholder": "如 login、member_update、export"}))
+                             widget=forms.TextInput(attrs={"placeholder": "如 登录、修改党员信息、导出"}))
     object_type = forms.CharField(label="对象类型", required=False, max_length=40,
-                                  widget=forms.TextInput(attrs={"placeholder": "如 members.member"}))
+                                  widget=forms.TextInput(attrs={"placeholder": "如 党员、党组织"}))
     address = forms.CharField(label="来源地址", required=False, max_length=45)
     request_id = forms.CharField(label="请求编号", required=False, max_length=64)
     q = forms.CharField(label="说明包含", required=False, max_length=100)

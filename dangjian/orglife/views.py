@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
+from dangjian.core.labels import value_label
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
 from dangjian.core.tree import ancestors_and_self
@@ -306,7 +307,9 @@ def _defaults_table() -> list[tuple[str, str, str, str]]:
     out = []
     for kind in (OrgKind.BRANCH, OrgKind.GROUP, OrgKind.COMMITTEE):
         for r in rules.default_rules(kind):
-            out.append((kind.label, rules.type_label(r.meeting_type), f"{r.period}", r.quorum_base))
+            out.append((kind.label, rules.type_label(r.meeting_type),
+                        value_label("orglife.rulesetting", "period", r.period),
+                        value_label("orglife.rulesetting", "quorum_base", r.quorum_base)))
     return out
 
 
