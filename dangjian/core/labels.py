@@ -96,7 +96,8 @@ def value_label(object_type: str, name: str, value) -> str:
     if isinstance(value, list):
         return "、".join(value_label(object_type, name, v) for v in value) or "—"
     field = _field(object_type, name)
-    choices = dict(field.flatchoices) if field is not None and field.choices else _values.get(name, {})
+    # a relation (reverse or forward) has no choices of its own: its recorded value is a name already
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else _values.get(name, {})
     return str(choices.get(value, choices.get(str(value), value)))
 
 

@@ -29,6 +29,7 @@ def test_unknown_codes_show_as_they_are():
     assert labels.action_label("something_new") == "something_new"
     assert labels.object_type_label("nowhere.nothing") == "nowhere.nothing"
     assert labels.value_label("members.member", "education", "phd") == "phd"
+    assert labels.value_label("members.member", "committee_posts", "书记") == "书记"  # a reverse relation
 
 
 def test_every_recorded_action_has_a_label():
