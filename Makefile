@@ -37,7 +37,7 @@ WITH_WORKER = $(DJ) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $
 
 demo: setup
 	$(DJ) demo_data --scale $(SCALE) --if-empty
-	$(DJ) demo_accounts
+	$(DJ) demo_accounts --url http://$(HOST):$(PORT)/
 	@$(WITH_WORKER) $(DJ) runserver $(HOST):$(PORT) --insecure
 
 serve: setup

@@ -83,6 +83,23 @@ def page_of(qs: QuerySet, page: PageQuery) -> dict:
     return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
 
 
+# -- pickers (type-to-search form fields, see core/pickers.py) -----------------------------------------
+
+class PickerQuery(Schema):
+    q: str = Field("", max_length=100, description="输入的文字（名称、代码等）")
+    limit: int = Field(20, ge=1, le=50, description="最多返回条数，1–50")
+
+
+class PickerItem(Schema):
+    id: int
+    code: str = Field("", description="代码（党组织）")
+    label: str = Field(description="显示的名称")
+
+
+class PickerOut(Schema):
+    items: list[PickerItem]
+
+
 # -- shared shapes ---------------------------------------------------------------------------------
 
 class OrgRef(Schema):

@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dangjian.inbox.context.inbox_count",
+                "dangjian.home.navigation.navigation",
             ],
         },
     },

@@ -1,10 +1,16 @@
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from dangjian.api import api, not_found
+from dangjian.core.shortcuts import import_error_report
 
 urlpatterns = [
     path("", include("dangjian.home.urls")),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is a static file like the rest.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("import-errors.xlsx", import_error_report, name="import_error_report"),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),

@@ -3,6 +3,7 @@ from binascii import unhexlify
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .choices import Duty, Role
@@ -81,7 +82,8 @@ class LoginAttempt(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
+        # In the configured zone (settings.TIME_ZONE), like every time a person reads; not UTC.
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
 
 
 class AdminDuty(models.Model):
@@ -118,7 +120,7 @@ class PasswordState(models.Model):
         verbose_name_plural = "密码状态"
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.changed_at:%Y-%m-%d}"
+        return f"{self.user} · {timezone.localtime(self.changed_at):%Y-%m-%d}"
 
 
 class PasswordHistory(models.Model):
@@ -136,7 +138,7 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-set_at"], name="password_history_recent")]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.set_at:%Y-%m-%d}"
+        return f"{self.user} · {timezone.localtime(self.set_at):%Y-%m-%d}"
 
 
 class UserSession(models.Model):
@@ -155,7 +157,7 @@ class UserSession(models.Model):
         verbose_name_plural = "登录会话"
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class SealedTOTPDevice(TOTPDevice):

@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from dangjian.accounts.choices import Duty, Role
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import org_picker
 
 
 class AccountSearchForm(forms.Form):
@@ -19,16 +20,10 @@ class AccountCreateForm(forms.Form):
 
 
 class PositionGrantForm(forms.Form):
-    org_code = forms.CharField(label="党组织代码", max_length=50, help_text="如 C0001-01-001")
+    # The security administrator grants anywhere in the tree (they hold no position to scope by).
+    org = org_picker(label="党组织", queryset=Organization.objects.all(), source="api:grant_org_picker",
+                     writable=False, help_text="输入名称或组织代码查找；不用脚本时输入组织代码")
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-
-    def clean_org_code(self):
-        code = self.cleaned_data["org_code"].strip()
-        org = Organization.objects.filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(f"没有组织代码为“{code}”的党组织")
-        self.cleaned_data["org"] = org
-        return code
 
 
 class DutyGrantForm(forms.Form):
@@ -49,9 +44,9 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.CharField(label="操作", required=False, max_length=40,
-                             widget=forms.TextInput(attrs={"placeholder": "如 login、member_update、export"}))
+                             widget=forms.TextInput(attrs={"placeholder": "如 登录、修改党员信息、导出"}))
     object_type = forms.CharField(label="对象类型", required=False, max_length=40,
-                                  widget=forms.TextInput(attrs={"placeholder": "如 members.member"}))
+                                  widget=forms.TextInput(attrs={"placeholder": "如 党员、党组织"}))
     address = forms.CharField(label="来源地址", required=False, max_length=45)
     request_id = forms.CharField(label="请求编号", required=False, max_length=64)
     q = forms.CharField(label="说明包含", required=False, max_length=100)

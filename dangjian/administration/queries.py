@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangjian.accounts.models import AdminDuty, Position
+from dangjian.core import labels
 from dangjian.core.models import ChangeRecord
 
 from . import rules
@@ -107,10 +108,10 @@ def audit_records(f: AuditFilter):
         qs = qs.filter(at__lt=_start_of(f.until + dt.timedelta(days=1)))
     if f.actor:
         qs = qs.filter(Q(actor__username=f.actor) | Q(actor_name=f.actor))
-    if f.action:
-        qs = qs.filter(action=f.action)
-    if f.object_type:
-        qs = qs.filter(object_type=f.object_type)
+    if f.action:  # a code (login) or its Chinese label, or part of it (登录)
+        qs = qs.filter(action__in=[f.action, *labels.codes_for(f.action, kind="action")])
+    if f.object_type:  # members.member or 党员
+        qs = qs.filter(object_type__in=[f.object_type, *labels.codes_for(f.object_type, kind="object_type")])
     if f.address:
         qs = qs.filter(address=f.address) if _is_ip(f.address) else qs.none()
     if f.request_id:

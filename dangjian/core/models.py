@@ -67,7 +67,25 @@ class ChangeRecord(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        from .labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        from .labels import object_type_label
+
+        return object_type_label(self.object_type)
+
+    def labelled_changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) in the Chinese a person reads (core/labels.py)."""
+        from .labels import labelled_changes
+
+        return labelled_changes(self.object_type, self.before, self.after)
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))

@@ -2,25 +2,72 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from . import ratelimit
-from .excel import ExcelFileError, ImportResult, check_upload
+from .excel import (
+    ExcelFileError,
+    ImportResult,
+    append_row,
+    check_upload,
+    header_cells,
+    write_only_workbook,
+    xlsx_response,
+)
 from .scoping import CHANGE, VIEW, scope_prefixes
 
 PAGE_SIZE = 50
+# The largest id either database holds; past it SQLite's driver raised OverflowError (a 500).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw) -> int | None:
+    """A record id from a URL or query string: a positive integer the databases can hold, else None."""
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+READ_ONLY_ROW = "您对这条记录只有查看权限（只读岗位，或不在您可维护的党组织内），不能修改。"
+NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能使用此页面。如需登记或修改，请联系上级党组织管理员。"
+
+
+def change_scope_required(view):
+    """A write form or import page: open to a user who may change something somewhere in the tree;
+    anyone else (a read-only position, a member, the 三员) gets the styled 403 page with the reason,
+    rather than a form they cannot submit. Which organisation a write may touch is still the
+    action's check (scoping.require)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not scope_prefixes(request.user, CHANGE):
+            raise PermissionDenied(NO_CHANGE_SCOPE)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def get_scoped_or_404(model, user, pk, action: str = VIEW, *, queryset=None):
-    """The row with ``pk`` if ``user`` may do ``action`` on it; otherwise 404, never 403, so an id
-    guessed in a URL says nothing about what exists outside the user's scope."""
+    """The row with ``pk`` if ``user`` may do ``action`` on it. Outside the user's scope: 404, so an
+    id guessed in a URL says nothing about what exists there. A row the user may see but not change
+    (a read-only position): 403 with the reason, like the API (apikit.writable_or_403)."""
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404("未找到，或不在您的管辖范围内")
     qs = queryset if queryset is not None else model.objects.all()
     obj = qs.restrict(user, action).filter(pk=pk).first()
     if obj is None:
+        if action != VIEW and qs.restrict(user, VIEW).filter(pk=pk).exists():
+            raise PermissionDenied(READ_ONLY_ROW)
         if model._base_manager.filter(pk=pk).exists():  # there, but outside the scope: audited
             from .context import note_refusal
 
@@ -128,24 +175,59 @@ def run_import(user, upload, importer):
     return importer(acting_user=user, source=source)
 
 
-NO_CHANGE_SCOPE = "您的岗位为只读，或没有可维护的党组织，不能导入数据。如需导入，请联系上级党组织管理员。"
-
-
 def excel_import_page(request, *, importer, page: dict):
     """The import page of one kind of record: a file in, every error by row, column and reason out."""
-    can_import = bool(scope_prefixes(request.user, CHANGE))
+    if not scope_prefixes(request.user, CHANGE):
+        raise PermissionDenied(NO_CHANGE_SCOPE)
+    can_import = True
     form = ImportForm()
     result, status = None, 200
     if request.method == "POST":
-        if not can_import:
-            return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": False,
-                                                                  "denied": NO_CHANGE_SCOPE}, status=403)
         ratelimit.check("import", user=request.user)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             result = run_import(request.user, form.cleaned_data["file"], importer)
             status = 200 if result.ok else 400
+            keep_error_report(request, page["title"], result)
         else:
             status = 400
     return render(request, "includes/excel_import.html", {**page, "form": form, "can_import": can_import,
                                                           "result": result}, status=status)
+
+
+# -- the error report of the last import, as a download ------------------------------------------------
+
+ERROR_REPORT_KEY = "import_error_report"
+
+
+def keep_error_report(request, title: str, result: ImportResult) -> None:
+    """Keep the refused import's errors (row, column, reason: no cell values beyond what a reason
+    quotes) in the session, for ``import_error_report`` to hand out as a workbook to fix from."""
+    if result.ok:
+        request.session.pop(ERROR_REPORT_KEY, None)
+        return
+    request.session[ERROR_REPORT_KEY] = {
+        "title": title, "total": result.error_count,
+        "errors": [[e.row, e.column, e.message] for e in result.errors],
+    }
+
+
+@login_required
+def import_error_report(request):
+    """The last refused import's error list as .xlsx; 404 when there is none in this session."""
+    from .history import record_export
+
+    report = request.session.get(ERROR_REPORT_KEY) if request.user.is_authenticated else None
+    if not report:
+        raise Http404("没有可下载的错误清单：请先导入文件")
+    book = write_only_workbook()
+    sheet = book.create_sheet("错误清单")
+    sheet.append(header_cells(sheet, ["行号", "列", "原因"]))
+    for row, column, message in report["errors"]:
+        append_row(sheet, [row if row is not None else "—", column or "—", message])
+    if report["total"] > len(report["errors"]):
+        append_row(sheet, ["", "", f"错误较多，仅列出前 {len(report['errors'])} 处（共 {report['total']} 处）"])
+    record_export(actor=request.user, what=f"{report['title']}错误清单", model="core.importerrors",
+                  rows=len(report["errors"]))
+    return xlsx_response(book.save, f"{report['title']}错误清单.xlsx")
+

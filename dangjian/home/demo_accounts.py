@@ -32,7 +32,7 @@ DEMO_PASSWORD = "Demo-2026!"
 DEMO_TOTP_SECRET = "DANGJIANDEMOTOTPSECRETKEYFORDEMO"
 DEMO_USERNAMES = frozenset({"city", "county", "town", "secretary", "member", "viewer", "sysadmin", "secadmin",
                             "auditadmin"})
-SITE_URL = "http://127.0.0.1:8000/"
+SITE_URL = "http://127.0.0.1:8000/"  # runserver's default; `make demo` passes its HOST and PORT
 
 
 class NoDemoData(Exception):
@@ -169,10 +169,11 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def banner(logins: list[DemoLogin]) -> str:
+def banner(logins: list[DemoLogin], site_url: str = SITE_URL) -> str:
+    site_url = site_url.rstrip("/") + "/"
     return "\n".join([
         "演示账号（仅用于演示，切勿用于正式环境）",
-        f"访问地址：{SITE_URL}    三员管理：{SITE_URL}administration/",
+        f"访问地址：{site_url}    三员管理：{site_url}administration/",
         f"密码（所有演示账号相同）：{DEMO_PASSWORD}",
         "三员登录还需两步验证码：运行 dangjian demo-totp sysadmin（或 secadmin、auditadmin）查看当前验证码，"
         f"或在手机身份验证器中手动添加演示密钥 {DEMO_TOTP_SECRET}",

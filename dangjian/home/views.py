@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from dangjian.accounts.queries import positions_of
+from dangjian.accounts.queries import duty_of, positions_of
 from dangjian.core.registry import panels
 from dangjian.members.queries import member_of
 
@@ -28,6 +28,8 @@ def _render(request, panel, data) -> str:
 def home(request):
     """The user's scope at a glance: for each position, the panels the apps registered (their key
     figures, warnings and what falls due), and above them the page-wide panels."""
+    if duty_of(request.user):
+        return redirect("administration:index")  # the 三员 hold no position: their work is there
     scopes = scopes_of(request.user)
     if not scopes and member_of(request.user) is not None:
         return redirect("members:me")  # a member without a position: their own record is their home

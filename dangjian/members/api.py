@@ -10,9 +10,12 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from dangjian.apikit import (
+    MAX_ID,
     WRITE_ERRORS,
     HistoryPage,
     PageQuery,
+    PickerOut,
+    PickerQuery,
     page_of,
     readable_or_404,
     reject_nulls,
@@ -26,8 +29,9 @@ from dangjian.core.idnumbers import birth_date_of, gender_of, id_number_error, n
 from dangjian.orgs.queries import referenced_org
 
 from . import actions
+from .choices import PartyStatus
 from .models import Member, Transfer
-from .queries import MemberFilter, filter_members, is_private_term, member_of, members_for
+from .queries import MemberFilter, filter_members, is_private_term, member_of, member_search, members_for
 from .schemas import (
     MemberCreate,
     MemberFilters,
@@ -80,6 +84,25 @@ def search_members(request, payload: MemberSearch):
     filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
     return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset))
+
+
+def member_choice(member: Member) -> dict:
+    return {"id": member.pk, "label": f"{member.name}（{member.org.display_name}）"}
+
+
+@router.get("/picker", response=responses(PickerOut, errors=(401, 422)), summary="查找党员（选择框）",
+            url_name="member_picker")
+def pick_members(request, query: Query[PickerQuery], within: int | None = Query(None, ge=1, le=MAX_ID),
+                 normal: bool = False):
+    """选择框输入时的查找：姓名包含输入文字的党员（也可输入党员编号，或完整的公民身份号码、手机号码）。
+    `within`：只列该党组织及其下级的党员；`normal=true`：只列党籍状态正常的党员。"""
+    qs = members_for(request.user)
+    if within is not None:
+        path = referenced_org(request.user, pk=within, code=None, field="within").path
+        qs = qs.filter(org__path__startswith=path)
+    if normal:
+        qs = qs.filter(status=PartyStatus.NORMAL)
+    return {"items": [member_choice(m) for m in member_search(qs, query.q, limit=query.limit)]}
 
 
 @router.get("/me", response=responses(MemberOut, errors=(401, 404)), summary="本人党员信息")

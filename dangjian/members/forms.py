@@ -2,6 +2,7 @@ from django import forms
 
 from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import org_picker
 
 from .choices import AGE_BANDS, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 from .models import Member
@@ -19,6 +20,7 @@ class MemberForm(forms.ModelForm):
         label="党籍状态变更日期", required=False, widget=DATE_INPUT,
         help_text="改变党籍状态时填写生效之日（如去世之日），不填为今天；此前的会议仍按当时的名册核查")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    org = org_picker(label="所在党组织")
 
     class Meta:
         model = Member
@@ -32,7 +34,6 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
         if self.instance.pk:
             self.fields["id_number"].required = False
             self.fields["id_number"].help_text = f"当前：{self.instance.id_number_masked}；留空表示不修改"
@@ -52,14 +53,13 @@ class MemberForm(forms.ModelForm):
 
 
 class TransferForm(forms.Form):
-    to_org = forms.ModelChoiceField(label="转入党组织", queryset=Organization.objects.none())
+    to_org = org_picker(label="转入党组织")
     transferred_on = forms.DateField(label="转接日期", widget=DATE_INPUT)
     reason = forms.CharField(label="原因", max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_org"].queryset = Organization.objects.restrict(user, CHANGE)
-        self.fields["to_org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
 
 
 def _with_blank(choices, label="全部"):

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from dangjian.core import crypto
 from dangjian.core.idnumbers import normalise
 from dangjian.core.scoping import CHANGE, VIEW
+from dangjian.core.shortcuts import parse_id
 
 from .choices import AGE_BANDS, CorrectionStatus
 from .models import CorrectionRequest, Member
@@ -41,7 +42,7 @@ class MemberFilter:
             if raw in (None, ""):
                 continue
             if f.name == "org":
-                out.org = int(raw) if str(raw).isdigit() else None
+                out.org = parse_id(raw)
             elif f.type == "bool | None":
                 out.__dict__[f.name] = str(raw).lower() in {"1", "true", "yes", "on", "是"}
             else:
@@ -51,6 +52,20 @@ class MemberFilter:
 
 def members_for(user, action: str = VIEW) -> QuerySet[Member]:
     return Member.objects.restrict(user, action).select_related("org")
+
+
+def member_search(qs: QuerySet[Member], text: str, *, limit: int) -> list[Member]:
+    """Members of ``qs`` for a picker: by name (contains), by number when the text is digits, or by
+    a full ID number or phone number through the blind index. Names starting with the text first."""
+    text = (text or "").strip()
+    if text:
+        condition = _search_condition(text)
+        if text.isdigit() and len(text) <= 18:
+            condition |= Q(pk=int(text))
+        qs = qs.filter(condition)
+    rows = list(qs.select_related("org").order_by("name", "pk")[:limit])
+    rows.sort(key=lambda m: not m.name.startswith(text))
+    return rows
 
 
 def member_of(user) -> Member | None:

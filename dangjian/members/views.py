@@ -7,7 +7,7 @@ from dangjian.core import filterstate, ratelimit
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of, record_change
 from dangjian.core.scoping import CHANGE, REVEAL, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action, submitted_version
+from dangjian.core.shortcuts import change_scope_required, get_scoped_or_404, paginate, run_action, submitted_version
 from dangjian.orgs.models import Organization
 
 from . import actions
@@ -82,7 +82,7 @@ def _save_member(request, form, member=None):
         **form.action_fields()))
 
 
-@login_required
+@change_scope_required
 def member_new(request):
     initial = {}
     if request.GET.get("org", "").isdigit():

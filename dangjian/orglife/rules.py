@@ -595,3 +595,15 @@ def tally_of(results: Iterable[Result]) -> Tally:
 
 def count_outcomes(results: Iterable[Result]) -> Counter:
     return Counter(r.outcome for r in results)
+
+
+# The hours a meeting is usually held; a new meeting's start defaults into them.
+WORKING_HOURS = range(8, 21)
+DEFAULT_START_HOUR = 9
+
+
+def default_start(now: dt.datetime) -> dt.datetime:
+    """The start time a new meeting's form offers: the current full hour during the day; at night
+    (when the page was opened after hours, or just after midnight) 09:00 of the same day, not 00:00."""
+    start = now.replace(minute=0, second=0, microsecond=0)
+    return start if start.hour in WORKING_HOURS else start.replace(hour=DEFAULT_START_HOUR)

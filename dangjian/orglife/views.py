@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
+from dangjian.core.labels import value_label
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import (
     apply_validation_error,
@@ -37,9 +38,12 @@ from .report import FlagCounts, FlagTotals, Report, _custom_names, compliance_re
 MONTHS = list(range(1, 13))
 
 
+YEARS = range(2000, 2101)  # the years the pages answer for; outside them a date cannot even be built
+
+
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return int(raw) if raw.isdigit() and len(raw) == 4 and int(raw) in YEARS else timezone.localdate().year
 
 
 def _root(request) -> Organization | None:
@@ -55,9 +59,11 @@ def _cell(tally: rules.Tally | None) -> dict:
         return {"css": "na", "text": ""}
     if tally.missing or tally.quorum:
         return {"css": "bad", "text": f"{tally.met}/{tally.owed}"}
-    if tally.owed:
-        return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
-    return {"css": "open", "text": "待办"}
+    if tally.not_due:
+        # Some requirements of the month are still open (未到期): yellow, as the legend says, and
+        # counted in the denominator — green "4/4" hid three open ones.
+        return {"css": "open", "text": f"{tally.met}/{tally.owed + tally.not_due}" if tally.owed else "待办"}
+    return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
 
 
 def matrix_rows(report: Report, flags: FlagTotals | None = None) -> list[dict]:
@@ -118,8 +124,8 @@ def _crumbs(user, org) -> list[Organization]:
 def org_month(request, org_pk, year, month):
     """Drill-down: one organisation, one month — each rule's result with its reason, and the meetings."""
     org = get_scoped_or_404(Organization, request.user, org_pk)
-    if not 1 <= month <= 12:
-        raise Http404("月份无效")
+    if not 1 <= month <= 12 or year not in YEARS:
+        raise Http404("年份或月份无效")
     report = compliance_report(org, year)
     results = [r for r in report.results.get(org.id, []) if rules.month_of(r) == month]
     return render(request, "orglife/org_month.html", {
@@ -172,7 +178,7 @@ def _attendance_context(org, data=None, existing=None):
 @login_required
 def meeting_new(request, org_pk):
     org = get_scoped_or_404(Organization, request.user, org_pk, CHANGE)
-    initial = {"held_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)}
+    initial = {"held_at": rules.default_start(timezone.localtime())}
     if request.GET.get("type"):
         initial["types"] = [request.GET["type"]]
     form = MeetingForm(request.POST or None, initial=initial, type_choices=queries.type_choices(org))
@@ -322,7 +328,7 @@ def rule_settings(request, org_pk):
     type_form = CustomTypeForm(request.POST or None, prefix="type")
     if request.method == "POST":
         if not can_change:
-            raise Http404("未找到，或不在您的管辖范围内")
+            raise PermissionDenied("您对该党组织只有查看权限，不能修改组织生活规则")
         try:
             if "type-name" in request.POST and type_form.is_valid():
                 actions.custom_type_add(acting_user=request.user, org=org, name=type_form.cleaned_data["name"])
@@ -348,7 +354,9 @@ def _defaults_table() -> list[tuple[str, str, str, str]]:
     out = []
     for kind in (OrgKind.BRANCH, OrgKind.GROUP, OrgKind.COMMITTEE):
         for r in rules.default_rules(kind):
-            out.append((kind.label, rules.type_label(r.meeting_type), f"{r.period}", r.quorum_base))
+            out.append((kind.label, rules.type_label(r.meeting_type),
+                        value_label("orglife.rulesetting", "period", r.period),
+                        value_label("orglife.rulesetting", "quorum_base", r.quorum_base)))
     return out
 
 

@@ -7,9 +7,11 @@ from django.db.models import Count, Q
 from ninja import Query, Router, Status
 
 from dangjian.apikit import (
-        WRITE_ERRORS,
+    WRITE_ERRORS,
     HistoryPage,
     PageQuery,
+    PickerOut,
+    PickerQuery,
     page_of,
     readable_or_404,
     reject_nulls,
@@ -18,12 +20,13 @@ from dangjian.apikit import (
     write_in_scope,
 )
 from dangjian.core.history import history_of
+from dangjian.core.scoping import CHANGE, VIEW
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 
 from . import actions
 from .models import Organization
-from .queries import referenced_org
+from .queries import org_search, referenced_org
 from .schemas import OrgCreate, OrgDetail, OrgFilters, OrgPage, OrgPatch
 
 router = Router(tags=["党组织"])
@@ -54,6 +57,19 @@ def list_orgs(request, filters: Query[OrgFilters], page: Query[PageQuery]):
     """您管辖范围内的党组织，按组织树顺序。"""
     qs = filter_orgs(Organization.objects.restrict(request.user), filters).order_by("path")
     return page_of(qs, page)
+
+
+def org_choice(org: Organization) -> dict:
+    return {"id": org.pk, "code": org.code, "label": org.name_with_code}
+
+
+@router.get("/picker", response=responses(PickerOut, errors=(401, 422)), summary="查找党组织（选择框）",
+            url_name="org_picker")
+def pick_orgs(request, query: Query[PickerQuery], writable: bool = False):
+    """选择框输入时的查找：名称、简称或组织代码包含输入文字的党组织，组织代码完全相同的排在最前。
+    `writable=true` 时只列您有修改权限的党组织（填写责任单位、调整上级等）。"""
+    qs = Organization.objects.restrict(request.user, CHANGE if writable else VIEW)
+    return {"items": [org_choice(org) for org in org_search(qs, query.q, limit=query.limit)]}
 
 
 def _member_counts(user, org: Organization) -> dict:

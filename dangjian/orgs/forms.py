@@ -2,9 +2,11 @@ from django import forms
 
 from dangjian.core.scoping import CHANGE
 from dangjian.members.models import Member
+from dangjian.members.pickers import member_picker
 
 from .choices import Post
 from .models import Organization
+from .pickers import org_picker
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,25 +38,24 @@ class TermForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    member = forms.ModelChoiceField(label="党员", queryset=Member.objects.none())
+    member = member_picker(label="党员")
     post = forms.ChoiceField(label="职务", choices=Post.choices)
     concurrent_head = forms.BooleanField(label="一肩挑（兼任村/居委会主任）", required=False)
 
     def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
         # A committee member is a member of this organisation's subtree.
-        self.fields["member"].queryset = (
-            Member.objects.restrict(user).filter(org__path__startswith=org.path, status="normal").order_by("name")
-        )
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.org.display_name}）"
+        member = self.fields["member"]
+        member.queryset = Member.objects.restrict(user).select_related("org").filter(
+            org__path__startswith=org.path, status="normal")
+        member.source_query = {"within": org.pk, "normal": "true"}
 
 
 class MoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label="调整到（新的上级党组织）", queryset=Organization.objects.none())
+    new_parent = org_picker(label="调整到（新的上级党组织）")
 
     def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = (
             Organization.objects.restrict(user, CHANGE).exclude(path__startswith=org.path).exclude(pk=org.parent_id)
         )
-        self.fields["new_parent"].label_from_instance = lambda o: f"{o.name}（{o.code}）"

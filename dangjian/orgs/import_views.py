@@ -8,13 +8,14 @@ from django.views.decorators.http import require_GET
 from dangjian.core.excel import xlsx_response
 from dangjian.core.shortcuts import excel_import_page
 
-from .importing import import_orgs, org_template_workbook
+from .importing import REQUIRED_HEADERS, import_orgs, org_template_workbook
 
 PAGE = {
     "title": "导入党组织", "done_url": "orgs:tree", "done_label": "查看组织体系",
     "matching": "已登记的党组织按组织代码匹配并更新",
     "template_url": "orgs:import_template", "template_label": "党组织导入模板",
     "other_url": "members:import", "other_label": "导入党员信息",
+    "required_note": f"必填列：{'、'.join(REQUIRED_HEADERS)}。",
 }
 
 

@@ -39,6 +39,11 @@ class Organization(VersionedModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def name_with_code(self) -> str:
+        """How pickers and lists name an organisation: two branches may share a name, never a code."""
+        return f"{self.name}（{self.code}）"
+
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
 
@@ -82,7 +87,14 @@ class CommitteePost(ScopedModel):
     class Meta:
         verbose_name = "委员"
         verbose_name_plural = "委员"
-        ordering = ["term", "post"]
+        # By rank (书记, 副书记, then the committee members), not by the codes' alphabet, which put
+        # deputy_secretary before secretary.
+        ordering = [
+            "term",
+            models.Case(*(models.When(post=code, then=rank) for rank, code in enumerate(Post.values)),
+                        default=len(Post.values)),
+            "pk",
+        ]
 
     def __str__(self) -> str:
         return f"{self.term.org} {self.get_post_display()} {self.member}"

@@ -50,6 +50,17 @@ def referenced_org(user, *, pk: int | None, code: str | None, field: str) -> Org
     return org
 
 
+def org_search(qs, text: str, *, limit: int):
+    """Organisations of ``qs`` whose name, short name or code contains ``text``, for a picker: an exact
+    code first, then in tree order. Empty text lists the first organisations of the tree."""
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(short_name__contains=text) | Q(code__icontains=text))
+    rows = list(qs.order_by("path")[:limit])
+    rows.sort(key=lambda org: org.code.lower() != text.lower())
+    return rows
+
+
 # -- rolling member counts up the tree -------------------------------------------------------------
 
 def roll_up(counts: dict[str, int]) -> Counter:

@@ -10,14 +10,13 @@ import os
 import zipfile
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.errors import ActionDenied
-from dangjian.core.shortcuts import apply_validation_error
+from dangjian.core.shortcuts import apply_validation_error, change_scope_required
 
 from . import actions, rules
 from .choices import Kind, Recurrence
@@ -205,7 +204,7 @@ def _review(request, header, formset, *, status=200, noise=None):
     }, status=status)
 
 
-@login_required
+@change_scope_required
 def decompose_page(request):
     user = request.user
     step = request.POST.get("step", "")

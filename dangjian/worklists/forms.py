@@ -2,6 +2,7 @@ from django import forms
 
 from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import org_picker
 
 from .choices import Kind, Priority, Recurrence, Source, State
 from .models import WorkItem
@@ -60,6 +61,7 @@ class ItemForm(forms.ModelForm):
     measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 4}), required=False,
                                help_text="每行一条措施")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    org = org_picker(label="牵头责任单位")
 
     class Meta:
         model = WorkItem
@@ -85,9 +87,9 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = changeable_orgs(user)
-        for name in ("org", "orgs"):
-            self.fields[name].queryset = orgs
-            self.fields[name].label_from_instance = _org_label
+        self.fields["org"].queryset = orgs
+        self.fields["orgs"].queryset = orgs
+        self.fields["orgs"].label_from_instance = _org_label
         self.fields["orgs"].required = False
         self.fields["persons"].queryset = assignable_users(user)
         self.fields["persons"].required = False
@@ -148,14 +150,13 @@ class DraftHeaderForm(forms.Form):
     """The document the drafts came from, carried through the review."""
 
     title = forms.CharField(label="文件标题", max_length=300)
-    document_org = forms.ModelChoiceField(label="文件所属党组织", queryset=Organization.objects.none())
+    document_org = org_picker(label="文件所属党组织")
     source_text = forms.CharField(widget=forms.HiddenInput, required=False)
     file_name = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document_org"].queryset = changeable_orgs(user)
-        self.fields["document_org"].label_from_instance = _org_label
 
 
 class DraftItemForm(forms.Form):
@@ -166,7 +167,7 @@ class DraftItemForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": "事项（空则取内容开头）"}))
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.CharField(label="措施（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    org = forms.ModelChoiceField(label="责任单位", queryset=Organization.objects.none(), required=False)
+    org = org_picker(label="责任单位", required=False)
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE_INPUT)
     recurrence = forms.ChoiceField(label="周期", choices=Recurrence.choices, required=False)
     person_names = forms.CharField(label="责任人/部门", max_length=300, required=False,
@@ -179,7 +180,6 @@ class DraftItemForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = changeable_orgs(user)
-        self.fields["org"].label_from_instance = _org_label
 
     def clean(self):
         data = super().clean()

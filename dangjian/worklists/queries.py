@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import Position
 from dangjian.core.scoping import VIEW
+from dangjian.core.shortcuts import parse_id
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
@@ -64,7 +65,7 @@ class ItemFilter:
                 continue
             raw = str(raw).strip()[:100]
             if f.name in ("org", "document", "priority"):
-                setattr(out, f.name, int(raw) if raw.isdigit() else None)
+                setattr(out, f.name, parse_id(raw))
             elif f.type == "bool":
                 setattr(out, f.name, raw.lower() in {"1", "true", "yes", "on", "是"})
             else:

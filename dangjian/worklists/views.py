@@ -19,7 +19,14 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import PAGE_SIZE, get_scoped_or_404, querystring_without, run_action, submitted_version
+from dangjian.core.shortcuts import (
+    PAGE_SIZE,
+    change_scope_required,
+    get_scoped_or_404,
+    querystring_without,
+    run_action,
+    submitted_version,
+)
 from dangjian.orgs.models import Organization
 
 from . import actions, queries, rules
@@ -140,7 +147,7 @@ def _save_item(request, form, item=None):
         **form.action_fields()))
 
 
-@login_required
+@change_scope_required
 def item_new(request):
     initial = {"org": request.GET["org"]} if request.GET.get("org", "").isdigit() else {}
     form = ItemForm(request.POST or None, user=request.user, initial=initial)

@@ -73,7 +73,8 @@ def test_a_duty_holder_with_a_device_enters_a_code(sysadmin, client):
     assert "两步验证" in client.get(CODE).content.decode()
     response = client.post(CODE, {"code": totp.code_at(device)})
     assert response["Location"] == HOME
-    assert client.get(HOME).status_code == 200
+    # logged in: the 三员 land on their administration page
+    assert client.get(HOME, follow=True).redirect_chain[-1][0].startswith("/administration/")
 
 
 def test_a_used_code_is_not_accepted_twice(sysadmin, client):
@@ -240,7 +241,8 @@ def test_make_demo_admins_log_in_without_a_phone(db):
         out = io.StringIO()
         call_command("demo_totp", username, stdout=out, stderr=io.StringIO())
         assert client.post(CODE, {"code": out.getvalue().strip()})["Location"] == HOME
-        assert client.get(HOME).status_code == 200
+        landing = client.get(HOME, follow=True)  # logged in, landing on their administration page
+        assert landing.status_code == 200 and landing.redirect_chain[-1][0].startswith("/administration/")
     county = Client()
     assert county.post(LOGIN, {"username": "county", "password": DEMO_PASSWORD})["Location"] == HOME
     with pytest.raises(CommandError):

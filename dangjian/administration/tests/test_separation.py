@@ -33,7 +33,7 @@ def pages(tree, admins):
         (Duty.SECURITY, "post", reverse("administration:security"), {"username": target.username, "duty": "audit"}),
         (Duty.SECURITY, "get", reverse("administration:security_user", args=[target.pk]), None),
         (Duty.SECURITY, "post", reverse("administration:security_user", args=[target.pk]),
-         {"org_code": tree.c.code, "role": Role.READONLY}),
+         {"org": tree.c.code, "role": Role.READONLY}),
         (Duty.SECURITY, "post", reverse("administration:position_revoke", args=[position.pk]), {}),
         (Duty.SECURITY, "post",
          reverse("administration:duty_revoke", args=[AdminDuty.objects.get(user=admins.audit).pk]), {}),
@@ -148,7 +148,7 @@ def test_security_admin_grants_and_revokes_positions_and_duties(tree, admins, cl
     client.force_login(admins.security)
     plain = User.objects.create_user("plain")
     url = reverse("administration:security_user", args=[plain.pk])
-    client.post(url, {"org_code": tree.c.code, "role": Role.READONLY})
+    client.post(url, {"org": tree.c.code, "role": Role.READONLY})
     position = Position.objects.get(user=plain)
     assert (position.org, position.role) == (tree.c, Role.READONLY)
     assert ChangeRecord.objects.filter(action="position_grant", actor=admins.security).exists()
@@ -167,7 +167,7 @@ def test_security_admin_cannot_grant_itself_anything_or_change_its_own_duty(tree
     before = state()
     me = admins.security
     response = client.post(reverse("administration:security_user", args=[me.pk]),
-                           {"org_code": tree.county.code, "role": Role.SUPERIOR_ADMIN})
+                           {"org": tree.county.code, "role": Role.SUPERIOR_ADMIN})
     assert response.status_code == 400 and "不能给自己" in response.content.decode()
     response = client.post(reverse("administration:security"), {"username": me.username, "duty": Duty.AUDIT})
     assert response.status_code == 400 and "不能给自己" in response.content.decode()
@@ -187,7 +187,7 @@ def test_nobody_holds_two_duties_or_a_duty_and_a_position(tree, admins, client):
     assert response.status_code == 400 and "业务岗位" in response.content.decode()
     # a position for a duty holder, through these pages and through the tree's own action
     response = client.post(reverse("administration:security_user", args=[admins.system.pk]),
-                           {"org_code": tree.a.code, "role": Role.SECRETARY})
+                           {"org": tree.a.code, "role": Role.SECRETARY})
     assert response.status_code == 400 and "三员不得同时担任业务岗位" in response.content.decode()
     with pytest.raises(ActionDenied):
         tree_position_grant(acting_user=tree.county_admin, user=admins.audit, org=tree.a, role=Role.READONLY)

@@ -15,7 +15,7 @@ from dangjian.core.idnumbers import make_id_number
 
 from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 from ..models import Member
-from .importing import COLUMNS, HEADERS, REQUIRED_HEADERS, SHEET_TITLE
+from .importing import COLUMNS, CONFIRMED_ON_NOTE, HEADERS, REQUIRED_HEADERS, SHEET_TITLE
 
 FLAG_LABELS = ["是", "否"]
 TEMPLATE_CHOICES = {
@@ -33,7 +33,7 @@ TEMPLATE_CHOICES = {
 TEMPLATE_INSTRUCTIONS = [
     "党员信息导入填写说明",
     "1. 第一行为表头，请勿修改列名；列的顺序可以调整，多余的列不会导入。从第二行起每行填写一名党员。",
-    f"2. 红色表头为必填列：{'、'.join(REQUIRED_HEADERS)}。",
+    f"2. 红色表头为必填列：{'、'.join(REQUIRED_HEADERS)}。{CONFIRMED_ON_NOTE}",
     "3. 日期填写为 YYYY-MM-DD（例如 2005-07-01），也可使用 Excel 日期格式，或 2005.07.01、2005/7/1、2005年7月1日。",
     "4. 公民身份号码、手机号码、所在党组织代码请保持“文本”格式，以免 Excel 把号码改成科学计数法而丢失末几位。",
     "5. 性别、出生日期、民族可不填：性别和出生日期按公民身份号码填写，民族默认为汉族；填写时须与号码一致。",

@@ -119,7 +119,8 @@ COLUMNS: list[Column] = [
     Column("工作单位", "work_unit", text_parser(200)),
     Column("职务", "job_title", text_parser(100)),
     Column("入党日期", "joined_on", parse_date, required=True, note="YYYY-MM-DD，入党时应年满18周岁"),
-    Column("转正日期", "confirmed_on", parse_date, None, note="正式党员填写，应晚于入党日期；预备党员不填"),
+    Column("转正日期", "confirmed_on", parse_date, None,
+           note="正式党员入党满一年的必填（党员类型不填即为正式党员），应晚于入党日期；预备党员不填"),
     Column("党员类型", "membership_type", choice_parser(MembershipType.choices, MEMBERSHIP_ALIASES), KEEP,
            note="正式党员 / 预备党员；不填为正式党员"),
     Column("党籍状态", "status", choice_parser(PartyStatus.choices), KEEP, note="不填为正常"),
@@ -135,6 +136,9 @@ COLUMNS: list[Column] = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 REQUIRED_HEADERS = [c.header for c in COLUMNS if c.required]
+# Required when another cell says so: "党员类型" left blank means 正式党员, who has a 转正日期.
+CONFIRMED_ON_NOTE = ("另外，正式党员入党满一年的必须填写“转正日期”——“党员类型”不填即为正式党员，"
+                     "预备党员请在“党员类型”中填写“预备党员”。")
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 NEW_MEMBER_DEFAULTS = {
     "ethnicity": "汉族", "membership_type": MembershipType.FULL.value, "status": PartyStatus.NORMAL.value,

@@ -18,13 +18,14 @@ from dangjian.jobs.actions import job_start
 from ..jobs import ROSTER, roster_scope
 from ..queries import MemberFilter
 from .exporting import member_template_workbook
-from .importing import import_members
+from .importing import CONFIRMED_ON_NOTE, REQUIRED_HEADERS, import_members
 
 PAGE = {
     "title": "导入党员信息", "done_url": "members:list", "done_label": "查看党员名单",
     "matching": "已登记的党员按公民身份号码匹配并更新",
     "template_url": "members:import_template", "template_label": "党员信息导入模板",
     "other_url": "orgs:import", "other_label": "导入党组织",
+    "required_note": f"必填列：{'、'.join(REQUIRED_HEADERS)}。{CONFIRMED_ON_NOTE}",
 }
 
 

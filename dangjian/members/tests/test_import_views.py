@@ -89,8 +89,8 @@ def test_too_large_upload_is_refused(tree, login, settings):
 
 def test_read_only_user_cannot_import(tree, login):
     client = login(tree.reader_town1)
-    page = client.get(reverse("members:import"))
-    assert page.status_code == 200 and 'type="file"' not in page.content.decode()
+    page = client.get(reverse("members:import"))  # the styled 403 page says why, no form to fill in vain
+    assert page.status_code == 403 and 'type="file"' not in page.content.decode() and "只读" in page.content.decode()
     response = post(client, upload([member_row(tree.a)]))
     assert response.status_code == 403
     assert "只读" in response.content.decode()
@@ -113,3 +113,25 @@ def test_large_upload_is_read_from_its_temporary_file(tree, login, settings):
     response = post(login(tree.secretary_a), upload([member_row(tree.a)]))
     assert response.status_code == 200, response.content.decode()
     assert Member.objects.filter(name="钱新民", org=tree.a).exists()
+
+
+def test_page_names_every_column_a_row_may_need(tree, login):
+    html = login(tree.secretary_a).get(reverse("members:import")).content.decode()
+    assert "必填列：姓名、公民身份号码、入党日期、所在党组织代码" in html
+    assert "转正日期" in html and "“党员类型”不填即为正式党员" in html
+
+
+def test_error_report_downloads_as_a_workbook(tree, login):
+    client = login(tree.secretary_a)
+    assert client.get(reverse("import_error_report")).status_code == 404  # nothing imported yet
+    bad = member_row(tree.a, name="")
+    html = post(client, upload([bad, member_row(tree.c, name="钱新民")])).content.decode()
+    assert reverse("import_error_report") in html
+    response = client.get(reverse("import_error_report"))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("行号", "列", "原因")
+    assert {(r[0], r[1]) for r in rows[1:]} >= {(2, "姓名"), (3, "所在党组织代码")}
+    post(client, upload([member_row(tree.a, name="钱新民")]))  # a good import clears the report
+    assert client.get(reverse("import_error_report")).status_code == 404

@@ -88,7 +88,7 @@ def test_only_staff_with_change_in_scope_link_accounts(tree, login):
     make_user("someone")
     with pytest.raises(ActionDenied):
         member_accounts.member_account_link(acting_user=tree.secretary_b, member=member, username="someone")
-    assert login(tree.reader_town1).get(reverse("members:account", args=[member.pk])).status_code == 404
+    assert login(tree.reader_town1).get(reverse("members:account", args=[member.pk])).status_code == 403
     assert Member.objects.get(pk=member.pk).user is None
 
 
@@ -289,12 +289,13 @@ def test_staff_outside_scope_cannot_see_or_decide(tree, own, login):
         self_actions.correction_accept(acting_user=tree.secretary_b, request=request)
     with pytest.raises(ActionDenied):  # a read-only position in scope cannot decide either
         self_actions.correction_reject(acting_user=tree.reader_town1, request=request, note="否")
-    for user in (tree.secretary_b, tree.reader_town1):
+    # outside the scope: 404; in scope but read-only: 403 (the styled page says why)
+    for user, status in ((tree.secretary_b, 404), (tree.reader_town1, 403)):
         client = login(user)
         assert "李建华" not in client.get(reverse("members:corrections")).content.decode()
-        assert client.get(reverse("members:correction", args=[request.pk])).status_code == 404
+        assert client.get(reverse("members:correction", args=[request.pk])).status_code == status
         assert client.post(reverse("members:correction", args=[request.pk]),
-                           {"accept": "1", "note": ""}).status_code == 404
+                           {"accept": "1", "note": ""}).status_code == status
     request.refresh_from_db()
     assert request.status == CorrectionStatus.PENDING
 

@@ -53,7 +53,7 @@ def test_posting_to_other_branch_changes_nothing(tree, login, meetings):
 
 
 def test_reader_cannot_record(tree, login):
-    assert login(tree.reader_town1).get(reverse("orglife:meeting_new", args=[tree.a.pk])).status_code == 404
+    assert login(tree.reader_town1).get(reverse("orglife:meeting_new", args=[tree.a.pk])).status_code == 403
 
 
 def test_record_from_the_page_with_prefilled_roster(tree, login):
@@ -183,7 +183,7 @@ def test_rules_page_sets_this_years_rule_for_those_below(tree, login):
     form = {"org_kind": "branch", "meeting_type": "lecture", "period": "month", "min_count": 1, "quorum_base": "none",
             "active": "on"}
     url = reverse("orglife:rules", args=[tree.town1.pk]) + f"?year={YEAR}"
-    assert login(tree.reader_town1).post(url, form).status_code == 404
+    assert login(tree.reader_town1).post(url, form).status_code == 403
     assert login(tree.county_admin).post(url, form).status_code == 302
     row = RuleSetting.objects.get()
     assert (row.owner_id, row.year, row.period) == (tree.town1.pk, YEAR, "month")
@@ -196,3 +196,33 @@ def test_rescan_flags_needs_change_scope(tree, login, record):
     url = reverse("orglife:flags_rescan") + f"?org={tree.town1.pk}&year={YEAR}"
     assert login(tree.reader_town1).post(url).status_code == 404
     assert login(tree.county_admin).post(url).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["{pk}/0/1/", "{pk}/{big}/1/", "{big}/2026/1/", "{pk}/99999/1/"])
+def test_impossible_years_and_ids_are_404_not_500(tree, login, path):
+    url = "/orglife/org/" + path.format(pk=tree.a.pk, big="9" * 25)
+    assert login(tree.county_admin).get(url).status_code == 404
+
+
+def test_new_meeting_does_not_default_to_midnight():
+    from dangjian.orglife.rules import default_start
+
+    assert default_start(dt.datetime(2026, 3, 5, 0, 20)) == dt.datetime(2026, 3, 5, 9, 0)
+    assert default_start(dt.datetime(2026, 3, 5, 23, 5)) == dt.datetime(2026, 3, 5, 9, 0)
+    assert default_start(dt.datetime(2026, 3, 5, 14, 35)) == dt.datetime(2026, 3, 5, 14, 0)
+
+
+def test_matrix_cell_with_open_requirements_is_yellow_not_green():
+    from dangjian.orglife import rules
+    from dangjian.orglife.views import _cell
+
+    tally = rules.Tally()
+    for outcome in [rules.MET] * 4 + [rules.NOT_DUE] * 3:
+        tally.add_outcome(outcome)
+    assert _cell(tally) == {"css": "open", "text": "4/7"}
+    done = rules.Tally()
+    done.add_outcome(rules.MET)
+    assert _cell(done) == {"css": "good", "text": "1/1"}
+    only_open = rules.Tally()
+    only_open.add_outcome(rules.NOT_DUE)
+    assert _cell(only_open) == {"css": "open", "text": "待办"}

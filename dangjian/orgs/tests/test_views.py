@@ -59,3 +59,15 @@ def test_org_edit_conflict_is_shown(tree, login):
     response = client.post(reverse("orgs:edit", args=[tree.a.pk]), stale)
     assert response.status_code == 409 and "保存冲突" in response.content.decode()
     assert Organization.objects.get(pk=tree.a.pk).name == "改名一"
+
+
+def test_committee_lists_secretary_before_deputy(tree, login):
+    from dangjian.orgs.actions import post_assign, term_start
+
+    term = term_start(acting_user=tree.county_admin, org=tree.a, started_on=dt.date(2024, 1, 1), ends_on=None)
+    for member, post in zip(tree.members["a"][:3], ("organization", "deputy_secretary", "secretary"), strict=True):
+        post_assign(acting_user=tree.county_admin, term=term, member=member, post=post)
+    posts = [p.post for p in CommitteePost.objects.filter(term=term)]
+    assert posts == ["secretary", "deputy_secretary", "organization"]
+    html = login(tree.county_admin).get(reverse("orgs:detail", args=[tree.a.pk])).content.decode()
+    assert html.index("<td>书记</td>") < html.index("<td>副书记</td>") < html.index("<td>组织委员</td>")

@@ -7,3 +7,59 @@ document.addEventListener("change", function (event) {
     field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
   }
 });
+
+// Pickers: an <input data-picker-url> (an organisation code, a member's number or name, which the
+// form accepts as typed text) becomes a type-to-search list backed by the API. Without this script,
+// or without tom-select, the plain input still submits.
+function initPickers(root) {
+  if (typeof window.TomSelect !== "function") {
+    return;
+  }
+  root.querySelectorAll("input[data-picker-url]").forEach(function (input) {
+    if (input.tomselect) {
+      return;
+    }
+    var valueField = input.getAttribute("data-picker-value") || "id";
+    var url = input.getAttribute("data-picker-url");
+    var current = input.value;
+    var options = [];
+    if (current) {
+      var option = { label: input.getAttribute("data-picker-label") || current };
+      option[valueField] = current;
+      options.push(option);
+    }
+    new window.TomSelect(input, {
+      maxItems: 1,
+      valueField: valueField,
+      labelField: "label",
+      searchField: ["label"],
+      options: options,
+      items: current ? [current] : [],
+      create: false,
+      preload: "focus",
+      loadThrottle: 200,
+      maxOptions: 50,
+      // The server has matched the text already (by name, code or number): show what it sent.
+      score: function () { return function () { return 1; }; },
+      load: function (query, callback) {
+        var picker = this;
+        var sep = url.indexOf("?") === -1 ? "?" : "&";
+        fetch(url + sep + "q=" + encodeURIComponent(query), {
+          credentials: "same-origin", headers: { Accept: "application/json" }
+        }).then(function (response) {
+          return response.ok ? response.json() : { items: [] };
+        }).then(function (data) {
+          picker.clearOptions();  // keep only this answer's matches (and the chosen item)
+          callback(data.items || []);
+        }).catch(function () { callback(); });
+      },
+      render: {
+        no_results: function () { return '<div class="no-results">没有找到，请换个名称或代码</div>'; },
+        loading: function () { return '<div class="spinner">正在查找…</div>'; }
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () { initPickers(document); });
+document.addEventListener("htmx:afterSwap", function (event) { initPickers(event.target); });

@@ -5,6 +5,7 @@ answers in the decomposer's JSON shape; ``test_real_decomposer_*`` runs the real
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -210,3 +211,25 @@ def test_too_many_drafts_are_reviewed_in_parts(tree, login, stub, monkeypatch):
     monkeypatch.setattr(decompose_views, "MAX_DRAFTS", 2)
     response = login(tree.secretary_a).post(URL, {"text": SPEECH})
     assert _review_data(response)["d-TOTAL_FORMS"] == 2 and "一次最多核对 2 条" in response.content.decode()
+
+
+def test_review_page_does_not_list_every_organisation(tree, login, stub):
+    """责任单位 is a picker (a text input searched through the API), not a select of every
+    organisation in every row: the page's size does not grow with the number of organisations."""
+    from dangjian.testing import make_org
+
+    client = login(tree.county_admin)
+    small = len(client.post(URL, {"text": SPEECH}).content)
+    for n in range(300):
+        make_org(tree.town1, f"东城镇第{n}网格党支部", f"C0001-01-9{n:03d}")
+    response = client.post(URL, {"text": SPEECH})
+    html = response.content.decode()
+    assert "C0001-01-9299" not in html
+    assert 'name="d-0-org"' in html and 'data-picker-url="/api/orgs/picker?writable=true"' in html
+    assert len(response.content) < small + 200
+    data = _review_data(response)
+    assert re.search(r'<input[^>]*name="d-0-org"[^>]*value="C0001"', html)
+    data["d-0-org"] = "C0001-01-9299"  # typed by hand, as without the script
+    data["step"] = "create"
+    assert client.post(URL, data).status_code == 302
+    assert WorkItem.objects.filter(org__code="C0001-01-9299").count() == 1

@@ -232,3 +232,8 @@ def test_deep_pages_keep_the_order(tree, login):
     pages = [client.get(reverse("worklists:list"), {"page": p}).context["page"] for p in (1, 2, 3)]
     titles = [i.title for page in pages for i in page]
     assert titles == [f"分页事项{n:03d}" for n in range(120)]
+
+
+@pytest.mark.parametrize("query", [{"document": "9" * 25}, {"org": "9" * 25}])
+def test_ids_past_what_a_database_holds_are_ignored_not_500(tree, login, query):
+    assert login(tree.county_admin).get(reverse("worklists:list"), query).status_code == 200

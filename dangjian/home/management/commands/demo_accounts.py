@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management import BaseCommand, CommandError
 
-from dangjian.home.demo_accounts import DEMO_PASSWORD, NoDemoData, banner, ensure_demo_accounts
+from dangjian.home.demo_accounts import DEMO_PASSWORD, SITE_URL, NoDemoData, banner, ensure_demo_accounts
 
 
 class Command(BaseCommand):
@@ -14,9 +14,13 @@ class Command(BaseCommand):
         f"密码均为 {DEMO_PASSWORD}，并打印登录信息。这些账号仅用于演示，切勿在正式环境中使用。"
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default=SITE_URL,
+                            help=f"打印的访问地址（make demo 按 HOST、PORT 传入；默认 {SITE_URL}）")
+
     def handle(self, *args, **options):
         try:
             logins = ensure_demo_accounts()
         except NoDemoData as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(banner(logins))
+        self.stdout.write(banner(logins, options["url"]))

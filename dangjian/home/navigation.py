@@ -1,0 +1,35 @@
+"""What the navigation bar offers the logged-in user: only what their role can use.
+
+- a position in the tree (view): 首页, 组织体系, 党员管理, 组织生活, 三单管理;
+- a position that may change something: also 导入;
+- a member's own login: 我的信息;
+- one of the 三员: their administration page, and nothing of the business menus (they hold no position).
+
+A template context processor, so every page (and the error pages) builds the same bar."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from dangjian.accounts.choices import Duty
+from dangjian.accounts.queries import duty_of
+from dangjian.administration.rules import HOME_PAGE
+from dangjian.core.scoping import CHANGE, VIEW, scope_prefixes
+from dangjian.members.queries import member_of
+
+
+def menu_for(user) -> dict:
+    if user is None or not user.is_authenticated:
+        return {}
+    duty = duty_of(user)
+    admin = {"url": reverse(HOME_PAGE[duty]), "label": Duty(duty).label} if duty in HOME_PAGE else None
+    return {
+        "staff": bool(scope_prefixes(user, VIEW)),
+        "can_change": bool(scope_prefixes(user, CHANGE)),
+        "member": member_of(user) is not None,
+        "admin": admin,
+    }
+
+
+def navigation(request) -> dict:
+    return {"menu": menu_for(getattr(request, "user", None))}
