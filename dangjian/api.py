@@ -62,7 +62,9 @@ api = NinjaAPI(
         "认证：登录会话（修改类请求需在 `X-CSRFToken` 请求头中携带 CSRF 令牌），"
         "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成）。\n\n"
         "错误：401 未认证；403 无权操作；404 不存在或不在管辖范围内；409 已被他人修改（返回双方内容）；"
-        "422 数据有误（`detail` 列出每个字段和原因）。日期均为 `YYYY-MM-DD`。"
+        "422 数据有误（`detail` 列出每个字段和原因）。日期均为 `YYYY-MM-DD`。\n\n"
+        "分页：列表接口接受 `limit`（1–200，默认 50）和 `offset`，返回 `items` 和 `next_offset`（下一页的 offset，"
+        "最后一页为 null）。总数 `count` 要数遍整个管辖范围，默认不计算（为 null），需要时加 `count=true`。"
     ),
     auth=[BearerToken(), HeaderToken(), Session()],
     urls_namespace="api",

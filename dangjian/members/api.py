@@ -73,9 +73,9 @@ def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery])
 @router.post("/search", response=responses(MemberPage, errors=(401, 422)), summary="查找党员（条件在请求体中）")
 def search_members(request, payload: MemberSearch):
     """与党员列表相同的筛选和分页，条件放在 JSON 请求体中：按完整公民身份号码或手机号码查找时使用。"""
-    filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
+    filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset", "count"}))
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
-    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset))
+    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset, count=payload.count))
 
 
 def _is_private_term(text: str) -> bool:

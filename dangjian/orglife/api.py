@@ -13,6 +13,7 @@ from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
     OrgRef,
+    Page,
     PageQuery,
     page_of,
     readable_or_404,
@@ -136,8 +137,7 @@ class MeetingFull(MeetingOut):
         return list(obj.flags.all())
 
 
-class MeetingPage(Schema):
-    count: int
+class MeetingPage(Page):
     items: list[MeetingOut]
 
 
