@@ -122,6 +122,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DANGJIAN_DB_CONN_MAX_AGE", "60")),
     )
 }
+# The shared cache: subtree summaries (dangjian/core/summaries.py) are computed once for every
+# worker and user. The database cache needs nothing beyond the database (the offline PC); Redis,
+# when given, through Django's own RedisCache.
+REDIS_URL = os.environ.get("DANGJIAN_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangjian_cache",
+     "OPTIONS": {"MAX_ENTRIES": 20000}},
+}
+# How long a subtree summary is served before it is recomputed (seconds); pages show its time.
+SUMMARY_SECONDS = int(os.environ.get("DANGJIAN_SUMMARY_SECONDS", "300"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions serialise writers up
     # front instead of failing half-way with "database is locked".

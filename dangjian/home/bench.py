@@ -16,6 +16,7 @@ from dangjian.core.registry import register_bench
 
 STATIC_FILE = "/static/css/site.css"
 LOGIN_PAGE = "/accounts/login/"
+API_PAGE = "/api/members/?limit=50"
 
 
 def session_cookie(user) -> str:
@@ -50,6 +51,11 @@ def server_pages(ctx) -> list[tuple[str, ...]]:
                 (f"{label}吞吐量", f"{rps:,.1f} 次/秒", "≥ 登录页的 1/10",
                  versus(rps, login_rps, "登录页", unit="次/秒", higher_is_better=True)),
             ]
+        fetch(port, API_PAGE, cookie)
+        fetch(port, API_PAGE, cookie)
+        _, one = throughput(port, API_PAGE, cookie=cookie, clients=1, seconds=0.1)
+        rows.append(("接口 /api/members/?limit=50（市级用户，不计总数）单次请求（中位数）", f"{one * 1000:.0f} ms",
+                     "≤ 10 ms", versus(one, login_one, "登录页")))
     return rows
 
 

@@ -15,16 +15,16 @@ from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import apply_validation_error, get_scoped_or_404, paginate, querystring_without
+from dangjian.core.summaries import summary_of
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, integrity, queries, rules
 from .choices import FlagKind, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
+from .matrix import MONTHS
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
-from .report import Report, _custom_names, compliance_report
-
-MONTHS = list(range(1, 13))
+from .report import _custom_names, compliance_report
 
 
 def _year(request) -> int:
@@ -40,51 +40,14 @@ def _root(request) -> Organization | None:
     return scope_root(request.user)
 
 
-def _cell(tally: rules.Tally | None) -> dict:
-    if tally is None or (not tally.owed and not tally.not_due):
-        return {"css": "na", "text": ""}
-    if tally.missing or tally.quorum:
-        return {"css": "bad", "text": f"{tally.met}/{tally.owed}"}
-    if tally.owed:
-        return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
-    return {"css": "open", "text": "待办"}
-
-
-def matrix_rows(report: Report) -> list[dict]:
-    """The rows of the matrix: the root itself when it has rules of its own (本级), then each child
-    holding anything to evaluate, rolled up over its subtree. ``deeper`` rows drill into the matrix
-    of the child; the others drill into the organisation's month."""
-    root = report.orgs[report.root.pk]
-    rows = []
-    if root.id in report.results:
-        rows.append(_row(report, root, report.root_months, deeper=False))
-    for child in report.children_of(root.id):
-        if child.path not in report.tallies:
-            continue
-        deeper = any(g.path in report.tallies for g in report.children_of(child.id))
-        rows.append(_row(report, child, report.month_tallies.get(child.path, {}), deeper=deeper))
-    return rows
-
-
-def _row(report, org, months, *, deeper: bool) -> dict:
-    return {
-        "org": org, "total": report.tallies[org.path] if deeper else report.own_tallies[org.path],
-        "deeper": deeper, "silence": report.silences.get(org.id),
-        "cells": [{"month": m, **_cell(months.get(m)), "meetings": report.meeting_counts.get(org.id, {}).get(m, 0)}
-                  for m in MONTHS],
-    }
-
-
 @login_required
 def matrix(request):
     root, year = _root(request), _year(request)
     if root is None:
         return render(request, "orglife/matrix.html", {"root": None, "year": year})
-    report = compliance_report(root, year)
-    silent = report.silent()
+    summary = summary_of("orglife.matrix", root, str(year))
     return render(request, "orglife/matrix.html", {
-        "root": root, "year": year, "report": report, "rows": matrix_rows(report), "months": MONTHS,
-        "total": report.tallies.get(root.path, rules.Tally()), "silent": silent[:50], "silent_count": len(silent),
+        "root": root, "year": year, **summary.value, "summary": summary, "months": MONTHS,
         "crumbs": _crumbs(request.user, root), "can_change": path_in_scope(request.user, CHANGE, root.path),
         "years": range(year - 2, year + 2),
     })
