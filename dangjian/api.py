@@ -125,7 +125,9 @@ api = DocumentedErrorsAPI(
         "见 `Retry-After`）；503 与他人的操作同时提交、未保存，请重试；"
         "500 服务器错误（只含说明和请求编号）。每个接口的错误格式见各自的响应说明。日期均为 `YYYY-MM-DD`。\n\n"
         "本接口文档和 `/api/openapi.json` 无需登录即可查看：其中只有接口和字段的说明，没有任何数据，"
-        "且与开源代码中的内容相同；调用任何接口都需要认证。"
+        "且与开源代码中的内容相同；调用任何接口都需要认证。\n\n"
+        "分页：列表接口接受 `limit`（1–200，默认 50）和 `offset`，返回 `items` 和 `next_offset`（下一页的 offset，"
+        "最后一页为 null）。总数 `count` 要数遍整个管辖范围，默认不计算（为 null），需要时加 `count=true`。"
     ),
     auth=[BearerToken(), HeaderToken(), Session()],
     urls_namespace="api",

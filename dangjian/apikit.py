@@ -73,14 +73,36 @@ class InputSchema(Schema):
 
 # -- pagination ----------------------------------------------------------------------------------
 
+COUNT_DOC = ("为 true 时另返回符合条件的总数 `count`。计数要数遍整个管辖范围（市级约 12 万名党员），"
+             "默认不计数（`count` 为 null）；翻页看 `next_offset`")
+
+
 class PageQuery(Schema):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")
+    count: bool = Field(False, description=COUNT_DOC)
+
+
+class Page(Schema):
+    """A page of a list: its items, where the next page starts, and the total only when asked."""
+
+    count: int | None = Field(description="符合条件的总数；只在请求 `count=true` 时给出，否则为 null")
+    next_offset: int | None = Field(description="下一页的 offset（原样放入下一次请求）；已是最后一页时为 null")
 
 
 def page_of(qs: QuerySet, page: PageQuery) -> dict:
-    """``{"count": …, "items": […]}``: one count query and one query for the page."""
-    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+    """``{"count": …, "next_offset": …, "items": […]}``: one query for the page, asking for one row
+    more than the page holds to know whether another page follows. The exact count over the whole
+    scope (24 of 32 ms of a city user's page) is run only when the client asks ``count=true``, and
+    not even then when the page itself shows where the list ends."""
+    rows = list(qs[page.offset : page.offset + page.limit + 1])
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    count = None
+    if page.count:
+        ends_here = not more and (rows or page.offset == 0)
+        count = page.offset + len(rows) if ends_here else qs.count()
+    return {"count": count, "next_offset": page.offset + page.limit if more else None, "items": rows}
 
 
 # -- pickers (type-to-search form fields, see core/pickers.py) -----------------------------------------
@@ -120,8 +142,7 @@ class HistoryOut(Schema):
     note: str = Field(description="说明")
 
 
-class HistoryPage(Schema):
-    count: int
+class HistoryPage(Page):
     items: list[HistoryOut]
 
 

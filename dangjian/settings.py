@@ -174,6 +174,20 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DANGJIAN_DB_CONN_MAX_AGE", "60")),
     )
 }
+# The shared cache: subtree summaries (dangjian/core/summaries.py) are computed once for every
+# worker and user. The database cache needs nothing beyond the database (the offline PC); Redis,
+# when given, through Django's own RedisCache.
+REDIS_URL = os.environ.get("DANGJIAN_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangjian_cache",
+     "OPTIONS": {"MAX_ENTRIES": 20000}},
+}
+CACHES["shared"] = CACHES["default"]
+# How long a subtree summary is served before it is recomputed (seconds); pages show its time.
+SUMMARY_SECONDS = int(os.environ.get("DANGJIAN_SUMMARY_SECONDS", "300"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions serialise writers up
     # front instead of failing half-way with "database is locked".
@@ -290,12 +304,8 @@ MAX_UPLOAD_BYTES = int(os.environ.get("DANGJIAN_MAX_UPLOAD_BYTES", str(50 * 1024
 RATE_LIMIT_ID_LOOKUPS = os.environ.get("DANGJIAN_RATE_LIMIT_ID_LOOKUPS", "60/600")
 RATE_LIMIT_IMPORTS = os.environ.get("DANGJIAN_RATE_LIMIT_IMPORTS", "30/3600")
 RATE_LIMIT_LOGINS = os.environ.get("DANGJIAN_RATE_LIMIT_LOGINS", "30/600")
-# "default" stays in each process's memory; "shared" is a database table every worker sees (created
-# after each migrate by core.apps), so a limit holds across gunicorn workers.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangjian_shared_cache"},
-}
+# The limits count in the shared cache above (CACHES["shared"], the same store as the summaries), so a
+# limit holds across gunicorn workers; its table is made after each migrate by core.apps.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # JSON request bodies (the API): refused above this size (413) or nesting depth (422) before parsing.
 API_MAX_JSON_BYTES = int(os.environ.get("DANGJIAN_API_MAX_JSON_BYTES", str(1024 * 1024)))

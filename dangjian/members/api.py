@@ -81,9 +81,9 @@ def search_members(request, payload: MemberSearch):
     按号码查找有频率限制（每个用户、每个来源地址分别计数），超过时返回 429。"""
     if is_private_term(payload.q):
         ratelimit.check("id_lookup", user=request.user)
-    filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset"}))
+    filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset", "count"}))
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
-    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset))
+    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset, count=payload.count))
 
 
 def member_choice(member: Member) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.test import Client
 
-from dangjian.core.benchmarking import ms, percentile, run_measured
+from dangjian.core.benchmarking import median_seconds, ms, percentile, run_measured, versus
 from dangjian.core.registry import register_bench
 from dangjian.jobs.actions import job_start
 from dangjian.jobs.choices import JobState
@@ -71,7 +71,15 @@ def member_list(ctx) -> list[tuple[str, str, str]]:
     ]
 
 
-def member_import(ctx) -> list[tuple[str, str, str]]:
+def calamine_read(path: Path) -> None:
+    """The limit of an import: reading every cell of the file with python-calamine and nothing else."""
+    from python_calamine import CalamineWorkbook
+
+    for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
+        pass
+
+
+def member_import(ctx) -> list[tuple[str, ...]]:
     rows = ctx.import_rows
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "members.xlsx"
@@ -80,19 +88,25 @@ def member_import(ctx) -> list[tuple[str, str, str]]:
         )
         write_member_workbook(path, sample_member_rows(rows, org_codes=codes))
         size_mb = path.stat().st_size / 1e6
+        read = median_seconds(lambda: calamine_read(path), repeat=3)
         before = Member.objects.count()
         marker = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
         returncode, output, peak_mb = run_measured(
-            [sys.executable, "-m", "dangjian.cli", "import-members", str(path), "--user", ctx.user.username]
+            "dangjian.cli", ["import-members", str(path), "--user", ctx.user.username]
         )
         elapsed = time.perf_counter() - started
         if returncode != 0:
             ctx.warn(output[-4000:])
         created = Member.objects.count() - before
+        # the step leaves the data as it found it (the audit records of the import stay: the log is append-only)
         Member.objects.filter(created_at__gte=marker).delete()
     label = f"导入 {rows:,} 行党员（{size_mb:.1f} MB，新增 {created:,}，含进程启动）"
-    return [(label, f"{elapsed:.1f} s", "≤ 60 s"), ("导入进程峰值内存（RSS）", f"{peak_mb:.0f} MB", "≤ 400 MB")]
+    return [
+        ("极限：用 python-calamine 读出同一文件的全部单元格（3 次中位数）", f"{read:.2f} s", ""),
+        (label, f"{elapsed:.1f} s", "≤ 15× 读取", versus(elapsed, read, "读取", unit="s")),
+        ("导入进程峰值内存（该进程自身的 VmHWM）", f"{peak_mb:.0f} MB", "≤ 400 MB"),
+    ]
 
 
 def roster_job(ctx) -> list[tuple[str, str, str]]:
@@ -124,8 +138,9 @@ register_bench("list", member_list, after=("data",), notes=(
     "离退休筛选、按姓名和完整身份证号查询、按县和乡镇范围查看。查询条件不出现在网址中：每种查询先提交一次"
     "（转到 `?s=<编号>`），计时的是查询结果页。"))
 register_bench("import", member_import, after=("data",), notes=(
-    "导入：`dangjian import-members` 子进程（DEBUG 关闭），从进程启动到提交事务；峰值内存为子进程最大常驻内存；"
-    "导入的党员在测量后删除。"))
+    "导入：`dangjian import-members` 子进程（DEBUG 关闭），从进程启动到提交事务；峰值内存是导入进程自己在 exec "
+    "之后的 VmHWM（由 `dangjian.core.peakmemory` 在进程退出前读取 /proc/self/status；`wait4` 的数字包含 fork 时父进程的"
+    "内存，不用）；极限是在同一次运行中用 python-calamine 读出同一文件的全部单元格；导入的党员在测量后删除。"))
 register_bench("roster_job", roster_job, after=("data",), notes=(
     "后台任务导出名册：以顶层组织的上级管理员身份提交全部党员名册的导出任务，由 `dangjian worker --once` 子进程"
     "（DEBUG 关闭）执行；时间为任务记录的开始到完成，内存为该子进程的最大常驻内存；任务和文件在测量后删除。"))

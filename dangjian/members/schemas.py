@@ -8,7 +8,16 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.apikit import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE, InputSchema, OrgRef, choices_doc
+from dangjian.apikit import (
+    COUNT_DOC,
+    DEFAULT_PAGE_SIZE,
+    MAX_OFFSET,
+    MAX_PAGE_SIZE,
+    InputSchema,
+    OrgRef,
+    Page,
+    choices_doc,
+)
 
 from .choices import AGE_BANDS, ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 
@@ -47,6 +56,7 @@ class MemberSearch(MemberFilters):
 
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")
+    count: bool = Field(False, description=COUNT_DOC)
 
 
 class MemberOut(Schema):
@@ -78,8 +88,7 @@ class MemberOut(Schema):
     updated_at: dt.datetime
 
 
-class MemberPage(Schema):
-    count: int = Field(description="符合条件的总数")
+class MemberPage(Page):
     items: list[MemberOut]
 
 

@@ -17,6 +17,7 @@ from dangjian.apikit import (
     InputSchema,
     LocalDateTime,
     OrgRef,
+    Page,
     PageQuery,
     page_of,
     readable_or_404,
@@ -173,8 +174,7 @@ class MeetingFull(MeetingOut):
         return list(obj.flags.filter(cleared_at__isnull=True).select_related("decided_by"))
 
 
-class MeetingPage(Schema):
-    count: int
+class MeetingPage(Page):
     items: list[MeetingOut]
 
 

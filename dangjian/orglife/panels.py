@@ -1,33 +1,36 @@
-"""What is late or falls due in organisational life, on the home page (工作台)."""
+"""What is late or falls due in organisational life, on the home page (工作台). A county or city
+subtree evaluates a year of organisational life for thousands of branches: for a large subtree the
+home page shows that summary from the shared summary cache (dangjian/core/summaries.py) with its
+time; the matrix page's own summary is registered in views.py, the reports always compute afresh."""
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from dangjian.core.registry import register_panel
-from dangjian.orgs.models import Organization
+from dangjian.core.summaries import register_summary, subtree_size, summary_of
 
+from . import matrix  # noqa: F401  (registers the matrix page's summary where every summary is found)
 from .report import home_due
 
-# A county or city subtree evaluates a year of organisational life for thousands of branches (about
-# 3 s for a city). The home page shows that summary from a cache refreshed every few minutes; the
-# matrix page and the reports always compute it afresh. Small subtrees are always live.
-LARGE_SUBTREE = 300
-SUMMARY_SECONDS = 300
+
+def _today() -> list[str]:
+    return [timezone.localdate().isoformat()]
 
 
-def _subtree_size(scope) -> int:
-    stats = scope.get("stats")  # set by the organisation panel when it ran first
-    if stats is not None:
-        return stats.orgs_total
-    return Organization.objects.filter(path__startswith=scope["org"].path).count()
+def due(org, day: str) -> dict:
+    """The home page's orglife summary as plain data: the planned meetings as a list, not a query
+    (a query compares by identity, and would be run again by each reader of the cache)."""
+    summary = home_due(org, today=timezone.datetime.fromisoformat(day).date())
+    return {**summary, "planned": list(summary["planned"])}
+
+
+register_summary("orglife.due", due, variants=_today)
 
 
 def due_summary(request, scope) -> dict:
     org = scope["org"]
-    if _subtree_size(scope) <= LARGE_SUBTREE:
-        return {"orglife": home_due(org)}
-    key = f"home:orglife:{org.pk}:{org.path}:{timezone.localdate():%Y%m%d}"
-    return {"orglife": cache.get_or_set(key, lambda: home_due(org), SUMMARY_SECONDS)}
+    size = scope.get("size")  # set by the organisation panel when it ran first
+    summary = summary_of("orglife.due", org, _today()[0], size=size if size is not None else subtree_size(org))
+    return {"orglife": summary.value, "summary": summary}
 
 
 register_panel("orglife.due", "orglife/_home_due.html", due_summary, order=20)

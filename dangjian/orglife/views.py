@@ -24,6 +24,7 @@ from dangjian.core.shortcuts import (
     querystring_without,
     submitted_version,
 )
+from dangjian.core.summaries import summary_of
 from dangjian.core.tree import ancestors_and_self
 from dangjian.jobs.actions import job_start
 from dangjian.orgs.models import Organization
@@ -32,11 +33,9 @@ from . import actions, exporting, queries, rules
 from .choices import FlagKind, FlagState, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
 from .jobs import REPORT
+from .matrix import MONTHS
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
-from .report import FlagCounts, FlagTotals, Report, _custom_names, compliance_report, flag_counts
-
-MONTHS = list(range(1, 13))
-
+from .report import _custom_names, compliance_report
 
 YEARS = range(2000, 2101)  # the years the pages answer for; outside them a date cannot even be built
 
@@ -54,62 +53,14 @@ def _root(request) -> Organization | None:
     return scope_root(request.user)
 
 
-def _cell(tally: rules.Tally | None) -> dict:
-    if tally is None or (not tally.owed and not tally.not_due):
-        return {"css": "na", "text": ""}
-    if tally.missing or tally.quorum:
-        return {"css": "bad", "text": f"{tally.met}/{tally.owed}"}
-    if tally.not_due:
-        # Some requirements of the month are still open (未到期): yellow, as the legend says, and
-        # counted in the denominator — green "4/4" hid three open ones.
-        return {"css": "open", "text": f"{tally.met}/{tally.owed + tally.not_due}" if tally.owed else "待办"}
-    return {"css": "good", "text": f"{tally.met}/{tally.owed}"}
-
-
-def matrix_rows(report: Report, flags: FlagTotals | None = None) -> list[dict]:
-    """The rows of the matrix: the root itself when it has rules of its own (本级), then each child
-    holding anything to evaluate, rolled up over its subtree. ``deeper`` rows drill into the matrix
-    of the child; the others drill into the organisation's month."""
-    root = report.orgs[report.root.pk]
-    rows = []
-    if root.id in report.results:
-        rows.append(_row(report, root, report.root_months, deeper=False))
-    for child in report.children_of(root.id):
-        if child.path not in report.tallies:
-            continue
-        deeper = any(g.path in report.tallies for g in report.children_of(child.id))
-        rows.append(_row(report, child, report.month_tallies.get(child.path, {}), deeper=deeper))
-    for row in rows:
-        # the root's own row (本级) counts its own meetings' flags; each child row its whole subtree's
-        own = row["org"].path == root.path
-        if flags is None:
-            row["flags"] = FlagCounts()
-        else:
-            row["flags"] = flags.own.get(root.path, FlagCounts()) if own else flags.get(row["org"].path)
-    return rows
-
-
-def _row(report, org, months, *, deeper: bool) -> dict:
-    return {
-        "org": org, "total": report.tallies[org.path] if deeper else report.own_tallies[org.path],
-        "deeper": deeper, "silence": report.silences.get(org.id),
-        "cells": [{"month": m, **_cell(months.get(m)), "meetings": report.meeting_counts.get(org.id, {}).get(m, 0)}
-                  for m in MONTHS],
-    }
-
-
 @login_required
 def matrix(request):
     root, year = _root(request), _year(request)
     if root is None:
         return render(request, "orglife/matrix.html", {"root": None, "year": year})
-    report = compliance_report(root, year)
-    silent = report.silent()
-    flags = flag_counts(root, year)
+    summary = summary_of("orglife.matrix", root, str(year))
     return render(request, "orglife/matrix.html", {
-        "root": root, "year": year, "report": report, "rows": matrix_rows(report, flags), "months": MONTHS,
-        "flags": flags.get(root.path, FlagCounts()),
-        "total": report.tallies.get(root.path, rules.Tally()), "silent": silent[:50], "silent_count": len(silent),
+        "root": root, "year": year, **summary.value, "summary": summary, "months": MONTHS,
         "crumbs": _crumbs(request.user, root), "can_change": path_in_scope(request.user, CHANGE, root.path),
         "years": range(year - 2, year + 2),
     })

@@ -1,6 +1,10 @@
-"""The organisation's key figures and structure warnings on the home page (工作台)."""
+"""The organisation's key figures and structure warnings on the home page (工作台). For a large
+subtree both come from the shared summary cache (dangjian/core/summaries.py), with their time."""
+
+from django.utils import timezone
 
 from dangjian.core.registry import register_panel
+from dangjian.core.summaries import register_summary, subtree_size, summary_of
 
 from . import queries
 from .stats import subtree_statistics
@@ -8,13 +12,28 @@ from .stats import subtree_statistics
 SHOWN_WARNINGS = 20
 
 
+def _today() -> list[str]:
+    return [timezone.localdate().isoformat()]
+
+
+def figures(org, variant: str) -> dict:
+    """The subtree's statistics and its warnings (the first ones shown, the summary of all), as of
+    the day ``variant``."""
+    today = timezone.datetime.fromisoformat(variant).date()
+    warnings = queries.subtree_warnings(org, today=today)
+    return {"stats": subtree_statistics(org, today=today), "warning_summary": queries.warning_summary(warnings),
+            "warnings": warnings[:SHOWN_WARNINGS], "warning_count": len(warnings)}
+
+
+register_summary("orgs.figures", figures, variants=_today)
+
+
 def scope_figures(request, scope) -> dict:
     org = scope["org"]
-    warnings = queries.subtree_warnings(org)
-    stats = subtree_statistics(org)
-    scope["stats"] = stats  # later panels size their work by the subtree (orglife's cache)
-    return {"org": org, "stats": stats, "warning_summary": queries.warning_summary(warnings),
-            "warnings": warnings[:SHOWN_WARNINGS], "warning_count": len(warnings)}
+    scope["size"] = size = subtree_size(org)  # later panels size their work by the subtree
+    summary = summary_of("orgs.figures", org, _today()[0], size=size)
+    scope["stats"] = summary.value["stats"]
+    return {"org": org, **summary.value, "summary": summary}
 
 
 register_panel("orgs.figures", "orgs/_home_scope.html", scope_figures, order=10)

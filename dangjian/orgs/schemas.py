@@ -7,7 +7,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from dangjian.apikit import MAX_ID, InputSchema, choices_doc
+from dangjian.apikit import MAX_ID, InputSchema, Page, choices_doc
 
 from .choices import OrgKind, Post, UnitCategory
 
@@ -46,8 +46,7 @@ class OrgOut(Schema):
         return obj.get_unit_category_display()
 
 
-class OrgPage(Schema):
-    count: int = Field(description="符合条件的总数")
+class OrgPage(Page):
     items: list[OrgOut]
 
 

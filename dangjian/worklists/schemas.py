@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, choices_doc
+from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
 
 from .choices import EventKind, Kind, Priority, Recurrence, Source, State
 
@@ -102,8 +102,7 @@ class ItemDetail(ItemOut):
         return obj.evidence.count()
 
 
-class ItemPage(Schema):
-    count: int
+class ItemPage(Page):
     items: list[ItemOut]
 
 

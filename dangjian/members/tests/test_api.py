@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
@@ -45,7 +47,7 @@ def b_member(tree):
 def test_list_shows_the_scope_with_masked_numbers_only(tree):
     member = tree.members["a"][0]
     member_update(acting_user=SYSTEM, member=member, phone="13912345678")
-    response = client_for(tree.secretary_a).get("/api/members/")
+    response = client_for(tree.secretary_a).get("/api/members/", {"count": "true"})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 4
@@ -80,11 +82,11 @@ def test_list_filters_by_flags_and_age_band(tree):
     client = client_for(tree.county_admin)
     assert names(client.get("/api/members/", {"lost_contact": "true"})) == [member.name]
     assert names(client.get("/api/members/", {"hardship": "true", "lost_contact": "true"})) == [member.name]
-    assert client.get("/api/members/", {"hardship": "false"}).json()["count"] == 8
+    assert client.get("/api/members/", {"hardship": "false", "count": "true"}).json()["count"] == 8
     age = years_between(dt.date(1980, 5, 17), dt.date.today())  # every member of the tree was born then
     band = next(label for label, low, high in AGE_BANDS if low <= age < high)
-    assert client.get("/api/members/", {"age_band": band}).json()["count"] == 9
-    assert client.get("/api/members/", {"age_band": "35岁及以下"}).json()["count"] == 0
+    assert client.get("/api/members/", {"age_band": band, "count": "true"}).json()["count"] == 9
+    assert client.get("/api/members/", {"age_band": "35岁及以下"}).json()["items"] == []
 
 
 def test_list_finds_a_member_by_full_id_number(tree):
@@ -100,10 +102,47 @@ def test_list_finds_a_member_by_full_id_number(tree):
 def test_list_paginates_in_org_then_name_order(tree):
     client = client_for(tree.county_admin)
     everyone = names(client.get("/api/members/", {"limit": 200}))
-    body = client.get("/api/members/", {"limit": 3, "offset": 3}).json()
+    body = client.get("/api/members/", {"limit": 3, "offset": 3, "count": "true"}).json()
     assert body["count"] == 9
     assert [i["name"] for i in body["items"]] == everyone[3:6]
     assert client.get("/api/members/", {"limit": 500}).status_code == 422
+
+
+def test_pages_run_no_count_unless_asked_and_next_offset_walks_the_list(tree):
+    """A page asks the database for one row more than it holds (so it knows a next page follows)
+    and never counts the whole scope unless the client asks ``count=true``."""
+    client = client_for(tree.county_admin)
+    everyone = names(client.get("/api/members/", {"limit": 200}))
+    walked, offset = [], 0
+    while offset is not None:
+        body = client.get("/api/members/", {"limit": 4, "offset": offset}).json()
+        assert body["count"] is None
+        walked += [i["name"] for i in body["items"]]
+        offset = body["next_offset"]
+    assert walked == everyone and len(everyone) == 9
+    middle = client.get("/api/members/", {"limit": 4, "offset": 4, "count": "true"}).json()
+    assert middle["count"] == 9 and middle["next_offset"] == 8
+    past_the_end = client.get("/api/members/", {"limit": 4, "offset": 40, "count": "true"}).json()
+    assert past_the_end == {"count": 9, "next_offset": None, "items": []}
+
+
+def test_an_uncounted_page_makes_no_count_query(tree):
+    client = client_for(tree.county_admin)
+    client.get("/api/members/", {"limit": 2})  # warm: token and session lookups are the same below
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/api/members/", {"limit": 2})
+    with CaptureQueriesContext(connection) as counted:
+        client.get("/api/members/", {"limit": 2, "count": "true"})
+    assert not any("COUNT(" in q["sql"].upper() for q in plain.captured_queries)
+    assert sum("COUNT(" in q["sql"].upper() for q in counted.captured_queries) == 1
+
+
+def test_search_in_the_body_counts_only_when_asked(tree):
+    client = client_for(tree.county_admin)
+    plain = client.post("/api/members/search", {"limit": 2}, content_type="application/json").json()
+    counted = client.post("/api/members/search", {"limit": 2, "count": True}, content_type="application/json").json()
+    assert plain["count"] is None and plain["next_offset"] == 2
+    assert counted["count"] == 9
 
 
 def test_bad_filter_value_is_422_naming_the_filter(tree):
@@ -119,12 +158,12 @@ def test_bad_filter_value_is_422_naming_the_filter(tree):
 
 def test_secretary_of_a_cannot_list_or_search_branch_b(tree):
     client = client_for(tree.secretary_a)
-    assert client.get("/api/members/", {"org": tree.b.pk}).json() == {"count": 0, "items": []}
-    assert client.get("/api/members/", {"q": "陈丽华"}).json()["count"] == 0
+    assert client.get("/api/members/", {"org": tree.b.pk}).json() == {"count": None, "next_offset": None, "items": []}
+    assert client.get("/api/members/", {"q": "陈丽华"}).json()["items"] == []
     search = client.post("/api/members/search", {"q": b_member(tree).reveal_id_number()},
                          content_type="application/json")
-    assert search.status_code == 200 and search.json()["count"] == 0
-    assert client.get("/api/members/", {"org": tree.town1.pk}).json()["count"] == 4
+    assert search.status_code == 200 and search.json()["items"] == []
+    assert client.get("/api/members/", {"org": tree.town1.pk, "count": "true"}).json()["count"] == 4
 
 
 def test_secretary_of_a_gets_404_for_b_members(tree):
@@ -150,7 +189,7 @@ def test_read_only_user_can_read_but_not_write(tree):
     client = client_for(tree.reader_town1)
     member = tree.members["a"][0]
     assert client.get(f"/api/members/{member.pk}").status_code == 200
-    assert client.get("/api/members/").json()["count"] == 6
+    assert client.get("/api/members/", {"count": "true"}).json()["count"] == 6
     response = patch(client, member, {"version": 1, "name": "改名"})
     assert response.status_code == 403 and response.json()["detail"] == "无权操作"
     response = post(client, f"/api/members/{member.pk}/transfer", {"to_org": tree.b.pk, "transferred_on": "2025-01-02"})
@@ -174,7 +213,7 @@ def test_history_lists_changes_newest_first_and_masked(tree):
     member = tree.members["a"][0]
     client = client_for(tree.secretary_a)
     assert patch(client, member, {"version": 1, "work_unit": "红星村村委会", "phone": "13800001111"}).status_code == 200
-    body = client.get(f"/api/members/{member.pk}/history").json()
+    body = client.get(f"/api/members/{member.pk}/history", {"count": "true"}).json()
     assert body["count"] == 2
     latest = body["items"][0]
     assert latest["action"] == "member_update" and latest["actor_name"] == "secretary_a"
@@ -357,8 +396,11 @@ def test_list_query_count_does_not_grow_with_the_page(tree, django_assert_num_qu
     for i in range(12):
         make_member(tree.c, name=f"新党员{i}")
     client = client_for(tree.county_admin)
-    # token, token last-used (written at most every few minutes), positions, count, page
+    # token, token last-used (written at most every few minutes), positions, page, and the count
+    # when asked for and the page does not itself show where the list ends
     with django_assert_num_queries(5):
-        assert client.get("/api/members/", {"limit": 200}).json()["count"] == 21
-    with django_assert_num_queries(4):
+        assert client.get("/api/members/", {"limit": 2, "count": "true"}).json()["count"] == 21
+    with django_assert_num_queries(3):  # the last-used time is now fresh: token, positions, page
+        assert client.get("/api/members/", {"limit": 200, "count": "true"}).json()["count"] == 21
+    with django_assert_num_queries(3):
         client.get("/api/members/", {"limit": 2})

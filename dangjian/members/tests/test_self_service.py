@@ -133,7 +133,7 @@ def test_member_only_user_gets_nothing_of_anyone_else(tree, own, login):
 def test_member_only_user_gets_only_self_from_the_api(tree, own):
     token = api_token_issue(acting_user=SYSTEM, user=own.user, name="测试")
     api = Client(headers={"Authorization": f"Bearer {token}"})
-    assert api.get("/api/members/").json()["count"] == 0
+    assert api.get("/api/members/").json()["items"] == []
     assert api.get(f"/api/members/{tree.members['a'][0].pk}").status_code == 404
     assert api.get(f"/api/members/{own.pk}").status_code == 404  # staff route: no position, no scope
     me = api.get("/api/members/me").json()

@@ -15,7 +15,10 @@ def test_benchmark_rows(tree, record):
     rows = benchmark_orglife(tree.county)
     labels = " ".join(r[0] for r in rows)
     assert "查询次数" in labels and "雷同" in labels and "API" in labels
-    assert all(len(r) == 3 for r in rows)
+    assert all(len(r) in (3, 4) for r in rows)  # (label, value, target[, ratio to the limit])
+    assert "极限" in rows[0][0]
+    database_row = next(r for r in rows if "数据库部分" in r[0])
+    assert "×（GROUP BY" in database_row[3]
     queries_row = next(r for r in rows if "查询次数" in r[0])
     on_root, on_branch = queries_row[1].split(" / ")
     assert on_root == on_branch

@@ -5,6 +5,10 @@ Meant for PostgreSQL (``make bench`` points DATABASE_URL at a scratch database).
 separate from the tests: they print figures and never fail on a time. Each app measures its own
 figures in its ``bench.py`` (``register_bench`` in dangjian/core/registry.py); this command only
 runs them in the order their declared dependencies give and writes the table.
+
+Before every step the database is settled (``benchmarking.settle``: VACUUM ANALYZE on PostgreSQL),
+so a step measures the same state whichever steps ran before it. A row may carry a fourth column:
+the figure as a multiple of its limit on this machine, measured in the same run.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import connection
 
+from dangjian.core.benchmarking import settle
 from dangjian.core.registry import bench_steps, with_prerequisites
 
 
@@ -44,19 +49,21 @@ class Command(BaseCommand):
         if opts["only"]:
             steps = with_prerequisites(steps, opts["only"])
         steps = [s for s in steps if s.name not in opts["skip"]]
-        self.rows: list[tuple[str, str, str]] = []
+        self.rows: list[tuple[str, str, str, str]] = []
         ctx = SimpleNamespace(
             scale=opts["scale"], reuse=opts["reuse"], requests=opts["requests"], import_rows=opts["import_rows"],
             items=opts["items"], root=None, user=None, dataset="", say=self.stdout.write, warn=self.stderr.write,
         )
         for step in steps:
+            settle()
             for row in step.measure(ctx):
                 self._add(*row)
         self._report(opts["output"], ctx, [s.notes for s in steps if s.notes])
 
-    def _add(self, what: str, value: str, target: str) -> None:
-        self.rows.append((what, value, target))
-        self.stdout.write(f"{what}: {value} {('（目标 ' + target + '）') if target else ''}")
+    def _add(self, what: str, value: str, target: str, ratio: str = "") -> None:
+        self.rows.append((what, value, ratio, target))
+        self.stdout.write(f"{what}: {value}{'  ' + ratio if ratio else ''}"
+                          f"{('（目标 ' + target + '）') if target else ''}")
 
     def _report(self, output: str, ctx, notes: list[str]) -> None:
         head = (
@@ -64,9 +71,10 @@ class Command(BaseCommand):
             f"数据库：{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}；"
             f"{os.cpu_count()} 核；Python {platform.python_version()}；"
             f"数据：{ctx.dataset}。\n\n"
-            "| 项目 | 测得 | 目标 |\n| --- | --- | --- |\n"
+            "“对照”一列是测得值与同一次运行中测得的本机极限之比（括号内为极限本身），标为“极限”的行就是这些极限。\n\n"
+            "| 项目 | 测得 | 对照（同一次运行的极限） | 目标 |\n| --- | --- | --- | --- |\n"
         )
-        table = "".join(f"| {a} | {b} | {c} |\n" for a, b, c in self.rows)
+        table = "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in self.rows)
         load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
         table += f"\n测量结束时的系统负载（1/5/15 分钟）：{load}。\n\n说明：\n\n" + "".join(f"- {n}\n" for n in notes)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
