@@ -5,7 +5,6 @@ background job run by ``dangjian worker --once`` in its own process (``roster_jo
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -113,7 +112,7 @@ def roster_job(ctx) -> list[tuple[str, str, str]]:
     """The root's whole roster (about 120,000 members in the city) as a background job, timed from
     the job's start to its end; the memory is the worker process's peak. Job and file removed after."""
     job = job_start(acting_user=ctx.user, kind=ROSTER, title="性能测试：全部党员名册", params={"filters": {}})
-    returncode, output, peak_mb = run_measured([sys.executable, "-m", "dangjian.cli", "worker", "--once"])
+    returncode, output, peak_mb = run_measured("dangjian.cli", ["worker", "--once"])
     job.refresh_from_db()
     try:
         if returncode != 0 or job.state != JobState.DONE:
