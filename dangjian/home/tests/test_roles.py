@@ -15,7 +15,7 @@ from dangjian.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
-STAFF_MENU = ["首页", "组织体系", "党员管理", "组织生活", "三单管理"]
+STAFF_MENU = ["首页", "待办", "组织体系", "党员管理", "组织生活", "三单管理"]
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def menu(client) -> list[str]:
 
 def test_secretary_sees_every_staff_menu_item(tree, client):
     client.force_login(tree.secretary_a)
-    assert menu(client) == ["首页", "组织体系", "党员管理", "导入", "组织生活", "三单管理"]
+    assert menu(client) == ["首页", "待办", "组织体系", "党员管理", "导入", "组织生活", "三单管理"]
 
 
 def test_viewer_sees_no_import(tree, client):
@@ -47,7 +47,7 @@ def test_viewer_sees_no_import(tree, client):
 
 def test_member_sees_only_own_record(tree, people, client):
     client.force_login(people.member)
-    assert menu(client) == ["我的信息"]
+    assert menu(client) == ["待办", "我的信息"]
 
 
 @pytest.mark.parametrize("duty,label", [("system", "系统管理员"), ("security", "安全管理员"), ("audit", "审计管理员")])
