@@ -15,3 +15,7 @@ register_fields({"user": "用户", "username": "用户名", "role": "角色", "d
                  "success": "是否成功"})
 register_values("role", Role.choices)
 register_values("duty", Duty.choices)
+register_actions({
+    "api_token_issue": "签发接口令牌", "api_token_revoke": "吊销接口令牌",
+    "login_locked": "锁定期间尝试登录", "login_unlock": "解除登录锁定",
+})

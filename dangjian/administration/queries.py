@@ -156,6 +156,18 @@ class AuditRow:
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         return [(k, self.before.get(k), self.after.get(k)) for k in keys]
 
+    # The same Chinese reading as the change log's (core/labels.py), over the redacted values.
+    @property
+    def action_label(self) -> str:
+        return labels.action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        return labels.object_type_label(self.object_type)
+
+    def labelled_changes(self) -> list[tuple[str, str, str]]:
+        return labels.labelled_changes(self.object_type, self.before, self.after)
+
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -106,7 +106,8 @@ def redacted_values(object_type: str, values: dict) -> dict:
 
 
 def redacted_object(object_type: str, object_id: int, object_repr: str) -> str:
-    return f"{object_type} #{object_id}" if is_personal(object_type) else object_repr
+    """A member's record is named by its type and number only (the page shows both beside this)."""
+    return REDACTED if is_personal(object_type) else object_repr
 
 
 def redacted_note(object_type: str, action: str, note: str) -> str:

@@ -86,6 +86,8 @@ class ApiErrorBodyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/") or response.status_code < 400:
             return response
+        if response.status_code == 503:  # a lost database race, already answered in Chinese (dangjian/api.py)
+            return response
         if response.status_code >= 500:
             return response if getattr(response, "dangjian_clean_error", False) else server_error_response(request)
         if not response.get("Content-Type", "").startswith("application/json"):

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from dangjian.core.actors import check_actor
 from dangjian.core.errors import ActionDenied
-from dangjian.core.history import audited_transaction, record_change
 
 from . import mail
 from .models import InboxItem, InboxRead
@@ -126,10 +125,12 @@ def mark_read(*, acting_user, item: InboxItem) -> None:
     InboxRead.objects.get_or_create(item=item, user=acting_user)
 
 
-@audited_transaction()
+@transaction.atomic
 def acknowledge(*, acting_user, item: InboxItem) -> InboxItem:
     """Close a notice (information only) once its reader has taken it in. Work items cannot be
-    closed this way: they close when the work is done."""
+    closed this way: they close when the work is done. Like reading (``mark_read``), this is the
+    reader's own state, not a change to the records, so it writes no audit record — and so this
+    module takes no part in the audit chain's lock order (docs/architecture.md)."""
     check_actor(acting_user)
     locked = InboxItem.objects.select_for_update().get(pk=item.pk)
     if not addressed_to(acting_user).filter(pk=locked.pk).exists():
@@ -140,5 +141,4 @@ def acknowledge(*, acting_user, item: InboxItem) -> InboxItem:
         locked.done_at = timezone.now()
         locked.done_note = ACKNOWLEDGED
         locked.save(update_fields=["done_at", "done_note", "updated_at"])
-        record_change(actor=acting_user, action="inbox_acknowledge", obj=locked, after={"key": locked.key})
     return locked

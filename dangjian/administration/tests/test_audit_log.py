@@ -99,10 +99,10 @@ def test_the_log_reads_in_chinese_and_chinese_labels_filter_by_code(marked, admi
     url = reverse("administration:audit")
     html = client.get(url).content.decode()
     assert "修改党员信息" in html and "member_update" not in html
-    assert "党员 #" in html and "members.member" not in html
+    assert "党组织 #" in html and "orgs.organization" not in html and "members.member" not in html
     assert "家庭住址" in html  # the changed field by its name, not "address"
     assert set(_ids(client.get(url, {"action": "修改党员信息"}))) == {r.id for r in marked}
-    by_label = _ids(client.get(url, {"object_type": "党员"}))
-    assert by_label == _ids(client.get(url, {"object_type": "members.member"})) and marked[0].id in by_label
+    by_label = _ids(client.get(url, {"object_type": "党组织"}))
+    assert by_label == _ids(client.get(url, {"object_type": "orgs.organization"})) and marked[0].id in by_label
     assert _ids(client.get(url, {"action": "登录"})) == []
     assert set(_ids(client.get(url, {"action": "member_update"}))) == {r.id for r in marked}  # codes still work

@@ -28,8 +28,8 @@ def _personal(member):
 def test_the_audit_administrator_sees_who_did_what_to_which_member_but_no_personal_data(changed, admins, client):
     client.force_login(admins.audit)
     page = client.get(reverse("administration:audit")).content.decode()
-    assert f"members.member #{changed.pk}" in page and "member_update" in page and "secretary_a" in page
-    assert "address" in page and "ethnicity" in page  # which fields changed
+    assert f"党员 #{changed.pk}" in page and "修改党员信息" in page and "secretary_a" in page
+    assert "家庭住址" in page and "民族" in page  # which fields changed, by their Chinese names
     assert [v for v in _personal(changed) if v and v in page] == []
     assert "（已隐去）" in page
     found = client.get(reverse("administration:audit"), {"q": "欧阳秘密"})  # nor can a name be searched for
@@ -41,10 +41,10 @@ def test_the_export_hides_the_same(changed, admins, client):
     response = client.get(reverse("administration:audit_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
-    assert f"members.member #{changed.pk}" in cells
+    assert f"members.member {changed.pk} （已隐去）" in cells  # type and number, the name hidden
     assert [v for v in _personal(changed) if v and v in cells] == []
 
 
 def test_the_business_user_sees_the_full_history_on_the_members_page(tree, changed, login):
     text = login(tree.secretary_a).get(reverse("members:detail", args=[changed.pk])).content.decode()
-    assert "幸福路88号" in text and "光明街17号" in text and "member_update" in text
+    assert "幸福路88号" in text and "光明街17号" in text and "修改党员信息" in text

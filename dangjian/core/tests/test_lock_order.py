@@ -114,7 +114,7 @@ def test_a_lost_database_race_is_a_503_in_chinese_on_the_api(client, tree, monke
     member = tree.members["a"][0]
     response = client.patch(f"/api/members/{member.pk}", {"version": member.version, "work_unit": "新单位"},
                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 503
+    assert response.status_code == 503, response.content.decode()
     assert response.json() == {"detail": BUSY_MESSAGE}
     assert response["Retry-After"] == "1"
     assert Member.objects.get(pk=member.pk).work_unit != "新单位"
@@ -131,7 +131,7 @@ def test_a_lost_database_race_is_a_503_page_in_chinese(login, tree, monkeypatch)
             "confirmed_on": member.confirmed_on.isoformat(), "membership_type": "full", "status": "normal",
             "version": member.version}
     response = client.post(f"/members/{member.pk}/edit/", form)
-    assert response.status_code == 503
+    assert response.status_code == 503, response.content.decode()
     assert BUSY_MESSAGE in response.content.decode()
     assert response["Retry-After"] == "1"
 

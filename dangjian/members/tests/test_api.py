@@ -133,8 +133,12 @@ def test_an_uncounted_page_makes_no_count_query(tree):
         client.get("/api/members/", {"limit": 2})
     with CaptureQueriesContext(connection) as counted:
         client.get("/api/members/", {"limit": 2, "count": "true"})
-    assert not any("COUNT(" in q["sql"].upper() for q in plain.captured_queries)
-    assert sum("COUNT(" in q["sql"].upper() for q in counted.captured_queries) == 1
+    # the token lookup counts recent failed logins (the lockout) in a subquery: not a count of the scope
+    def scope_counts(queries):
+        return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and '"members_member"' in q["sql"]]
+
+    assert scope_counts(plain.captured_queries) == []
+    assert len(scope_counts(counted.captured_queries)) == 1
 
 
 def test_search_in_the_body_counts_only_when_asked(tree):

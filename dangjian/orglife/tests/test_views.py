@@ -214,7 +214,7 @@ def test_new_meeting_does_not_default_to_midnight():
 
 def test_matrix_cell_with_open_requirements_is_yellow_not_green():
     from dangjian.orglife import rules
-    from dangjian.orglife.views import _cell
+    from dangjian.orglife.matrix import _cell
 
     tally = rules.Tally()
     for outcome in [rules.MET] * 4 + [rules.NOT_DUE] * 3:
