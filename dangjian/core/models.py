@@ -132,3 +132,22 @@ class AuditAnchor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.first_id}–{self.last_id})"
+
+
+class CalendarDay(models.Model):
+    """A day whose status differs from the weekday rule (Monday–Friday work): a public holiday on a
+    weekday (``is_working`` False) or a make-up working day on a weekend (True), as the State
+    Council's yearly notice sets them. Read through ``core.calendar.work_calendar``; see
+    ``core.workdays`` for the counting rules."""
+
+    day = models.DateField("日期", unique=True)
+    is_working = models.BooleanField("上班", default=False)
+    name = models.CharField("名称", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'调休上班' if self.is_working else '放假'} {self.name}"
