@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from dangjian.core.scoping import set_position_lookup
 
-        from . import signals  # noqa: F401  (connects the session receivers)
+        from . import (
+            signals,  # noqa: F401  (connects the session receivers)
+            tasks,  # noqa: F401  (registers the hourly purge of expired sessions)
+        )
         from .queries import positions_granting
 
         # core sits below the feature apps and never imports them: scope learns of positions here.

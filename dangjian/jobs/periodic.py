@@ -17,7 +17,8 @@ from .models import PeriodicRun
 class Schedule:
     name: str
     task: object  # a django-tasks Task
-    at: dt.time
+    at: dt.time  # the time of day (daily), or the minute past each hour (hourly)
+    hourly: bool = False
 
 
 _SCHEDULES: dict[str, Schedule] = {}
@@ -33,14 +34,26 @@ def daily(name: str, *, at: dt.time):
     return wrap
 
 
+def hourly(name: str, *, minute: int = 0):
+    """``@hourly("accounts.purge_sessions", minute=15)`` over a django-tasks ``@task()``: once an hour."""
+
+    def wrap(task):
+        _SCHEDULES[name] = Schedule(name, task, dt.time(0, minute), hourly=True)
+        return task
+
+    return wrap
+
+
 def schedules() -> list[Schedule]:
     return sorted(_SCHEDULES.values(), key=lambda s: (s.at, s.name))
 
 
 def due_key(schedule: Schedule, now: dt.datetime) -> str | None:
     """The period a schedule should have run for by ``now`` (local time): today once its hour has
-    come, otherwise nothing yet."""
+    come (this hour once its minute has, for an hourly one), otherwise nothing yet."""
     local = timezone.localtime(now)
+    if schedule.hourly:
+        return f"{local:%Y-%m-%dT%H}" if local.minute >= schedule.at.minute else None
     return local.date().isoformat() if local.time() >= schedule.at else None
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -26,17 +27,14 @@ from dangjian.apikit import (
     write_in_scope,
 )
 from dangjian.core.history import record_export
-from dangjian.orgs.models import Organization
+from dangjian.core.scoping import CHANGE, require
 from dangjian.orgs.queries import referenced_org
 
 from . import actions, exporting, queries
 from .choices import AttendanceStatus, FlagKind, FlagState, MeetingStatus
+from .jobs import SYNC_SCAN_MAX_ORGS, needs_background_scan, start_rescan
 from .models import IntegrityFlag, Meeting
 from .report import compliance_report
-
-# The API scans synchronously: a subtree up to this many organisations (a county). Larger ones
-# use ``dangjian orglife-scan`` (a background job once jobs exist).
-SYNC_SCAN_MAX_ORGS = 1500
 
 router = Router(tags=["组织生活"])
 
@@ -126,6 +124,20 @@ class ScanOut(Schema):
     org: OrgRef
     year: int
     flags: int = Field(description="核查后当前的提示条数")
+
+
+class ScanJobOut(Schema):
+    job: int = Field(description="后台任务编号；进度见 GET /api/jobs/{job}")
+    state: str
+    page_url: str = Field(description="任务页面（进度条）")
+
+    @staticmethod
+    def resolve_job(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_page_url(obj):
+        return reverse("jobs:detail", args=[obj.pk])
 
 
 class MeetingOut(Schema):
@@ -300,9 +312,18 @@ def scan(request, payload: ScanIn):
     `dangjian orglife-scan`）。已核实的结论保留；不再发现的待核实提示删除。"""
     root = _report_root(request, payload.org)
     year = payload.year or timezone.localdate().year
-    size = Organization.objects.filter(path__startswith=root.path).count()
-    if size > SYNC_SCAN_MAX_ORGS:
-        raise ValidationError({"org": f"“{root.name}”下有 {size} 个党组织，超过接口同步核查的上限 {SYNC_SCAN_MAX_ORGS} "
-                                      "个；请选择下级组织，或在服务器上运行 dangjian orglife-scan"})
+    if needs_background_scan(root):
+        raise ValidationError({"org": f"“{root.name}”下的党组织超过接口同步核查的上限 {SYNC_SCAN_MAX_ORGS} 个；"
+                                      "请用 POST /api/orglife/scan-jobs 在后台核查，或选择下级组织"})
     found = actions.flags_rescan(acting_user=request.user, root=root, year=year)
     return {"org": root, "year": year, "flags": found}
+
+
+@router.post("/scan-jobs", response=responses(ScanJobOut, status=202, errors=WRITE_ERRORS), summary="后台重新核查")
+def scan_job(request, payload: ScanIn):
+    """把重新核查交给后台任务（任何规模，例如全市），立即答复 202 和任务；用 `GET /api/jobs/{id}` 查看进度。
+    任务运行时按提交人当时的范围重新检查权限。"""
+    root = _report_root(request, payload.org)
+    require(request.user, CHANGE, root, message="无权核查该党组织的组织生活记录")
+    year = payload.year or timezone.localdate().year
+    return Status(202, start_rescan(acting_user=request.user, root=root, year=year))

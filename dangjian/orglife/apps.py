@@ -11,6 +11,8 @@ class OrglifeConfig(AppConfig):
         # re-checked against the roster as it then stood (in the member action's transaction).
         from dangjian.members.actions import membership_changed
 
+        from . import tasks  # noqa: F401  (registers the nightly rescan)
+
         membership_changed.connect(_recheck_meetings, dispatch_uid="orglife.recheck_meetings")
 
 

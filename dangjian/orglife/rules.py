@@ -607,3 +607,9 @@ def default_start(now: dt.datetime) -> dt.datetime:
     (when the page was opened after hours, or just after midnight) 09:00 of the same day, not 00:00."""
     start = now.replace(minute=0, second=0, microsecond=0)
     return start if start.hour in WORKING_HOURS else start.replace(hour=DEFAULT_START_HOUR)
+
+
+def years_to_rescan(today: dt.date) -> list[int]:
+    """The years the nightly rescan covers: this year, and last year too during January, while
+    late records of December still come in."""
+    return [today.year - 1, today.year] if today.month == 1 else [today.year]

@@ -32,7 +32,7 @@ from dangjian.orgs.models import Organization
 from . import actions, exporting, queries, rules
 from .choices import FlagKind, FlagState, Outcome
 from .forms import AttachmentForm, CustomTypeForm, MeetingForm, RuleForm, attendance_from, attendance_rows
-from .jobs import REPORT
+from .jobs import REPORT, needs_background_scan, start_rescan
 from .matrix import MONTHS
 from .models import Attachment, IntegrityFlag, Meeting, RuleSetting
 from .report import _custom_names, compliance_report
@@ -263,6 +263,8 @@ def flags_rescan(request):
     root, year = _root(request), _year(request)
     if root is None or not path_in_scope(request.user, CHANGE, root.path):
         raise Http404("未找到，或不在您的管辖范围内")
+    if needs_background_scan(root):
+        return redirect("jobs:detail", start_rescan(acting_user=request.user, root=root, year=year).pk)
     found = actions.flags_rescan(acting_user=request.user, root=root, year=year)
     messages.success(request, f"已重新核查 {root.name} {year} 年的组织生活记录，发现 {found} 条提示")
     return redirect(f"{request.path.rsplit('rescan/', 1)[0]}?org={root.pk}&year={year}")

@@ -130,8 +130,8 @@ def test_unknown_kind_is_refused(tree):
 
 
 def test_daily_tasks_are_queued_once_per_day_after_their_hour(db):
-    names = {s.name for s in periodic.schedules()}
-    assert "inbox.refresh" in names
+    names = {s.name for s in periodic.schedules() if not s.hourly}  # hourly ones wait for minute 15
+    assert {"inbox.refresh", "orglife.scan"} <= names
     day = dt.date(2026, 11, 2)
     early = timezone.make_aware(dt.datetime.combine(day, dt.time(1, 0)))
     late = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 0)))
@@ -143,6 +143,32 @@ def test_daily_tasks_are_queued_once_per_day_after_their_hour(db):
     assert DBTaskResult.objects.filter(id__in=[r.task_id for r in first]).count() == len(names)
     next_day = late + dt.timedelta(days=1)
     assert len(periodic.enqueue_due(next_day)) == len(names)
+
+
+def test_hourly_tasks_are_queued_once_per_hour_after_their_minute(db):
+    hourly = {s.name for s in periodic.schedules() if s.hourly}
+    assert "accounts.purge_sessions" in hourly
+    at = lambda h, m: timezone.make_aware(dt.datetime(2026, 11, 2, h, m))  # noqa: E731
+    assert not hourly & {r.name for r in periodic.enqueue_due(at(9, 14))}
+    first = {r.name: r.run_key for r in periodic.enqueue_due(at(9, 15))}
+    assert all(first[name] == "2026-11-02T09" for name in hourly)
+    assert not hourly & {r.name for r in periodic.enqueue_due(at(9, 59))}
+    assert hourly <= {r.name for r in periodic.enqueue_due(at(10, 20))}
+
+
+def test_the_hourly_purge_removes_expired_sessions(db):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from dangjian.accounts.tasks import purge_sessions
+
+    stale = SessionStore()
+    stale.set_expiry(-60)
+    stale.create()
+    live = SessionStore()
+    live.create()
+    assert purge_sessions.call()["sessions"] == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
 
 
 def test_old_results_are_removed_with_their_jobs(tree, login):

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
@@ -259,13 +260,68 @@ def test_the_scan_and_decision_api(tree, record, login):
     assert [f["id"] for f in listed] == [flag.pk]
 
 
-def test_the_scan_api_refuses_a_subtree_too_large(tree, login, monkeypatch):
-    from dangjian.orglife import api
+def test_a_subtree_too_large_for_the_request_is_rescanned_in_the_background(tree, record, login, monkeypatch):
+    from dangjian.jobs.testing import run_jobs
+    from dangjian.orglife import jobs
 
-    monkeypatch.setattr(api, "SYNC_SCAN_MAX_ORGS", 3)
-    response = login(tree.county_admin).post("/api/orglife/scan", {"org": tree.county.pk, "year": 2026},
-                                             content_type="application/json")
-    assert response.status_code == 422 and "dangjian orglife-scan" in response.json()["detail"][0]["message"]
+    late = record(tree.a, dt.date(2026, 3, 1), entered=at(dt.date(2026, 3, 20)))
+    IntegrityFlag.objects.all().delete()
+    monkeypatch.setattr(jobs, "SYNC_SCAN_MAX_ORGS", 3)  # the county tree has more than three organisations
+    client = login(tree.county_admin)
+    refused = client.post("/api/orglife/scan", {"org": tree.county.pk, "year": 2026}, content_type="application/json")
+    assert refused.status_code == 422 and "/api/orglife/scan-jobs" in refused.json()["detail"][0]["message"]
+    page = client.post(reverse("orglife:flags_rescan") + f"?org={tree.county.pk}&year=2026")
+    assert page.status_code == 302 and "/jobs/" in page["Location"]
+    started = client.post("/api/orglife/scan-jobs", {"org": tree.county.pk, "year": 2026},
+                          content_type="application/json")
+    assert started.status_code == 202 and started.json()["state"] == "queued"
+    job_id = started.json()["job"]
+    assert kinds(late) == []  # nothing happens in the request
+    run_jobs()
+    assert kinds(late) == [FlagKind.LATE_ENTRY]
+    progress = client.get(f"/api/jobs/{job_id}").json()
+    assert progress["state"] == "done" and "当前核查提示 1 条" in progress["message"]
+    assert progress["kind_label"] == "组织生活重新核查" and progress["download_url"] is None
+    assert ChangeRecord.objects.filter(action="orglife_scan", object_id=tree.county.pk,
+                                       actor=tree.county_admin).count() == 2  # the page's job and the API's
+    assert [j["id"] for j in client.get("/api/jobs").json()["items"]][0] == job_id
+    assert login(tree.secretary_a).get(f"/api/jobs/{job_id}").status_code == 404  # someone else's job
+
+
+def test_a_background_rescan_needs_change_scope_then_and_when_it_runs(tree, login):
+    from dangjian.accounts.models import Position
+    from dangjian.jobs.models import Job
+    from dangjian.jobs.testing import run_jobs
+
+    assert login(tree.reader_town1).post("/api/orglife/scan-jobs", {"org": tree.a.pk, "year": 2026},
+                                         content_type="application/json").status_code == 403
+    client = login(tree.secretary_a)
+    assert client.post("/api/orglife/scan-jobs", {"org": tree.town1.pk}, content_type="application/json"
+                       ).status_code == 404
+    job_id = client.post("/api/orglife/scan-jobs", {"org": tree.a.pk}, content_type="application/json").json()["job"]
+    Position.objects.filter(user=tree.secretary_a).delete()  # the post is gone before the worker runs
+    run_jobs()
+    job = Job.objects.get(pk=job_id)
+    assert job.state == "failed" and "不在您可修改的范围内" in job.message
+
+
+def test_the_nightly_rescan_is_scheduled_without_cron(tree, record):
+    from dangjian.jobs.periodic import schedules
+    from dangjian.orglife.tasks import nightly_rescan
+
+    assert "orglife.scan" in {s.name for s in schedules()}
+    late = record(tree.a, dt.date(2026, 3, 1), entered=at(dt.date(2026, 3, 20)))
+    IntegrityFlag.objects.all().delete()
+    found = nightly_rescan.call()
+    assert kinds(late) == [FlagKind.LATE_ENTRY]
+    assert set(found) >= {f"{tree.county.code} {dt.date.today().year}"}
+
+
+def test_years_to_rescan():
+    from dangjian.orglife.rules import years_to_rescan
+
+    assert years_to_rescan(dt.date(2027, 1, 31)) == [2026, 2027]
+    assert years_to_rescan(dt.date(2027, 2, 1)) == [2027]
 
 
 def test_the_report_counts_flags(tree, record, login):

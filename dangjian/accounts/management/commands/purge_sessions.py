@@ -1,6 +1,6 @@
 """``dangjian purge-sessions``: delete expired sessions (and the search filters they held) and the
-bookkeeping of ended logins. Run it from the scheduler, e.g. every hour; Django does not clear the
-session table on its own (accounts.sessions.purge_expired_sessions)."""
+bookkeeping of ended logins. The worker does it every hour by itself (``accounts.tasks``); Django
+does not clear the session table on its own (accounts.sessions.purge_expired_sessions)."""
 
 from django.core.management import BaseCommand
 
@@ -8,7 +8,7 @@ from dangjian.accounts.sessions import purge_expired_sessions
 
 
 class Command(BaseCommand):
-    help = "清除已过期的会话（连同其中保存的查询条件）和已结束登录的记录；建议每小时运行一次"
+    help = "清除已过期的会话（连同其中保存的查询条件）和已结束登录的记录；后台任务处理进程每小时自动执行一次"
 
     def handle(self, *args, **options):
         sessions, tracked = purge_expired_sessions()

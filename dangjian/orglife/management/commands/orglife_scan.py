@@ -1,6 +1,6 @@
 """``dangjian orglife-scan [--org CODE] [--year YYYY]``: recompute the integrity flags. Without
-arguments it is the nightly run: every top-level organisation, this year (and last year during
-January, while late records of December still come in)."""
+arguments: every top-level organisation, the years ``rules.years_to_rescan`` names — what the
+worker's nightly task (``orglife.tasks.nightly_rescan``) does by itself."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
 from dangjian.orglife import actions
+from dangjian.orglife.rules import years_to_rescan
 from dangjian.orgs.models import Organization
 
 
@@ -23,9 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         roots = self._roots(opts["org"])
-        today = timezone.localdate()
-        years = [opts["year"]] if opts["year"] else ([today.year - 1, today.year] if today.month == 1
-                                                      else [today.year])
+        years = [opts["year"]] if opts["year"] else years_to_rescan(timezone.localdate())
         for root in roots:
             for year in years:
                 started = time.perf_counter()
