@@ -8,7 +8,7 @@ rows an indicator counted (the drill-down)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
@@ -232,8 +232,8 @@ def rollup(scheme: Scheme, user, root: Organization | None = None) -> dict:
             "quota_warning": rules.quota_warning([g[2] or g[3] for g in grades], scheme.bands, scheme.top_share)}
 
 
-def stage_counts(scheme: Scheme, user) -> Counter:
-    return Counter(dict(Grade.objects.restrict(user, VIEW).filter(scheme=scheme).values("stage")
+def stage_counts(scheme: Scheme, user) -> dict[str, int]:
+    return (dict(Grade.objects.restrict(user, VIEW).filter(scheme=scheme).values("stage")
                         .annotate(n=Count("pk")).order_by().values_list("stage", "n")))
 
 

@@ -90,6 +90,9 @@ def _scheme_context(request, scheme: Scheme) -> dict:
     grades = list(queries.grades_for(request.user).filter(scheme=scheme, org__path__startswith=root.path)
                   .order_by("org__path")[:500])
     rollup = queries.rollup(scheme, request.user, root)
+    counts = queries.stage_counts(scheme, request.user)
+    for _name, _path, r in [("", "", rollup["total"]), *rollup["children"]]:
+        r.band_counts = [r.grades.get(b, 0) for b in rollup["bands"]]
     indicators = rollup["indicators"]
     for indicator in indicators:
         indicator.average = rollup["total"].indicator_average(indicator.pk)
@@ -103,7 +106,8 @@ def _scheme_context(request, scheme: Scheme) -> dict:
                                     for i in indicators),
         "indicator_help": INDICATOR_HELP, "computed_codes": Computed.choices,
         "kinds": [OrgKind(k).label for k in scheme.org_kinds if k in OrgKind.values],
-        "stages": Stage.choices, "stage_counts": queries.stage_counts(scheme, request.user),
+        "stages": [(label, counts.get(value, 0)) for value, label in Stage.choices],
+        "band_rows": [("合计", rollup["total"])] + [(name, r) for name, _p, r in rollup["children"]],
     }
 
 

@@ -76,9 +76,12 @@ def test_every_computed_indicator_hand_counted(facts_tree):
     assert (b.vacant_since, b.vacant_months, b.vacant_total) == (dt.date(2025, 6, 15), 6, 7)
     # 支部党员大会 Q1 met, Q2 人数不足: of A's owed periods one is a quorum failure; the Q1 assembly is met
     assert a.quorum_short == 1
-    assert a.met >= 1 + 1 + 1  # Q1 assembly, the 组织生活会 and the 民主评议党员 (each yearly)
-    assert b.met == 0 and b.owed == a.owed  # the same rules apply to both branches
-    print("OWED", a.owed, a.met, b.owed, b.warnings, a.warnings)
+    # owed in a small branch (no 支委会): 4 assemblies + 4 党课 + 12 主题党日 + 组织生活会 + 民主评议 + 谈心谈话
+    assert a.owed == 4 + 4 + 12 + 1 + 1 + 1 == 23
+    assert a.met == 3  # Q1 assembly, the 组织生活会 and the 民主评议党员
+    assert (b.owed, b.met) == (23, 0)
+    # B has 2 members (< 3 to form a branch): one structure warning; its vacancy is an indicator of its own
+    assert (a.warnings, b.warnings) == (0, 1)
 
 
 def test_scores_and_reasons(facts_tree):
@@ -88,6 +91,8 @@ def test_scores_and_reasons(facts_tree):
     grade_a = Grade.objects.get(scheme=scheme, org=t.a)
     points = {s.indicator.code: s for s in Score.objects.filter(grade=grade_a).select_related("indicator")}
     assert points[Computed.REVIEW_HELD].points == Decimal(10)
+    assert points[Computed.ORGLIFE_RATE].points == Decimal("3.26")  # 25 × 3/23
+    assert points[Computed.STRUCTURE_WARNINGS].points == Decimal(5)
     assert points[Computed.WORKLIST_ONTIME].points == Decimal("5.00")  # 15 × 1/3
     assert points[Computed.WORKLIST_OVERDUE].points == Decimal(4)  # 5 − 1 × 1
     assert points[Computed.LOST_CONTACT].points == Decimal(4)
