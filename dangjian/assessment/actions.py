@@ -28,7 +28,7 @@ from dangjian.orgs.models import CommitteePost
 from dangjian.worklists import actions as worklist_actions
 from dangjian.worklists.choices import Kind, Source, State
 
-from . import queries, rules
+from . import queries, rules, writing
 from .choices import (
     DEFAULT_RECTIFY_MONTHS,
     MAX_RECTIFY_MONTHS,
@@ -262,8 +262,9 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
             if indicator.method == Method.COMPUTED:
                 result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct)
                 score.value, score.points, score.reason = result.value, result.points, result.reason[:300]
-    Score.objects.bulk_create(new_scores, batch_size=2000)
-    Score.objects.bulk_update(changed, ["value", "points", "reason"], batch_size=2000)
+    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim"],
+                        [(s.grade_id, s.indicator_id, s.value, s.points, s.reason, "") for s in new_scores])
+    writing.update_rows(Score, ["value", "points", "reason"], changed)
     lowest = locked.band_names[-1]
     open_candidates = {c.org_id: c for c in Candidate.objects.filter(scheme=locked)}
     add_candidates, update_candidates, drop = [], [], []
@@ -283,7 +284,7 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
                 update_candidates.append(existing)
             else:
                 drop.append(existing.pk)
-    Grade.objects.bulk_update(list(grades.values()), ["score", "suggested", "computed_at"], batch_size=2000)
+    writing.update_rows(Grade, ["score", "suggested", "computed_at"], [grades[pk] for pk in org_ids])
     Candidate.objects.bulk_create(add_candidates, batch_size=2000)
     Candidate.objects.bulk_update(update_candidates, ["reasons"], batch_size=2000)
     Candidate.objects.filter(pk__in=drop).delete()

@@ -40,19 +40,24 @@ def benchmark_assessment(root, *, requests: int = 20) -> list[tuple[str, str, st
     actions.scheme_issue(acting_user=SYSTEM, scheme=scheme)
     rows = []
     try:
-        tracemalloc.start()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as on_root:
             count = actions.scheme_compute(acting_user=SYSTEM, scheme=scheme)
         seconds = time.perf_counter() - started
+        rows.append((f"全部自动指标（{count:,} 个党组织，首次计算并保存得分）", f"{seconds:.1f} s", "≤ 10 s"))
+        started = time.perf_counter()
+        actions.scheme_compute(acting_user=SYSTEM, scheme=scheme)
+        rows.append(("  同上，重新计算（更新已有得分）", f"{time.perf_counter() - started:.1f} s", "≤ 10 s"))
+        tracemalloc.start()
+        actions.scheme_compute(acting_user=SYSTEM, scheme=scheme)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        rows.append((f"全部自动指标（{count:,} 个党组织，计算并保存得分）", f"{seconds:.1f} s", "≤ 10 s"))
-        rows.append(("  同上，Python 内存峰值（tracemalloc）", f"{peak / 2**20:.0f} MB", "≤ 500 MB"))
+        rows.append(("  同上，Python 内存峰值（tracemalloc，另测一次）", f"{peak / 2**20:.0f} MB", "≤ 500 MB"))
         town = (root.children.filter(kind__in=COMMITTEE_KINDS).order_by("path").first()
                 or root.children.order_by("path").first())
         if town is not None:
             ids = list(queries.assessed_orgs(scheme).filter(path__startswith=town.path).values_list("pk", flat=True))
+            queries.gather_facts(town, year, ids)  # warm: the first call of a process reads settings and caches
             with CaptureQueriesContext(connection) as on_town:
                 queries.gather_facts(town, year, ids)
             with CaptureQueriesContext(connection) as on_all:
@@ -92,6 +97,8 @@ def _page_times(grade: Grade, requests: int) -> str:
 
 
 register_bench("assessment", lambda ctx: benchmark_assessment(ctx.root, requests=ctx.requests), after=("data",),
-               notes=("考核评价：在顶级组织建立一个方案（默认指标，适用于各类党支部），`scheme_compute` 计算全部自动指标"
-                      "并批量保存得分（测一次，含 tracemalloc 内存峰值）；采集事实的查询次数在顶级组织和一个乡镇各测一次；"
+               notes=("考核评价：在顶级组织建立一个方案（默认指标，适用于各类党支部），"
+                      "`scheme_compute` 计算全部自动指标"
+                      "并批量保存得分：首次计算、重新计算各测一次，内存峰值另算一次（tracemalloc 会拖慢计时）；"
+                      "采集事实的查询次数在顶级组织和一个乡镇各测一次；"
                       "一个党支部的考核页面以该支部书记登录，按请求次数测 p50/p95。结束后删除方案及其得分。"))

@@ -31,7 +31,7 @@ from dangjian.worklists.choices import State
 from dangjian.worklists.models import WorkItem
 
 from . import rules
-from .choices import Computed
+from .choices import PUBLISHED_STAGES, Computed
 from .models import Amendment, Candidate, Grade, Indicator, Objection, Scheme, Score
 
 REVIEW = MeetingType.REVIEW.value
@@ -193,10 +193,11 @@ def grade_page(grade: Grade) -> dict:
     for s in scores:
         s.lost = (s.indicator.weight - s.points) if s.points is not None else s.indicator.weight
     ordered = sorted(scores, key=lambda s: (-s.lost, s.indicator.position))
+    published = grade.stage in PUBLISHED_STAGES  # objections and amendments exist only from the 公示 on
     return {
         "scores": ordered,
-        "objections": list(Objection.objects.filter(grade=grade)),
-        "amendments": list(Amendment.objects.filter(grade=grade).select_related("indicator")),
+        "objections": list(Objection.objects.filter(grade=grade)) if published else [],
+        "amendments": list(Amendment.objects.filter(grade=grade).select_related("indicator")) if published else [],
         "candidate": Candidate.objects.filter(scheme_id=grade.scheme_id, org_id=grade.org_id).select_related(
             "item").first(),
     }

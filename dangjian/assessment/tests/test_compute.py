@@ -189,8 +189,9 @@ def test_a_town_scores_only_its_subtree_never_itself(facts_tree):
     assert not Grade.objects.filter(scheme=committee_scheme, org=t.county).exists()
     # a secretary of A, who holds a post there, cannot score A even with rights above (county admin + post)
     make_user("dual", org=t.county, role="superior_admin")
-    from dangjian.accounts.models import Position
     from django.contrib.auth import get_user_model
+
+    from dangjian.accounts.models import Position
     dual = get_user_model().objects.get(username="dual")
     Position.objects.create(user=dual, org=t.a, role="secretary")
     with pytest.raises(ActionDenied, match="不能为本组织"):
