@@ -247,30 +247,31 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
     Grade.objects.bulk_create([Grade(scheme=locked, org_id=pk, year=locked.year) for pk in org_ids
                                if pk not in grades], batch_size=2000)
     grades = {g.org_id: g for g in Grade.objects.filter(scheme=locked)}
-    scores = {(s.grade_id, s.indicator_id): s for s in Score.objects.filter(grade__scheme=locked)}
-    new_scores, changed = [], []
+    computed = [i for i in indicators if i.method == Method.COMPUTED]
+    entered = [i for i in indicators if i.method != Method.COMPUTED]
+    entered_points = {(g, i): p for g, i, p in Score.objects.filter(grade__scheme=locked, indicator__in=entered)
+                      .values_list("grade_id", "indicator_id", "points")}
+    writing.insert_rows(Score, ["grade_id", "indicator_id", "claim", "reason"],
+                        [(grades[pk].pk, i.pk, "", "") for pk in org_ids for i in entered
+                         if (grades[pk].pk, i.pk) not in entered_points])
+    # computed scores are replaced as a whole: nothing refers to them, and inserting is what databases do fast
+    Score.objects.filter(grade__scheme=locked, indicator__in=computed).delete()
+    rows, totals = [], {}
     for pk in org_ids:
         grade = grades[pk]
-        for indicator in indicators:
-            score = scores.get((grade.pk, indicator.pk))
-            if score is None:
-                score = Score(grade=grade, indicator=indicator)
-                new_scores.append(score)
-                scores[(grade.pk, indicator.pk)] = score
-            elif indicator.method == Method.COMPUTED:
-                changed.append(score)
-            if indicator.method == Method.COMPUTED:
-                result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct)
-                score.value, score.points, score.reason = result.value, result.points, result.reason[:300]
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim"],
-                        [(s.grade_id, s.indicator_id, s.value, s.points, s.reason, "") for s in new_scores])
-    writing.update_rows(Score, ["value", "points", "reason"], changed)
+        total = sum((entered_points.get((grade.pk, i.pk)) or Decimal(0) for i in entered), Decimal(0))
+        for indicator in computed:
+            result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct)
+            rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], ""))
+            total += result.points
+        totals[pk] = total
+    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim"], rows)
     lowest = locked.band_names[-1]
     open_candidates = {c.org_id: c for c in Candidate.objects.filter(scheme=locked)}
     add_candidates, update_candidates, drop = [], [], []
     for pk in org_ids:
         grade = grades[pk]
-        _total(grade, [scores[(grade.pk, i.pk)] for i in indicators], locked)
+        _set_total(grade, totals[pk], locked)
         grade.computed_at = now
         reasons = rules.backward_reasons(queries.candidate_facts(facts[pk], grade.grade or grade.suggested, lowest),
                                          locked.backward)
@@ -296,7 +297,11 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
 
 
 def _total(grade: Grade, scores: Sequence[Score], scheme: Scheme) -> None:
-    grade.score = sum((s.points or Decimal(0) for s in scores), Decimal(0)).quantize(rules.CENT)
+    _set_total(grade, sum((s.points or Decimal(0) for s in scores), Decimal(0)), scheme)
+
+
+def _set_total(grade: Grade, total: Decimal, scheme: Scheme) -> None:
+    grade.score = total.quantize(rules.CENT)
     grade.suggested = rules.suggest_grade(grade.score, scheme.bands, satisfaction_percent=grade.satisfaction,
                                           gate_percent=scheme.gate_percent, gate_blocks=scheme.gate_blocks).grade
 

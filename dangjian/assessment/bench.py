@@ -60,8 +60,9 @@ def benchmark_assessment(root, *, requests: int = 20) -> list[tuple[str, str, st
             queries.gather_facts(town, year, ids)  # warm: the first call of a process reads settings and caches
             with CaptureQueriesContext(connection) as on_town:
                 queries.gather_facts(town, year, ids)
+            all_ids = list(queries.assessed_orgs(scheme).values_list("pk", flat=True))
             with CaptureQueriesContext(connection) as on_all:
-                queries.gather_facts(root, year, list(queries.assessed_orgs(scheme).values_list("pk", flat=True)))
+                queries.gather_facts(root, year, all_ids)
             rows.append(("  采集事实的查询次数：顶级组织 / 一个乡镇", f"{len(on_all)} / {len(on_town)}",
                          "相同，不随组织数增长"))
         rows.append(("  计算并保存的查询次数（含批量写入）", f"{len(on_root)}", "—"))
