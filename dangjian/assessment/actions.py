@@ -547,7 +547,8 @@ def amendment_make(*, acting_user, grade: Grade, reason: str, indicator: Indicat
 # -- 后进/软弱涣散 and 整顿 ----------------------------------------------------------------------------
 
 def _lock_candidate(candidate: Candidate) -> Candidate:
-    return Candidate.objects.select_for_update().select_related("org", "org__parent", "item").get(pk=candidate.pk)
+    return (Candidate.objects.select_for_update(of=("self",)).select_related("org", "org__parent", "item")
+            .get(pk=candidate.pk))
 
 
 @audited_transaction()
