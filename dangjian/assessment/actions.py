@@ -77,6 +77,22 @@ def _lock_grade(grade: Grade) -> Grade:
     return Grade.objects.select_for_update().select_related("org", "scheme", "scheme__org").get(pk=grade.pk)
 
 
+def _step(acting_user, obj, action: str, *, note: str = "", **changes):
+    """Set ``changes`` on a locked row, bump its version, save, and record what changed (dates as text)."""
+    before = {k: _plain(getattr(obj, k)) for k in changes}
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    obj.version += 1
+    obj.save()
+    record_change(actor=acting_user, action=action, obj=obj, before=before,
+                  after={k: _plain(v) for k, v in changes.items()}, note=note)
+    return obj
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _not_published(grade: Grade) -> None:
     if grade.stage in PUBLISHED_STAGES:
         raise ValidationError({"stage": "考核结果已公示，不能再修改；如需更正请填写更正记录"})
@@ -203,12 +219,7 @@ def scheme_issue(*, acting_user, scheme: Scheme, expected_version: int | None = 
     error = rules.weights_error([i.weight for i in locked.indicators.all()])
     if error:
         raise ValidationError({"indicators": error})
-    locked.state = SchemeState.ISSUED
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_scheme_issue", obj=locked,
-                  before={"state": SchemeState.DRAFT}, after={"state": SchemeState.ISSUED})
-    return locked
+    return _step(acting_user, locked, "assessment_scheme_issue", state=SchemeState.ISSUED)
 
 
 @audited_transaction()
@@ -348,12 +359,7 @@ def self_submit(*, acting_user, grade: Grade, summary: str, expected_version: in
     if not summary:
         raise ValidationError({"summary": "请填写自评情况"})
     locked.self_summary = summary[:5000]
-    locked.stage = Stage.SURVEY
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_self", obj=locked, before={"stage": Stage.SELF},
-                  after={"stage": Stage.SURVEY})
-    return locked
+    return _step(acting_user, locked, "assessment_self", stage=Stage.SURVEY)
 
 
 @audited_transaction()
@@ -426,12 +432,8 @@ def grade_rate(*, acting_user, grade: Grade, grade_name: str, note: str = "",
                                    scheme.gate_blocks)
     if error:
         raise ValidationError({"grade_name": error})
-    before = {"stage": locked.stage, "grade": locked.grade}
-    locked.grade, locked.rating_note, locked.stage = grade_name, (note or "").strip()[:5000], Stage.RATED
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_rate", obj=locked, before=before,
-                  after={"stage": locked.stage, "grade": grade_name})
+    locked.rating_note = (note or "").strip()[:5000]
+    _step(acting_user, locked, "assessment_rate", stage=Stage.RATED, grade=grade_name)
     siblings = Grade.objects.filter(scheme=scheme).exclude(grade="").values_list("grade", flat=True)
     return locked, rules.quota_warning(list(siblings), scheme.bands, scheme.top_share)
 
@@ -446,12 +448,7 @@ def grade_publicize(*, acting_user, grade: Grade, start: dt.date, expected_versi
         raise ValidationError({"start": "评定等次后才能公示"})
     if start is None:
         raise ValidationError({"start": "请填写公示开始日期"})
-    locked.publicity_start, locked.stage = start, Stage.PUBLICITY
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_publicize", obj=locked, before={"stage": Stage.RATED},
-                  after={"stage": Stage.PUBLICITY, "publicity_start": start.isoformat()})
-    return locked
+    return _step(acting_user, locked, "assessment_publicize", stage=Stage.PUBLICITY, publicity_start=start)
 
 
 @audited_transaction()
@@ -501,12 +498,7 @@ def grade_report(*, acting_user, grade: Grade, today: dt.date | None = None,
         raise ValidationError({"stage": error})
     if locked.objections.filter(response="").exists():
         raise ValidationError({"stage": "还有公示异议未核实处理"})
-    locked.stage, locked.reported_on = Stage.REPORTED, today
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_report", obj=locked, before={"stage": Stage.PUBLICITY},
-                  after={"stage": Stage.REPORTED})
-    return locked
+    return _step(acting_user, locked, "assessment_report", stage=Stage.REPORTED, reported_on=today)
 
 
 @audited_transaction()
@@ -581,14 +573,9 @@ def candidate_confirm(*, acting_user, candidate: Candidate, months: int = DEFAUL
         deadline=deadline, person_names=names,
         orgs=[locked.org.parent] if locked.org.parent_id else [], persons=persons,
         measures=["制定整顿方案", "按月报告整顿进展", "整顿完成后申请销号"])
-    locked.state, locked.item, locked.deadline = CandidateState.CONFIRMED, item, deadline
-    locked.decided_note = (note or "").strip()[:5000]
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_candidate_confirm", obj=locked,
-                  before={"state": CandidateState.OPEN},
-                  after={"state": CandidateState.CONFIRMED, "item": item.pk, "deadline": deadline.isoformat()})
-    return locked
+    locked.item, locked.decided_note = item, (note or "").strip()[:5000]
+    return _step(acting_user, locked, "assessment_candidate_confirm", state=CandidateState.CONFIRMED,
+                 deadline=deadline)
 
 
 def _users_at(org):
@@ -604,12 +591,8 @@ def candidate_dismiss(*, acting_user, candidate: Candidate, note: str) -> Candid
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请填写不予认定的理由"})
-    locked.state, locked.decided_note = CandidateState.DISMISSED, note[:5000]
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_candidate_dismiss", obj=locked,
-                  before={"state": CandidateState.OPEN}, after={"state": CandidateState.DISMISSED}, note=note)
-    return locked
+    locked.decided_note = note[:5000]
+    return _step(acting_user, locked, "assessment_candidate_dismiss", note=note, state=CandidateState.DISMISSED)
 
 
 @audited_transaction()
@@ -621,9 +604,5 @@ def candidate_lift(*, acting_user, candidate: Candidate, today: dt.date | None =
         raise ValidationError({"state": "只有整顿中的党组织可以摘帽"})
     if locked.item is None or locked.item.state != State.CLOSED:
         raise ValidationError({"state": "整顿事项销号后才能摘帽"})
-    locked.state, locked.lifted_on = CandidateState.LIFTED, today or timezone.localdate()
-    locked.version += 1
-    locked.save()
-    record_change(actor=acting_user, action="assessment_candidate_lift", obj=locked,
-                  before={"state": CandidateState.CONFIRMED}, after={"state": CandidateState.LIFTED})
-    return locked
+    return _step(acting_user, locked, "assessment_candidate_lift", state=CandidateState.LIFTED,
+                 lifted_on=today or timezone.localdate())
