@@ -41,6 +41,14 @@ def schemes_for(user, action: str = VIEW):
     return Scheme.objects.restrict(user, action).select_related("org")
 
 
+def schemes_assessing(user):
+    """Schemes set in the user's scope, and those set above it that assess an organisation in it (a
+    town sees the county's scheme through its branches' grades)."""
+    graded = Grade.objects.restrict(user, VIEW).values("scheme_id")
+    return (Scheme.objects.filter(Q(pk__in=Scheme.objects.restrict(user, VIEW).values("pk")) | Q(pk__in=graded))
+            .select_related("org"))
+
+
 def grades_for(user, action: str = VIEW):
     return Grade.objects.restrict(user, action).select_related("org", "scheme")
 

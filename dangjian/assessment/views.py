@@ -54,7 +54,7 @@ def _version(request) -> int | None:
 
 @login_required
 def scheme_list(request):
-    schemes = list(queries.schemes_for(request.user))
+    schemes = list(queries.schemes_assessing(request.user))
     grades = list(queries.grades_for(request.user).filter(scheme__state=SchemeState.ISSUED)
                   .order_by("-year", "org__path")[:50])
     change_orgs = [p.org for p in positions_of(request.user)
@@ -90,6 +90,9 @@ def _scheme_context(request, scheme: Scheme) -> dict:
     grades = list(queries.grades_for(request.user).filter(scheme=scheme, org__path__startswith=root.path)
                   .order_by("org__path")[:500])
     rollup = queries.rollup(scheme, request.user, root)
+    candidates = list(queries.candidates_for(request.user).filter(scheme=scheme, org__path__startswith=root.path))
+    for candidate in candidates:  # decided by the level above the candidate, wherever the scheme was set
+        candidate.can_decide = path_in_scope(request.user, CHANGE, parent_path(candidate.org.path))
     counts = queries.stage_counts(scheme, request.user)
     for _name, _path, r in [("", "", rollup["total"]), *rollup["children"]]:
         r.band_counts = [r.grades.get(b, 0) for b in rollup["bands"]]
@@ -99,8 +102,7 @@ def _scheme_context(request, scheme: Scheme) -> dict:
     return {
         "scheme": scheme, "root": root, "indicators": indicators, "grades": grades,
         "rollup": rollup,
-        "candidates": list(queries.candidates_for(request.user).filter(scheme=scheme,
-                                                                       org__path__startswith=root.path)),
+        "candidates": candidates,
         "can_change": path_in_scope(request.user, CHANGE, scheme.org.path),
         "indicator_text": "\n".join(f"{i.group}，{i.name}，{i.code}，{i.weight.normalize():f}，{i.deduct.normalize():f}"
                                     for i in indicators),

@@ -59,3 +59,17 @@ def test_rollup_by_child_and_scope(tree, login, client):
     assert client.get(f"/assessment/scheme/{scheme.pk}/").status_code == 200
     response = client.get(f"/assessment/scheme/{scheme.pk}/export/grades.xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_the_town_sees_the_county_scheme_through_its_branches_and_decides_their_candidates(tree, login, client):
+    from dangjian.testing import make_user
+
+    scheme = actions.scheme_create(acting_user=SYSTEM, org=tree.county, year=2025)
+    actions.scheme_issue(acting_user=SYSTEM, scheme=scheme)
+    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=TODAY)
+    town_admin = make_user("town1_admin", org=tree.town1, role="superior_admin")
+    assert list(queries.schemes_assessing(town_admin)) == [scheme]
+    login(town_admin)
+    page = client.get(f"/assessment/scheme/{scheme.pk}/").content.decode()
+    assert "东城镇新华社区党支部" in page and "西山镇卫生院党支部" not in page
+    assert "确认并列入整顿" in page  # B (no 书记) is the town's to decide
