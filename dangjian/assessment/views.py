@@ -107,6 +107,7 @@ def _scheme_context(request, scheme: Scheme) -> dict:
         "indicator_text": "\n".join(f"{i.group}，{i.name}，{i.code}，{i.weight.normalize():f}，{i.deduct.normalize():f}"
                                     for i in indicators),
         "indicator_help": INDICATOR_HELP, "computed_codes": Computed.choices,
+        "bands_text": "，".join(f"{n}:{b}" for n, b in scheme.bands),
         "kinds": [OrgKind(k).label for k in scheme.org_kinds if k in OrgKind.values],
         "stages": [(label, counts.get(value, 0)) for value, label in Stage.choices],
         "band_rows": [("合计", rollup["total"])] + [(name, r) for name, _p, r in rollup["children"]],
@@ -167,6 +168,7 @@ def scheme_action(request, pk, what):
                     "已按平台记录计算全部指标"),
         "settings": (lambda: actions.scheme_settings(
             acting_user=request.user, scheme=scheme, expected_version=version,
+            bands=parse_bands(request.POST.get("bands", "")),
             gate_percent=_int_or_none(request.POST.get("gate_percent")),
             top_share=_int_or_none(request.POST.get("top_share")),
             backward={"vacant_months": _int_or_none(request.POST.get("vacant_months")),
@@ -181,6 +183,20 @@ def scheme_action(request, pk, what):
     call, done = calls[what]
     _run(request, call, done)
     return redirect("assessment:scheme", pk=scheme.pk)
+
+
+def parse_bands(text: str) -> list | None:
+    """“好:90，较好:80，一般:60，较差:0” → [["好", 90], …]; empty → unchanged."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    bands = []
+    for part in text.replace(",", "，").replace("、", "，").split("，"):
+        name, _, bound = part.replace("：", ":").partition(":")
+        if not bound.strip().isdigit():
+            raise ValidationError({"bands": f"“{part}”应写成 等次名称:分数下限，如 好:90"})
+        bands.append([name.strip(), int(bound)])
+    return bands
 
 
 def _int_or_none(raw):

@@ -73,3 +73,17 @@ def test_the_town_sees_the_county_scheme_through_its_branches_and_decides_their_
     page = client.get(f"/assessment/scheme/{scheme.pk}/").content.decode()
     assert "东城镇新华社区党支部" in page and "西山镇卫生院党支部" not in page
     assert "确认并列入整顿" in page  # B (no 书记) is the town's to decide
+
+
+def test_grade_names_and_thresholds_are_set_on_the_page(tree, login, client):
+    scheme = actions.scheme_create(acting_user=SYSTEM, org=tree.county, year=2025)
+    login(tree.county_admin)
+    form = {"version": scheme.version, "bands": "优秀:85，良好:70，一般:50，差:0", "gate_percent": "",
+            "top_share": "15", "vacant_months": "3", "compliance_below": "60", "lowest_grade": "on"}
+    client.post(f"/assessment/scheme/{scheme.pk}/do/settings/", form)
+    scheme.refresh_from_db()
+    assert scheme.bands == [["优秀", 85], ["良好", 70], ["一般", 50], ["差", 0]]
+    assert (scheme.gate_percent, scheme.top_share, scheme.backward["structure_warnings"]) == (None, 15, False)
+    bad = client.post(f"/assessment/scheme/{scheme.pk}/do/settings/",
+                      {**form, "version": scheme.version, "bands": "优秀:85，差:10"}, follow=True)
+    assert "最低一档的分数下限应为 0" in bad.content.decode()
