@@ -1,0 +1,78 @@
+"""Demo data: last year's 分类定级 under the first root organisation, computed from the demo's own
+records (组织生活, 三单, organisation), with entered scores and 群众测评 tallies drawn from the seed,
+every grade rated, publicised and reported, and two 后进 branches under 整顿 (a problem item each).
+Written in bulk with one history record, as the other demo steps do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from decimal import Decimal
+
+from dangjian.core.actors import SYSTEM
+from dangjian.core.registry import register_demo
+from dangjian.orgs.models import Organization
+
+from . import actions, rules
+from .choices import CandidateState, Method, Stage
+from .models import Amendment, Candidate, Grade, Indicator, Objection, Scheme, Score
+
+
+def wipe() -> None:
+    Amendment.objects.all().delete()
+    Objection.objects.all().delete()
+    Candidate.objects.all().delete()
+    Score.objects.all().delete()
+    Grade.objects.all().delete()
+    Indicator.objects.all().delete()
+    Scheme.objects.all().delete()
+
+
+def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
+    root = Organization.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        return
+    rng = random.Random(seed)
+    year = today.year - 1
+    scheme = actions.scheme_create(acting_user=SYSTEM, org=root, year=year)
+    actions.scheme_issue(acting_user=SYSTEM, scheme=scheme)
+    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=dt.date(year + 1, 1, 10))
+    grades = list(Grade.objects.filter(scheme=scheme).order_by("org__path"))
+    entered = {s.grade_id: s for s in Score.objects.filter(grade__scheme=scheme, indicator__method=Method.ENTERED)}
+    start = dt.date(year + 1, 1, 12)
+    for grade in grades:
+        score = entered.get(grade.pk)
+        if score is not None:
+            score.points = Decimal(rng.randint(10, 20))
+            score.claim = "阵地建设、年度工作思路按要求落实，见年度总结。"
+        grade.self_summary = "本年度按要求落实组织生活制度，完成上级交办任务。"
+        grade.satisfied = rng.randint(20, 45)
+        grade.basic = rng.randint(0, 8)
+        grade.unsatisfied = rng.choice([0, 1, 2, 3, 6])
+    Score.objects.bulk_update(list(entered.values()), ["points", "claim"], batch_size=2000)
+    totals: dict[int, Decimal] = {}
+    for grade_id, points in Score.objects.filter(grade__scheme=scheme).values_list("grade_id", "points"):
+        totals[grade_id] = totals.get(grade_id, Decimal(0)) + (points or 0)
+    for grade in grades:
+        grade.score = totals.get(grade.pk, Decimal(0)).quantize(rules.CENT)
+        grade.suggested = grade.grade = rules.suggest_grade(
+            grade.score, scheme.bands, satisfaction_percent=grade.satisfaction, gate_percent=scheme.gate_percent,
+            gate_blocks=scheme.gate_blocks).grade
+        grade.stage, grade.publicity_start, grade.reported_on = Stage.REPORTED, start, dt.date(year + 1, 1, 20)
+        grade.rating_note = "经审核，同意按得分评定。"
+    Grade.objects.bulk_update(grades, ["self_summary", "satisfied", "basic", "unsatisfied", "score", "suggested",
+                                       "grade", "stage", "publicity_start", "reported_on", "rating_note"],
+                              batch_size=2000)
+    candidates = list(Candidate.objects.filter(scheme=scheme, state=CandidateState.OPEN).order_by("org__path"))
+    for candidate in rng.sample(candidates, min(2, len(candidates))):
+        actions.candidate_confirm(acting_user=SYSTEM, candidate=candidate, today=dt.date(year + 1, 1, 25),
+                                  note="经乡镇党委研究，列为后进党组织整顿。")
+    if stdout is not None:
+        stdout.write(f"考核评价：{len(grades)} 个党组织的 {year} 年分类定级，{len(candidates)} 个后进/软弱涣散提示\n")
+
+
+register_demo("assessment", generate, wipe=wipe, after=("orgs", "orglife", "worklists"), label="考核评价")
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("请通过 dangjian demo-data 生成演示数据")
