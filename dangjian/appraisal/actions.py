@@ -26,7 +26,7 @@ from dangjian.worklists import actions as worklists
 from dangjian.worklists.choices import Kind, Source
 
 from . import feeds, rules
-from .choices import STAGE_ORDER, Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Stage
+from .choices import STAGE_ORDER, Disposal, EntryOrigin, EntryState, Exclusion, PointsCategory, Stage
 from .models import (
     Appraisal,
     AppraisalMember,
@@ -266,13 +266,6 @@ def appraisal_update(*, acting_user, appraisal: Appraisal, expected_version: int
         _bump(locked)
         record_change(actor=acting_user, action="appraisal_update", obj=locked, before=before, after=after)
     return locked
-
-
-def appraisal_warnings(appraisal: Appraisal) -> list[str]:
-    people = list(appraisal.people.values_list("exclusion", "grade"))
-    appraised = [g for e, g in people if not e]
-    warning = rules.excellent_warning(sum(1 for g in appraised if g == Grade.EXCELLENT), len(appraised))
-    return [warning] if warning else []
 
 
 @audited_transaction()

@@ -138,6 +138,13 @@ def overview(org: Organization, year: int) -> Overview:
     return Overview(org, year, total, list(rows.values()))
 
 
+def appraisal_warnings(appraisal: Appraisal) -> list[str]:
+    people = list(appraisal.people.values_list("exclusion", "grade"))
+    appraised = [g for e, g in people if not e]
+    warning = rules.excellent_warning(sum(1 for g in appraised if g == Grade.EXCELLENT), len(appraised))
+    return [warning] if warning else []
+
+
 def report_distribution(round_: ReportRound) -> Counter:
     return Counter(dict(round_.entries.values_list("result").annotate(n=Count("pk")).order_by()))
 

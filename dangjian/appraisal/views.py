@@ -144,7 +144,7 @@ def review(request, pk):
     return render(request, "appraisal/review.html", {
         "appraisal": appraisal, "people": people, "can_change": can_change, "form": form,
         "stages": [(s, s.label, i < stage_index, i == stage_index) for i, s in enumerate(STAGE_ORDER)],
-        "warnings": actions.appraisal_warnings(appraisal), "reasons": EXCLUSION_REASONS,
+        "warnings": queries.appraisal_warnings(appraisal), "reasons": EXCLUSION_REASONS,
         "disposal_form": DisposalForm(), "done_form": DisposalDoneForm(),
         "fields": actions.STAGE_FIELDS[Stage(appraisal.stage)],
     })

@@ -117,10 +117,10 @@ def test_appraisal_flow_from_tallies_to_decision(tree, review_meeting):
     assert "还有 3 名党员未评定等次" in str(exc.value)
     for person, grade in zip(people[:3], [Grade.EXCELLENT, Grade.EXCELLENT, Grade.UNQUALIFIED], strict=True):
         actions.person_update(acting_user=tree.secretary_a, person=person, grade=grade)
-    assert "超过" in actions.appraisal_warnings(appraisal)[0]  # 2 of 3 appraised is over one third
+    assert "超过" in queries.appraisal_warnings(appraisal)[0]  # 2 of 3 appraised is over one third
     actions.person_update(acting_user=tree.secretary_a, person=AppraisalMember.objects.get(pk=people[1].pk),
                           grade=Grade.QUALIFIED)
-    assert actions.appraisal_warnings(appraisal) == []  # exactly one third
+    assert queries.appraisal_warnings(appraisal) == []  # exactly one third
     appraisal = actions.appraisal_advance(acting_user=tree.secretary_a, appraisal=appraisal, today=TODAY)
     assert appraisal.stage == Stage.DONE and appraisal.finished_on == TODAY
     with pytest.raises(ValidationError):
