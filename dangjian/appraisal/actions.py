@@ -224,8 +224,9 @@ def _check_meeting(meeting: Meeting | None, org: Organization, year: int) -> Non
         raise ValidationError({"meeting": "所选会议不是本支部的会议"})
     if MeetingType.REVIEW not in (meeting.type_codes or "").split(","):
         raise ValidationError({"meeting": "所选会议不是“民主评议党员”类型的会议"})
-    if meeting.held_at.year != year:
-        raise ValidationError({"meeting": f"所选会议不在{year}年召开"})
+    first, last = rules.meeting_window(year)
+    if not first <= timezone.localtime(meeting.held_at).date() <= last:
+        raise ValidationError({"meeting": f"{year}年度的民主评议党员会议应在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 召开"})
 
 
 @audited_transaction()
@@ -239,7 +240,9 @@ def appraisal_start(*, acting_user, org: Organization, year: int, meeting: Meeti
         raise ValidationError({"year": f"{org.name}{year}年度的民主评议党员已经开始"})
     _check_meeting(meeting, org, year)
     appraisal = Appraisal.objects.create(org=org, year=year, meeting=meeting)
-    members = Member.objects.filter(org=org, status=PartyStatus.NORMAL).order_by("id").values_list("id", "name")
+    # the branch and its 党小组 (a branch has no branches under it)
+    members = (Member.objects.filter(org__path__startswith=org.path, status=PartyStatus.NORMAL).order_by("id")
+               .values_list("id", "name"))
     AppraisalMember.objects.bulk_create([AppraisalMember(appraisal=appraisal, member_id=pk, name=name)
                                          for pk, name in members])
     record_change(actor=acting_user, action="appraisal_start", obj=appraisal,

@@ -123,6 +123,12 @@ def vote_suggestion(tallies: Mapping[str, int]) -> str | None:
     return best[2] if best[0] > 0 else None
 
 
+def meeting_window(year: int) -> tuple[dt.date, dt.date]:
+    """When the 民主评议党员 meeting of ``year`` may be held: in the year itself, or early in the next
+    (many branches hold it with the 组织生活会 in January–March)."""
+    return dt.date(year, 1, 1), dt.date(year + 1, 3, 31)
+
+
 MAX_DISPOSAL_DAYS = 366
 
 

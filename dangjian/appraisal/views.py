@@ -31,7 +31,7 @@ from dangjian.orglife.models import Meeting
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
-from . import actions, exporting, queries
+from . import actions, exporting, queries, rules
 from .choices import EXCLUSION_REASONS, STAGE_ORDER, EntryState, Grade, Stage
 from .forms import (
     AppraisalForm,
@@ -113,8 +113,7 @@ def index(request):
 def review_start(request):
     org = get_scoped_or_404(Organization, request.user, request.POST.get("org"), CHANGE)
     year = parse_id(request.POST.get("year")) or timezone.localdate().year
-    meeting = (Meeting.objects.filter(org=org, held_at__year=year, type_codes__contains=MeetingType.REVIEW)
-               .order_by("-held_at").first())
+    meeting = _review_meetings(org, year).first()
     try:
         appraisal = actions.appraisal_start(acting_user=request.user, org=org, year=year, meeting=meeting)
     except (ValidationError, ActionDenied) as exc:
@@ -124,8 +123,9 @@ def review_start(request):
     return redirect("appraisal:review", appraisal.pk)
 
 
-def _review_meetings(appraisal):
-    return (Meeting.objects.filter(org=appraisal.org, held_at__year=appraisal.year,
+def _review_meetings(org, year: int):
+    first, last = rules.meeting_window(year)
+    return (Meeting.objects.filter(org=org, held_at__date__gte=first, held_at__date__lte=last,
                                    type_codes__contains=MeetingType.REVIEW).order_by("-held_at"))
 
 
@@ -138,9 +138,10 @@ def review(request, pk):
     for person in people:
         person.form = PersonForm(initial={**{f: getattr(person, f) for f in actions.PERSON_FIELDS},
                                           "version": person.version}, prefix=f"p{person.pk}")
-        person.suggestion = queries.rules.vote_suggestion(person.tallies)
+        person.suggestion = rules.vote_suggestion(person.tallies)
+    meetings = _review_meetings(appraisal.org, appraisal.year)
     form = AppraisalForm(initial={"meeting": appraisal.meeting_id, "voters": appraisal.voters,
-                                  "version": appraisal.version}, meetings=_review_meetings(appraisal))
+                                  "version": appraisal.version}, meetings=meetings)
     return render(request, "appraisal/review.html", {
         "appraisal": appraisal, "people": people, "can_change": can_change, "form": form,
         "stages": [(s, s.label, i < stage_index, i == stage_index) for i, s in enumerate(STAGE_ORDER)],
@@ -154,9 +155,9 @@ def review(request, pk):
 @require_POST
 def review_update(request, pk):
     appraisal = get_scoped_or_404(Appraisal, request.user, pk, CHANGE)
-    form = AppraisalForm(request.POST, meetings=_review_meetings(appraisal))
+    form = AppraisalForm(request.POST, meetings=_review_meetings(appraisal.org, appraisal.year))
     if form.is_valid():
-        meeting = _review_meetings(appraisal).filter(pk=form.cleaned_data["meeting"]).first()
+        meeting = _review_meetings(appraisal.org, appraisal.year).filter(pk=form.cleaned_data["meeting"]).first()
         _attempt(request, lambda: actions.appraisal_update(
             acting_user=request.user, appraisal=appraisal, meeting=meeting, voters=form.cleaned_data["voters"],
             expected_version=_version(form)), "已保存")
