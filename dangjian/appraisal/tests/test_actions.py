@@ -234,3 +234,15 @@ def test_only_the_branch_approves(tree):
         actions.entry_decide(acting_user=tree.reader_town1, entry=claim, approve=True)
     with pytest.raises(ValidationError):
         actions.entry_decide(acting_user=tree.county_admin, entry=claim, approve=False)  # a reason is required
+
+
+def test_generation_command_is_idempotent(tree, review_meeting):
+    from django.core.management import call_command
+
+    actions.rule_create(acting_user=SYSTEM, org=tree.county, category=PointsCategory.ATTENDANCE,
+                        name="参加组织生活", points=1)
+    out = io.StringIO()
+    call_command("appraisal_points", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-12-31", stdout=out)
+    assert "已生成 4 条" in out.getvalue()
+    call_command("appraisal_points", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-12-31", stdout=out)
+    assert "已生成 0 条" in out.getvalue()
