@@ -246,3 +246,18 @@ def test_generation_command_is_idempotent(tree, review_meeting):
     assert "已生成 4 条" in out.getvalue()
     call_command("appraisal_points", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-12-31", stdout=out)
     assert "已生成 0 条" in out.getvalue()
+
+
+def test_daily_job_adds_this_years_attendance_points(tree):
+    from django.utils import timezone
+
+    from dangjian.appraisal.jobs import generate_attendance_points
+    from dangjian.orglife.actions import meeting_record
+
+    actions.rule_create(acting_user=SYSTEM, org=tree.county, category=PointsCategory.ATTENDANCE,
+                        name="参加组织生活", points=1)
+    held = timezone.now() - dt.timedelta(minutes=1)
+    meeting_record(acting_user=SYSTEM, org=tree.c, types=["theme_day"], held_at=held,
+                   title="主题党日", attendance=[{"member": m.pk, "status": "present"} for m in tree.members["c"]])
+    assert generate_attendance_points.call() == 3
+    assert generate_attendance_points.call() == 0
