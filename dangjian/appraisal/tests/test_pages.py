@@ -110,3 +110,12 @@ def test_points_pages_and_ledger_export(tree, login):
     page = client.post("/appraisal/points/rules/", {"org": tree.a.code, "category": "duty", "name": "每日签到",
                                                     "points": 1})
     assert "不能对签到打卡计分" in page.content.decode()
+
+
+def test_home_panel_counts_pending_claims(tree, login):
+    rule = actions.rule_create(acting_user=SYSTEM, org=tree.county, category=PointsCategory.SERVICE,
+                               name="志愿服务", points=3)
+    actions.entry_claim(acting_user=tree.secretary_a, member=tree.members["a"][0], rule=rule, on=dt.date.today(),
+                        reason="清扫", evidence_text="证明")
+    assert "积分申报待审核 1" in login(tree.secretary_a).get("/").content.decode()
+    assert "积分申报待审核" not in login(tree.secretary_b).get("/").content.decode()
