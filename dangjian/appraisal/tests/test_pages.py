@@ -119,3 +119,23 @@ def test_home_panel_counts_pending_claims(tree, login):
                         reason="清扫", evidence_text="证明")
     assert "积分申报待审核 1" in login(tree.secretary_a).get("/").content.decode()
     assert "积分申报待审核" not in login(tree.secretary_b).get("/").content.decode()
+
+
+def test_review_page_links_the_meeting_and_round_pages_render(secretaries, login, review_meeting):
+    tree = secretaries
+    appraisal = actions.appraisal_start(acting_user=SYSTEM, org=tree.a, year=YEAR, meeting=review_meeting)
+    page = login(tree.secretary_a).get(f"/appraisal/reviews/{appraisal.pk}/").content.decode()
+    assert f"/orglife/meeting/{review_meeting.pk}/" in page and "民主评议党员会议" in page
+    r = actions.round_create(acting_user=SYSTEM, org=tree.town1, year=YEAR)
+    entry = r.entries.get(org=tree.a)
+    actions.entry_tally(acting_user=SYSTEM, entry=entry, good=5, fairly_good=3, average=1, poor=1)
+    problem = actions.problem_add(acting_user=SYSTEM, entry=entry, text="党建责任落实不到位")
+    client = login(tree.county_admin)
+    assert "好 1 人" in client.get(f"/appraisal/rounds/{r.pk}/").content.decode()
+    assert "列入问题清单" in client.get(f"/appraisal/entries/{entry.pk}/").content.decode()
+    response = client.post(f"/appraisal/problems/{problem.pk}/item/")
+    problem.refresh_from_db()
+    assert response.status_code == 302 and response.url == f"/worklists/{problem.item_id}/"
+    assert client.get("/appraisal/rounds/").status_code == 200
+    assert client.get("/appraisal/points/rules/").status_code == 200
+    assert login(tree.secretary_b).get(f"/appraisal/entries/{entry.pk}/").status_code == 404
