@@ -10,9 +10,10 @@ from dangjian.members.models import Member
 from dangjian.members.pickers import member_picker
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
-from dangjian.worklists.forms import DATE_INPUT
 
 from .choices import Disposal, Exclusion, Grade, PointsCategory
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundForm(forms.Form):

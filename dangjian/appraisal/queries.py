@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import VIEW, scope_prefixes
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -49,8 +49,6 @@ def points_for(user, action: str = VIEW):
 
 def rules_visible(user):
     """Rules the user's organisations set, and the rules set above them that apply to them."""
-    from dangjian.core.scoping import scope_prefixes
-
     prefixes = scope_prefixes(user, VIEW)
     above = {p for prefix in prefixes for p in ancestors_and_self(prefix)}
     q = Q(org__path__in=above)
