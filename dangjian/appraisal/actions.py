@@ -41,6 +41,7 @@ from .models import (
 
 REPORT_TYPES = {"pdf", "docx"}
 PROBLEM_DEADLINE_DAYS = 180
+GENERATE_BATCH = 2000
 
 
 def _locked(model, obj):
@@ -548,16 +549,19 @@ def points_generate(*, acting_user, root: Organization, start: dt.date, end: dt.
         meeting__held_at__gte=dt.datetime.combine(start, dt.time.min, tz),
         meeting__held_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz))
         .values_list("id", "member_id", "meeting__org_id", "meeting__org__path", "meeting__held_at", "meeting__title"))
-    new = []
-    for att_id, member_id, org_id, path, held_at, title in rows.iterator(chunk_size=5000):
+    before = PointsEntry.objects.filter(origin=EntryOrigin.EVENT, org__path__startswith=root.path).count()
+    batch: list[PointsEntry] = []
+    for att_id, member_id, org_id, path, held_at, title in rows.iterator(chunk_size=GENERATE_BATCH):
         for rule in attendance_rules:
             if path.startswith(rule.org.path):
-                new.append(PointsEntry(
+                batch.append(PointsEntry(
                     member_id=member_id, org_id=org_id, rule=rule, on=timezone.localtime(held_at, tz).date(),
                     points=rule.points, reason=f"参加“{title[:80]}”", origin=EntryOrigin.EVENT,
                     state=EntryState.APPROVED, key=f"attendance:{att_id}:{rule.pk}"))
-    before = PointsEntry.objects.filter(origin=EntryOrigin.EVENT, org__path__startswith=root.path).count()
-    PointsEntry.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        if len(batch) >= GENERATE_BATCH:  # memory stays flat however many attendances the period holds
+            PointsEntry.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    PointsEntry.objects.bulk_create(batch, ignore_conflicts=True)
     created = PointsEntry.objects.filter(origin=EntryOrigin.EVENT, org__path__startswith=root.path).count() - before
     record_change(actor=acting_user, action="appraisal_points_generate", obj=root,
                   after={"start": start.isoformat(), "end": end.isoformat(), "created": created})
