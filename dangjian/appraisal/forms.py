@@ -11,8 +11,10 @@ from dangjian.members.pickers import member_picker
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
 
+from . import rules
 from .choices import Disposal, Exclusion, Grade, PointsCategory
 
+MAX_VOTES = 100_000
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -31,10 +33,10 @@ class RoundForm(forms.Form):
 
 
 class TallyForm(forms.Form):
-    good = forms.IntegerField(label="好", min_value=0)
-    fairly_good = forms.IntegerField(label="较好", min_value=0)
-    average = forms.IntegerField(label="一般", min_value=0)
-    poor = forms.IntegerField(label="差", min_value=0)
+    good = forms.IntegerField(label="好", min_value=0, max_value=MAX_VOTES)
+    fairly_good = forms.IntegerField(label="较好", min_value=0, max_value=MAX_VOTES)
+    average = forms.IntegerField(label="一般", min_value=0, max_value=MAX_VOTES)
+    poor = forms.IntegerField(label="差", min_value=0, max_value=MAX_VOTES)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -53,7 +55,7 @@ class StartForm(forms.Form):
 
 class AppraisalForm(forms.Form):
     meeting = forms.TypedChoiceField(label="民主评议党员会议", required=False, coerce=int, empty_value=None)
-    voters = forms.IntegerField(label="参加民主测评人数", min_value=0, required=False)
+    voters = forms.IntegerField(label="参加民主测评人数", min_value=0, max_value=MAX_VOTES, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -68,10 +70,10 @@ class PersonForm(forms.Form):
     exclusion_note = forms.CharField(label="说明", max_length=200, required=False)
     self_review = forms.CharField(label="个人自评", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     peer_done = forms.BooleanField(label="已参加互评", required=False)
-    excellent_votes = forms.IntegerField(label="优秀", min_value=0, required=False)
-    qualified_votes = forms.IntegerField(label="合格", min_value=0, required=False)
-    basic_votes = forms.IntegerField(label="基本合格", min_value=0, required=False)
-    unqualified_votes = forms.IntegerField(label="不合格", min_value=0, required=False)
+    excellent_votes = forms.IntegerField(label="优秀", min_value=0, max_value=MAX_VOTES, required=False)
+    qualified_votes = forms.IntegerField(label="合格", min_value=0, max_value=MAX_VOTES, required=False)
+    basic_votes = forms.IntegerField(label="基本合格", min_value=0, max_value=MAX_VOTES, required=False)
+    unqualified_votes = forms.IntegerField(label="不合格", min_value=0, max_value=MAX_VOTES, required=False)
     grade = forms.ChoiceField(label="评定等次", choices=[("", "—"), *Grade.choices], required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -93,8 +95,8 @@ class RuleForm(forms.Form):
     name = forms.CharField(label="积分项目", max_length=100)
     description = forms.CharField(label="说明", max_length=300, required=False)
     points = forms.IntegerField(label="分值（扣分为负数；一票否决不填）", required=False, initial=0)
-    cap_month = forms.IntegerField(label="每月上限", min_value=1, required=False)
-    cap_year = forms.IntegerField(label="每年上限", min_value=1, required=False)
+    cap_month = forms.IntegerField(label="每月上限", min_value=1, max_value=rules.MAX_CAP, required=False)
+    cap_year = forms.IntegerField(label="每年上限", min_value=1, max_value=rules.MAX_CAP, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -154,6 +154,7 @@ FORBIDDEN_BASES = {
     "上传照片": "上传照片", "晒图": "上传照片", "在线时长": "学习时长", "登录": "登录平台",
 }
 MAX_RULE_POINTS = 100
+MAX_CAP = 10_000
 
 
 def points_rule_errors(*, category: str, name: str, description: str = "", points: int,
@@ -176,8 +177,8 @@ def points_rule_errors(*, category: str, name: str, description: str = "", point
         if category != PointsCategory.DEDUCTION and points < 0:
             errors["points"] = "加分项目的分值应为正数；扣分请选“违规扣分”类别"
     for key, cap in (("cap_month", cap_month), ("cap_year", cap_year)):
-        if cap is not None and cap <= 0:
-            errors[key] = "上限应为正数，不设上限请留空"
+        if cap is not None and not 0 < cap <= MAX_CAP:
+            errors[key] = f"上限应在 1 至 {MAX_CAP} 之间，不设上限请留空"
     if cap_month and cap_year and cap_month > cap_year:
         errors["cap_year"] = "每年上限不能小于每月上限"
     return errors

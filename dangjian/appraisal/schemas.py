@@ -6,17 +6,18 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from dangjian.apikit import DbId, InputSchema, OrgRef, Page, choices_doc
+from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
 
 from .choices import Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
 
+MAX_VOTES = 100_000  # a count of people: far above any branch or meeting, inside the database's integers
 STAGE_DOC = choices_doc("环节", Stage.choices)
 GRADE_DOC = choices_doc("评定等次", Grade.choices) + "；空字符串表示未评定"
 EXCLUSION_DOC = choices_doc("不参加评议的情形", Exclusion.choices) + "；空字符串表示参加评议"
 
 
 class YearQuery(Schema):
-    org: int | None = Field(None, description="党组织 id（默认为您管辖范围的顶层组织）")
+    org: int | None = Field(None, ge=1, le=MAX_ID, description="党组织 id（默认为您管辖范围的顶层组织）")
     year: int | None = Field(None, ge=2000, le=2100, description="年度（默认今年）")
 
 
@@ -88,7 +89,7 @@ class AppraisalIn(InputSchema):
 class AppraisalPatch(InputSchema):
     version: int
     meeting: DbId | None = None
-    voters: int | None = Field(None, ge=0)
+    voters: int | None = Field(None, ge=0, le=MAX_VOTES)
 
 
 class VersionIn(InputSchema):
@@ -101,16 +102,16 @@ class PersonPatch(InputSchema):
     exclusion_note: str | None = Field(None, max_length=200)
     self_review: str | None = Field(None, max_length=5000)
     peer_done: bool | None = None
-    excellent_votes: int | None = Field(None, ge=0)
-    qualified_votes: int | None = Field(None, ge=0)
-    basic_votes: int | None = Field(None, ge=0)
-    unqualified_votes: int | None = Field(None, ge=0)
+    excellent_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    qualified_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    basic_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    unqualified_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
     grade: Grade | None = Field(None, description=GRADE_DOC)
 
 
 class DisposalIn(InputSchema):
     kind: Disposal
-    due_on: dt.date
+    due_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     note: str = Field("", max_length=500)
 
 
@@ -199,10 +200,10 @@ class RoundIn(InputSchema):
 
 class TallyIn(InputSchema):
     version: int
-    good: int = Field(ge=0)
-    fairly_good: int = Field(ge=0)
-    average: int = Field(ge=0)
-    poor: int = Field(ge=0)
+    good: int = Field(ge=0, le=MAX_VOTES)
+    fairly_good: int = Field(ge=0, le=MAX_VOTES)
+    average: int = Field(ge=0, le=MAX_VOTES)
+    poor: int = Field(ge=0, le=MAX_VOTES)
 
 
 class ProblemIn(InputSchema):
@@ -233,8 +234,8 @@ class RuleIn(InputSchema):
     name: str = Field(max_length=100)
     description: str = Field("", max_length=300)
     points: int = Field(0, ge=-100, le=100)
-    cap_month: int | None = Field(None, ge=1, le=10000)
-    cap_year: int | None = Field(None, ge=1, le=10000)
+    cap_month: int | None = Field(None, ge=1, le=10_000)
+    cap_year: int | None = Field(None, ge=1, le=10_000)
 
 
 class PointsOut(Schema):
@@ -264,7 +265,7 @@ class PointsQuery(YearQuery):
 class ClaimIn(InputSchema):
     member: DbId
     rule: DbId
-    on: dt.date
+    on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     reason: str = Field(max_length=300)
     evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件请在页面上传）")
 
@@ -277,8 +278,8 @@ class DecisionIn(InputSchema):
 
 class GenerateIn(InputSchema):
     org: DbId
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+    end: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
 
 
 class GenerateOut(Schema):
