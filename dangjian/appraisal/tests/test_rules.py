@@ -76,6 +76,7 @@ def test_points_rule_signs_and_caps():
     assert _rule(category=PointsCategory.VETO, points=0) == {}
     assert "cap_year" in _rule(cap_month=10, cap_year=5)
     assert "cap_month" in _rule(cap_month=0)
+    assert "cap_month" in _rule(cap_month=rules.MAX_CAP + 1) and _rule(cap_month=rules.MAX_CAP) == {}
 
 
 def test_ledger_caps_at_the_boundary():
