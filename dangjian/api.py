@@ -290,6 +290,7 @@ def not_found(request, *args, **kwargs):
 
 def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
+    from dangjian.appraisal.api import router as appraisal_router
     from dangjian.assessment.api import router as assessment_router
     from dangjian.jobs.api import router as jobs_router
     from dangjian.members.api import router as members_router
@@ -304,6 +305,7 @@ def _add_routers() -> None:
     api.add_router("/assessment", assessment_router)
     api.add_router("/administration", administration_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/appraisal", appraisal_router)
 
 
 _add_routers()

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "dangjian.worklists",
     "dangjian.assessment",
     "dangjian.administration",
+    "dangjian.appraisal",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
     "dangjian.home",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

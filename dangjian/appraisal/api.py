@@ -1,0 +1,304 @@
+"""The appraisal API: the same reads and actions as the pages. Lookups go through ``restrict``: an id
+outside the user's scope is 404; a refusal of rights is 403; a stale version 409; bad input 422."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from dangjian.accounts.queries import scope_root
+from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, responses, write_in_scope
+from dangjian.core.errors import ActionDenied
+from dangjian.core.scoping import VIEW
+from dangjian.members.models import Member
+from dangjian.members.queries import member_of
+from dangjian.orglife.models import Meeting
+from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import referenced_org
+
+from . import actions, queries
+from .choices import Grade, Stage
+from .models import AppraisalMember, DisposalRecord, PointsRule, ReportProblem
+from .schemas import (
+    AppraisalDetail,
+    AppraisalIn,
+    AppraisalPage,
+    AppraisalPatch,
+    ClaimIn,
+    DecisionIn,
+    DisposalDoneIn,
+    DisposalIn,
+    DisposalOut,
+    EntryOut,
+    GenerateIn,
+    GenerateOut,
+    ItemRef,
+    LedgerOut,
+    OverviewOut,
+    PersonOut,
+    PersonPatch,
+    PointsOut,
+    PointsPage,
+    PointsQuery,
+    ProblemIn,
+    ProblemOut,
+    RankingRow,
+    RoundDetail,
+    RoundIn,
+    RoundPage,
+    RuleIn,
+    RuleOut,
+    TallyIn,
+    VersionIn,
+    YearQuery,
+)
+
+router = Router(tags=["述职评议与民主评议"])
+
+
+def _org_year(request, q: YearQuery) -> tuple[Organization, int]:
+    org = referenced_org(request.user, pk=q.org, code=None, field="org") if q.org else scope_root(request.user)
+    if org is None:
+        raise Http404("您的账号没有可查看的党组织")
+    return org, q.year or timezone.localdate().year
+
+
+def _detail_out(appraisal):
+    appraisal.warnings = queries.appraisal_warnings(appraisal)
+    return appraisal
+
+
+# -- 民主评议党员 ----------------------------------------------------------------------------------------
+
+@router.get("/overview", response=responses(OverviewOut), summary="民主评议等次分布")
+def overview(request, q: Query[YearQuery]):
+    """该组织及其全部下级当年的民主评议等次分布（合计，以及每个直属下级组织）。"""
+    org, year = _org_year(request, q)
+    data = queries.overview(org, year)
+
+    def row(r):
+        return {"org": r.org, "branches": r.branches, "started": r.started, "done": r.done,
+                **{g: r.grades[g] for g in Grade.values}, "pending": r.grades_pending, "excluded": r.excluded,
+                "warning": r.warning}
+
+    return {"year": year, "total": row(data.total), "rows": [row(r) for r in data.rows]}
+
+
+@router.get("/reviews", response=responses(AppraisalPage), summary="民主评议党员列表")
+def list_reviews(request, q: Query[YearQuery], page: Query[PageQuery]):
+    qs = queries.appraisals_for(request.user)
+    if q.org:
+        qs = qs.filter(org__path__startswith=referenced_org(request.user, pk=q.org, code=None, field="org").path)
+    if q.year:
+        qs = qs.filter(year=q.year)
+    return page_of(qs.order_by("-year", "org__path", "id"), page)
+
+
+@router.post("/reviews", response=responses(AppraisalDetail, status=201, errors=WRITE_ERRORS),
+             summary="开始民主评议党员")
+def start_review(request, payload: AppraisalIn):
+    """为一个党支部开始某年度的民主评议党员：列入该支部全部党籍正常的党员。"""
+    org = referenced_org(request.user, pk=payload.org, code=None, field="org")
+    meeting = _meeting(request, payload.meeting)
+    appraisal = write_in_scope(request.user, queries.appraisals_for(request.user), lambda: actions.appraisal_start(
+        acting_user=request.user, org=org, year=payload.year, meeting=meeting))
+    return Status(201, _detail_out(appraisal))
+
+
+def _meeting(request, pk):
+    if pk is None:
+        return None
+    meeting = Meeting.objects.restrict(request.user, VIEW).filter(pk=pk).first()
+    if meeting is None:
+        raise ValidationError({"meeting": "会议不存在或不在您的管辖范围内"})
+    return meeting
+
+
+@router.get("/reviews/{int:pk}", response=responses(AppraisalDetail), summary="民主评议党员详情")
+def get_review(request, pk: int):
+    return _detail_out(readable_or_404(queries.appraisals_for(request.user), request.user, pk))
+
+
+@router.patch("/reviews/{int:pk}", response=responses(AppraisalDetail, errors=WRITE_ERRORS),
+              summary="修改民主评议（关联会议、测评人数）")
+def update_review(request, pk: int, payload: AppraisalPatch):
+    appraisal = readable_or_404(queries.appraisals_for(request.user), request.user, pk)
+    meeting = _meeting(request, payload.meeting)
+    appraisal = write_in_scope(request.user, queries.appraisals_for(request.user), lambda: actions.appraisal_update(
+        acting_user=request.user, appraisal=appraisal, meeting=meeting, voters=payload.voters,
+        expected_version=payload.version), pk=pk, expected_version=payload.version)
+    return _detail_out(appraisal)
+
+
+@router.post("/reviews/{int:pk}/advance", response=responses(AppraisalDetail, errors=WRITE_ERRORS),
+             summary="进入下一环节")
+def advance_review(request, pk: int, payload: VersionIn):
+    """个人自评 → 党员互评 → 民主测评 → 组织评定 → 已完成。完成时每名参加评议的党员都须已评定等次。"""
+    appraisal = readable_or_404(queries.appraisals_for(request.user), request.user, pk)
+    appraisal = write_in_scope(request.user, queries.appraisals_for(request.user), lambda: actions.appraisal_advance(
+        acting_user=request.user, appraisal=appraisal, expected_version=payload.version),
+        pk=pk, expected_version=payload.version)
+    return _detail_out(appraisal)
+
+
+@router.patch("/people/{int:pk}", response=responses(PersonOut, errors=WRITE_ERRORS), summary="登记党员评议情况")
+def update_person(request, pk: int, payload: PersonPatch):
+    """只修改提交的字段；每个环节只能修改该环节的内容（个人自评、互评、测评票数、评定等次）。"""
+    person = readable_or_404(queries.people_for(request.user), request.user, pk)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    return write_in_scope(request.user, queries.people_for(request.user), lambda: actions.person_update(
+        acting_user=request.user, person=person, expected_version=payload.version, **changes),
+        pk=pk, expected_version=payload.version)
+
+
+@router.post("/people/{int:pk}/disposal", response=responses(DisposalOut, status=201, errors=WRITE_ERRORS),
+             summary="登记组织处置")
+def create_disposal(request, pk: int, payload: DisposalIn):
+    """评为不合格的党员：限期改正、劝其退党或除名，期限到办结前在支部的待办中。"""
+    person = readable_or_404(queries.people_for(request.user), request.user, pk)
+    record = write_in_scope(request.user, DisposalRecord.objects.all(), lambda: actions.disposal_create(
+        acting_user=request.user, person=person, **payload.dict()))
+    return Status(201, record)
+
+
+@router.post("/disposals/{int:pk}/done", response=responses(DisposalOut, errors=WRITE_ERRORS), summary="办结组织处置")
+def finish_disposal(request, pk: int, payload: DisposalDoneIn):
+    record = readable_or_404(DisposalRecord.objects.all(), request.user, pk)
+    return write_in_scope(request.user, DisposalRecord.objects.all(), lambda: actions.disposal_done(
+        acting_user=request.user, disposal=record, done_note=payload.done_note, expected_version=payload.version),
+        pk=pk, expected_version=payload.version)
+
+
+# -- 述职评议 --------------------------------------------------------------------------------------------
+
+@router.get("/rounds", response=responses(RoundPage), summary="述职评议列表")
+def list_rounds(request, page: Query[PageQuery]):
+    return page_of(queries.rounds_for(request.user).order_by("-year", "org__path", "id"), page)
+
+
+def _round_out(r):
+    return r
+
+
+@router.post("/rounds", response=responses(RoundDetail, status=201, errors=WRITE_ERRORS), summary="组织述职评议")
+def create_round(request, payload: RoundIn):
+    """为组织单位直属下级党组织的书记建立某年度的述职评议（按各组织本届委员会的书记）。"""
+    org = referenced_org(request.user, pk=payload.org, code=None, field="org")
+    fields = payload.dict(exclude={"org"})
+    r = write_in_scope(request.user, queries.rounds_for(request.user), lambda: actions.round_create(
+        acting_user=request.user, org=org, **fields))
+    return Status(201, _round_out(r))
+
+
+@router.get("/rounds/{int:pk}", response=responses(RoundDetail), summary="述职评议详情")
+def get_round(request, pk: int):
+    return _round_out(readable_or_404(queries.rounds_for(request.user), request.user, pk))
+
+
+@router.put("/entries/{int:pk}/tallies", response=responses(EntryOut, errors=WRITE_ERRORS), summary="录入评议票数")
+def set_tallies(request, pk: int, payload: TallyIn):
+    """由组织述职评议的党组织录入；被评议的党组织不能录入本组织书记的票数。"""
+    entry = readable_or_404(queries.entries_for(request.user), request.user, pk)
+    tallies = payload.dict(exclude={"version"})
+    return write_in_scope(request.user, queries.entries_for(request.user), lambda: actions.entry_tally(
+        acting_user=request.user, entry=entry, expected_version=payload.version, **tallies),
+        pk=pk, expected_version=payload.version)
+
+
+@router.post("/entries/{int:pk}/problems", response=responses(ProblemOut, status=201, errors=WRITE_ERRORS),
+             summary="登记评议中指出的问题")
+def add_problem(request, pk: int, payload: ProblemIn):
+    entry = readable_or_404(queries.entries_for(request.user), request.user, pk)
+    problem = write_in_scope(request.user, ReportProblem.objects.all(), lambda: actions.problem_add(
+        acting_user=request.user, entry=entry, text=payload.text))
+    return Status(201, problem)
+
+
+@router.post("/problems/{int:pk}/item", response=responses(ItemRef, status=201, errors=WRITE_ERRORS),
+             summary="问题列入问题清单")
+def problem_item(request, pk: int):
+    problem = readable_or_404(ReportProblem.objects.all(), request.user, pk)
+    item = actions.problem_to_item(acting_user=request.user, problem=problem)
+    return Status(201, item)
+
+
+# -- 党员积分 --------------------------------------------------------------------------------------------
+
+@router.get("/points", response=responses(PointsPage), summary="积分记录")
+def list_points(request, q: Query[PointsQuery], page: Query[PageQuery]):
+    org, year = _org_year(request, q)
+    start, end = queries.year_bounds(year)
+    qs = queries.points_for(request.user).filter(org__path__startswith=org.path, on__gte=start, on__lte=end)
+    if q.state:
+        qs = qs.filter(state=q.state)
+    return page_of(qs.order_by("-on", "-id"), page)
+
+
+@router.post("/points/claims", response=responses(PointsOut, status=201, errors=WRITE_ERRORS), summary="申报积分")
+def claim_points(request, payload: ClaimIn):
+    """党员本人或支部为党员申报，须有佐证，由党员所在支部审核。"""
+    own = member_of(request.user)
+    member = own if own is not None and own.pk == payload.member else \
+        readable_or_404(Member.objects.all(), request.user, payload.member)
+    rule = PointsRule.objects.filter(pk=payload.rule).first()
+    if rule is None:
+        raise ValidationError({"rule": "积分规则不存在"})
+    entry = actions.entry_claim(acting_user=request.user, member=member, rule=rule, on=payload.on,
+                                reason=payload.reason, evidence_text=payload.evidence_text)
+    return Status(201, entry)
+
+
+@router.post("/points/{int:pk}/decision", response=responses(PointsOut, errors=WRITE_ERRORS), summary="审核积分申报")
+def decide_points(request, pk: int, payload: DecisionIn):
+    entry = readable_or_404(queries.points_for(request.user), request.user, pk)
+    return write_in_scope(request.user, queries.points_for(request.user), lambda: actions.entry_decide(
+        acting_user=request.user, entry=entry, approve=payload.approve, note=payload.note,
+        expected_version=payload.version), pk=pk, expected_version=payload.version)
+
+
+@router.post("/points/generate", response=responses(GenerateOut, errors=WRITE_ERRORS), summary="按出席记录生成积分")
+def generate_points(request, payload: GenerateIn):
+    """按“参加组织生活”类规则，为该组织及其下级在期间内出席会议的党员生成积分；重复运行不会重复生成。"""
+    org = referenced_org(request.user, pk=payload.org, code=None, field="org")
+    return {"created": actions.points_generate(acting_user=request.user, root=org, start=payload.start,
+                                               end=payload.end)}
+
+
+@router.get("/points/rules", response=responses(list[RuleOut]), summary="积分规则")
+def list_rules(request):
+    return list(queries.rules_visible(request.user).order_by("org__path", "category", "id")[:500])
+
+
+@router.post("/points/rules", response=responses(RuleOut, status=201, errors=WRITE_ERRORS), summary="新建积分规则")
+def create_rule(request, payload: RuleIn):
+    """不能对学习时长、浏览、点赞、转发、分享、打卡或上传照片计分（2026 年起的全国性规定）。"""
+    org = referenced_org(request.user, pk=payload.org, code=None, field="org")
+    fields = payload.dict(exclude={"org"})
+    return Status(201, actions.rule_create(acting_user=request.user, org=org, **fields))
+
+
+@router.get("/points/ranking", response=responses(list[RankingRow], errors=(401, 403, 404, 422)), summary="积分排名")
+def ranking(request, q: Query[YearQuery]):
+    """默认不开启；由党组织在积分设置中开启后才提供。"""
+    org, year = _org_year(request, q)
+    if not queries.rankings_enabled(org):
+        raise ActionDenied("本组织未开启积分排名（默认不开启）")
+    return [{"member_id": m, "name": n, "org_name": o, "total": t, "vetoed_by": v}
+            for m, n, o, t, v in queries.totals(org, year)[:500]]
+
+
+@router.get("/me", response=responses(LedgerOut), summary="本人的积分和评议结果")
+def my_ledger(request, year: int | None = Query(None, ge=2000, le=2100)):
+    member = member_of(request.user)
+    if member is None:
+        raise Http404("您的账号未关联党员信息")
+    year = year or timezone.localdate().year
+    ledger = queries.member_ledger(member, year)
+    results = AppraisalMember.objects.filter(member=member, appraisal__stage=Stage.DONE).select_related("appraisal")
+    return {"year": year, "total": ledger.total, "vetoed_by": ledger.vetoed_by,
+            "entries": [{"id": e.pk, "on": e.on, "rule": e.rule.name if e.rule else "", "reason": e.reason,
+                         "points": e.points, "counted": e.counted, "state": e.state, "note": e.note}
+                        for e in ledger.entries],
+            "results": [{"year": r.appraisal.year, "grade": r.grade, "exclusion": r.exclusion} for r in results]}

@@ -1,0 +1,37 @@
+"""What 民主评议 and 积分 put in people's 待办: a 组织处置 due for the branch's staff until it is done,
+a points claim for the branch to decide, and the decision for the member (a notice)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from dangjian.inbox import actions as inbox
+
+DISPOSAL, CLAIM, CLAIM_RESULT = "appraisal.disposal", "appraisal.claim", "appraisal.claim_result"
+
+
+def disposal_opened(record) -> None:
+    person = record.person
+    inbox.notify(key=f"{DISPOSAL}:{record.pk}", source=DISPOSAL, org=person.appraisal.org,
+                 url=reverse("appraisal:review", args=[person.appraisal_id]), due_on=record.due_on,
+                 title=f"组织处置（{record.get_kind_display()}）：{person.name}，{record.due_on:%Y-%m-%d} 前办结",
+                 body=f"{person.appraisal.year}年度民主评议党员评定为不合格。{record.note}")
+
+
+def disposal_closed(record) -> None:
+    inbox.resolve(key=f"{DISPOSAL}:{record.pk}", note="已办结")
+
+
+def claim_filed(entry) -> None:
+    inbox.notify(key=f"{CLAIM}:{entry.pk}", source=CLAIM, org=entry.org, url=reverse("appraisal:points"),
+                 title=f"积分申报待审核：{entry.member.name} {entry.points:+d} 分", body=entry.reason)
+
+
+def claim_decided(entry) -> None:
+    inbox.resolve(key=f"{CLAIM}:{entry.pk}", note=entry.get_state_display())
+    user_id = entry.member.user_id
+    if user_id is None or user_id == entry.decided_by_id:
+        return
+    inbox.notify(key=f"{CLAIM_RESULT}:{entry.pk}", source=CLAIM_RESULT, user=entry.member.user, notice=True,
+                 url=reverse("appraisal:me"), title=f"积分申报{entry.get_state_display()}：{entry.reason[:60]}",
+                 body=entry.decision_note)

@@ -1,0 +1,313 @@
+"""Shapes of the appraisal API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
+
+from .choices import Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
+
+MAX_VOTES = 100_000  # a count of people: far above any branch or meeting, inside the database's integers
+STAGE_DOC = choices_doc("环节", Stage.choices)
+GRADE_DOC = choices_doc("评定等次", Grade.choices) + "；空字符串表示未评定"
+EXCLUSION_DOC = choices_doc("不参加评议的情形", Exclusion.choices) + "；空字符串表示参加评议"
+
+
+class YearQuery(Schema):
+    org: int | None = Field(None, ge=1, le=MAX_ID, description="党组织 id（默认为您管辖范围的顶层组织）")
+    year: int | None = Field(None, ge=2000, le=2100, description="年度（默认今年）")
+
+
+class DisposalOut(Schema):
+    id: int
+    kind: str = Field(description=choices_doc("处置方式", Disposal.choices))
+    due_on: dt.date
+    note: str
+    done_on: dt.date | None
+    done_note: str
+    version: int
+
+
+class PersonOut(Schema):
+    id: int
+    member_id: int
+    name: str
+    exclusion: str = Field(description=EXCLUSION_DOC)
+    exclusion_note: str
+    self_review: str
+    peer_done: bool
+    excellent_votes: int
+    qualified_votes: int
+    basic_votes: int
+    unqualified_votes: int
+    grade: str = Field(description=GRADE_DOC)
+    version: int
+    disposal: DisposalOut | None = None
+
+    @staticmethod
+    def resolve_disposal(obj):
+        return getattr(obj, "disposal", None)
+
+
+class AppraisalOut(Schema):
+    id: int
+    org: OrgRef
+    year: int
+    stage: str = Field(description=STAGE_DOC)
+    meeting_id: int | None
+    voters: int | None
+    finished_on: dt.date | None
+    version: int
+
+
+class AppraisalDetail(AppraisalOut):
+    people: list[PersonOut]
+    warnings: list[str] = Field(description="提示（如评为优秀的超过三分之一），不阻止提交")
+
+    @staticmethod
+    def resolve_people(obj):
+        return list(obj.people.select_related("disposal").order_by("id"))
+
+    @staticmethod
+    def resolve_warnings(obj):
+        return getattr(obj, "warnings", [])
+
+
+class AppraisalPage(Page):
+    items: list[AppraisalOut]
+
+
+class AppraisalIn(InputSchema):
+    org: DbId = Field(description="党支部 id")
+    year: int = Field(ge=2000, le=2100)
+    meeting: DbId | None = Field(None, description="民主评议党员会议 id（组织生活中登记的会议）")
+
+
+class AppraisalPatch(InputSchema):
+    version: int
+    meeting: DbId | None = None
+    voters: int | None = Field(None, ge=0, le=MAX_VOTES)
+
+
+class VersionIn(InputSchema):
+    version: int
+
+
+class PersonPatch(InputSchema):
+    version: int
+    exclusion: Exclusion | None = Field(None, description=EXCLUSION_DOC)
+    exclusion_note: str | None = Field(None, max_length=200)
+    self_review: str | None = Field(None, max_length=5000)
+    peer_done: bool | None = None
+    excellent_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    qualified_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    basic_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    unqualified_votes: int | None = Field(None, ge=0, le=MAX_VOTES)
+    grade: Grade | None = Field(None, description=GRADE_DOC)
+
+
+class DisposalIn(InputSchema):
+    kind: Disposal
+    due_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+    note: str = Field("", max_length=500)
+
+
+class DisposalDoneIn(InputSchema):
+    version: int
+    done_note: str = Field(max_length=500)
+
+
+class OverviewRow(Schema):
+    org: OrgRef
+    branches: int
+    started: int
+    done: int
+    excellent: int
+    qualified: int
+    basic: int
+    unqualified: int
+    pending: int
+    excluded: int
+    warning: str | None
+
+
+class OverviewOut(Schema):
+    year: int
+    total: OverviewRow
+    rows: list[OverviewRow]
+
+
+class RoundOut(Schema):
+    id: int
+    org: OrgRef
+    year: int
+    title: str
+    good_share: int
+    fair_share: int
+    poor_share: int
+    version: int
+
+
+class ProblemOut(Schema):
+    id: int
+    text: str
+    item_id: int | None
+
+
+class EntryOut(Schema):
+    id: int
+    org: OrgRef
+    member_id: int | None
+    secretary_name: str
+    report_name: str
+    good: int
+    fairly_good: int
+    average: int
+    poor: int
+    result: str = Field(description=choices_doc("评议结果", Rating.choices) + "；空字符串表示尚无票数")
+    result_reason: str
+    version: int
+    problems: list[ProblemOut]
+
+    @staticmethod
+    def resolve_problems(obj):
+        return list(obj.problems.all())
+
+
+class RoundDetail(RoundOut):
+    entries: list[EntryOut]
+
+    @staticmethod
+    def resolve_entries(obj):
+        return list(obj.entries.select_related("org").prefetch_related("problems"))
+
+
+class RoundPage(Page):
+    items: list[RoundOut]
+
+
+class RoundIn(InputSchema):
+    org: DbId = Field(description="组织单位 id：评议其直属下级党组织的书记")
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field("", max_length=200)
+    good_share: int = Field(60, ge=1, le=100)
+    fair_share: int = Field(70, ge=1, le=100)
+    poor_share: int = Field(30, ge=1, le=100)
+
+
+class TallyIn(InputSchema):
+    version: int
+    good: int = Field(ge=0, le=MAX_VOTES)
+    fairly_good: int = Field(ge=0, le=MAX_VOTES)
+    average: int = Field(ge=0, le=MAX_VOTES)
+    poor: int = Field(ge=0, le=MAX_VOTES)
+
+
+class ProblemIn(InputSchema):
+    text: str = Field(max_length=300)
+
+
+class ItemRef(Schema):
+    id: int
+    title: str
+
+
+class RuleOut(Schema):
+    id: int
+    org: OrgRef
+    category: str = Field(description=choices_doc("类别", PointsCategory.choices))
+    name: str
+    description: str
+    points: int
+    cap_month: int | None
+    cap_year: int | None
+    active: bool
+    version: int
+
+
+class RuleIn(InputSchema):
+    org: DbId
+    category: PointsCategory
+    name: str = Field(max_length=100)
+    description: str = Field("", max_length=300)
+    points: int = Field(0, ge=-100, le=100)
+    cap_month: int | None = Field(None, ge=1, le=10_000)
+    cap_year: int | None = Field(None, ge=1, le=10_000)
+
+
+class PointsOut(Schema):
+    id: int
+    member_id: int
+    member_name: str = Field(alias="member.name")
+    org: OrgRef
+    rule_id: int | None
+    on: dt.date
+    points: int
+    reason: str
+    origin: str
+    state: str = Field(description=choices_doc("状态", EntryState.choices))
+    evidence_text: str
+    decision_note: str
+    version: int
+
+
+class PointsPage(Page):
+    items: list[PointsOut]
+
+
+class PointsQuery(YearQuery):
+    state: EntryState | None = None
+
+
+class ClaimIn(InputSchema):
+    member: DbId
+    rule: DbId
+    on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+    reason: str = Field(max_length=300)
+    evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件请在页面上传）")
+
+
+class DecisionIn(InputSchema):
+    version: int
+    approve: bool
+    note: str = Field("", max_length=300)
+
+
+class GenerateIn(InputSchema):
+    org: DbId
+    start: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+    end: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+
+
+class GenerateOut(Schema):
+    created: int
+
+
+class LedgerLine(Schema):
+    id: int
+    on: dt.date
+    rule: str
+    reason: str
+    points: int
+    counted: int
+    state: str
+    note: str
+
+
+class LedgerOut(Schema):
+    year: int
+    total: int
+    vetoed_by: str | None
+    entries: list[LedgerLine]
+    results: list[dict]
+
+
+class RankingRow(Schema):
+    member_id: int
+    name: str
+    org_name: str
+    total: int
+    vetoed_by: str | None

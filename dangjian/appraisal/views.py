@@ -1,0 +1,437 @@
+"""Pages of 述职评议, 民主评议党员 and 党员积分. Views read the request and call queries and actions;
+every lookup is scoped (an id outside the user's subtree is 404), every write goes through an action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts.queries import scope_root
+from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.excel import xlsx_response
+from dangjian.core.history import record_export
+from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
+from dangjian.core.shortcuts import (
+    NO_CHANGE_SCOPE,
+    change_scope_required,
+    get_scoped_or_404,
+    paginate,
+    parse_id,
+    run_action,
+)
+from dangjian.members.queries import member_of
+from dangjian.orglife.choices import MeetingType
+from dangjian.orglife.models import Meeting
+from dangjian.orgs.choices import BRANCH_KINDS
+from dangjian.orgs.models import Organization
+
+from . import actions, exporting, queries, rules
+from .choices import EXCLUSION_REASONS, STAGE_ORDER, EntryState, Grade, Stage
+from .forms import (
+    AppraisalForm,
+    ClaimForm,
+    DecideForm,
+    DisposalDoneForm,
+    DisposalForm,
+    PersonForm,
+    ProblemForm,
+    ReportUploadForm,
+    RoundForm,
+    RuleForm,
+    TallyForm,
+)
+from .models import (
+    Appraisal,
+    AppraisalMember,
+    DisposalRecord,
+    PointsEntry,
+    PointsRule,
+    ReportEntry,
+    ReportProblem,
+    ReportRound,
+)
+
+
+def _year(request) -> int:
+    raw = parse_id(request.GET.get("year"))
+    return raw if raw and 2000 <= raw <= 2100 else timezone.localdate().year
+
+
+def _org(request) -> Organization:
+    pk = parse_id(request.GET.get("org"))
+    org = Organization.objects.restrict(request.user).filter(pk=pk).first() if pk else None
+    org = org or scope_root(request.user)
+    if org is None:
+        raise PermissionDenied("您的账号没有可查看的党组织")
+    return org
+
+
+def _attempt(request, call, success: str) -> bool:
+    """Run an action for a one-button form: a message either way, True when it was done."""
+    try:
+        call()
+    except VersionConflict:
+        messages.error(request, "该记录已被他人修改，请查看最新内容后重新操作")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except ActionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
+def _version(form) -> int:
+    return form.cleaned_data.get("version") or 0
+
+
+# -- 民主评议党员 ----------------------------------------------------------------------------------------
+
+@login_required
+def index(request):
+    org, year = _org(request), _year(request)
+    data = queries.overview(org, year)
+    branch = org.kind in BRANCH_KINDS
+    own = Appraisal.objects.filter(org=org, year=year).first() if branch else None
+    return render(request, "appraisal/index.html", {
+        "org": org, "year": year, "overview": data, "branch": branch, "own": own, "grades": Grade.choices,
+        "can_start": branch and own is None and path_in_scope(request.user, CHANGE, org.path),
+        "ancestors": Organization.objects.restrict(request.user).filter(path__in=org.ancestor_paths()),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+    })
+
+
+@change_scope_required
+@require_POST
+def review_start(request):
+    org = get_scoped_or_404(Organization, request.user, request.POST.get("org"), CHANGE)
+    year = parse_id(request.POST.get("year")) or timezone.localdate().year
+    meeting = _review_meetings(org, year).first()
+    try:
+        appraisal = actions.appraisal_start(acting_user=request.user, org=org, year=year, meeting=meeting)
+    except (ValidationError, ActionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(f"{reverse('appraisal:index')}?org={org.pk}&year={year}")
+    messages.success(request, f"已开始{year}年度民主评议党员，共 {appraisal.people.count()} 名党员")
+    return redirect("appraisal:review", appraisal.pk)
+
+
+def _review_meetings(org, year: int):
+    first, last = rules.meeting_window(year)
+    return (Meeting.objects.filter(org=org, held_at__date__gte=first, held_at__date__lte=last,
+                                   type_codes__contains=MeetingType.REVIEW).order_by("-held_at"))
+
+
+@login_required
+def review(request, pk):
+    appraisal = get_scoped_or_404(Appraisal, request.user, pk, queryset=queries.appraisals_for(request.user))
+    can_change = path_in_scope(request.user, CHANGE, appraisal.org.path)
+    people = list(appraisal.people.select_related("disposal").order_by("id"))
+    stage_index = STAGE_ORDER.index(appraisal.stage)
+    for person in people:
+        person.form = PersonForm(initial={**{f: getattr(person, f) for f in actions.PERSON_FIELDS},
+                                          "version": person.version}, prefix=f"p{person.pk}")
+        person.suggestion = rules.vote_suggestion(person.tallies)
+    meetings = _review_meetings(appraisal.org, appraisal.year)
+    form = AppraisalForm(initial={"meeting": appraisal.meeting_id, "voters": appraisal.voters,
+                                  "version": appraisal.version}, meetings=meetings)
+    return render(request, "appraisal/review.html", {
+        "appraisal": appraisal, "people": people, "can_change": can_change, "form": form,
+        "stages": [(s, s.label, i < stage_index, i == stage_index) for i, s in enumerate(STAGE_ORDER)],
+        "warnings": queries.appraisal_warnings(appraisal), "reasons": EXCLUSION_REASONS,
+        "disposal_form": DisposalForm(), "done_form": DisposalDoneForm(),
+        "fields": actions.STAGE_FIELDS[Stage(appraisal.stage)],
+    })
+
+
+@change_scope_required
+@require_POST
+def review_update(request, pk):
+    appraisal = get_scoped_or_404(Appraisal, request.user, pk, CHANGE)
+    form = AppraisalForm(request.POST, meetings=_review_meetings(appraisal.org, appraisal.year))
+    if form.is_valid():
+        meeting = _review_meetings(appraisal.org, appraisal.year).filter(pk=form.cleaned_data["meeting"]).first()
+        _attempt(request, lambda: actions.appraisal_update(
+            acting_user=request.user, appraisal=appraisal, meeting=meeting, voters=form.cleaned_data["voters"],
+            expected_version=_version(form)), "已保存")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("appraisal:review", pk)
+
+
+@change_scope_required
+@require_POST
+def review_advance(request, pk):
+    appraisal = get_scoped_or_404(Appraisal, request.user, pk, CHANGE)
+    _attempt(request, lambda: actions.appraisal_advance(
+        acting_user=request.user, appraisal=appraisal, expected_version=parse_id(request.POST.get("version")) or 0),
+        "已进入下一环节")
+    return redirect("appraisal:review", pk)
+
+
+@change_scope_required
+@require_POST
+def person_update(request, pk):
+    person = get_scoped_or_404(AppraisalMember, request.user, pk, CHANGE)
+    form = PersonForm(request.POST, prefix=f"p{person.pk}")
+    if form.is_valid():
+        allowed = actions.STAGE_FIELDS[Stage(person.appraisal.stage)]
+        changes = {k: v for k, v in form.cleaned_data.items() if k in allowed}
+        _attempt(request, lambda: actions.person_update(acting_user=request.user, person=person,
+                                                        expected_version=_version(form), **changes),
+                 f"已保存{person.name}的评议情况")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"{reverse('appraisal:review', args=[person.appraisal_id])}#person-{person.pk}")
+
+
+@change_scope_required
+@require_POST
+def disposal_create(request, pk):
+    person = get_scoped_or_404(AppraisalMember, request.user, pk, CHANGE)
+    form = DisposalForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: actions.disposal_create(acting_user=request.user, person=person,
+                                                          **form.cleaned_data), "已登记组织处置")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("appraisal:review", person.appraisal_id)
+
+
+@change_scope_required
+@require_POST
+def disposal_done(request, pk):
+    record = get_scoped_or_404(DisposalRecord, request.user, pk, CHANGE)
+    form = DisposalDoneForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: actions.disposal_done(acting_user=request.user, disposal=record,
+                                                        done_note=form.cleaned_data["done_note"],
+                                                        expected_version=_version(form)), "组织处置已办结")
+    else:
+        messages.error(request, "请填写办结情况")
+    return redirect("appraisal:review", record.person.appraisal_id)
+
+
+@login_required
+def review_export(request):
+    org, year = _org(request), _year(request)
+    qs = queries.people_for(request.user).filter(appraisal__org__path__startswith=org.path, appraisal__year=year)
+    rows = qs.count()
+    record_export(actor=request.user, what="民主评议党员结果登记表", model="appraisal.appraisalmember", rows=rows,
+                  filters={"org": org.code, "year": year})
+    return xlsx_response(lambda target: exporting.write_results(target, qs, title=f"{org.name}{year}年度"),
+                         f"民主评议党员结果登记表_{year}.xlsx")
+
+
+# -- 述职评议 --------------------------------------------------------------------------------------------
+
+@login_required
+def rounds(request):
+    form = RoundForm(request.POST or None, user=request.user,
+                     initial={"year": timezone.localdate().year, "good_share": 60, "fair_share": 70, "poor_share": 30})
+    if request.method == "POST":
+        if not scope_prefixes(request.user, CHANGE):
+            raise PermissionDenied(NO_CHANGE_SCOPE)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            created = run_action(form, lambda: actions.round_create(acting_user=request.user, **data))
+            if created is not None:
+                messages.success(request, f"已建立“{created.title}”，共 {created.entries.count()} 名书记")
+                return redirect("appraisal:round", created.pk)
+    return render(request, "appraisal/rounds.html", {
+        "rounds": queries.rounds_for(request.user).order_by("-year", "org__path")[:200], "form": form,
+        "can_change": Organization.objects.restrict(request.user, CHANGE).exists(),
+    })
+
+
+@login_required
+def round_detail(request, pk):
+    r = get_scoped_or_404(ReportRound, request.user, pk, queryset=queries.rounds_for(request.user))
+    entries = list(r.entries.select_related("org").prefetch_related("problems"))
+    return render(request, "appraisal/round.html", {
+        "round": r, "entries": entries,
+        "distribution": [(queries.RATING_LABELS[c], n) for c, n in queries.report_distribution(r).items() if c],
+        "can_change": path_in_scope(request.user, CHANGE, r.org.path),
+    })
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = get_scoped_or_404(ReportEntry, request.user, pk, queryset=queries.entries_for(request.user))
+    organiser = path_in_scope(request.user, CHANGE, entry.round.org.path)
+    own = path_in_scope(request.user, CHANGE, entry.org.path)
+    tally_form = TallyForm(initial={**entry.tallies, "version": entry.version})
+    upload_form, problem_form = ReportUploadForm(), ProblemForm()
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "tally":
+            tally_form = TallyForm(request.POST)
+            if tally_form.is_valid():
+                data = {k: v for k, v in tally_form.cleaned_data.items() if k != "version"}
+                if run_action(tally_form, lambda: actions.entry_tally(
+                        acting_user=request.user, entry=entry, expected_version=_version(tally_form), **data)):
+                    messages.success(request, "已保存评议票数")
+                    return redirect("appraisal:entry", pk)
+        elif what == "report":
+            upload_form = ReportUploadForm(request.POST, request.FILES)
+            if upload_form.is_valid() and run_action(upload_form, lambda: actions.entry_report(
+                    acting_user=request.user, entry=entry, upload=upload_form.cleaned_data["file"])):
+                messages.success(request, "已上传述职报告")
+                return redirect("appraisal:entry", pk)
+        elif what == "problem":
+            problem_form = ProblemForm(request.POST)
+            if problem_form.is_valid() and run_action(problem_form, lambda: actions.problem_add(
+                    acting_user=request.user, entry=entry, text=problem_form.cleaned_data["text"])):
+                messages.success(request, "已登记问题")
+                return redirect("appraisal:entry", pk)
+    return render(request, "appraisal/entry.html", {
+        "entry": entry, "organiser": organiser, "own": own, "tally_form": tally_form, "upload_form": upload_form,
+        "problem_form": problem_form, "problems": entry.problems.select_related("item"),
+    })
+
+
+@login_required
+def entry_report(request, pk):
+    entry = get_scoped_or_404(ReportEntry, request.user, pk, queryset=queries.entries_for(request.user))
+    if not entry.report_file:
+        raise Http404("尚未上传述职报告")
+    record_export(actor=request.user, what="述职报告", model="appraisal.reportentry", rows=1,
+                  filters={"entry": entry.pk}, action="download")
+    return FileResponse(entry.report_file.open("rb"), as_attachment=True, filename=entry.report_name)
+
+
+@change_scope_required
+@require_POST
+def problem_item(request, pk):
+    problem = get_scoped_or_404(ReportProblem, request.user, pk, CHANGE)
+    done = _attempt(request, lambda: actions.problem_to_item(acting_user=request.user, problem=problem),
+                    "已列入问题清单")
+    problem.refresh_from_db()
+    if done and problem.item_id:
+        return redirect("worklists:detail", problem.item_id)
+    return redirect("appraisal:entry", problem.entry_id)
+
+
+# -- 党员积分 --------------------------------------------------------------------------------------------
+
+@login_required
+def points(request):
+    org, year = _org(request), _year(request)
+    start, end = queries.year_bounds(year)
+    qs = queries.points_for(request.user).filter(org__path__startswith=org.path, on__gte=start, on__lte=end)
+    state = request.GET.get("state")
+    if state in EntryState.values:
+        qs = qs.filter(state=state)
+    can_change = path_in_scope(request.user, CHANGE, org.path)
+    claim_form = ClaimForm(user=request.user, rules=actions.applicable_rules(org).exclude(category="attendance"))
+    return render(request, "appraisal/points.html", {
+        "org": org, "year": year, "page": paginate(request, qs.order_by("-on", "-id")), "state": state,
+        "states": EntryState.choices, "can_change": can_change, "claim_form": claim_form,
+        "pending": qs.model.objects.restrict(request.user, CHANGE).filter(
+            org__path__startswith=org.path, state=EntryState.PENDING).select_related("member", "rule")[:50],
+        "rankings": queries.rankings_enabled(org), "decide_form": DecideForm(),
+    })
+
+
+@change_scope_required
+@require_POST
+def points_claim(request):
+    org = _org(request)
+    form = ClaimForm(request.POST, request.FILES, user=request.user, rules=actions.applicable_rules(org))
+    if form.is_valid():
+        rule = PointsRule.objects.get(pk=form.cleaned_data["rule"])
+        _attempt(request, lambda: actions.entry_claim(
+            acting_user=request.user, member=form.cleaned_data["member"], rule=rule, on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"], evidence_text=form.cleaned_data["evidence_text"],
+            upload=form.cleaned_data["file"]), "已提交积分申报，待支部审核")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"{reverse('appraisal:points')}?org={org.pk}")
+
+
+@change_scope_required
+@require_POST
+def points_decide(request, pk):
+    entry = get_scoped_or_404(PointsEntry, request.user, pk, CHANGE)
+    form = DecideForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("approve") == "1"
+    _attempt(request, lambda: actions.entry_decide(acting_user=request.user, entry=entry, approve=approve,
+                                                   note=form.cleaned_data.get("note", ""),
+                                                   expected_version=_version(form)),
+             "已认定" if approve else "已退回")
+    return redirect(f"{reverse('appraisal:points')}?org={entry.org_id}")
+
+
+@login_required
+def points_export(request):
+    org, year = _org(request), _year(request)
+    start, end = queries.year_bounds(year)
+    qs = queries.points_for(request.user).filter(org__path__startswith=org.path, on__gte=start, on__lte=end)
+    record_export(actor=request.user, what="积分台账", model="appraisal.pointsentry", rows=qs.count(),
+                  filters={"org": org.code, "year": year})
+    return xlsx_response(lambda target: exporting.write_ledger(target, qs), f"党员积分台账_{year}.xlsx")
+
+
+@login_required
+def ranking(request):
+    org, year = _org(request), _year(request)
+    if not queries.rankings_enabled(org):
+        raise PermissionDenied("本组织未开启积分排名（默认不开启，可由党组织在积分规则页开启）")
+    return render(request, "appraisal/ranking.html", {"org": org, "year": year,
+                                                      "rows": queries.totals(org, year)[:500]})
+
+
+@login_required
+def points_rules(request):
+    form = RuleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and request.POST.get("what") == "setting":
+        org = get_scoped_or_404(Organization, request.user, request.POST.get("org"), CHANGE)
+        _attempt(request, lambda: actions.setting_set(acting_user=request.user, org=org,
+                                                      rankings=request.POST.get("rankings") == "1"),
+                 "已保存积分设置")
+        return redirect("appraisal:rules")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["points"] = data["points"] or 0
+        if run_action(form, lambda: actions.rule_create(acting_user=request.user, **data)):
+            messages.success(request, "已新建积分规则")
+            return redirect("appraisal:rules")
+    root = scope_root(request.user)
+    return render(request, "appraisal/rules.html", {
+        "rules": queries.rules_visible(request.user).order_by("org__path", "category", "id")[:300], "form": form,
+        "root": root, "rankings": queries.rankings_enabled(root) if root else False,
+        "can_change": root is not None and path_in_scope(request.user, CHANGE, root.path),
+    })
+
+
+# -- 本人 ------------------------------------------------------------------------------------------------
+
+@login_required
+def me(request):
+    member = member_of(request.user)
+    if member is None:
+        raise Http404("您的账号未关联党员信息")
+    year = _year(request)
+    ledger = queries.member_ledger(member, year)
+    results = (AppraisalMember.objects.filter(member=member, appraisal__stage=Stage.DONE)
+               .select_related("appraisal__org", "disposal").order_by("-appraisal__year"))
+    rules = actions.applicable_rules(member.org).exclude(category="attendance")
+    form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, rules=rules, member=member)
+    if request.method == "POST" and form.is_valid():
+        rule = rules.get(pk=form.cleaned_data["rule"])
+        data = {k: form.cleaned_data[k] for k in ("on", "reason", "evidence_text")}
+        if run_action(form, lambda: actions.entry_claim(acting_user=request.user, member=member, rule=rule,
+                                                        upload=form.cleaned_data["file"], **data)):
+            messages.success(request, "已提交积分申报，待支部审核")
+            return redirect("appraisal:me")
+    return render(request, "appraisal/me.html", {"member": member, "year": year, "ledger": ledger,
+                                                 "results": results, "form": form})
+
