@@ -290,6 +290,7 @@ def not_found(request, *args, **kwargs):
 
 def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
+    from dangjian.dashboard.api import router as dashboard_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
@@ -298,6 +299,7 @@ def _add_routers() -> None:
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/orglife", orglife_router)
+    api.add_router("/dashboard", dashboard_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/administration", administration_router)
 

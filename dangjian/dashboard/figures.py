@@ -9,6 +9,9 @@ tallies of ``orglife.report`` — each organisation's own figures summed up the 
 (``rules.roll_up``). Transfers are counted per subtree (a move inside a subtree is neither an
 increase nor a decrease of it).
 
+Members count from the day they joined (``joined_on`` ≤ the day), so a snapshot taken for a past
+day leaves out later recruits; other records are taken as they stand.
+
 A figure is an integer under a key; ``KEY@类别`` is the same figure for members of one 人员类别 (or
 ``KEY@单位类别`` for organisations and secretaries), which the tables cross with their rows. Keys
 that are zero are left out. ``source_query`` gives the records behind a key."""
@@ -149,7 +152,7 @@ def _count_members(root, day, path_of, own) -> None:
     columns = member_columns(day)
     counts = {f"c{i}": Count("pk", filter=c.condition) for i, c in enumerate(columns)}
     members = Member.objects.filter(under([root.path]))
-    rows = (members.filter(status=PartyStatus.NORMAL).values("org_id", "category")
+    rows = (members.filter(status=PartyStatus.NORMAL, joined_on__lte=day).values("org_id", "category")
             .annotate(**counts).order_by())
     for row in rows:
         figures = own[path_of[row["org_id"]]]

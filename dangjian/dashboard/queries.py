@@ -23,7 +23,7 @@ from dangjian.worklists.models import WorkItem
 from dangjian.worklists.queries import overdue_q
 
 from . import figures as F
-from . import rules
+from . import rules, tables
 from .choices import SnapshotKind
 from .models import Snapshot, SnapshotFigures
 from .tables import ORG_KINDS
@@ -118,7 +118,8 @@ def sources(user, org: Organization, key: str, day: dt.date) -> Sources | None:
     columns = {c.key: c for c in F.member_columns(day)}
     start, end = F.year_range(day)
     if base in columns:
-        qs = Member.objects.restrict(user, VIEW).filter(under([org.path]), status=PartyStatus.NORMAL)
+        qs = Member.objects.restrict(user, VIEW).filter(under([org.path]), status=PartyStatus.NORMAL,
+                                                        joined_on__lte=day)
         if columns[base].condition is not None:
             qs = qs.filter(columns[base].condition)
         if "@" in key:
@@ -196,3 +197,21 @@ def path_ids(user, paths: list[str]) -> dict[str, int]:
     if not paths:
         return {}
     return dict(Organization.objects.restrict(user, VIEW).filter(path__in=paths).values_list("path", "pk"))
+
+
+# -- 党内统计 tables -----------------------------------------------------------------------------------
+
+def filled_tables(user, org: Organization, snapshot: Snapshot) -> list[tables.Filled]:
+    """Every 党内统计 table of ``org`` filled from ``snapshot``; the changes table has a row for ``org``
+    and each of its children then, its opening figures from the year-end snapshot before."""
+    return [_filled(user, org, snapshot, t) for t in tables.TABLES]
+
+
+def _filled(user, org: Organization, snapshot: Snapshot, table: tables.Table) -> tables.Filled:
+    if not table.by_org:
+        return tables.fill(table, figures_in(user, snapshot, org) or {})
+    earlier = year_end_before(snapshot.period_end)
+    opening = {path: f for path, _, f in child_rows(user, earlier, org)} if earlier else {}
+    org_rows = [(tables.Row(name, org_path=path), {**figures, "opening": opening.get(path, {}).get("total", 0)})
+                for path, name, figures in child_rows(user, snapshot, org)]
+    return tables.fill(table, org_rows=org_rows)

@@ -215,18 +215,6 @@ def trends(request, pk):
     })
 
 
-def _filled(request, org, snapshot, table) -> tables.Filled:
-    if not table.by_org:
-        return tables.fill(table, queries.figures_in(request.user, snapshot, org) or {})
-    earlier = queries.year_end_before(snapshot.period_end)
-    opening = {path: f for path, _, f in queries.child_rows(request.user, earlier, org)} if earlier else {}
-    org_rows = []
-    for path, name, figures in queries.child_rows(request.user, snapshot, org):
-        figures = {**figures, "opening": opening.get(path, {}).get("total", 0)}
-        org_rows.append((tables.Row(name, org_path=path), figures))
-    return tables.fill(table, org_rows=org_rows)
-
-
 def _table_snapshot(request) -> Snapshot | None:
     return _snapshot(request) or Snapshot.objects.filter(kind=SnapshotKind.YEAR_END).first()
 
@@ -235,7 +223,7 @@ def _table_snapshot(request) -> Snapshot | None:
 def table_list(request, pk):
     org = _org(request, pk)
     snapshot = _table_snapshot(request)
-    filled = [_filled(request, org, snapshot, t) for t in tables.TABLES] if snapshot else []
+    filled = queries.filled_tables(request.user, org, snapshot) if snapshot else []
     ids = queries.path_ids(request.user, [r.org_path for f in filled for r in f.rows if r.org_path])
     return render(request, "dashboard/tables.html", {
         "org": org, "snapshot": snapshot, "snapshots": queries.snapshots(),
@@ -271,7 +259,7 @@ def table_xlsx(request, pk):
     snapshot = _table_snapshot(request)
     if snapshot is None:
         raise Http404("还没有统计快照")
-    filled = [_filled(request, org, snapshot, t) for t in tables.TABLES]
+    filled = queries.filled_tables(request.user, org, snapshot)
     response = xlsx_response(lambda f: exporting.write_tables(f, org.name, snapshot, filled),
                              f"党内统计-{org.name}-{snapshot.period_end:%Y%m%d}.xlsx")
     record_export(actor=request.user, what=f"党内统计表：{org.name}", model="dashboard.snapshot",
