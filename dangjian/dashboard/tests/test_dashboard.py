@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
+from dangjian.core.tree import PATH_STEP
 from dangjian.core.models import ChangeRecord
 from dangjian.dashboard import actions, figures, queries, rules, tables
 from dangjian.dashboard.jobs import due_periods, take_due
@@ -36,7 +37,8 @@ def rich(tree):
     dead = tree.members["b"][1]
     dead.status = "deceased"
     dead.save()
-    StatusChange.objects.create(member=dead, status_from="normal", status_to="deceased", effective_on=dt.date(2026, 2, 1))
+    StatusChange.objects.create(member=dead, status_from="normal", status_to="deceased",
+                                effective_on=dt.date(2026, 2, 1))
     Transfer.objects.create(member=tree.members["c"][2], from_org=tree.a, to_org=tree.c,
                             transferred_on=dt.date(2026, 4, 1))
     Transfer.objects.create(member=tree.members["b"][0], from_org=tree.c, to_org=tree.b,
@@ -70,11 +72,13 @@ def test_figures_are_the_hand_counts(rich):
 
 
 def test_roll_up_and_moves_are_pure():
-    own = {"001": {"n": 1}, "001002": {"n": 2}, "001002003": {"n": 4}, "001004": {"n": 8}}
-    up = rules.roll_up(own, "001")
-    assert (up["001"]["n"], up["001002"]["n"], up["001004"]["n"]) == (15, 6, 8)
-    rules.add_moves(up, [("001002003", "001004"), ("001002", "001002003")], "001", "in", "out")
-    assert up["001004"]["in"] == 1 and up["001002"]["out"] == 1 and "in" not in up["001"]
+    top, b, c, d = "1".zfill(PATH_STEP), "2".zfill(PATH_STEP), "3".zfill(PATH_STEP), "4".zfill(PATH_STEP)
+    own = {top: {"n": 1}, top + b: {"n": 2}, top + b + c: {"n": 4}, top + d: {"n": 8}}
+    up = rules.roll_up(own, top)
+    assert (up[top]["n"], up[top + b]["n"], up[top + d]["n"]) == (15, 6, 8)
+    rules.add_moves(up, [(top + b + c, top + d), (top + b, top + b + c)], top, "in", "out")
+    assert up[top + d]["in"] == 1 and up[top + b]["out"] == 1 and "in" not in up[top]
+    assert up[top + b + c]["in"] == 1 and "in" not in up[top + b]  # within B: no change of B
     assert rules.change(10, 7)["diff"] == 3 and rules.change(1, None) is None
     assert rules.rate(1, 3) == 33.3 and rules.bar_step(5, 10) == 10 and rules.bar_step(0, 0) == 0
 
@@ -112,7 +116,8 @@ def test_snapshot_is_taken_once_by_someone_allowed(rich):
     assert ChangeRecord.objects.filter(action="snapshot_take", object_id=snap.pk).exists()
     with pytest.raises(ValidationError, match="已经生成"):
         actions.snapshot_take(acting_user=SYSTEM, kind="year_end", period_end=dt.date(2025, 12, 31))
-    assert due_periods(dt.date(2026, 1, 1)) == [("year_end", dt.date(2025, 12, 31)), ("month_end", dt.date(2025, 12, 31))]
+    assert due_periods(dt.date(2026, 1, 1)) == [("year_end", dt.date(2025, 12, 31)),
+                                                ("month_end", dt.date(2025, 12, 31))]
     assert take_due(dt.date(2026, 1, 1)) == ["2025-12-31月末快照"]  # the year end exists already
     assert take_due(dt.date(2026, 1, 2)) == []
 
@@ -125,7 +130,8 @@ def test_tables_from_snapshots_flag_the_balance(tree):
     dead = tree.members["b"][1]
     dead.status = "deceased"
     dead.save()
-    StatusChange.objects.create(member=dead, status_from="normal", status_to="deceased", effective_on=dt.date(2026, 2, 1))
+    StatusChange.objects.create(member=dead, status_from="normal", status_to="deceased",
+                                effective_on=dt.date(2026, 2, 1))
     moved = tree.members["a"][3]
     moved.org = tree.c
     moved.save()
@@ -183,7 +189,7 @@ def test_api(rich, login):
     snap = made.json()["id"]
     assert client.get(f"/api/dashboard/snapshots/{snap}/orgs/{rich.town2.pk}").json()["figures"]["total"] == 3
     out = client.get(f"/api/dashboard/orgs/{rich.county.pk}/tables").json()
-    assert [t["number"] for t in out][:2] == ["党统1表", "党统2表"] and out[0]["cells"][0][0] == 9
+    assert [t["number"] for t in out][:2] == ["党统1表", "党统2表"] and out[0]["cells"][0][0] == 8
     denied = login(rich.secretary_a).post("/api/dashboard/snapshots", {"kind": "month_end", "period_end": "2025-11-30"},
                                           content_type="application/json")
     assert denied.status_code == 403
