@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
-from dangjian.core.tree import PATH_STEP
 from dangjian.core.models import ChangeRecord
+from dangjian.core.tree import PATH_STEP
 from dangjian.dashboard import actions, figures, queries, rules, tables
 from dangjian.dashboard.jobs import due_periods, take_due
 from dangjian.dashboard.models import Snapshot, SnapshotFigures
