@@ -4,13 +4,13 @@ organisation the user holds a position at that has organisations below it, and a
 from dangjian.core.registry import register_panel
 from dangjian.orgs.models import Organization
 
+from .views import board_of
+
 
 def _context(request, scope):
     org = scope["org"]
     if not Organization.objects.filter(parent=org).exists():
         return None  # a branch: its home page stays the branch's own work
-    from .views import board_of
-
     return {"board": board_of(request, org)}
 
 

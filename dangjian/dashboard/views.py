@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -75,16 +76,13 @@ def _comparison(request, org, figures: dict, indicator: str, sort: str) -> list[
         r["bar"] = rules.bar_step(r["value"] or 0, largest)
     if sort == "name":
         rows.sort(key=lambda r: r["org"].path)
-    else:
-        rows.sort(key=lambda r: (r["value"] is None, r["value"] or 0), reverse=sort == "value")
-        if sort == "value":
-            rows.sort(key=lambda r: r["value"] is None)
+    else:  # largest or smallest first; organisations without a value (nothing owed) last either way
+        sign = -1 if sort == "value" else 1
+        rows.sort(key=lambda r: (r["value"] is None, sign * (r["value"] or 0), r["org"].path))
     return rows
 
 
 def _dashboard_url(org) -> str:
-    from django.urls import reverse
-
     return reverse("dashboard:org", args=[org.pk])
 
 
@@ -99,7 +97,8 @@ def org_dashboard(request, pk):
     sort = sort if sort in SORTS else "value"
     rows = _comparison(request, org, board["figures"], indicator, sort)
     chart_list = charts.structure_charts(org, board["own"])
-    chart_list.insert(0, charts.orglife_chart(board["months"]))
+    matrix = f"{reverse('orglife:matrix')}?org={org.pk}&year={board['day'].year}"
+    chart_list.insert(0, charts.orglife_chart(board["months"], link_url=matrix))
     if rows:
         chart_list.append(charts.comparison_chart(rows, charts.COMPARABLE_KEYS[indicator]))
     panels = []
