@@ -109,7 +109,7 @@ def org_dashboard(request, pk):
     return render(request, "dashboard/org.html", {
         **board, "charts": chart_list, "rows": rows, "indicator": indicator,
         "indicator_label": charts.COMPARABLE_KEYS[indicator], "comparable": charts.COMPARABLE, "sort": sort,
-        "sorts": SORTS, "panels": panels, "crumbs": org.ancestor_paths(),
+        "sorts": SORTS, "panels": panels,
         "parent": org.parent if org.parent_id and queries.in_scope(request.user, org.parent) else None,
     })
 

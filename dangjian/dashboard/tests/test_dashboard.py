@@ -170,7 +170,8 @@ def test_pages_and_scope(rich, login):
     snap = Snapshot.objects.get()
     assert "今天" in client.get(f"/dashboard/{rich.county.pk}/compare/{snap.pk}/").content.decode()
     assert "<td>2025</td>" in client.get(f"/dashboard/{rich.county.pk}/trends/").content.decode()
-    assert "数据看板" in client.get("/").content.decode()  # the home page's first panel for the county
+    assert f'id="dashboard-keys-{rich.county.pk}"' in client.get("/").content.decode()  # the county's home
+    assert "dashboard-keys" not in login(rich.secretary_a).get("/").content.decode()  # a branch's is its own
     secretary = login(rich.secretary_a)
     assert secretary.get(f"/dashboard/{rich.county.pk}/").status_code == 404
     assert secretary.get(f"/dashboard/{rich.a.pk}/sources/?key=total").status_code == 200
