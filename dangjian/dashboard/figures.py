@@ -115,8 +115,9 @@ def labels(day: dt.date | None = None) -> dict[str, str]:
     return out
 
 
-def subtree_figures(root: Organization, day: dt.date | None = None, *, orglife: bool = True) -> dict[str, dict]:
-    """Path → figures over that organisation's subtree, for ``root`` and every organisation below."""
+def subtree_figures(root: Organization, day: dt.date | None = None, *, report=None) -> dict[str, dict]:
+    """Path → figures over that organisation's subtree, for ``root`` and every organisation below.
+    ``report``: the 组织生活 compliance report of ``root`` for ``day``'s year, when the caller has it."""
     day = day or timezone.localdate()
     orgs = list(Organization.objects.filter(path__startswith=root.path)
                 .values_list("pk", "path", "kind", "unit_category"))
@@ -133,12 +134,11 @@ def subtree_figures(root: Organization, day: dt.date | None = None, *, orglife: 
     _count_secretaries(root, day, path_of, own)
     _count_changes(root, day, path_of, own)
     _count_worklists(root, day, path_of, own)
-    if orglife:
-        report = compliance_report(root, day.year, today=day)
-        for path, tally in report.own_tallies.items():
-            if path in own:
-                own[path]["ol:met"] += tally.met
-                own[path]["ol:owed"] += tally.owed
+    report = report or compliance_report(root, day.year, today=day)
+    for path, tally in report.own_tallies.items():
+        if path in own:
+            own[path]["ol:met"] += tally.met
+            own[path]["ol:owed"] += tally.owed
     subtree = rules.roll_up(own, root.path)
     rules.add_moves(subtree, _transfers(root, day), root.path, "chg:transfer_in", "chg:transfer_out")
     for figures in subtree.values():
@@ -230,9 +230,12 @@ def _count_worklists(root, day, path_of, own) -> None:
         figures["wl:overdue"] += late
 
 
-def monthly_orglife(root: Organization, year: int, day: dt.date) -> list[dict]:
-    """组织生活落实率 by month for ``root``'s subtree (months that have begun)."""
-    report = compliance_report(root, year, today=day)
+def orglife_report(root: Organization, day: dt.date):
+    return compliance_report(root, day.year, today=day)
+
+
+def monthly_orglife(root: Organization, report) -> list[dict]:
+    """组织生活落实率 by month for ``root``'s subtree, from its compliance report."""
     months = report.month_tallies.get(root.path, {})
     return [{"month": m, "met": t.met, "owed": t.owed, "rate": rules.rate(t.met, t.owed)}
             for m, t in sorted(months.items()) if m >= 1]

@@ -35,9 +35,10 @@ SUMMARY = "dashboard.figures"
 
 def _compute(org: Organization, variant: str) -> dict:
     day = dt.date.fromisoformat(variant)
-    subtree = F.subtree_figures(org, day)
+    report = F.orglife_report(org, day)
+    subtree = F.subtree_figures(org, day, report=report)
     keep = [org.path, *rules.children_paths(subtree, org.path)]
-    return {"figures": {p: subtree[p] for p in keep}, "months": F.monthly_orglife(org, day.year, day)}
+    return {"figures": {p: subtree[p] for p in keep}, "months": F.monthly_orglife(org, report)}
 
 
 def _variants() -> list[str]:
