@@ -33,12 +33,12 @@ def period_error(kind: str, period_end: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def snapshot_take(*, acting_user, kind: str, period_end: dt.date, today: dt.date | None = None) -> Snapshot:
-    """Freeze every organisation's figures as of ``period_end``. Only the system (the scheduled job,
+def snapshot_check(*, acting_user, kind: str, period_end: dt.date, today: dt.date | None = None) -> list:
+    """Refuse a snapshot that cannot be taken (the period, the rights, taken already) before any
+    counting; returns the top-level organisations it will cover. Only the system (the scheduled job,
     the command) or someone who may change every top-level organisation takes one: a snapshot is of
     the whole tree."""
-    today = today or timezone.localdate()
-    error = period_error(kind, period_end, today)
+    error = period_error(kind, period_end, today or timezone.localdate())
     if error:
         raise ValidationError({"period_end": error})
     tops = list(Organization.objects.filter(parent__isnull=True))
@@ -47,6 +47,12 @@ def snapshot_take(*, acting_user, kind: str, period_end: dt.date, today: dt.date
     if Snapshot.objects.filter(kind=kind, period_end=period_end).exists():
         label = SnapshotKind(kind).label
         raise ValidationError({"period_end": f"{period_end:%Y-%m-%d}的{label}快照已经生成，不能重复生成"})
+    return tops
+
+
+def snapshot_take(*, acting_user, kind: str, period_end: dt.date, today: dt.date | None = None) -> Snapshot:
+    """Freeze every organisation's figures as of ``period_end`` (see ``snapshot_check``)."""
+    tops = snapshot_check(acting_user=acting_user, kind=kind, period_end=period_end, today=today)
     computed = []
     for top in tops:  # computed before the transaction: the audit chain is not held while counting
         names = dict(Organization.objects.filter(path__startswith=top.path).values_list("path", "name"))

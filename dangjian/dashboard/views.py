@@ -21,10 +21,12 @@ from dangjian.core.history import record_export
 from dangjian.core.registry import dashboard_panels
 from dangjian.core.scoping import VIEW
 from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without
+from dangjian.jobs.actions import job_start
 from dangjian.orgs.models import Organization
 
 from . import actions, charts, exporting, queries, rules, tables
 from .choices import SnapshotKind
+from .jobs import SNAPSHOT
 from .models import Snapshot
 
 SORTS = {"value": "数值从大到小", "-value": "数值从小到大", "name": "名称"}
@@ -175,13 +177,15 @@ def snapshot_take(request):
         messages.error(request, "统计截止日期格式不对，应为 年-月-日")
         return redirect("dashboard:snapshots")
     try:
-        snapshot = actions.snapshot_take(acting_user=request.user, kind=kind, period_end=period_end)
+        actions.snapshot_check(acting_user=request.user, kind=kind, period_end=period_end)
     except ValidationError as exc:
-        messages.error(request, "；".join(m for msgs in exc.message_dict.values() for m in msgs))
+        messages.error(request, "；".join(exc.messages))
     except ActionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已生成{snapshot}，共 {snapshot.org_count} 个党组织")
+        job = job_start(acting_user=request.user, kind=SNAPSHOT, params={"kind": kind, "period_end": str(period_end)},
+                        title=f"生成统计快照（{SnapshotKind(kind).label}，{period_end:%Y-%m-%d}）")
+        return redirect("jobs:detail", pk=job.pk)
     return redirect("dashboard:snapshots")
 
 

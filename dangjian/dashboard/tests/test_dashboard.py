@@ -16,6 +16,9 @@ from dangjian.core.tree import PATH_STEP
 from dangjian.dashboard import actions, figures, queries, rules, tables
 from dangjian.dashboard.jobs import due_periods, take_due
 from dangjian.dashboard.models import Snapshot, SnapshotFigures
+from dangjian.jobs.choices import JobState
+from dangjian.jobs.models import Job
+from dangjian.jobs.testing import run_jobs
 from dangjian.members.models import StatusChange, Transfer
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.testing import make_member
@@ -175,6 +178,20 @@ def test_pages_and_scope(rich, login):
     secretary = login(rich.secretary_a)
     assert secretary.get(f"/dashboard/{rich.county.pk}/").status_code == 404
     assert secretary.get(f"/dashboard/{rich.a.pk}/sources/?key=total").status_code == 200
+
+
+def test_snapshot_from_the_page_runs_in_the_background(tree, login):
+    reader = login(tree.reader_town1)
+    refused = reader.post("/dashboard/snapshots/take/", {"kind": "year_end", "period_end": "2025-12-31"}, follow=True)
+    assert "只有全部顶级党组织的管理人员" in refused.content.decode() and not Job.objects.exists()
+    client = login(tree.county_admin)
+    response = client.post("/dashboard/snapshots/take/", {"kind": "year_end", "period_end": "2025-12-31"})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    run_jobs()
+    assert Job.objects.get().state == JobState.DONE
+    assert Snapshot.objects.get(kind="year_end").org_count == 6  # (the worker's round also took last month's)
+    again = client.post("/dashboard/snapshots/take/", {"kind": "year_end", "period_end": "2025-12-31"}, follow=True)
+    assert "已经生成" in again.content.decode() and Job.objects.count() == 1
 
 
 def test_api(rich, login):
