@@ -4,6 +4,7 @@ organisation the user holds a position at that has organisations below it, and a
 from dangjian.core.registry import register_panel
 from dangjian.orgs.models import Organization
 
+from . import queries
 from .views import board_of
 
 
@@ -11,7 +12,9 @@ def _context(request, scope):
     org = scope["org"]
     if not Organization.objects.filter(parent=org).exists():
         return None  # a branch: its home page stays the branch's own work
-    return {"board": board_of(request, org)}
+    if not queries.live_is_ready(org):
+        return {"org": org, "board": None}
+    return {"org": org, "board": board_of(request, org)}
 
 
 register_panel("dashboard.keys", "dashboard/_home_keys.html", _context, order=0)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from dangjian.core.scoping import VIEW
-from dangjian.core.summaries import register_summary, summary_of
+from dangjian.core.summaries import SUMMARY_MIN_ORGS, key_of, register_summary, subtree_size, summary_of
 from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import SECRETARY_AGE_BANDS, PartyStatus
 from dangjian.members.models import Member, StatusChange, Transfer
@@ -52,6 +53,15 @@ def live(org: Organization, day: dt.date | None = None):
     """The figures of ``org`` and its children today, and the month-by-month 组织生活 rates: a
     ``core.summaries.Summary`` (computed live for a small subtree, shared from the cache for a large one)."""
     return summary_of(SUMMARY, org, (day or timezone.localdate()).isoformat())
+
+
+def live_is_ready(org: Organization, day: dt.date | None = None) -> bool:
+    """Whether ``live`` answers at once: a small subtree, or a large one whose summary the shared
+    cache holds. The home page shows the figures only then, and otherwise a way into the dashboard,
+    so the first visit of the day to the home page does not wait for a whole city to be counted."""
+    if subtree_size(org) <= SUMMARY_MIN_ORGS:
+        return True
+    return cache.get(key_of(SUMMARY, org, (day or timezone.localdate()).isoformat())) is not None
 
 
 def children(org: Organization) -> dict[str, Organization]:

@@ -180,6 +180,21 @@ def test_pages_and_scope(rich, login):
     assert secretary.get(f"/dashboard/{rich.a.pk}/sources/?key=total").status_code == 200
 
 
+def test_home_shows_a_large_scope_s_figures_once_they_are_summarised(tree, login, monkeypatch):
+    from django.core.cache import cache
+
+    from dangjian.core import summaries
+
+    cache.clear()
+    monkeypatch.setattr(summaries, "SUMMARY_MIN_ORGS", 2)  # the county's 6 organisations count as large
+    monkeypatch.setattr(queries, "SUMMARY_MIN_ORGS", 2)
+    client = login(tree.county_admin)
+    assert "范围较大" in client.get("/").content.decode()
+    assert client.get(f"/dashboard/{tree.county.pk}/").status_code == 200  # summarised into the shared cache
+    home = client.get("/").content.decode()
+    assert "范围较大" not in home and "党员总数" in home
+
+
 def test_snapshot_from_the_page_runs_in_the_background(tree, login):
     reader = login(tree.reader_town1)
     refused = reader.post("/dashboard/snapshots/take/", {"kind": "year_end", "period_end": "2025-12-31"}, follow=True)
