@@ -292,6 +292,7 @@ def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
     from dangjian.appraisal.api import router as appraisal_router
     from dangjian.assessment.api import router as assessment_router
+    from dangjian.dashboard.api import router as dashboard_router
     from dangjian.jobs.api import router as jobs_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
@@ -301,6 +302,7 @@ def _add_routers() -> None:
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/orglife", orglife_router)
+    api.add_router("/dashboard", dashboard_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/assessment", assessment_router)
     api.add_router("/administration", administration_router)

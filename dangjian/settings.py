@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.administration",
     "dangjian.appraisal",
+    "dangjian.dashboard",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
     "dangjian.home",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("worklists/", include("dangjian.worklists.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("appraisal/", include("dangjian.appraisal.urls")),
+    path("dashboard/", include("dangjian.dashboard.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

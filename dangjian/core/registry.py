@@ -5,7 +5,8 @@ Three things are collected here, each from a module of the same name in every ap
 
 - ``demo.py`` calls ``register_demo``: how the app adds its demo records (``dangjian demo-data``);
 - ``bench.py`` calls ``register_bench``: the figures the app measures (``dangjian bench``);
-- ``panels.py`` calls ``register_panel``: what the app shows on the home page (工作台).
+- ``panels.py`` calls ``register_panel``: what the app shows on the home page (工作台);
+- ``dashboards.py`` calls ``register_dashboard``: what the app shows on an organisation's 数据看板.
 
 Demo and bench steps declare the steps they come after; ``ordered`` runs them in an order that
 honours those declarations (and, among equals, the order of INSTALLED_APPS). A new app joins by
@@ -63,6 +64,19 @@ class Panel:
     per_scope: bool = True
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A block of an organisation's 数据看板 (``/dashboard/<org>/``). ``context(request, org, board)``
+    returns the template's context, or None to show nothing; ``board`` holds what the dashboard has
+    already computed (``figures`` of the organisation and its children, ``day``), so a panel needs no
+    query of its own for those. A panel's charts are dicts rendered by ``dashboard/_chart.html``."""
+
+    name: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     items: dict[str, object] = field(default_factory=dict)
@@ -76,6 +90,7 @@ class _Registry:
 _demo = _Registry()
 _bench = _Registry()
 _panels = _Registry()
+_dashboards = _Registry()
 _discovered: set[str] = set()
 
 
@@ -104,6 +119,12 @@ def register_panel(name: str, template: str, context: Callable, **options) -> Pa
     return panel
 
 
+def register_dashboard(name: str, template: str, context: Callable, **options) -> DashboardPanel:
+    panel = DashboardPanel(name, template, context, **options)
+    _dashboards.add(panel)
+    return panel
+
+
 def demo_steps() -> list[DemoStep]:
     discover("demo")
     return ordered(_demo.items.values())
@@ -117,6 +138,11 @@ def bench_steps() -> list[BenchStep]:
 def panels() -> list[Panel]:
     discover("panels")
     return sorted(_panels.items.values(), key=lambda p: p.order)
+
+
+def dashboard_panels() -> list[DashboardPanel]:
+    discover("dashboards")
+    return sorted(_dashboards.items.values(), key=lambda p: p.order)
 
 
 def ordered(steps: Iterable) -> list:
