@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import VIEW, scope_prefixes
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
 
@@ -84,7 +84,14 @@ def coverage_by_field(user, root: Organization) -> list[CoverageRow]:
 
 
 def rounds_for(user) -> QuerySet[Round]:
-    return Round.objects.restrict(user).select_related("org")
+    """Rounds launched in the user's scope, and those launched above it: a township takes part in
+    the county's round (it sees and confirms only its own entries)."""
+    prefixes = scope_prefixes(user, VIEW)
+    if not prefixes:
+        return Round.objects.none()
+    above = {a for p in prefixes for a in ancestors_and_self(p)}
+    within = Q(pk__in=Round.objects.restrict(user).values("pk"))
+    return Round.objects.filter(Q(org__path__in=above) | within).select_related("org")
 
 
 def round_progress(user, rnd: Round, *, depth: int = 1) -> list[tuple[CoverageRow, rules.RoundProgress]]:

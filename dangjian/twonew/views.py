@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +39,14 @@ def _root(request) -> Organization | None:
     pk = parse_id(request.GET.get("org"))
     root = Organization.objects.restrict(request.user).filter(pk=pk).first() if pk else None
     return root or scope_root(request.user)
+
+
+def _round(request, pk) -> Round:
+    """A round the user takes part in (launched in their scope or above it), else 404."""
+    found = queries.rounds_for(request.user).filter(pk=parse_id(pk) or 0).first()
+    if found is None:
+        raise Http404("未找到，或不在您的管辖范围内")
+    return found
 
 
 def _filtered(request):
@@ -116,8 +125,7 @@ def entity_edit(request, pk):
     entity = get_scoped_or_404(Entity, request.user, pk, CHANGE, queryset=Entity.objects.select_related("org"))
     rnd = None
     if request.GET.get("round"):
-        rnd = get_scoped_or_404(Round, request.user, request.GET["round"],
-                                queryset=Round.objects.select_related("org"))
+        rnd = _round(request, request.GET["round"])
     title = f"{'排查核实' if rnd else '修改'}：{entity.name}"
     return edit_with_conflict(
         request, form_class=EntityForm, instance=entity, form_kwargs={"user": request.user},
@@ -132,7 +140,7 @@ def entity_edit(request, pk):
 def entity_confirm(request, pk, round_pk):
     """Confirm the entry unchanged in a round (one click for the township)."""
     entity = get_scoped_or_404(Entity, request.user, pk, CHANGE, queryset=Entity.objects.select_related("org"))
-    rnd = get_scoped_or_404(Round, request.user, round_pk, queryset=Round.objects.select_related("org"))
+    rnd = _round(request, round_pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
@@ -178,7 +186,7 @@ def round_list(request):
 
 @login_required
 def round_detail(request, pk):
-    rnd = get_scoped_or_404(Round, request.user, pk, queryset=Round.objects.select_related("org"))
+    rnd = _round(request, pk)
     rows = queries.round_progress(request.user, rnd)
     pending = queries.filter_entities(queries.entities_for(request.user), unchecked_round=rnd).select_related("org")
     page = paginate(request, pending.order_by("org__path", "name", "id"))
