@@ -290,9 +290,11 @@ def not_found(request, *args, **kwargs):
 
 def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
+    from dangjian.learning.api import router as learning_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
+    from dangjian.twonew.api import router as twonew_router
     from dangjian.worklists.api import router as worklists_router
 
     api.add_router("/orgs", orgs_router)
@@ -300,6 +302,8 @@ def _add_routers() -> None:
     api.add_router("/orglife", orglife_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/administration", administration_router)
+    api.add_router("/twonew", twonew_router)
+    api.add_router("/learning", learning_router)
 
 
 _add_routers()
