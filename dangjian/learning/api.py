@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +24,7 @@ from dangjian.apikit import (
     responses,
     write_in_scope,
 )
+from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 
 from . import actions, queries
@@ -30,6 +32,7 @@ from .choices import ProgrammeKind
 from .models import Programme, Session
 
 router = Router(tags=["学习教育"])
+Year = Annotated[int, Field(ge=2000, le=2100, description="年度，默认今年")]
 
 
 class ProgrammeOut(Schema):
@@ -78,7 +81,7 @@ class HoursOut(Schema):
 
 
 @router.get("/programmes", response=responses(ProgrammePage, errors=(401, 422)), summary="学习计划")
-def list_programmes(request, page: Query[PageQuery], year: int | None = None, kind: ProgrammeKind | None = None):
+def list_programmes(request, page: Query[PageQuery], year: Year | None = None, kind: ProgrammeKind | None = None):
     qs = queries.programmes_for(request.user).filter(year=year or timezone.localdate().year)
     if kind:
         qs = qs.filter(kind=kind)
@@ -99,7 +102,7 @@ def create_session(request, programme_id: int, payload: SessionIn):
     if payload.meeting is not None:
         from dangjian.orglife.models import Meeting
 
-        meeting = Meeting.objects.restrict(request.user).filter(pk=payload.meeting).first()
+        meeting = Meeting.objects.restrict(request.user, CHANGE).filter(pk=payload.meeting).first()
         if meeting is None:
             raise Http404("会议不存在，或不在您的管辖范围内")
     data = payload.model_dump(exclude={"meeting"})
@@ -109,7 +112,7 @@ def create_session(request, programme_id: int, payload: SessionIn):
 
 
 @router.get("/hours", response=responses(list[HoursOut]), summary="党员学时")
-def hours(request, org: int | None = None, year: int | None = None):
+def hours(request, org: DbId | None = None, year: Year | None = None):
     """所选党组织（默认您管辖范围的最高一级）全部下级党员的年度学时与目标，按组织顺序，不排名。"""
     root = Organization.objects.restrict(request.user).filter(pk=org).first() if org else scope_root(request.user)
     if root is None:

@@ -8,8 +8,18 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from dangjian.accounts.queries import scope_root
-from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, reject_nulls, responses, write_in_scope
+from dangjian.apikit import (
+    WRITE_ERRORS,
+    DbId,
+    PageQuery,
+    page_of,
+    readable_or_404,
+    reject_nulls,
+    responses,
+    write_in_scope,
+)
 from dangjian.core.scoping import CHANGE
+from dangjian.core.shortcuts import parse_id
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import referenced_org
 
@@ -49,10 +59,18 @@ def _refs(user, data: dict) -> dict:
 
 
 def _root(user, org_id: int | None) -> Organization:
-    root = Organization.objects.restrict(user).filter(pk=org_id).first() if org_id else scope_root(user)
+    pk = parse_id(org_id) if org_id is not None else None
+    root = Organization.objects.restrict(user).filter(pk=pk).first() if pk else scope_root(user)
     if root is None:
         raise Http404("党组织不存在，或不在您的管辖范围内")
     return root
+
+
+def _round(user, round_id: int):
+    rnd = queries.rounds_for(user).filter(pk=parse_id(round_id) or 0).first()
+    if rnd is None:
+        raise Http404("排查不存在，或不在您的管辖范围内")
+    return rnd
 
 
 @router.get("/entities", response=responses(EntityPage, errors=(401, 422)), summary="两新组织名录")
@@ -92,9 +110,7 @@ def update_entity(request, entity_id: int, payload: EntityPatch):
 @router.post("/rounds/{int:round_id}/entities/{int:entity_id}/confirm",
              response=responses(EntityOut, errors=WRITE_ERRORS), summary="动态排查：确认信息无变化")
 def confirm_entity(request, round_id: int, entity_id: int, payload: ConfirmIn):
-    rnd = queries.rounds_for(request.user).filter(pk=round_id).first()
-    if rnd is None:
-        raise Http404("排查不存在，或不在您的管辖范围内")
+    rnd = _round(request.user, round_id)
     entity = readable_or_404(_entities(), request.user, entity_id)
     return write_in_scope(request.user, _entities(), lambda: actions.entity_confirm(
         acting_user=request.user, round=rnd, entity=entity, expected_version=payload.version, note=payload.note),
@@ -109,7 +125,7 @@ def _coverage_out(row) -> dict:
 
 
 @router.get("/coverage", response=responses(CoverageReport), summary="覆盖率")
-def coverage(request, org: int | None = None):
+def coverage(request, org: DbId | None = None):
     """组织覆盖率、工作覆盖率：所选党组织（默认您管辖范围的最高一级）及其直接下级（各含全部下级），以及按领域。"""
     root = _root(request.user, org)
     return {"by_org": [_coverage_out(r) for r in queries.coverage_by_org(request.user, root)],
@@ -118,9 +134,7 @@ def coverage(request, org: int | None = None):
 
 @router.get("/rounds/{int:round_id}/progress", response=responses(list[ProgressOut]), summary="动态排查进度")
 def round_progress(request, round_id: int):
-    rnd = queries.rounds_for(request.user).filter(pk=round_id).first()
-    if rnd is None:
-        raise Http404("排查不存在，或不在您的管辖范围内")
+    rnd = _round(request.user, round_id)
     return [{"id": row.org_id, "name": row.name, "level": row.level, "total": p.total, "checked": p.checked,
              "remaining": p.remaining, "percent": p.percent} for row, p in queries.round_progress(request.user, rnd)]
 

@@ -13,9 +13,9 @@ KIND_DOC = choices_doc("类型", EntityKind.choices)
 
 
 class EntityFilters(Schema):
-    org: int | None = Field(None, description="党组织 id：该组织及其全部下级的两新组织")
-    coverage: str = Field("", description=COVERAGE_DOC + "；`uncovered` 同 `none`")
-    field: int | None = Field(None, description="领域 id")
+    org: DbId | None = Field(None, description="党组织 id：该组织及其全部下级的两新组织")
+    coverage: str = Field("", max_length=20, description=COVERAGE_DOC + "；`uncovered` 同 `none`")
+    field: DbId | None = Field(None, description="领域 id")
     q: str = Field("", max_length=100, description="名称或统一社会信用代码包含此文字")
 
 
