@@ -61,7 +61,7 @@ def programme_create(*, acting_user, org, kind: str, title: str, year: int, desc
 @audited_transaction()
 def programme_update(*, acting_user, programme: Programme, expected_version: int | None = None,
                      **changes) -> Programme:
-    locked = Programme.objects.select_for_update().select_related("org").get(pk=programme.pk)
+    locked = Programme.objects.select_for_update(of=("self",)).select_related("org").get(pk=programme.pk)
     require(acting_user, CHANGE, locked.org, message="无权修改该学习计划")
     before = programme_snapshot(locked)
     _conflict(locked, expected_version, before, {k: str(v) for k, v in changes.items()})
@@ -161,7 +161,7 @@ def _check_meeting(programme: Programme, meeting) -> None:
 @audited_transaction()
 def session_update(*, acting_user, session: Session, expected_version: int | None = None,
                    attendees: Iterable | None = None, **changes) -> Session:
-    locked = Session.objects.select_for_update().select_related("programme__org").get(pk=session.pk)
+    locked = Session.objects.select_for_update(of=("self",)).select_related("programme__org").get(pk=session.pk)
     require(acting_user, CHANGE, locked.programme.org, message="无权修改该学习活动")
     before = session_snapshot(locked)
     _conflict(locked, expected_version, before, {k: str(v) for k, v in changes.items()})

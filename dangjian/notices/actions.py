@@ -69,7 +69,7 @@ def notice_publish(*, acting_user, org, title: str, body: str, audience: str = A
 @audited_transaction()
 def notice_confirm(*, acting_user, recipient: Recipient) -> Recipient:
     """The organisation's receipt: given once, by staff who may act for it; closes its 待办."""
-    locked = Recipient.objects.select_for_update().select_related("notice", "org").get(pk=recipient.pk)
+    locked = Recipient.objects.select_for_update(of=("self",)).select_related("notice", "org").get(pk=recipient.pk)
     require(acting_user, CHANGE, locked.org, message="无权代表该党组织回执")
     if not locked.notice.receipt_required:
         raise ValidationError("该通知不需要回执")

@@ -100,7 +100,8 @@ def default_field(kind: str) -> Field:
 
 
 def _lock(entity: Entity) -> Entity:
-    return Entity.objects.select_for_update().select_related("org", "field", "covering_org").get(pk=entity.pk)
+    return (Entity.objects.select_for_update(of=("self",)).select_related("org", "field", "covering_org")
+            .get(pk=entity.pk))
 
 
 def _check_version(locked, expected: int | None, snapshot: dict, submitted: dict) -> None:
@@ -221,7 +222,7 @@ def centre_save(*, acting_user, org, centre: Centre | None = None, standards=(),
         locked, before = Centre(org=org, **values), {}
         locked.save()
     else:
-        locked = Centre.objects.select_for_update().select_related("org").get(pk=centre.pk)
+        locked = Centre.objects.select_for_update(of=("self",)).select_related("org").get(pk=centre.pk)
         require(acting_user, CHANGE, locked.org, message="无权修改该阵地")
         before = centre_snapshot(locked)
         _check_version(locked, expected_version, before, {k: str(v) for k, v in values.items()})
