@@ -32,7 +32,7 @@ from dangjian.orgs.models import Organization
 
 from . import rules
 from .actions import default_field, entity_snapshot
-from .choices import Coverage
+from .choices import Coverage, EntityKind
 from .models import Entity, Field
 
 SHEET_TITLE = "两新组织"
@@ -127,7 +127,8 @@ def _report_duplicates(rows: list[EntryRow], report: ErrorReport) -> None:
 def _fetch(codes: list[str]) -> dict[str, Entity]:
     out = {}
     for start in range(0, len(codes), QUERY_CHUNK):
-        qs = Entity.objects.filter(credit_code__in=codes[start:start + QUERY_CHUNK]).select_related("org", "field")
+        qs = (Entity.objects.filter(credit_code__in=codes[start:start + QUERY_CHUNK])
+              .select_related("org", "field", "covering_org"))
         out.update({e.credit_code: e for e in qs})
     return out
 
@@ -158,6 +159,7 @@ def _check(rows, existing, orgs, fields, default_org, report, in_scope) -> None:
 
 def _plan(rows, existing, orgs, fields, default_org):
     creates, updates, unchanged = [], [], 0
+    defaults = {kind: default_field(kind) for kind in EntityKind.values}
     for row in rows:
         values = dict(row.values)
         code = values.pop("credit_code")
@@ -168,7 +170,7 @@ def _plan(rows, existing, orgs, fields, default_org):
         if current is None:
             kind = rules.kind_from_credit_code(code)
             creates.append(Entity(org=org or default_org, credit_code=code, kind=kind,
-                                  field=field or default_field(kind), coverage=Coverage.NONE, **values))
+                                  field=field or defaults[kind], coverage=Coverage.NONE, **values))
             continue
         before = entity_snapshot(current)
         if org is not None:
