@@ -22,6 +22,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
 from . import actions, queries
+from .choices import ProgrammeKind
 from .forms import ProgrammeForm, SessionForm, TargetForm
 from .models import Programme, Session
 
@@ -83,7 +84,8 @@ def programme_detail(request, pk):
     sessions = programme.sessions.select_related("meeting").order_by("-held_on", "-id")
     return render(request, "learning/programme.html", {
         "programme": programme, "sessions": sessions, "form": form, "can_change": can_change,
-        "linkable": queries.linkable_meetings(programme).count() if can_change else 0,
+        "linkable": queries.linkable_meetings(programme).count()
+        if can_change and programme.kind == ProgrammeKind.STUDY_GROUP else 0,
     })
 
 
