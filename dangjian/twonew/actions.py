@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
-from dangjian.core.errors import VersionConflict
+from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, diff, record_change
-from dangjian.core.scoping import CHANGE, require
+from dangjian.core.scoping import CHANGE, allows, require
+from dangjian.orgs.models import Organization
 
 from . import rules
 from .choices import Coverage, EntityKind
@@ -239,3 +240,36 @@ def centre_save(*, acting_user, org, centre: Centre | None = None, standards=(),
         record_change(actor=acting_user, action="twonew_centre_create" if centre is None else "twonew_centre_update",
                       obj=locked, before=old, after=new)
     return locked
+
+
+# -- the county's lists: fields and 阵地 standards ------------------------------------------------
+
+def _require_top(acting_user) -> None:
+    """The lists are shared by the whole tree: only a level that may change a top organisation edits them."""
+    if not any(allows(acting_user, CHANGE, org) for org in Organization.objects.filter(depth=1)):
+        raise ActionDenied("只有最高一级党组织的管理人员可以修改领域和阵地标准")
+
+
+@audited_transaction()
+def list_entry_save(*, acting_user, model, name: str, active: bool = True, position: int = 100,
+                    entry=None):
+    """Add (``entry`` None) or change a field (``twonew.Field``) or a 阵地 standard (``twonew.Standard``)."""
+    _require_top(acting_user)
+    name = (name or "").strip()
+    limit = model._meta.get_field("name").max_length
+    if not name or len(name) > limit:
+        raise ValidationError({"name": f"名称不能为空，最多 {limit} 个字"})
+    clash = model.objects.filter(name=name).exclude(pk=getattr(entry, "pk", None)).exists()
+    if clash:
+        raise ValidationError({"name": f"“{name}”已存在"})
+    before = {} if entry is None else {"name": entry.name, "active": entry.active, "position": entry.position}
+    if entry is None:
+        extra = {"code": f"custom-{model.objects.count() + 1}"} if model is Field else {}
+        entry = model.objects.create(name=name, active=active, position=position, **extra)
+    else:
+        entry.name, entry.active, entry.position = name, active, position
+        entry.save()
+    old, new = diff(before, {"name": entry.name, "active": entry.active, "position": entry.position})
+    if new:
+        record_change(actor=acting_user, action="twonew_list_save", obj=entry, before=old, after=new)
+    return entry

@@ -88,3 +88,11 @@ class CentreForm(forms.ModelForm):
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "org")}
         data["standards"] = list(data.get("standards") or [])
         return data
+
+
+class ListEntryForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("field", "领域"), ("standard", "阵地标准")], widget=forms.HiddenInput)
+    entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="名称", max_length=50)
+    position = forms.IntegerField(label="排序", min_value=0, max_value=1000, initial=100)
+    active = forms.BooleanField(label="启用", required=False, initial=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/confirm/<int:round_pk>/", views.entity_confirm, name="confirm"),
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("settings/", views.list_settings, name="settings"),
     path("centres/", views.centre_list, name="centres"),
     path("centres/new/", views.centre_new, name="centre_new"),
     path("centres/<int:pk>/edit/", views.centre_edit, name="centre_edit"),

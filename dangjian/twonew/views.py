@@ -29,9 +29,9 @@ from dangjian.core.shortcuts import (
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries
-from .forms import CentreForm, ConfirmForm, EntityFilterForm, EntityForm, RoundForm
+from .forms import CentreForm, ConfirmForm, EntityFilterForm, EntityForm, ListEntryForm, RoundForm
 from .importing import import_entities, template_book
-from .models import Centre, Entity, Round
+from .models import Centre, Entity, Field, Round, Standard
 
 
 def _root(request) -> Organization | None:
@@ -260,3 +260,29 @@ def centre_edit(request, pk):
         save=lambda form: _save_centre(request, form, centre), done=lambda saved: redirect("twonew:centres"),
         template="twonew/form.html", context={"title": f"修改阵地：{centre.name}", "back": "twonew:centres"},
     )
+
+
+# -- 领域和阵地标准 ------------------------------------------------------------------------------
+
+LISTS = {"field": Field, "standard": Standard}
+
+
+@change_scope_required
+def list_settings(request):
+    """The fields of the registry and the 阵地 standards: shared by the whole tree, edited at the top."""
+    form = ListEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        model = LISTS[form.cleaned_data["kind"]]
+        entry = model.objects.filter(pk=form.cleaned_data.get("entry") or 0).first()
+        try:
+            actions.list_entry_save(acting_user=request.user, model=model, entry=entry,
+                                    name=form.cleaned_data["name"], position=form.cleaned_data["position"],
+                                    active=form.cleaned_data["active"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except ActionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已保存")
+        return redirect("twonew:settings")
+    return render(request, "twonew/settings.html", {"fields": Field.objects.all(), "standards": Standard.objects.all()})

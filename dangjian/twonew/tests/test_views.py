@@ -90,3 +90,19 @@ def test_centres(tree, login):
     page = login(tree.county_admin).get("/twonew/centres/").content.decode()
     assert "红星村党员活动室" in page
     assert login(tree.secretary_b).get(f"/twonew/centres/{centre.pk}/edit/").status_code == 404
+
+
+def test_fields_and_standards_are_edited_at_the_top(tree, login):
+    from dangjian.twonew.models import Field
+
+    assert login(tree.secretary_a).post("/twonew/settings/", {"kind": "field", "name": "物业小区", "position": 70,
+                                                              "active": "on"}).status_code == 302
+    assert not Field.objects.filter(name="物业小区").exists()  # refused: not the top level
+    client = login(tree.county_admin)
+    client.post("/twonew/settings/", {"kind": "field", "name": "物业小区", "position": 70, "active": "on"})
+    made = Field.objects.get(name="物业小区")
+    client.post("/twonew/settings/", {"kind": "field", "entry": made.pk, "name": "物业小区", "position": 70})
+    made.refresh_from_db()
+    assert not made.active
+    assert ChangeRecord.objects.filter(action="twonew_list_save").count() == 2
+    assert "物业小区" in client.get("/twonew/settings/").content.decode()
