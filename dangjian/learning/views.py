@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.queries import scope_root
 from dangjian.core.editing import edit_with_conflict
-from dangjian.core.errors import ActionDenied
 from dangjian.core.excel import append_row, header_cells, write_only_workbook, xlsx_response
 from dangjian.core.history import record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
-from dangjian.core.shortcuts import change_scope_required, get_scoped_or_404, parse_id, run_action, submitted_version
+from dangjian.core.shortcuts import (
+    change_scope_required,
+    get_scoped_or_404,
+    parse_id,
+    run_action,
+    run_reported,
+    submitted_version,
+)
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -93,14 +98,8 @@ def programme_detail(request, pk):
 @require_POST
 def programme_link(request, pk):
     programme = get_scoped_or_404(Programme, request.user, pk, CHANGE, queryset=Programme.objects.select_related("org"))
-    try:
-        made = actions.sessions_from_meetings(acting_user=request.user, programme=programme)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except ActionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已从组织生活关联 {len(made)} 次中心组学习，出席情况以会议记录为准")
+    run_reported(request, lambda: actions.sessions_from_meetings(acting_user=request.user, programme=programme),
+                 lambda made: f"已从组织生活关联 {len(made)} 次中心组学习，出席情况以会议记录为准")
     return redirect("learning:programme", pk=programme.pk)
 
 

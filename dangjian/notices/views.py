@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dangjian.core.errors import ActionDenied
 from dangjian.core.history import record_export
 from dangjian.core.scoping import VIEW, path_in_scope
-from dangjian.core.shortcuts import change_scope_required, paginate, parse_id, run_action
+from dangjian.core.shortcuts import change_scope_required, paginate, parse_id, run_action, run_reported
 
 from . import actions, queries
 from .forms import NoticeForm
@@ -65,14 +63,8 @@ def notice_confirm(request, pk):
     recipient = queries.my_recipients(request.user, notice).filter(pk=chosen).first()
     if recipient is None:
         raise Http404("未找到")
-    try:
-        actions.notice_confirm(acting_user=request.user, recipient=recipient)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except ActionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已代表{recipient.org.name}回执")
+    run_reported(request, lambda: actions.notice_confirm(acting_user=request.user, recipient=recipient),
+                 f"已代表{recipient.org.name}回执")
     return redirect("notices:detail", pk=notice.pk)
 
 

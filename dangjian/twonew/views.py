@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.accounts.queries import scope_root
 from dangjian.core.editing import edit_with_conflict
-from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of, record_export
 from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
@@ -24,6 +22,7 @@ from dangjian.core.shortcuts import (
     parse_id,
     querystring_without,
     run_action,
+    run_reported,
     submitted_version,
 )
 from dangjian.orgs.models import Organization
@@ -143,15 +142,9 @@ def entity_confirm(request, pk, round_pk):
     rnd = _round(request, round_pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    try:
-        actions.entity_confirm(acting_user=request.user, round=rnd, entity=entity,
-                               note=form.cleaned_data.get("note", ""), expected_version=submitted_version(form))
-    except VersionConflict as exc:
-        messages.error(request, f"{exc}（页面显示的内容已过期）")
-    except (ValidationError, ActionDenied) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, f"已核实：{entity.name}")
+    run_reported(request, lambda: actions.entity_confirm(
+        acting_user=request.user, round=rnd, entity=entity, note=form.cleaned_data.get("note", ""),
+        expected_version=submitted_version(form)), f"已核实：{entity.name}")
     if request.POST.get("next") == "round":
         return redirect("twonew:round", pk=rnd.pk)
     return redirect("twonew:detail", pk=entity.pk)
@@ -274,15 +267,8 @@ def list_settings(request):
     if request.method == "POST" and form.is_valid():
         model = LISTS[form.cleaned_data["kind"]]
         entry = model.objects.filter(pk=form.cleaned_data.get("entry") or 0).first()
-        try:
-            actions.list_entry_save(acting_user=request.user, model=model, entry=entry,
-                                    name=form.cleaned_data["name"], position=form.cleaned_data["position"],
-                                    active=form.cleaned_data["active"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except ActionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已保存")
+        run_reported(request, lambda: actions.list_entry_save(
+            acting_user=request.user, model=model, entry=entry, name=form.cleaned_data["name"],
+            position=form.cleaned_data["position"], active=form.cleaned_data["active"]), "已保存")
         return redirect("twonew:settings")
     return render(request, "twonew/settings.html", {"fields": Field.objects.all(), "standards": Standard.objects.all()})
