@@ -294,9 +294,11 @@ def _add_routers() -> None:
     from dangjian.assessment.api import router as assessment_router
     from dangjian.dashboard.api import router as dashboard_router
     from dangjian.jobs.api import router as jobs_router
+    from dangjian.learning.api import router as learning_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
+    from dangjian.twonew.api import router as twonew_router
     from dangjian.worklists.api import router as worklists_router
 
     api.add_router("/orgs", orgs_router)
@@ -308,6 +310,8 @@ def _add_routers() -> None:
     api.add_router("/administration", administration_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/appraisal", appraisal_router)
+    api.add_router("/twonew", twonew_router)
+    api.add_router("/learning", learning_router)
 
 
 _add_routers()

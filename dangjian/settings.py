@@ -124,6 +124,9 @@ INSTALLED_APPS = [
     "dangjian.administration",
     "dangjian.appraisal",
     "dangjian.dashboard",
+    "dangjian.twonew",
+    "dangjian.learning",
+    "dangjian.notices",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
     "dangjian.home",

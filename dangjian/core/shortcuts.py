@@ -129,6 +129,28 @@ def run_action(form, call):
 MISSING_VERSION = 0
 
 
+def run_reported(request, call, success) -> bool:
+    """Run a write behind a button (no form to show errors on): the success, or the refusal's reason
+    (a ValidationError, a scope refusal, a stale version), as a message on the next page.
+    ``success`` is the text, or a function of the action's result giving it."""
+    from django.contrib import messages
+
+    from .errors import ActionDenied, VersionConflict
+
+    try:
+        result = call()
+    except VersionConflict as exc:
+        messages.error(request, f"{exc}（页面显示的内容已过期）")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except ActionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+        return True
+    return False
+
+
 def submitted_version(form) -> int:
     """The version an edit form was loaded with. A form whose ``version`` was removed or left empty
     (a hand-made request, a stale page from before the field existed) is refused exactly like a
