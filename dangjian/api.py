@@ -293,6 +293,7 @@ def _add_routers() -> None:
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
+    from dangjian.recruitment.api import router as recruitment_router
     from dangjian.worklists.api import router as worklists_router
 
     api.add_router("/orgs", orgs_router)
@@ -300,6 +301,7 @@ def _add_routers() -> None:
     api.add_router("/orglife", orglife_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/administration", administration_router)
+    api.add_router("/recruitment", recruitment_router)
 
 
 _add_routers()

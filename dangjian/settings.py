@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.administration",
+    "dangjian.recruitment",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
     "dangjian.home",
