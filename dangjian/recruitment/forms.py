@@ -55,7 +55,8 @@ class StepForm(forms.Form):
         self.fields["meeting"].queryset = (Meeting.objects.restrict(user, VIEW)
                                            .filter(org__path__in=ancestors_and_self(case.org.path))
                                            .order_by("-held_at"))
-        self.fields["approver"].queryset = Organization.objects.restrict(user, VIEW)
+        self.fields["approver"].queryset = Organization.objects.filter(
+            path__in=ancestors_and_self(case.org.path)).exclude(pk=case.org_id)
 
     def action_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
