@@ -166,9 +166,8 @@ def step_record(*, acting_user, case: RecruitmentCase, step: int, expected_versi
                 data[key] = getattr(meeting, source)
     elif meeting is not None:
         _meeting(acting_user, locked, meeting, step)
-    if approver is not None:
-        if approver.pk == locked.org_id or not locked.org.path.startswith(approver.path):
-            raise ValidationError({"approver": "审批单位应为该党支部的上级党组织"})
+    if approver is not None and (approver.pk == locked.org_id or not locked.org.path.startswith(approver.path)):
+        raise ValidationError({"approver": "审批单位应为该党支部的上级党组织"})
     persons = list(persons)
     existing = None if step in REPEATABLE else CaseStep.objects.filter(case=locked, step=step).first()
     row = existing or CaseStep(case=locked, step=step)

@@ -21,7 +21,10 @@ D = dt.date
 TODAY = D(2026, 12, 1)
 
 
-def new_case(tree, *, user=None, applied=D(2024, 1, 8), birth=D(1995, 3, 3)):
+APPLIED, BIRTH = D(2024, 1, 8), D(1995, 3, 3)
+
+
+def new_case(tree, *, user=None, applied=APPLIED, birth=BIRTH):
     return actions.case_create(acting_user=user or tree.secretary_a, org=tree.a, name="林晓", today=TODAY,
                                id_number=new_id_number(birth), applied_on=applied)
 

@@ -17,7 +17,10 @@ def codes(case, rs=RS, **kw):
     return {(f.code, f.step) for f in check(case, rs, today=kw.pop("today", TODAY), **kw)}
 
 
-def case_with(*steps, birth=D(1990, 1, 1)):
+BIRTH = D(1990, 1, 1)
+
+
+def case_with(*steps, birth=BIRTH):
     return CaseFacts(birth_date=birth, steps=tuple(steps))
 
 
