@@ -64,10 +64,10 @@ def step_snapshot(step: CaseStep, persons=None) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", 0, 0.0)}
 
 
-def _refuse_blocking(flags, step: int) -> None:
+def _refuse_blocking(flags, step: int, field: str = "done_on") -> None:
     blocking = [f for f in flags if f.blocking and f.step == step]
     if blocking:
-        raise ValidationError({"done_on": [f"{f.reason}（{f.source}）" for f in blocking]})
+        raise ValidationError({field: [f"{f.reason}（{f.source}）" for f in blocking]})
 
 
 @audited_transaction()
@@ -100,7 +100,7 @@ def case_create(*, acting_user, org, name: str, id_number: str, applied_on: dt.d
     case.save()
     first = CaseStep.objects.create(case=case, step=1, done_on=applied_on,
                                     recorded_by=None if is_system(acting_user) else acting_user)
-    _refuse_blocking(checking.check_case(case, today=today), 1)
+    _refuse_blocking(checking.check_case(case, today=today), 1, "applied_on")
     record_change(actor=acting_user, action="recruitment_case_create", obj=case,
                   after={**case_snapshot(case), **step_snapshot(first)})
     return case
