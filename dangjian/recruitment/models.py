@@ -7,10 +7,9 @@ check — so the pipeline and the county table are grouped counts over one table
 from django.conf import settings
 from django.db import models
 
-from dangjian.core import crypto
-from dangjian.core.idnumbers import mask_id_number
 from dangjian.core.models import ScopedModel, VersionedModel
 from dangjian.members.choices import Gender
+from dangjian.members.models import Member
 
 from .choices import STEP_CHOICES, CaseStatus, DocumentKind, Edition, LocalLayer, Outcome, Stage
 
@@ -48,13 +47,9 @@ class RecruitmentCase(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
-    def set_id_number(self, value: str) -> None:
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_index = crypto.blind_index(value)
-        self.id_number_masked = mask_id_number(value)
-
-    def reveal_id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted)
+    # the member record's own setters: the same three columns, encrypted and indexed the same way
+    set_id_number = Member.set_id_number
+    reveal_id_number = Member.reveal_id_number
 
 
 class CaseStep(ScopedModel):

@@ -8,17 +8,10 @@ import pytest
 from dangjian.members.models import Member
 from dangjian.recruitment.models import RecruitmentCase
 from dangjian.recruitment.synthetic import TIMELINE
-from dangjian.testing import DEFAULT_PASSWORD, new_id_number
+from dangjian.testing import new_id_number
+from tests.browser import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _day(offset: int) -> str:
@@ -26,7 +19,7 @@ def _day(offset: int) -> str:
 
 
 def test_application_to_full_membership(tree, page):
-    _login(page, "secretary_a")
+    login_as(page, "secretary_a")
     page.click("nav.mainnav >> text=发展党员")
     page.click("#new-case")
     page.fill("#id_org", tree.a.code)
