@@ -23,7 +23,9 @@ DEMO_AREA, BENCH_AREA = "990900", "990901"  # fictitious areas, apart from the d
 TIMELINE = [(1, 0), (2, 20), (3, 90), (4, 95), (5, 96), (6, 270), (6, 450), (7, 460), (8, 465), (9, 470),
             (10, 480), (11, 490), (12, 510), (13, 520), (14, 525), (15, 540), (16, 560), (17, 600), (18, 610),
             (19, 612), (20, 615), (21, 720), (22, 890), (23, 910), (24, 950), (25, 960)]
-REACHED = [1, 2, 3, 6, 7, 9, 12, 14, 15, 17, 20, 21, 23, 24, 25]
+# Where the cases stand. Every admitted case not yet confirmed was admitted within the last year (a
+# 预备党员 of more than a year is overdue for 转正, which the breaches below do not stage).
+REACHED = [1, 2, 3, 6, 7, 9, 12, 14, 15, 17, 20, 21, 24, 25]
 BREACHES = ("short_activist", "late_approval", "holiday_publicity")
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["晓明", "丽娟", "建华", "海燕", "志强", "秀兰", "国庆", "春梅", "文博", "雨欣", "子涵", "浩然"]
@@ -73,8 +75,8 @@ def plan(branches: list, count: int, *, today: dt.date, seed: int, breaches: int
         if breach == "holiday_publicity":
             reached, start = max(reached, 14), dt.date(2025, 10, 10) - dt.timedelta(days=510)
         elif breach == "late_approval":
-            reached = max(reached, 17)
-            start = today - dt.timedelta(days=dict(TIMELINE[::-1])[reached] + 80 + rng.randint(1, 20))
+            reached = 17
+            start = today - dt.timedelta(days=dict(TIMELINE[::-1])[reached] + 70 + rng.randint(1, 20))
         elif breach == "short_activist":
             reached = max(reached, 7)
             start = today - dt.timedelta(days=dict(TIMELINE[::-1])[reached] + rng.randint(1, 20))
