@@ -63,7 +63,7 @@ def pipeline(request):
     root, counts, shown = _filtered(request, today)
     return render(request, "recruitment/pipeline.html", {
         "root": root, "counts": counts, "today": today,
-        "page": paginate(request, shown.order_by("next_due_on", "id")),
+        "page": paginate(request, shown.defer("flags").order_by("next_due_on", "id")),
         "query": querystring_without(request, "page"),
         "can_add": root is not None and path_in_scope(request.user, CHANGE, root.path),
         "due_window": queries.DUE_WINDOW_DAYS,
