@@ -298,6 +298,7 @@ def _add_routers() -> None:
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
+    from dangjian.recruitment.api import router as recruitment_router
     from dangjian.twonew.api import router as twonew_router
     from dangjian.worklists.api import router as worklists_router
 
@@ -312,6 +313,7 @@ def _add_routers() -> None:
     api.add_router("/appraisal", appraisal_router)
     api.add_router("/twonew", twonew_router)
     api.add_router("/learning", learning_router)
+    api.add_router("/recruitment", recruitment_router)
 
 
 _add_routers()

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "dangjian.twonew",
     "dangjian.learning",
     "dangjian.notices",
+    "dangjian.recruitment",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",
     "dangjian.home",

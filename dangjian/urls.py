@@ -21,6 +21,7 @@ urlpatterns = [
     path("twonew/", include("dangjian.twonew.urls")),
     path("learning/", include("dangjian.learning.urls")),
     path("notices/", include("dangjian.notices.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

@@ -17,3 +17,14 @@ def chromium_path() -> str:
     if not path:
         raise RuntimeError("未找到 chromium：make test 会用 apt 安装 Debian 的 chromium 包")
     return path
+
+
+def login_as(page, username: str) -> None:
+    """Log the browser in through the login page as one of the test builders' users."""
+    from dangjian.testing import DEFAULT_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
