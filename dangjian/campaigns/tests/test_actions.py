@@ -209,10 +209,10 @@ def test_selection_from_application_to_title_and_withdrawal(tree, today):
     actions.participant_grant(acting_user=SYSTEM, campaign=selection, user=judge, role=Role.JUDGE)
     actions.scores_record(acting_user=judge, target=application.target,
                           scores={selection.sheet.items.first().pk: 35}, today=today)
-    monday = dt.date(2026, 6, 15)
-    with pytest.raises(ValidationError, match="不少于 5 个工作日"):
-        actions.publicity_start(acting_user=tree.county_admin, application=application, starts_on=monday,
-                                ends_on=monday + dt.timedelta(days=3))
+    with pytest.raises(ValidationError, match="只有 4 个工作日"):  # 19 June 2026 is 端午节 in the stored calendar
+        actions.publicity_start(acting_user=tree.county_admin, application=application,
+                                starts_on=dt.date(2026, 6, 15), ends_on=dt.date(2026, 6, 19))
+    monday = dt.date(2026, 6, 22)
     actions.publicity_start(acting_user=tree.county_admin, application=application, starts_on=monday,
                             ends_on=monday + dt.timedelta(days=4))
     objection = actions.objection_add(acting_user=tree.county_admin, application=application, text="材料有夸大",
