@@ -23,10 +23,12 @@ from django.utils import timezone
 from dangjian.accounts.models import Position
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope, scope_prefixes
 from dangjian.core.shortcuts import parse_id
+from dangjian.core.tree import PATH_STEP, ancestors_and_self
+from dangjian.orgs.models import Organization
 from dangjian.worklists import rules as item_rules
 
 from . import rules
-from .choices import CampaignKind, Role
+from .choices import SELECTION_KINDS, CampaignKind, Role
 from .models import Campaign, Finding, JudgeScore, Participant, Target, Title
 
 NOT_FOUND = "未找到，或不在您的管辖范围内"
@@ -66,6 +68,9 @@ def campaigns_for(user, today: dt.date | None = None):
     inspected = _visible_target_q(scope_prefixes(user, VIEW))
     if inspected is not None:
         conditions.append(Q(pk__in=Target.objects.filter(inspected).values("campaign_id")))
+    above = {path for p in scope_prefixes(user, CHANGE) for path in ancestors_and_self(p)}
+    if above:  # a 评选 open to the user's organisations: they may apply
+        conditions.append(Q(kind__in=SELECTION_KINDS, closed=False, scope_org__path__in=above))
     return Campaign.objects.filter(reduce(or_, conditions)).select_related("org", "scope_org")
 
 
@@ -78,6 +83,7 @@ class Access:
     manager: bool = False
     roles: set[str] = field(default_factory=set)
     inspected: bool = False
+    applicant: bool = False
 
     @property
     def inspector(self) -> bool:
@@ -99,6 +105,8 @@ def access_of(user, campaign: Campaign, today: dt.date | None = None) -> Access:
     access.roles = set(active_grants(user, today).filter(campaign=campaign).values_list("role", flat=True))
     inspected = _visible_target_q(scope_prefixes(user, VIEW))
     access.inspected = inspected is not None and campaign.targets.filter(inspected).exists()
+    access.applicant = campaign.kind in SELECTION_KINDS and not campaign.closed and any(
+        p.startswith(campaign.scope_org.path) for p in scope_prefixes(user, CHANGE))
     return access
 
 
@@ -108,7 +116,7 @@ def campaign_or_404(user, pk, today: dt.date | None = None) -> tuple[Campaign, A
     if campaign is None:
         raise Http404(NOT_FOUND)
     access = access_of(user, campaign, today)
-    if not (access.organiser or access.roles or access.inspected):
+    if not (access.organiser or access.roles or access.inspected or access.applicant):
         raise Http404(NOT_FOUND)
     return campaign, access
 
@@ -224,16 +232,12 @@ def titles_of_org(user, org):
 
 def township_of(path: str, root_depth_path: str) -> str:
     """The stratum key of an organisation: its ancestor one level below the scope root."""
-    from dangjian.core.tree import PATH_STEP
-
     return path[: len(root_depth_path) + PATH_STEP]
 
 
 def sample_candidates(campaign: Campaign, kinds: list[str]) -> list[rules.Candidate]:
     """All organisations of the given types in the campaign's subtree, with their township: one query."""
     root = campaign.scope_org.path
-    from dangjian.orgs.models import Organization
-
     qs = Organization.objects.filter(path__startswith=root).exclude(path=root)
     if kinds:
         qs = qs.filter(kind__in=kinds)
