@@ -27,7 +27,6 @@ from dangjian.worklists.choices import Kind, Source, State
 
 from . import queries, rules
 from .choices import (
-    INSPECTION_KINDS,
     MAX_SAMPLE,
     OBSERVATION_KINDS,
     SELECTION_KINDS,
@@ -628,7 +627,8 @@ def publicity_start(*, acting_user, application: Application, starts_on: dt.date
     locked.publicity_starts_on, locked.publicity_ends_on = starts_on, ends_on
     locked.version += 1
     locked.save()
-    record_change(actor=acting_user, action="campaign_publicity", obj=locked, before={"state": ApplicationState.SCREENED},
+    record_change(actor=acting_user, action="campaign_publicity", obj=locked,
+                  before={"state": ApplicationState.SCREENED},
                   after={"state": locked.state, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
     return locked
 

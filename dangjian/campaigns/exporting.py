@@ -25,12 +25,13 @@ def summary_lines(campaign: Campaign, rows, targets: int) -> list[str]:
     for r in rows:
         counts[r.status] += 1
     problems = sum(1 for r in rows if r.finding.is_problem)
+    waiting = sum(1 for r in rows if r.finding.is_problem and not r.status)
     return [
         f"{campaign.org.name}于 {campaign.starts_on:%Y年%m月%d日} 至 {campaign.ends_on:%Y年%m月%d日} 开展"
         f"{campaign.get_kind_display()}（{campaign.title}），范围为{campaign.scope_org.name}及其下级党组织，"
         f"共检查 {targets} 个党组织，记录发现 {len(rows)} 条，其中问题 {problems} 个。",
         f"问题转入问题清单后：整改中 {counts[ItemStatus.RECTIFYING]} 个，已销号 {counts[ItemStatus.CLOSED]} 个，"
-        f"超期 {counts[ItemStatus.OVERDUE]} 个，尚未转入清单 {sum(1 for r in rows if r.finding.is_problem and not r.status)} 个。",
+        f"超期 {counts[ItemStatus.OVERDUE]} 个，尚未转入清单 {waiting} 个。",
     ]
 
 

@@ -37,12 +37,14 @@ class CampaignForm(forms.Form):
     starts_on = forms.DateField(label="开始日期", widget=DATE_INPUT)
     ends_on = forms.DateField(label="结束日期", widget=DATE_INPUT)
     schedule = forms.ChoiceField(label="周期（观摩）", choices=Schedule.choices, required=False)
-    sheet = forms.CharField(label="评分表 / 检查清单", widget=forms.Textarea(attrs={"rows": 5}), help_text=SHEET_HELP)
+    sheet = forms.CharField(label="评分表 / 检查清单", widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=SHEET_HELP)
     combine_method = forms.ChoiceField(label="合成方法", choices=CombineMethod.choices, initial=CombineMethod.TRIMMED)
     trim_min_judges = forms.IntegerField(label="评委不少于几人时去掉最高最低分", initial=5, min_value=3, max_value=50)
     advanced_share = forms.IntegerField(label="先进比例（%）", initial=30, min_value=0, max_value=100)
     lagging_share = forms.IntegerField(label="落后比例（%）", initial=10, min_value=0, max_value=100)
-    requirements = forms.CharField(label="整改要求（督查通报）", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    requirements = forms.CharField(label="整改要求（督查通报）", widget=forms.Textarea(attrs={"rows": 3}),
+                                   required=False)
     revisits = forms.IntegerField(label="回头看的督查编号（整改回头看）", required=False, min_value=1)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -73,7 +75,8 @@ class ChosenForm(forms.Form):
     def clean_codes(self):
         codes = [c.strip() for c in self.cleaned_data["codes"].split() if c.strip()]
         found = {o.code: o for o in Organization.objects.restrict(self.user, VIEW).filter(code__in=codes)}
-        errors = [f"第 {n} 行：组织代码 {c} 不存在或不在您的管辖范围内" for n, c in enumerate(codes, 1) if c not in found]
+        errors = [f"第 {n} 行：组织代码 {c} 不存在或不在您的管辖范围内"
+                  for n, c in enumerate(codes, 1) if c not in found]
         if errors:
             raise forms.ValidationError(errors)
         return [found[c] for c in codes]
@@ -101,7 +104,8 @@ class GrantForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    sheet_item = forms.ModelChoiceField(label="检查项目", queryset=None, required=False, empty_label="（不对应具体项目）")
+    sheet_item = forms.ModelChoiceField(label="检查项目", queryset=None, required=False,
+                                        empty_label="（不对应具体项目）")
     score = forms.DecimalField(label="得分", required=False, min_value=0, max_digits=6, decimal_places=2)
     text = forms.CharField(label="发现情况", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
     is_problem = forms.BooleanField(label="存在问题（转为问题清单）", required=False)
@@ -123,7 +127,8 @@ class ToItemForm(forms.Form):
 class ApplicationForm(forms.Form):
     org = org_picker(label="申报单位")
     name = forms.CharField(label="品牌/示范点名称", max_length=200)
-    description = forms.CharField(label="申报材料（主要事迹）", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    description = forms.CharField(label="申报材料（主要事迹）", widget=forms.Textarea(attrs={"rows": 6}),
+                                  max_length=5000)
     files = MultipleFileField(label="附件（PDF、图片、Word、Excel）", required=False,
                               widget=MultipleFileInput())
 

@@ -162,7 +162,8 @@ def item_status(state: str | None, overdue: bool) -> str:
 def publicity_error(starts_on: dt.date, ends_on: dt.date, calendar: WorkCalendar = WEEKDAYS_ONLY) -> str | None:
     days = working_days_between(starts_on, ends_on, calendar)
     if days < MIN_PUBLICITY_WORKING_DAYS:
-        return f"公示期不少于 {MIN_PUBLICITY_WORKING_DAYS} 个工作日（{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d} 只有 {days} 个工作日）"
+        return (f"公示期不少于 {MIN_PUBLICITY_WORKING_DAYS} 个工作日"
+                f"（{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d} 只有 {days} 个工作日）")
     return None
 
 
