@@ -404,9 +404,10 @@ def check_photo(upload) -> tuple[str, bytes]:
 @audited_transaction()
 def finding_record(*, acting_user, target: Target, text: str = "", sheet_item: SheetItem | None = None,
                    score=None, is_problem: bool = False, deadline: dt.date | None = None,
-                   photos: Sequence = (), today: dt.date | None = None) -> Finding:
+                   photos: Sequence = (), to_item: bool = True, today: dt.date | None = None) -> Finding:
     """A finding on site. A problem found by someone who may also change the target's lists (the
-    organiser) becomes a 三单 problem item at once; otherwise it waits for the organiser's one step."""
+    organiser) becomes a 三单 problem item at once (unless ``to_item`` is false); otherwise it waits
+    for the organiser's one step."""
     today = today or timezone.localdate()
     campaign = _lock(target.campaign)
     _open(campaign)
@@ -443,7 +444,7 @@ def finding_record(*, acting_user, target: Target, text: str = "", sheet_item: S
     record_change(actor=acting_user, action="campaign_finding", obj=finding,
                   after={"target": target.org.code, "score": str(score) if score is not None else None,
                          "is_problem": is_problem, "text": text[:200], "photos": len(checked)})
-    if is_problem and allows(acting_user, CHANGE, campaign.org):
+    if is_problem and to_item and allows(acting_user, CHANGE, campaign.org):
         finding_to_item(acting_user=acting_user, finding=finding, deadline=deadline, today=today)
         finding.refresh_from_db()
     return finding
