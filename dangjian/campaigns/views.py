@@ -242,7 +242,8 @@ def photo_file(request, pk):
 
 
 def _report_rows(request, campaign, access):
-    return queries.report_rows(queries.findings_for(request.user, access), timezone.localdate())
+    findings = queries.findings_for(request.user, access).prefetch_related("photos")
+    return queries.report_rows(findings, timezone.localdate())
 
 
 @login_required
