@@ -621,7 +621,9 @@ def publicity_start(*, acting_user, application: Application, starts_on: dt.date
     locked = _lock_application(application)
     _manage(acting_user, locked.campaign)
     _stage(locked, ApplicationState.SCREENED)
-    error = rules.publicity_error(starts_on, ends_on, work_calendar(starts_on, ends_on))
+    # the span first: a nonsense span reads no calendar
+    error = rules.publicity_span_error(starts_on, ends_on) or rules.publicity_error(
+        starts_on, ends_on, work_calendar(starts_on, ends_on))
     if error:
         raise ValidationError({"ends_on": error})
     locked.state = ApplicationState.PUBLICITY

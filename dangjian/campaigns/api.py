@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, responses
 from dangjian.core.errors import ActionDenied
 from dangjian.core.scoping import CHANGE, VIEW
+from dangjian.core.shortcuts import parse_id
 from dangjian.orgs.models import Organization
 
 from . import actions, queries
@@ -50,6 +51,14 @@ router = Router(tags=["督查观摩评选"])
 MANAGER_ONLY = "只有组织单位（对其有修改权限的岗位）可以进行此操作"
 
 
+def _id(value) -> int:
+    """An id from the path the databases can hold, else 404 (past 2^63 - 1 SQLite's driver fails)."""
+    pk = parse_id(value)
+    if pk is None:
+        raise Http404("未找到")
+    return pk
+
+
 def _open(request, campaign_id):
     return queries.campaign_or_404(request.user, campaign_id, timezone.localdate())
 
@@ -62,14 +71,14 @@ def _managed(request, campaign_id):
 
 
 def _org(user, pk, action=CHANGE, field="org") -> Organization:
-    org = Organization.objects.restrict(user, action).filter(pk=pk).first()
+    org = Organization.objects.restrict(user, action).filter(pk=pk).first() if parse_id(pk) else None
     if org is None:
         raise ValidationError({field: f"党组织 {pk} 不存在或不在您可维护的范围内"})
     return org
 
 
 def _target(request, campaign, access, target_id):
-    target = queries.targets_for(request.user, access).filter(pk=target_id).first()
+    target = queries.targets_for(request.user, access).filter(pk=_id(target_id)).first()
     if target is None:
         raise Http404("未找到该对象")
     return target
@@ -165,7 +174,8 @@ def chosen_targets(request, campaign_id: int, payload: ChosenIn):
     return {"added": actions.targets_choose(acting_user=request.user, campaign=campaign, orgs=orgs)}
 
 
-@router.get("/campaigns/{int:campaign_id}/grants", response=responses(list[GrantOut]), summary="督查人员和评委")
+@router.get("/campaigns/{int:campaign_id}/grants", response=responses(list[GrantOut], errors=(401, 403, 404)),
+            summary="督查人员和评委")
 def list_grants(request, campaign_id: int):
     campaign, access = _open(request, campaign_id)
     if not access.organiser:
@@ -195,7 +205,7 @@ def create_grant(request, campaign_id: int, payload: GrantIn):
                summary="终止授权")
 def revoke_grant(request, campaign_id: int, grant_id: int):
     campaign, _ = _managed(request, campaign_id)
-    grant = get_object_or_404(campaign.participants.select_related("user", "home_org"), pk=grant_id)
+    grant = get_object_or_404(campaign.participants.select_related("user", "home_org"), pk=_id(grant_id))
     actions.participant_revoke(acting_user=request.user, grant=grant)
     return {"id": grant.pk, "username": grant.user.username, "role": grant.role, "home_org": grant.home_org,
             "revoked": True}
@@ -241,7 +251,7 @@ def create_finding(request, campaign_id: int, target_id: int, payload: Form[Find
              response=responses(FindingOut, errors=WRITE_ERRORS), summary="发现转为问题清单事项")
 def finding_item(request, campaign_id: int, finding_id: int, payload: ToItemIn):
     campaign, _ = _managed(request, campaign_id)
-    finding = get_object_or_404(Finding, campaign=campaign, pk=finding_id)
+    finding = get_object_or_404(Finding, campaign=campaign, pk=_id(finding_id))
     actions.finding_to_item(acting_user=request.user, finding=finding, deadline=payload.deadline)
     row = queries.report_rows(Finding.objects.filter(pk=finding.pk).select_related("target__org", "sheet_item", "item"))
     return _finding_out(row[0])
@@ -251,7 +261,7 @@ def finding_item(request, campaign_id: int, finding_id: int, payload: ToItemIn):
              response=responses(FindingOut, status=201, errors=WRITE_ERRORS), summary="整改回头看")
 def revisit_finding(request, campaign_id: int, finding_id: int, payload: RevisitIn):
     campaign, access = _open(request, campaign_id)
-    finding = get_object_or_404(Finding, campaign_id=campaign.revisits_id, pk=finding_id)
+    finding = get_object_or_404(Finding, campaign_id=campaign.revisits_id, pk=_id(finding_id))
     result = actions.revisit_item(acting_user=request.user, campaign=campaign, finding=finding,
                                   reopen=payload.reopen, reason=payload.reason)
     row = queries.report_rows(Finding.objects.filter(pk=result.pk).select_related("target__org", "sheet_item", "item"))
@@ -278,7 +288,7 @@ def get_ranking(request, campaign_id: int):
 
 
 def _application(request, application_id):
-    application = get_object_or_404(Application.objects.select_related("org"), pk=application_id)
+    application = get_object_or_404(Application.objects.select_related("org"), pk=_id(application_id))
     campaign, access = _open(request, application.campaign_id)
     if not access.sees_all_targets and not queries.targets_for(request.user, access).filter(
             pk=application.target_id).exists():
@@ -342,7 +352,7 @@ def application_stage(request, application_id: int, stage: str, payload: StageIn
 @router.post("/objections/{int:objection_id}/answer", response=responses(ApplicationOut, errors=WRITE_ERRORS),
              summary="答复公示异议")
 def answer_objection(request, objection_id: int, payload: AnswerIn):
-    objection = get_object_or_404(Objection, pk=objection_id)
+    objection = get_object_or_404(Objection, pk=_id(objection_id))
     application, _, access = _application(request, objection.application_id)
     if not access.manager:
         raise ActionDenied(MANAGER_ONLY)
@@ -366,7 +376,7 @@ def list_titles(request, page: Query[PageQuery]):
 @router.post("/titles/{int:title_id}/reviews", response=responses(ReviewOut, status=201, errors=WRITE_ERRORS),
              summary="年度复评（保留或摘牌）")
 def review_title(request, title_id: int, payload: ReviewIn):
-    title = queries.titles_for(request.user).filter(pk=title_id).first()
+    title = queries.titles_for(request.user).filter(pk=_id(title_id)).first()
     if title is None:
         raise Http404("未找到")
     review = actions.title_review(acting_user=request.user, title=title, year=payload.year, kept=payload.kept,
@@ -376,7 +386,7 @@ def review_title(request, title_id: int, payload: ReviewIn):
 
 @router.get("/titles/{int:title_id}", response=responses(TitleOut), summary="称号详情")
 def get_title(request, title_id: int):
-    title = queries.titles_for(request.user).filter(pk=title_id).first()
+    title = queries.titles_for(request.user).filter(pk=_id(title_id)).first()
     if title is None:
         raise Http404("未找到")
     return _title_out(title)

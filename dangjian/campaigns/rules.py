@@ -159,7 +159,19 @@ def item_status(state: str | None, overdue: bool) -> str:
 
 # -- 评选 -----------------------------------------------------------------------------------------------
 
+MAX_PUBLICITY_DAYS = 90
+
+
+def publicity_span_error(starts_on: dt.date, ends_on: dt.date) -> str | None:
+    if ends_on < starts_on or (ends_on - starts_on).days > MAX_PUBLICITY_DAYS:
+        return f"公示结束日期应在开始日期之后的 {MAX_PUBLICITY_DAYS} 天以内"
+    return None
+
+
 def publicity_error(starts_on: dt.date, ends_on: dt.date, calendar: WorkCalendar = WEEKDAYS_ONLY) -> str | None:
+    span = publicity_span_error(starts_on, ends_on)
+    if span:
+        return span
     days = working_days_between(starts_on, ends_on, calendar)
     if days < MIN_PUBLICITY_WORKING_DAYS:
         return (f"公示期不少于 {MIN_PUBLICITY_WORKING_DAYS} 个工作日"

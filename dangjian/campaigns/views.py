@@ -164,7 +164,7 @@ def campaign_grant(request, pk):
 @login_required
 def campaign_revoke(request, pk, gid):
     campaign, _ = _managed(request, pk)
-    grant = get_object_or_404(campaign.participants, pk=gid)
+    grant = get_object_or_404(campaign.participants, pk=parse_id(gid) or 0)
     actions.participant_revoke(acting_user=request.user, grant=grant)
     return redirect("campaigns:detail", campaign.pk)
 
@@ -203,7 +203,7 @@ def finding_new(request, pk, tid):
 @login_required
 def finding_to_item(request, pk, fid):
     campaign, _ = _managed(request, pk)
-    finding = get_object_or_404(Finding, campaign=campaign, pk=fid)
+    finding = get_object_or_404(Finding, campaign=campaign, pk=parse_id(fid) or 0)
     form = forms.ToItemForm(request.POST)
     if form.is_valid() and run_action(form, lambda: actions.finding_to_item(
             acting_user=request.user, finding=finding, deadline=form.cleaned_data["deadline"])):
@@ -219,7 +219,7 @@ def finding_revisit(request, pk, fid):
     campaign, access = _open(request, pk)
     if not access.inspector:
         raise PermissionDenied("您不是本次回头看的督查人员")
-    finding = get_object_or_404(Finding, campaign_id=campaign.revisits_id, pk=fid)
+    finding = get_object_or_404(Finding, campaign_id=campaign.revisits_id, pk=parse_id(fid) or 0)
     form = forms.NoteForm(request.POST)
     reopen = request.POST.get("reopen") == "1"
     if form.is_valid() and run_action(form, lambda: actions.revisit_item(

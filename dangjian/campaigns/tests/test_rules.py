@@ -115,3 +115,10 @@ def test_naming_waits_for_the_period_and_the_answers():
     assert rules.naming_error(end, end, 0) is not None
     assert rules.naming_error(end + dt.timedelta(days=1), end, 1) is not None
     assert rules.naming_error(end + dt.timedelta(days=1), end, 0) is None
+
+
+def test_publicity_span_is_bounded_before_any_calendar_is_read():
+    monday = dt.date(2026, 6, 1)
+    assert rules.publicity_span_error(monday, monday - dt.timedelta(days=1)) is not None
+    assert rules.publicity_span_error(monday, monday + dt.timedelta(days=365)) is not None
+    assert rules.publicity_span_error(monday, monday + dt.timedelta(days=10)) is None
