@@ -189,7 +189,8 @@ def campaign_create(*, acting_user, org: Organization, kind: str, title: str, st
 
 
 def _lock(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().select_related("org", "scope_org").get(pk=campaign.pk)
+    return Campaign.objects.select_for_update(of=("self",)).select_related("org", "scope_org").get(
+        pk=campaign.pk)
 
 
 @audited_transaction()
@@ -455,8 +456,9 @@ def finding_to_item(*, acting_user, finding: Finding, deadline: dt.date | None =
                     today: dt.date | None = None):
     """A problem found becomes a 三单 problem item in one step: the target as the responsible
     organisation, a deadline, the campaign as its source (through worklists' own actions)."""
-    locked = Finding.objects.select_for_update().select_related("campaign__org", "target__org", "sheet_item") \
-        .get(pk=finding.pk)
+    # of=self: PostgreSQL locks no row on the nullable side of an outer join (sheet_item)
+    locked = Finding.objects.select_for_update(of=("self",)).select_related(
+        "campaign__org", "target__org", "sheet_item").get(pk=finding.pk)
     campaign = locked.campaign
     _manage(acting_user, campaign, "只有组织单位可以把督查发现转为问题清单")
     if locked.item_id:
@@ -561,7 +563,7 @@ def scores_record(*, acting_user, target: Target, scores: dict, today: dt.date |
 # -- 评选 -----------------------------------------------------------------------------------------------
 
 def _lock_application(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("campaign__org", "org", "target") \
+    return Application.objects.select_for_update(of=("self",)).select_related("campaign__org", "org", "target") \
         .get(pk=application.pk)
 
 
@@ -707,7 +709,7 @@ def application_decline(*, acting_user, application: Application, note: str) -> 
 def title_review(*, acting_user, title: Title, year: int, kept: bool, note: str = "",
                  today: dt.date | None = None) -> TitleReview:
     """动态管理: the yearly 复评 keeps the title or withdraws it (摘牌)."""
-    title = Title.objects.select_for_update().select_related("campaign__org").get(pk=title.pk)
+    title = Title.objects.select_for_update(of=("self",)).select_related("campaign__org").get(pk=title.pk)
     require(acting_user, CHANGE, title.campaign.org, message="只有命名单位可以复评")
     if title.state == TitleState.WITHDRAWN:
         raise ValidationError({"state": "该称号已摘牌"})
