@@ -292,6 +292,7 @@ def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
     from dangjian.appraisal.api import router as appraisal_router
     from dangjian.assessment.api import router as assessment_router
+    from dangjian.campaigns.api import router as campaigns_router
     from dangjian.dashboard.api import router as dashboard_router
     from dangjian.jobs.api import router as jobs_router
     from dangjian.learning.api import router as learning_router
@@ -308,6 +309,7 @@ def _add_routers() -> None:
     api.add_router("/dashboard", dashboard_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/assessment", assessment_router)
+    api.add_router("/campaigns", campaigns_router)
     api.add_router("/administration", administration_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/appraisal", appraisal_router)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.worklists",
     "dangjian.assessment",
+    "dangjian.campaigns",
     "dangjian.administration",
     "dangjian.appraisal",
     "dangjian.dashboard",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("learning/", include("dangjian.learning.urls")),
     path("notices/", include("dangjian.notices.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("campaigns/", include("dangjian.campaigns.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

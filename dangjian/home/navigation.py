@@ -14,6 +14,7 @@ from django.urls import reverse
 from dangjian.accounts.choices import Duty
 from dangjian.accounts.queries import duty_of
 from dangjian.administration.rules import HOME_PAGE
+from dangjian.campaigns.queries import active_grants
 from dangjian.core.scoping import CHANGE, VIEW, scope_prefixes
 from dangjian.members.queries import member_of
 
@@ -23,8 +24,11 @@ def menu_for(user) -> dict:
         return {}
     duty = duty_of(user)
     admin = {"url": reverse(HOME_PAGE[duty]), "label": Duty(duty).label} if duty in HOME_PAGE else None
+    staff = bool(scope_prefixes(user, VIEW))
     return {
-        "staff": bool(scope_prefixes(user, VIEW)),
+        "staff": staff,
+        # 督查评选: staff, and inspectors or judges from outside holding only a campaign's grant
+        "campaigns": staff or active_grants(user).exists(),
         "can_change": bool(scope_prefixes(user, CHANGE)),
         "member": member_of(user) is not None,
         "admin": admin,

@@ -15,7 +15,7 @@ from dangjian.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
-STAFF_MENU = ["首页", "待办", "组织体系", "党员管理", "组织生活", "三单管理"]
+STAFF_MENU = ["首页", "待办", "组织体系", "党员管理", "组织生活", "三单管理", "督查评选"]
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def menu(client) -> list[str]:
 
 def test_secretary_sees_every_staff_menu_item(tree, client):
     client.force_login(tree.secretary_a)
-    assert menu(client) == ["首页", "待办", "组织体系", "党员管理", "导入", "组织生活", "三单管理"]
+    assert menu(client) == ["首页", "待办", "组织体系", "党员管理", "导入", "组织生活", "三单管理", "督查评选"]
 
 
 def test_viewer_sees_no_import(tree, client):
