@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.orglife",
     "dangjian.worklists",
+    "dangjian.dues",
     "dangjian.administration",
     # After the feature apps: its demo data is their work as it stands once their demo records exist.
     "dangjian.inbox",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("worklists/", include("dangjian.worklists.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),
