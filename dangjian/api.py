@@ -290,6 +290,7 @@ def not_found(request, *args, **kwargs):
 
 def _add_routers() -> None:
     from dangjian.administration.api import router as administration_router
+    from dangjian.dues.api import router as dues_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
@@ -300,6 +301,7 @@ def _add_routers() -> None:
     api.add_router("/orglife", orglife_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/administration", administration_router)
+    api.add_router("/dues", dues_router)
 
 
 _add_routers()
