@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
 from ninja import Field as F
+from ninja import Query, Router, Schema, Status
 
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, responses, write_in_scope

@@ -38,7 +38,8 @@ def month_value(month: dt.date | None) -> str:
 class BaseForm(forms.Form):
     category = forms.ChoiceField(label="党费类别", choices=DuesCategory.choices)
     base = forms.DecimalField(label="基数（元）", required=False, min_value=0, max_digits=12, decimal_places=2,
-                              help_text="在职：税后固定工资；离退休：离退休费；个体：上季度月平均纯收入；农民：每月交纳金额（0.2–1 元）")
+                              help_text="在职：税后固定工资；离退休：离退休费；个体：上季度月平均纯收入；"
+                                        "农民：每月交纳金额（0.2–1 元）")
     effective_from = MonthField(label="起始月份", help_text="新工资发放的当月")
     note = forms.CharField(label="说明", max_length=200, required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -84,7 +84,8 @@ NAME = Column("姓名", "name", text_parser(50), required=True, note="须与系�
 CATEGORY = Column("党费类别", "category", choice_parser(DuesCategory.choices, CATEGORY_ALIASES), required=True,
                   note="在职、个体经营、离退休、农民、学生、下岗失业、领取救济或低保")
 BASE = Column("基数（元）", "base", parse_money, None,
-              note="在职为税后固定工资，离退休为离退休费，个体经营为上季度月平均纯收入，农民为每月交纳金额（0.2–1 元）；学生、下岗失业、低保可不填")
+              note="在职为税后固定工资，离退休为离退休费，个体经营为上季度月平均纯收入，"
+                   "农民为每月交纳金额（0.2–1 元）；学生、下岗失业、低保可不填")
 MONTH = Column("起始月份", "effective_from", parse_month_cell, required=True, note="新基数开始执行的月份，YYYY-MM")
 NOTE = Column("说明", "note", text_parser(200))
 COLUMNS = [ID, NAME, CATEGORY, BASE, MONTH, NOTE]

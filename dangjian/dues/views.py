@@ -154,8 +154,8 @@ def month(request, pk):
         except VersionConflict as exc:
             conflict, done = exc, None
         if done is not None:
-            messages.success(request, f"已保存 {the_month:%Y-%m}：新登记 {done['created']} 人，修改 {done['updated']} 人，"
-                                      f"取消 {done['deleted']} 人")
+            messages.success(request, f"已保存 {the_month:%Y-%m}：新登记 {done['created']} 人，"
+                                      f"修改 {done['updated']} 人，取消 {done['deleted']} 人")
             return redirect(f"{reverse('dues:month', args=[org.pk])}?month={month_value(the_month)}")
         lines = queries.member_lines(request.user, org, [the_month], today=today)
     rows = [{"line": line, "payment": line.payments.get(the_month), "expected": line.expected.get(the_month)}
@@ -230,8 +230,8 @@ def member(request, pk):
         "reliefs": queries.reliefs_for(request.user).filter(member=m).select_related("approved_by_org"),
         "arrangements": queries.arrangements_for(request.user).filter(member=m),
         "payments": queries.payments_for(request.user).filter(member=m).select_related("org").order_by("-month"),
-        "current_amount": rules.amount_in_effect(
-            [rules.BaseFact(b.effective_from, b.monthly_amount) for b in bases], rules.month_start(timezone.localdate())),
+        "current_amount": rules.amount_in_effect([rules.BaseFact(b.effective_from, b.monthly_amount) for b in bases],
+                                                 rules.month_start(timezone.localdate())),
     }, status=400 if kind and forms.get(kind) is not None and forms[kind].errors else 200)
 
 
