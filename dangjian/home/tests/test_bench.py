@@ -32,7 +32,7 @@ def test_bench_runs_every_step_at_a_tiny_scale(tmp_path):
                  stdout=io.StringIO())
     table = output.read_text(encoding="utf-8")
     for label in ("demo-data --scale tiny", "党员列表页 p95", "根组织统计", "分解 10,000 字讲话", "三单列表页 p95",
-                  "组织生活落实情况", "查询次数"):
+                  "组织生活落实情况", "查询次数", "根组织党费对账"):
         assert label in table, label
     assert "个党组织" in table and "查询条件不出现在网址中" in table
     # the limits measured in the same run, and our figures as ratios beside them
