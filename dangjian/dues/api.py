@@ -65,7 +65,7 @@ def reconcile(request, scope: Query[ScopeQuery]):
 def arrears(request, org: int | None = None):
     lines = queries.arrears(request.user, _root(request, org))
     return [{"member_id": line.member.pk, "name": line.member.name, "org_id": line.member.org_id,
-             "months": line.run, "flagged": line.flagged} for line in lines]
+             "months": line.owed, "run": len(line.run), "flagged": line.flagged} for line in lines]
 
 
 @router.get("/payments", response=responses(PaymentPage), summary="党费交纳记录")

@@ -13,7 +13,7 @@ from dangjian.orgs.pickers import org_picker
 from . import rules
 from .choices import ArrangementKind, DuesCategory, PaymentKind, PaymentMethod, ReliefKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MonthField(forms.CharField):

@@ -92,6 +92,7 @@ class MemberLine:
     payments: dict[dt.date, DuesPayment] = field(default_factory=dict)  # regular payments by month
     voluntary: list = field(default_factory=list)
     run: list = field(default_factory=list)  # the current run of unpaid months
+    owed: list = field(default_factory=list)  # every unpaid month of the last twelve that are over
 
     @property
     def expected_total(self) -> Decimal:
@@ -150,6 +151,8 @@ def member_lines(user, org: Organization, months: list[dt.date], *, today: dt.da
             line.payments[payment.month] = payment
     for member_id, line in lines.items():
         line.run = rules.unpaid_run(due_window[member_id], paid_window[member_id], before=current)
+        line.owed = [m for m in due_window[member_id] if m < current and m not in paid_window[member_id]
+                     and m >= rules.add_months(current, -12)]
     return list(lines.values())
 
 
@@ -266,11 +269,12 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
 
 
 def arrears(user, org: Organization, *, today: dt.date | None = None) -> list[MemberLine]:
-    """Members of ``org``'s subtree with unpaid months (the current run), longest first."""
+    """Members of ``org``'s subtree with unpaid months in the last twelve, the longest current run
+    of unpaid months first."""
     current = rules.month_start(today or timezone.localdate())
     lines = member_lines(user, org, [rules.add_months(current, -1)], today=today, subtree=True)
-    behind = [line for line in lines if line.run]
-    behind.sort(key=lambda line: (-len(line.run), line.member.org.path, line.member.name))
+    behind = [line for line in lines if line.owed]
+    behind.sort(key=lambda line: (-len(line.run), -len(line.owed), line.member.org.path, line.member.name))
     return behind
 
 

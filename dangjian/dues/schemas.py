@@ -110,5 +110,6 @@ class ArrearsRow(Schema):
     member_id: int
     name: str
     org_id: int
-    months: list[dt.date]
+    months: list[dt.date] = Field(description="最近 12 个月中未交的月份")
+    run: int = Field(description="到上月为止连续未交的月数")
     flagged: bool = Field(description="连续 6 个月以上未交纳：支部按党章规定处理（平台只提示）")

@@ -86,12 +86,15 @@ def test_exactly_six_months_unpaid_is_flagged_into_the_inbox(tree, this_month, b
 
 def test_arrears_list_longest_first(tree, this_month, bases):
     start = rules.add_months(this_month, -12)
-    for m in tree.members["a"][:2]:
-        pay_months(m, start, 12)
-    pay_months(tree.members["a"][2], start, 10)
+    a = tree.members["a"]
+    pay_months(a[0], start, 12)
+    pay_months(a[1], start, 5)  # one month skipped in the middle: owed, but no current run
+    pay_months(a[1], rules.add_months(start, 6), 6)
+    pay_months(a[2], start, 10)
     lines = queries.arrears(tree.secretary_a, tree.a, today=this_month)
-    assert [len(line.run) for line in lines] == [12, 2]
-    assert lines[0].member == tree.members["a"][3]
+    assert [line.member for line in lines] == [a[3], a[2], a[1]]
+    assert [len(line.run) for line in lines] == [12, 2, 0]
+    assert [len(line.owed) for line in lines] == [12, 2, 1]
 
 
 def test_back_payment_beyond_six_months_is_marked(tree, this_month, bases):
