@@ -65,6 +65,24 @@ def assess(category: str, base: Decimal | None, effective_from: dt.date) -> rule
     return rules.monthly_amount(category, base, rule_set)
 
 
+def _edit(current, fields: dict, *, snapshot, expected_version: int | None, message: str, acting_user,
+          action: str, note: str = ""):
+    """Apply ``fields`` to the locked row ``current`` only at the version the user saw (a missing
+    version is stale too); bump the version and record the change when something changed."""
+    if current.version != expected_version:
+        raise VersionConflict(message, current={**snapshot(current), "version": current.version},
+                              submitted={**{k: str(v) for k, v in fields.items()}, "version": expected_version})
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    old, new = diff(before, snapshot(current))
+    if new:
+        current.version += 1
+        current.save()
+        record_change(actor=acting_user, action=action, obj=current, before=old, after=new, note=note)
+    return current
+
+
 # -- bases ---------------------------------------------------------------------------------------
 
 
@@ -72,7 +90,7 @@ def assess(category: str, base: Decimal | None, effective_from: dt.date) -> rule
 def base_set(*, acting_user, member: Member, category: str, base: Decimal | None, effective_from: dt.date,
              note: str = "", expected_version: int | None = None) -> DuesBase:
     """Record ``member``'s base and category from ``effective_from`` (the month the new pay is first
-    paid). The same month again updates that base (``expected_version`` guards the edit)."""
+    paid). The same month again edits that base, only with the version the user saw."""
     require(acting_user, CHANGE, member.org, message="无权为该党员核定党费基数")
     month = _month(effective_from, "effective_from")
     if base is not None:
@@ -89,20 +107,9 @@ def base_set(*, acting_user, member: Member, category: str, base: Decimal | None
         record_change(actor=acting_user, action="dues_base_set", obj=created, after=base_snapshot(created),
                       note=assessment.reason)
         return created
-    if expected_version is not None and current.version != expected_version:
-        raise VersionConflict("该党费基数已被他人修改，请核对后重新提交",
-                              current={**base_snapshot(current), "version": current.version},
-                              submitted={**fields, "version": expected_version})
-    before = base_snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    old, new = diff(before, base_snapshot(current))
-    if new:
-        current.version += 1
-        current.save()
-        record_change(actor=acting_user, action="dues_base_set", obj=current, before=old, after=new,
-                      note=assessment.reason)
-    return current
+    return _edit(current, fields, snapshot=base_snapshot, expected_version=expected_version,
+                 message="该月已核定党费基数，或已被他人修改，请核对后重新提交", acting_user=acting_user,
+                 action="dues_base_set", note=assessment.reason)
 
 
 # -- reductions and exemptions, consent ---------------------------------------------------------------
@@ -215,19 +222,9 @@ def payment_record(*, acting_user, member: Member, month: dt.date, amount, paid_
                                              recorded_by=user_or_none(acting_user), **fields)
         record_change(actor=acting_user, action="dues_payment", obj=payment, after=payment_snapshot(payment))
         return payment
-    if current.version != expected_version:
-        raise VersionConflict(f"{member.name} {month:%Y-%m} 的党费已由他人登记，请刷新后核对",
-                              current={**payment_snapshot(current), "version": current.version},
-                              submitted={**{k: str(v) for k, v in fields.items()}, "version": expected_version})
-    before = payment_snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    old, new = diff(before, payment_snapshot(current))
-    if new:
-        current.version += 1
-        current.save()
-        record_change(actor=acting_user, action="dues_payment_update", obj=current, before=old, after=new)
-    return current
+    return _edit(current, fields, snapshot=payment_snapshot, expected_version=expected_version,
+                 message=f"{member.name} {month:%Y-%m} 的党费已由他人登记，请刷新后核对", acting_user=acting_user,
+                 action="dues_payment_update")
 
 
 @audited_transaction()

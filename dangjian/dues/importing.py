@@ -28,9 +28,9 @@ from dangjian.core.excel import (
     text_parser,
 )
 from dangjian.core.history import audited_transaction, change_record, record_changes, record_import
-from dangjian.core.idnumbers import id_number_error, normalise
 from dangjian.core.importing import ImportRefused, import_scope, open_import
 from dangjian.members.choices import PartyStatus
+from dangjian.members.io.importing import parse_id_number
 from dangjian.members.models import Member
 
 from . import rules
@@ -43,16 +43,6 @@ CHUNK = 5000
 CATEGORY_ALIASES = {"在职": "salaried", "工资": "salaried", "年薪制": "salaried", "个体": "self_employed",
                     "离退休": "retired", "退休": "retired", "离休": "retired", "农民": "farmer", "学生": "student",
                     "下岗失业": "unemployed", "失业": "unemployed", "低保": "relief", "救济": "relief"}
-
-
-def parse_id(value) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise CellError("公民身份号码被 Excel 存成了数字，后几位可能已丢失；请将该列设为“文本”格式")
-    text = normalise(str(value))
-    problem = id_number_error(text)
-    if problem:
-        raise CellError(problem)
-    return text
 
 
 def parse_money(value) -> Decimal:
@@ -79,7 +69,7 @@ def parse_month_cell(value) -> dt.date:
     return month
 
 
-ID = Column("公民身份号码", "id_number", parse_id, required=True)
+ID = Column("公民身份号码", "id_number", parse_id_number, required=True)
 NAME = Column("姓名", "name", text_parser(50), required=True, note="须与系统中该党员的姓名一致")
 CATEGORY = Column("党费类别", "category", choice_parser(DuesCategory.choices, CATEGORY_ALIASES), required=True,
                   note="在职、个体经营、离退休、农民、学生、下岗失业、领取救济或低保")

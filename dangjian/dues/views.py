@@ -210,7 +210,7 @@ def member(request, pk):
     if kind in forms and forms[kind].is_valid():
         data = forms[kind].cleaned_data
         call = {
-            "base": lambda: actions.base_set(acting_user=request.user, member=m, **{
+            "base": lambda: actions.base_set(acting_user=request.user, member=m, expected_version=data["version"], **{
                 k: data[k] for k in ("category", "base", "effective_from", "note")}),
             "payment": lambda: actions.payment_record(acting_user=request.user, member=m, **data),
             "arrangement": lambda: actions.arrangement_record(acting_user=request.user, member=m, **data),

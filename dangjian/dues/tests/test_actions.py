@@ -35,9 +35,10 @@ def test_base_edit_needs_the_current_version(tree, year_start):
     updated = actions.base_set(acting_user=tree.secretary_a, member=member, category=DuesCategory.SALARIED,
                                base=D("3000.01"), effective_from=year_start, expected_version=base.version)
     assert updated.monthly_amount == D("30.00") and updated.version == 2
-    with pytest.raises(VersionConflict):
-        actions.base_set(acting_user=tree.secretary_a, member=member, category=DuesCategory.SALARIED,
-                         base=D("2000"), effective_from=year_start, expected_version=1)
+    for stale in (1, None):  # an old version, or none at all: refused, never overwritten
+        with pytest.raises(VersionConflict):
+            actions.base_set(acting_user=tree.secretary_a, member=member, category=DuesCategory.SALARIED,
+                             base=D("2000"), effective_from=year_start, expected_version=stale)
 
 
 def test_base_outside_scope_and_bad_base_are_refused(tree, year_start):
