@@ -123,7 +123,9 @@ def fetch_members(id_numbers: set[str]) -> dict[str, dict]:
 def fetch_bases(member_ids: list[int]) -> dict[tuple[int, dt.date], DuesBase]:
     out = {}
     for start in range(0, len(member_ids), CHUNK):
-        for base in DuesBase.objects.filter(member_id__in=member_ids[start:start + CHUNK]):
+        chunk = member_ids[start:start + CHUNK]
+        for base in DuesBase.objects.filter(member_id__in=chunk).select_related("member").only(
+                *(f.name for f in DuesBase._meta.concrete_fields), "member__name"):
             out[(base.member_id, base.effective_from)] = base
     return out
 
@@ -183,13 +185,14 @@ def _import_bases(*, acting_user, source) -> ImportResult:
     now = timezone.now()
     for row in rows:
         v = row.values
-        member_id = members[v["id_number"]]["id"]
+        found = members[v["id_number"]]
+        member = Member(id=found["id"], name=found["name"])  # what the audit record names, without a query
         assessment = rules.monthly_amount(v["category"], v["base"], rules.rule_set_for(v["effective_from"]))
         fields = {"category": v["category"], "base": v["base"], "monthly_amount": assessment.amount,
                   "rule_version": assessment.version, "note": v["note"] or ""}
-        current = existing.get((member_id, v["effective_from"]))
+        current = existing.get((member.pk, v["effective_from"]))
         if current is None:
-            creates.append(DuesBase(member_id=member_id, effective_from=v["effective_from"], **fields))
+            creates.append(DuesBase(member=member, effective_from=v["effective_from"], **fields))
             continue
         before = base_snapshot(current)
         for key, value in fields.items():

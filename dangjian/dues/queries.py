@@ -175,7 +175,6 @@ class OrgRow:
     behind: int = 0  # members with an unpaid month so far
     voluntary: Decimal = ZERO
     to_centre: Decimal = ZERO
-    by_month: dict = field(default_factory=dict)  # month → [expected, paid]
 
     @property
     def rate(self) -> float | None:
@@ -190,13 +189,51 @@ class OrgRow:
         return self.paid + self.voluntary
 
 
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@dataclass
+class _Tally:
+    """One organisation's own members (not its subtree), before rolling up."""
+
+    members: int = 0
+    no_base: int = 0
+    expected: Decimal = ZERO
+    due_months: int = 0
+    paid_months: int = 0
+    behind: int = 0
+
+
+def _member_year(joined_on, member_bases, member_reliefs, months, first, end, cutoff) -> tuple[Decimal, int, bool]:
+    """(expected in the year, months due so far, anything due at all). One base and no reduction —
+    nearly every member — is a constant amount from its start: counted, not looped."""
+    if len(member_bases) == 1 and not member_reliefs:
+        start = max(_month_index(joined_on), _month_index(member_bases[0].effective_from), first)
+        if start >= end:
+            return ZERO, 0, False
+        amount = member_bases[0].amount
+        due = max(0, min(cutoff, end) - start) if amount > 0 else 0
+        return amount * (end - start), due, True
+    expected, due, any_due = ZERO, 0, False
+    for month in months:
+        amount = rules.expected_amount(month, joined_on=joined_on, bases=member_bases, reliefs=member_reliefs)
+        if amount is None:
+            continue
+        any_due = True
+        expected += amount
+        due += _month_index(month) < cutoff and amount > 0
+    return expected, due, any_due
+
+
 def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.date | None = None) -> list[OrgRow]:
     """Expected vs paid for ``root`` and the organisations ``depth`` levels below it, each counting its
     whole subtree, for ``year`` (months that are over count as due; the current month is shown but
-    not yet owed). Five queries whatever the size of the tree."""
+    not yet owed). Six queries whatever the size of the tree: organisations, members, bases,
+    reductions, paid months per member, amounts per receiving organisation."""
     today = today or timezone.localdate()
     months = rules.year_months(year)
-    cutoff = rules.month_start(today)
+    first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
     orgs = (Organization.objects.restrict(user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
             .order_by("path").values_list("id", "name", "short_name", "path", "depth", "kind"))
     rows = {path: OrgRow(pk, short or name, path, d - root.depth, kind) for pk, name, short, path, d, kind in orgs}
@@ -205,66 +242,54 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
         return [rows[p] for p in ancestors_and_self(path, from_length=len(root.path)) if p in rows]
 
     in_tree = Q(member__org__path__startswith=root.path, member__status=PartyStatus.NORMAL)
-    member_rows = (active_members(user, root.path).order_by()
-                   .values_list("id", "org__path", "joined_on"))
+    member_rows = active_members(user, root.path).order_by().values_list("id", "org__path", "joined_on")
     base_rows = (bases_for(user).filter(in_tree, effective_from__lte=months[-1]).order_by()
                  .values_list("member_id", "effective_from", "monthly_amount"))
     bases: dict[int, list[rules.BaseFact]] = defaultdict(list)
     for member_id, start, amount in base_rows:
         bases[member_id].append(rules.BaseFact(start, amount))
     reliefs = relief_facts(in_tree & Q(from_month__lte=months[-1]))
+    # paid months per member, by the receiving organisation's path (no join with the members)
     paid_per_member = dict(
-        payments_for(user).filter(in_tree, kind=PaymentKind.REGULAR, month__gte=months[0], month__lt=cutoff,
-                                  month__lte=months[-1])
+        payments_for(user).filter(org__path__startswith=root.path, kind=PaymentKind.REGULAR, month__gte=months[0],
+                                  month__lte=months[-1], month__lt=rules.month_start(today))
         .order_by().values("member_id").annotate(n=Count("pk")).values_list("member_id", "n"))
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
     for member_id, path, joined_on in member_rows:
-        own = targets(path)
-        if not own:
-            continue
+        tally = tallies[path]
         member_bases = bases.get(member_id)
         if not member_bases:
-            for row in own:
-                row.no_base += 1
+            tally.no_base += 1
             continue
-        expected_total, due = ZERO, 0
-        per_month = []
-        for month in months:
-            amount = rules.expected_amount(month, joined_on=joined_on, bases=member_bases,
-                                           reliefs=reliefs.get(member_id, ()))
-            if amount is None:
-                continue
-            per_month.append((month, amount))
-            expected_total += amount
-            if month < cutoff and amount > 0:
-                due += 1
-        if not per_month:
+        expected, due, any_due = _member_year(joined_on, member_bases, reliefs.get(member_id, ()), months,
+                                              first, end, cutoff)
+        if not any_due:
             continue
         paid = min(paid_per_member.get(member_id, 0), due)
-        for row in own:
-            row.members += 1
-            row.expected += expected_total
-            row.due_months += due
-            row.paid_months += paid
-            row.behind += paid < due
-            for month, amount in per_month:
-                row.by_month.setdefault(month, [ZERO, ZERO])[0] += amount
+        tally.members += 1
+        tally.expected += expected
+        tally.due_months += due
+        tally.paid_months += paid
+        tally.behind += paid < due
+    for path, tally in tallies.items():
+        for row in targets(path):
+            row.members += tally.members
+            row.no_base += tally.no_base
+            row.expected += tally.expected
+            row.due_months += tally.due_months
+            row.paid_months += tally.paid_months
+            row.behind += tally.behind
+    centre = Sum("amount", filter=Q(kind=PaymentKind.VOLUNTARY, amount__gte=rules.CURRENT.to_centre_from))
     grouped = (payments_for(user).filter(org__path__startswith=root.path, month__gte=months[0], month__lte=months[-1])
-               .order_by().values("org__path", "month", "kind").annotate(total=Sum("amount"))
-               .values_list("org__path", "month", "kind", "total"))
-    centre = dict(payments_for(user).filter(org__path__startswith=root.path, month__gte=months[0],
-                                            month__lte=months[-1], kind=PaymentKind.VOLUNTARY,
-                                            amount__gte=rules.CURRENT.to_centre_from)
-                  .order_by().values("org__path").annotate(total=Sum("amount")).values_list("org__path", "total"))
-    for path, month, kind, total in grouped:
+               .order_by().values("org__path", "kind").annotate(total=Sum("amount"), centre=centre)
+               .values_list("org__path", "kind", "total", "centre"))
+    for path, kind, total, to_centre in grouped:
         for row in targets(path):
             if kind == PaymentKind.VOLUNTARY:
                 row.voluntary += total
+                row.to_centre += to_centre or ZERO
             else:
                 row.paid += total
-                row.by_month.setdefault(month, [ZERO, ZERO])[1] += total
-    for path, total in centre.items():
-        for row in targets(path):
-            row.to_centre += total
     return list(rows.values())
 
 
