@@ -294,6 +294,7 @@ def _add_routers() -> None:
     from dangjian.assessment.api import router as assessment_router
     from dangjian.campaigns.api import router as campaigns_router
     from dangjian.dashboard.api import router as dashboard_router
+    from dangjian.dues.api import router as dues_router
     from dangjian.jobs.api import router as jobs_router
     from dangjian.learning.api import router as learning_router
     from dangjian.members.api import router as members_router
@@ -316,6 +317,7 @@ def _add_routers() -> None:
     api.add_router("/twonew", twonew_router)
     api.add_router("/learning", learning_router)
     api.add_router("/recruitment", recruitment_router)
+    api.add_router("/dues", dues_router)
 
 
 _add_routers()

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "dangjian.worklists",
     "dangjian.assessment",
     "dangjian.campaigns",
+    "dangjian.dues",
     "dangjian.administration",
     "dangjian.appraisal",
     "dangjian.dashboard",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notices/", include("dangjian.notices.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("campaigns/", include("dangjian.campaigns.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

@@ -1,0 +1,328 @@
+"""Reads of 党费, always from ``restrict``. Reconciliation is set-based: a fixed number of queries
+for a whole subtree (organisations; bases; reductions; payments grouped by organisation path and
+month; paid months counted per member), then the pure rules in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from dangjian.core.actors import SYSTEM
+from dangjian.core.scoping import VIEW
+from dangjian.core.tree import ancestors_and_self
+from dangjian.members.choices import PartyStatus
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+
+from . import rules
+from .choices import PaymentKind
+from .models import DuesArrangement, DuesBase, DuesPayment, DuesRelief
+
+ZERO = rules.ZERO
+
+
+def payments_for(user, action: str = VIEW) -> QuerySet[DuesPayment]:
+    return DuesPayment.objects.restrict(user, action)
+
+
+def bases_for(user, action: str = VIEW) -> QuerySet[DuesBase]:
+    return DuesBase.objects.restrict(user, action)
+
+
+def reliefs_for(user, action: str = VIEW) -> QuerySet[DuesRelief]:
+    return DuesRelief.objects.restrict(user, action)
+
+
+def arrangements_for(user, action: str = VIEW) -> QuerySet[DuesArrangement]:
+    return DuesArrangement.objects.restrict(user, action)
+
+
+def active_members(user, path: str, action: str = VIEW) -> QuerySet[Member]:
+    """Members who owe dues: 党籍 normal, in the subtree of ``path``. ``SYSTEM`` (the daily 待办
+    scan) reads every organisation."""
+    qs = Member.objects.all() if user is SYSTEM else Member.objects.restrict(user, action)
+    return qs.filter(org__path__startswith=path, status=PartyStatus.NORMAL)
+
+
+# -- facts for the rules --------------------------------------------------------------------------
+
+
+def base_facts(member_filter: Q) -> dict[int, list[rules.BaseFact]]:
+    out: dict[int, list[rules.BaseFact]] = defaultdict(list)
+    rows = (DuesBase.objects.filter(member_filter).order_by()
+            .values_list("member_id", "effective_from", "monthly_amount"))
+    for member_id, start, amount in rows:
+        out[member_id].append(rules.BaseFact(start, amount))
+    return out
+
+
+def relief_facts(member_filter: Q) -> dict[int, list[rules.ReliefFact]]:
+    out: dict[int, list[rules.ReliefFact]] = defaultdict(list)
+    rows = (DuesRelief.objects.filter(member_filter).order_by()
+            .values_list("member_id", "kind", "from_month", "until_month", "monthly_amount"))
+    for member_id, kind, start, until, amount in rows:
+        out[member_id].append(rules.ReliefFact(kind, start, until, amount))
+    return out
+
+
+def expected_for(member: Member, month: dt.date) -> Decimal | None:
+    """What ``member`` owes for ``month`` (None: nothing due)."""
+    q = Q(member_id=member.pk)
+    return rules.expected_amount(month, joined_on=member.joined_on, bases=base_facts(q).get(member.pk, []),
+                                 reliefs=relief_facts(q).get(member.pk, []))
+
+
+def consent_for(member: Member, kind: str, on: dt.date) -> DuesArrangement | None:
+    return (DuesArrangement.objects.filter(member=member, kind=kind, consented_on__lte=on)
+            .filter(Q(until__isnull=True) | Q(until__gte=on)).order_by("-consented_on").first())
+
+
+# -- one branch, member by member ----------------------------------------------------------------
+
+
+@dataclass
+class MemberLine:
+    member: Member
+    expected: dict[dt.date, Decimal] = field(default_factory=dict)  # month → amount due (due months only)
+    payments: dict[dt.date, DuesPayment] = field(default_factory=dict)  # regular payments by month
+    voluntary: list = field(default_factory=list)
+    run: list = field(default_factory=list)  # the current run of unpaid months
+    owed: list = field(default_factory=list)  # every unpaid month of the last twelve that are over
+
+    @property
+    def expected_total(self) -> Decimal:
+        return sum(self.expected.values(), ZERO)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((p.amount for p in self.payments.values()), ZERO)
+
+    @property
+    def unpaid_months(self) -> list[dt.date]:
+        return [m for m, amount in self.expected.items() if amount > 0 and m not in self.payments]
+
+    @property
+    def flagged(self) -> bool:
+        return rules.flags_lapse(self.run)
+
+
+def member_lines(user, org: Organization, months: list[dt.date], *, today: dt.date | None = None,
+                 subtree: bool = False) -> list[MemberLine]:
+    """The members of ``org`` (only its own, or its whole subtree) with what they owe and paid in
+    ``months``, and the current run of unpaid months looking back 12 months from ``today``. Four
+    queries whatever the number of members."""
+    today = today or timezone.localdate()
+    current = rules.month_start(today)
+    window = sorted(set(months) | {rules.add_months(current, -n) for n in range(1, 13)})
+    members_qs = active_members(user, org.path).select_related("org")
+    if not subtree:
+        members_qs = members_qs.filter(org=org)
+    members = list(members_qs.order_by("org__path", "name", "id"))
+    ids = [m.pk for m in members]
+    q = Q(member_id__in=ids)
+    bases, reliefs = base_facts(q), relief_facts(q)
+    lines = {m.pk: MemberLine(m) for m in members}
+    due_window: dict[int, list[dt.date]] = defaultdict(list)
+    for member in members:
+        line = lines[member.pk]
+        for month in window:
+            amount = rules.expected_amount(month, joined_on=member.joined_on, bases=bases.get(member.pk, []),
+                                           reliefs=reliefs.get(member.pk, []))
+            if amount is None:
+                continue
+            if amount > 0:
+                due_window[member.pk].append(month)
+            if month in months:
+                line.expected[month] = amount
+    paid_window: dict[int, set] = defaultdict(set)
+    for payment in DuesPayment.objects.filter(q, month__gte=window[0], month__lte=window[-1]).order_by("month"):
+        line = lines[payment.member_id]
+        if payment.kind == PaymentKind.VOLUNTARY:
+            if payment.month in months:
+                line.voluntary.append(payment)
+            continue
+        paid_window[payment.member_id].add(payment.month)
+        if payment.month in months:
+            line.payments[payment.month] = payment
+    for member_id, line in lines.items():
+        line.run = rules.unpaid_run(due_window[member_id], paid_window[member_id], before=current)
+        line.owed = [m for m in due_window[member_id] if m < current and m not in paid_window[member_id]
+                     and m >= rules.add_months(current, -12)]
+    return list(lines.values())
+
+
+# -- a subtree, organisation by organisation --------------------------------------------------------
+
+
+@dataclass
+class OrgRow:
+    org_id: int
+    name: str
+    path: str
+    level: int
+    kind: str = ""
+    members: int = 0  # members with something due this year
+    no_base: int = 0  # active members without a recorded base
+    expected: Decimal = ZERO
+    paid: Decimal = ZERO
+    due_months: int = 0  # member-months due so far (months that are over)
+    paid_months: int = 0  # of which paid
+    behind: int = 0  # members with an unpaid month so far
+    voluntary: Decimal = ZERO
+    to_centre: Decimal = ZERO
+
+    @property
+    def rate(self) -> float | None:
+        return rules.rate_percent(self.paid_months, self.due_months)
+
+    @property
+    def unpaid_months(self) -> int:
+        return self.due_months - self.paid_months
+
+    @property
+    def handed_up(self) -> Decimal:
+        return self.paid + self.voluntary
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@dataclass
+class _Tally:
+    """One organisation's own members (not its subtree), before rolling up."""
+
+    members: int = 0
+    no_base: int = 0
+    expected: Decimal = ZERO
+    due_months: int = 0
+    paid_months: int = 0
+    behind: int = 0
+
+
+def _member_year(joined_on, member_bases, member_reliefs, months, first, end, cutoff) -> tuple[Decimal, int, bool]:
+    """(expected in the year, months due so far, anything due at all). One base and no reduction —
+    nearly every member — is a constant amount from its start: counted, not looped."""
+    if len(member_bases) == 1 and not member_reliefs:
+        start = max(_month_index(joined_on), _month_index(member_bases[0].effective_from), first)
+        if start >= end:
+            return ZERO, 0, False
+        amount = member_bases[0].amount
+        due = max(0, min(cutoff, end) - start) if amount > 0 else 0
+        return amount * (end - start), due, True
+    expected, due, any_due = ZERO, 0, False
+    for month in months:
+        amount = rules.expected_amount(month, joined_on=joined_on, bases=member_bases, reliefs=member_reliefs)
+        if amount is None:
+            continue
+        any_due = True
+        expected += amount
+        due += _month_index(month) < cutoff and amount > 0
+    return expected, due, any_due
+
+
+def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.date | None = None) -> list[OrgRow]:
+    """Expected vs paid for ``root`` and the organisations ``depth`` levels below it, each counting its
+    whole subtree, for ``year`` (months that are over count as due; the current month is shown but
+    not yet owed). Six queries whatever the size of the tree: organisations, members, bases,
+    reductions, paid months per member, amounts per receiving organisation."""
+    today = today or timezone.localdate()
+    months = rules.year_months(year)
+    first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
+    orgs = (Organization.objects.restrict(user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
+            .order_by("path").values_list("id", "name", "short_name", "path", "depth", "kind"))
+    rows = {path: OrgRow(pk, short or name, path, d - root.depth, kind) for pk, name, short, path, d, kind in orgs}
+
+    def targets(path: str):
+        return [rows[p] for p in ancestors_and_self(path, from_length=len(root.path)) if p in rows]
+
+    in_tree = Q(member__org__path__startswith=root.path, member__status=PartyStatus.NORMAL)
+    member_rows = active_members(user, root.path).order_by().values_list("id", "org__path", "joined_on")
+    base_rows = (bases_for(user).filter(in_tree, effective_from__lte=months[-1]).order_by()
+                 .values_list("member_id", "effective_from", "monthly_amount"))
+    bases: dict[int, list[rules.BaseFact]] = defaultdict(list)
+    for member_id, start, amount in base_rows:
+        bases[member_id].append(rules.BaseFact(start, amount))
+    reliefs = relief_facts(in_tree & Q(from_month__lte=months[-1]))
+    # paid months per member, by the receiving organisation's path (no join with the members)
+    paid_per_member = dict(
+        payments_for(user).filter(org__path__startswith=root.path, kind=PaymentKind.REGULAR, month__gte=months[0],
+                                  month__lte=months[-1], month__lt=rules.month_start(today))
+        .order_by().values("member_id").annotate(n=Count("pk")).values_list("member_id", "n"))
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for member_id, path, joined_on in member_rows:
+        tally = tallies[path]
+        member_bases = bases.get(member_id)
+        if not member_bases:
+            tally.no_base += 1
+            continue
+        expected, due, any_due = _member_year(joined_on, member_bases, reliefs.get(member_id, ()), months,
+                                              first, end, cutoff)
+        if not any_due:
+            continue
+        paid = min(paid_per_member.get(member_id, 0), due)
+        tally.members += 1
+        tally.expected += expected
+        tally.due_months += due
+        tally.paid_months += paid
+        tally.behind += paid < due
+    for path, tally in tallies.items():
+        for row in targets(path):
+            row.members += tally.members
+            row.no_base += tally.no_base
+            row.expected += tally.expected
+            row.due_months += tally.due_months
+            row.paid_months += tally.paid_months
+            row.behind += tally.behind
+    centre = Sum("amount", filter=Q(kind=PaymentKind.VOLUNTARY, amount__gte=rules.CURRENT.to_centre_from))
+    grouped = (payments_for(user).filter(org__path__startswith=root.path, month__gte=months[0], month__lte=months[-1])
+               .order_by().values("org__path", "kind").annotate(total=Sum("amount"), centre=centre)
+               .values_list("org__path", "kind", "total", "centre"))
+    for path, kind, total, to_centre in grouped:
+        for row in targets(path):
+            if kind == PaymentKind.VOLUNTARY:
+                row.voluntary += total
+                row.to_centre += to_centre or ZERO
+            else:
+                row.paid += total
+    return list(rows.values())
+
+
+def arrears(user, org: Organization, *, today: dt.date | None = None) -> list[MemberLine]:
+    """Members of ``org``'s subtree with unpaid months in the last twelve, the longest current run
+    of unpaid months first."""
+    current = rules.month_start(today or timezone.localdate())
+    lines = member_lines(user, org, [rules.add_months(current, -1)], today=today, subtree=True)
+    behind = [line for line in lines if line.owed]
+    behind.sort(key=lambda line: (-len(line.run), -len(line.owed), line.member.org.path, line.member.name))
+    return behind
+
+
+def member_history(member: Member) -> list[DuesPayment]:
+    """A member's own payments, newest first (for 我的信息: no base, only what they paid)."""
+    return list(DuesPayment.objects.filter(member=member).select_related("org").order_by("-month", "-id"))
+
+
+def lapse_candidates(today: dt.date, org_ids=None) -> dict[int, list[MemberLine]]:
+    """For the daily 待办 scan: per branch, members whose current run of unpaid months reaches the
+    limit. Whole database, system reading; a fixed number of queries per branch with arrears."""
+    current = rules.month_start(today)
+    window_start = rules.add_months(current, -rules.CURRENT.arrears_months)
+    # members with a base and nothing paid in the last six months: the only ones that can be flagged
+    paid_recently = DuesPayment.objects.filter(kind=PaymentKind.REGULAR, month__gte=window_start,
+                                               month__lt=current).values("member_id")
+    candidates = (Member.objects.filter(status=PartyStatus.NORMAL, dues_bases__isnull=False)
+                  .exclude(pk__in=paid_recently).values_list("org_id", flat=True).distinct())
+    if org_ids is not None:
+        candidates = candidates.filter(org_id__in=list(org_ids))
+    out: dict[int, list[MemberLine]] = {}
+    for org in Organization.objects.filter(pk__in=list(candidates)):
+        flagged = [line for line in member_lines(SYSTEM, org, [], today=today) if line.flagged]
+        if flagged:
+            out[org.pk] = flagged
+    return out
