@@ -289,6 +289,7 @@ def not_found(request, *args, **kwargs):
 
 
 def _add_routers() -> None:
+    from dangjian.accounts.api import router as accounts_router
     from dangjian.administration.api import router as administration_router
     from dangjian.members.api import router as members_router
     from dangjian.orglife.api import router as orglife_router
@@ -300,6 +301,7 @@ def _add_routers() -> None:
     api.add_router("/orglife", orglife_router)
     api.add_router("/worklists", worklists_router)
     api.add_router("/administration", administration_router)
+    api.add_router("/accounts", accounts_router)
 
 
 _add_routers()
