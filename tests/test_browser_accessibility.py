@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from dangjian.testing import make_user
 from dangjian.worklists.testing import make_item
@@ -53,3 +54,74 @@ def test_the_pages_used_most_have_no_wcag_a_or_aa_violation(tree, page):
     _login(page, "dangyuan")
     found += violations(page, reverse("members:me"))
     assert not found, "\n".join(found)
+
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  const ring = getComputedStyle(el).outlineStyle !== "none" || getComputedStyle(el.closest(".ts-control") || el)
+    .outlineStyle !== "none" || getComputedStyle(el.closest(".ts-wrapper") || el).boxShadow !== "none";
+  return {id: el.id, name: el.getAttribute("name"), text: el.innerText || "", ring};
+}"""
+
+
+def tab_to(page, predicate, limit: int = 40) -> dict:
+    """Press Tab until the focused element satisfies ``predicate``; its description (fails if never)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if predicate(focused):
+            return focused
+    raise AssertionError("按 Tab 键无法到达该控件")
+
+
+def test_picker_attendance_table_and_matrix_work_from_the_keyboard(tree, page):
+    from dangjian.orgs.actions import term_start
+    from dangjian.orgs.models import CommitteePost
+
+    term_start(acting_user=tree.county_admin, org=tree.a, started_on=dt.date(2024, 1, 1), ends_on=None)
+    _login(page, "secretary_a")
+    # The member picker: reached by Tab, searched by typing, picked with Enter, submitted with Enter.
+    page.goto(reverse("orgs:post_new", args=[tree.a.pk]))
+    focused = tab_to(page, lambda f: f["id"] == "id_member-ts-control")
+    assert focused["ring"], "选择器获得焦点时没有可见的焦点框"
+    page.keyboard.type("李建")
+    expect(page.locator(".ts-dropdown .option")).to_have_text(["李建国（东城镇红星村党支部）"])
+    page.keyboard.press("Enter")
+    tab_to(page, lambda f: f["id"] == "id_post")
+    page.keyboard.press("ArrowDown")  # a closed select changes with the arrow keys
+    tab_to(page, lambda f: f["text"].strip() in ("保存", "提交", "任命"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/orgs/{tree.a.pk}/")
+    assert CommitteePost.objects.get(term__org=tree.a).member == tree.members["a"][1]
+
+    # The attendance table: each member's status, then the reason, in reading order; the arrow keys
+    # change the status, typing fills the reason.
+    page.goto(reverse("orglife:meeting_new", args=[tree.a.pk]))
+    rows = tree.members["a"]
+    first = tab_to(page, lambda f: (f["name"] or "").startswith("att-"), limit=120)
+    order = [first["name"]]
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate(FOCUS)["name"])
+    member = int(first["name"].split("-")[1])
+    assert order == [f"att-{member}", f"reason-{member}", *order[2:]] and order[2].startswith("att-")
+    assert member in {m.pk for m in rows} and first["ring"]
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")  # back to the first member's status
+    assert page.evaluate(FOCUS)["name"] == f"att-{member}"
+    page.keyboard.press("ArrowDown")
+    assert page.input_value(f"select[name=att-{member}]") == "leave"
+    page.keyboard.press("Tab")
+    page.keyboard.type("外出务工")
+    assert page.input_value(f"input[name=reason-{member}]") == "外出务工"
+    _logout(page)
+
+    # The compliance matrix: every cell is a link reached by Tab, with a visible ring; Enter opens it.
+    _login(page, "county_admin")
+    page.goto(reverse("orglife:matrix"))
+    cell = tab_to(page, lambda f: page.evaluate("() => !!document.activeElement.closest('#orglife-matrix td')"))
+    assert cell["ring"]
+    before = page.url
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url != before)
+    assert "/orglife/" in page.url
