@@ -106,3 +106,20 @@ def test_the_log_reads_in_chinese_and_chinese_labels_filter_by_code(marked, admi
     assert by_label == _ids(client.get(url, {"object_type": "orgs.organization"})) and marked[0].id in by_label
     assert _ids(client.get(url, {"action": "登录"})) == []
     assert set(_ids(client.get(url, {"action": "member_update"}))) == {r.id for r in marked}  # codes still work
+
+
+def test_the_export_reads_in_chinese_with_the_codes_beside(tree, admins, client):
+    record = change_record(actor=tree.secretary_a, action="org_update", obj=tree.a, before={"kind": "branch"},
+                           after={"kind": "general_branch"})
+    record.request_id = "req-k1"
+    record_changes([record])
+    client.force_login(admins.audit)
+    response = client.get(reverse("administration:audit_export"), {"request_id": "req-k1"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["审计日志"].iter_rows(values_only=True))
+    header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[-2:] == ("操作代码", "对象类型代码")
+    assert (row["操作"], row["对象类型"]) == ("修改党组织", "党组织")
+    assert (row["变更前"], row["变更后"]) == ("组织类型：党支部", "组织类型：党总支")
+    assert (row["操作代码"], row["对象类型代码"]) == ("org_update", "orgs.organization")
+    codes = ("org_update", "orgs.organization", "kind", "branch")
+    assert not any(code in str(cell) for cell in rows[1][:-2] for code in codes)  # none where a person reads

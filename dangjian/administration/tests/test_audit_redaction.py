@@ -41,7 +41,7 @@ def test_the_export_hides_the_same(changed, admins, client):
     response = client.get(reverse("administration:audit_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
-    assert f"members.member {changed.pk} （已隐去）" in cells  # type and number, the name hidden
+    assert f"党员 {changed.pk} （已隐去）" in cells  # type and number, the name hidden
     assert [v for v in _personal(changed) if v and v in cells] == []
 
 
