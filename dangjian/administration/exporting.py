@@ -17,7 +17,8 @@ HEADERS = ["编号", "时间", "操作人", "操作", "对象类型", "对象编
 CHUNK = 2000
 
 
-def write_audit_log(target, records) -> int:
+def write_audit_log(target, records, *, on_progress=None) -> int:
+    """Write ``records`` to ``target``; ``on_progress(rows so far)`` is called every chunk."""
     book = write_only_workbook()
     sheet = book.create_sheet("审计日志")
     sheet.freeze_panes = "A2"
@@ -34,6 +35,8 @@ def write_audit_log(target, records) -> int:
             r.object_type_label, r.object_id, r.object_repr, _side(changes, 1), _side(changes, 2), r.note,
             r.address or "", r.request_id, r.client_request_id, r.hash, r.action, r.object_type,
         ])
+        if on_progress is not None and count % CHUNK == 0:
+            on_progress(count)
     book.save(target)
     return count
 
