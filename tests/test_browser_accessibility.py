@@ -4,12 +4,14 @@ secretary, a county clerk and a member use most; and the pickers, the attendance
 compliance matrix work from the keyboard alone."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from dangjian.testing import make_user
+from dangjian.worklists.models import WorkItem
 from dangjian.worklists.testing import make_item
 from tests.test_browser_inbox import _login, _logout
 
@@ -116,8 +118,26 @@ def test_picker_attendance_table_and_matrix_work_from_the_keyboard(tree, page):
     assert page.input_value(f"input[name=reason-{member}]") == "外出务工"
     _logout(page)
 
-    # The compliance matrix: every cell is a link reached by Tab, with a visible ring; Enter opens it.
+    # A picker of several (a work item's other organisations): type, Enter, type again, Enter.
     _login(page, "county_admin")
+    page.goto(reverse("worklists:new"))
+    page.select_option("#id_kind", "task")
+    page.fill("#id_title", "党员活动室设施老化")
+    page.click("#id_org-ts-control")
+    page.keyboard.type(tree.a.code)
+    expect(page.locator(".ts-dropdown .option")).to_have_text([tree.a.name_with_code])
+    page.keyboard.press("Enter")
+    tab_to(page, lambda f: f["id"] == "id_orgs-ts-control")
+    for name, org in (("新华", tree.b), ("卫生院", tree.c)):
+        page.keyboard.type(name)
+        expect(page.locator("#id_orgs-ts-dropdown .option")).to_have_text([org.name_with_code])
+        page.keyboard.press("Enter")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/worklists/\d+/$"))
+    item = WorkItem.objects.get(title="党员活动室设施老化", org=tree.a)
+    assert {tree.b, tree.c} <= set(item.orgs.all())
+
+    # The compliance matrix: every cell is a link reached by Tab, with a visible ring; Enter opens it.
     page.goto(reverse("orglife:matrix"))
     cell = tab_to(page, lambda f: page.evaluate("() => !!document.activeElement.closest('#orglife-matrix td')"))
     assert cell["ring"]

@@ -38,6 +38,7 @@ function initPickers(root) {
     new window.TomSelect(input, {
       maxItems: multiple ? null : 1,
       delimiter: ",",
+      clearAfterSelect: multiple,  // type the next one straight after picking
       valueField: valueField,
       labelField: "label",
       searchField: ["label"],
