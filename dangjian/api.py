@@ -118,7 +118,8 @@ api = DocumentedErrorsAPI(
     description=(
         "党组织、党员等数据接口，权限范围与页面相同：只能看到和修改您所在岗位党组织及其下级的数据。\n\n"
         "认证：登录会话（修改类请求需在 `X-CSRFToken` 请求头中携带 CSRF 令牌），"
-        "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成）。\n\n"
+        "或 `Authorization: Bearer <令牌>`（令牌由管理员用 `dangjian api-token 用户名` 生成，90 天内过期；"
+        "本人用 `/api/accounts/tokens` 查看和吊销）。\n\n"
         "错误：401 未认证；403 无权操作；404 不存在或不在管辖范围内；409 已被他人修改（返回双方内容）；"
         "413 请求体过大（JSON 最多 1 MB）；422 数据有误（`detail` 列出每个字段和原因；JSON 最多嵌套 32 层；"
         "日期时间不带时区时按本系统时区理解）；429 操作过于频繁（按号码查找、登记党员、导入、登录有频率限制，"
@@ -289,6 +290,7 @@ def not_found(request, *args, **kwargs):
 
 
 def _add_routers() -> None:
+    from dangjian.accounts.api import router as accounts_router
     from dangjian.administration.api import router as administration_router
     from dangjian.appraisal.api import router as appraisal_router
     from dangjian.assessment.api import router as assessment_router
@@ -318,6 +320,7 @@ def _add_routers() -> None:
     api.add_router("/learning", learning_router)
     api.add_router("/recruitment", recruitment_router)
     api.add_router("/dues", dues_router)
+    api.add_router("/accounts", accounts_router)
 
 
 _add_routers()

@@ -15,7 +15,7 @@ from dangjian.core.scoping import CHANGE, forget_scope, require
 
 from .models import AdminDuty, ApiToken, PasswordHistory, PasswordState, Position
 from .sessions import sessions_end
-from .usernames import normalised_username, username_error
+from .usernames import lockout_key, normalised_username, username_error
 
 
 @audited_transaction()
@@ -185,7 +185,8 @@ def login_attempt_record(*, username: str, success: bool, address: str | None, u
     wrong codes must not reset the failure count."""
     from .models import LoginAttempt
 
-    attempt = LoginAttempt.objects.create(username=username[:150], success=success, address=address or None)
+    # Kept under the name's normal form, so "ＣＯＵＮＴＹ" and "County" count against "county".
+    attempt = LoginAttempt.objects.create(username=lockout_key(username), success=success, address=address or None)
     note = f"用户名 {username[:150]}" + (f"，{reason}" if reason else "")
     record_change(actor=user if success else None, action="login" if success else "login_failed", obj=attempt,
                   note=note)
@@ -196,7 +197,7 @@ def login_refused_while_locked(*, username: str, until) -> None:
     grow while it runs)."""
     from .models import LoginAttempt
 
-    unsaved = LoginAttempt(pk=0, username=username[:150], success=False, at=timezone.now())  # not stored
+    unsaved = LoginAttempt(pk=0, username=lockout_key(username), success=False, at=timezone.now())  # not stored
     record_change(actor=None, action="login_locked", obj=unsaved,
                   note=f"用户名 {username[:150]}：登录失败次数过多，拒绝登录至 {timezone.localtime(until):%H:%M:%S}")
 
@@ -209,8 +210,9 @@ def login_unlock(*, username: str, reason: str) -> int:
     from .rules import LOCK_MINUTES
 
     since = timezone.now() - dt.timedelta(minutes=LOCK_MINUTES)
-    cleared = LoginAttempt.objects.filter(username=username, success=False, at__gte=since).count()
-    attempt = LoginAttempt.objects.create(username=username[:150], success=True, unlock=True)
+    key = lockout_key(username)
+    cleared = LoginAttempt.objects.filter(username=key, success=False, at__gte=since).count()
+    attempt = LoginAttempt.objects.create(username=key, success=True, unlock=True)
     record_change(actor=SYSTEM, action="login_unlock", obj=attempt,
                   note=f"服务器命令行解除用户 {username[:150]} 的登录锁定（清除近期失败 {cleared} 次）：{reason}"[:500])
     return cleared

@@ -37,6 +37,7 @@ def user_for_token(token: str, *, address: str | None = None):
     token is no way around the lockout), else None. One query: the lockout's count and last failure
     come as subqueries of the token's own."""
     from .rules import lock_delay
+    from .usernames import lockout_key
 
     now = timezone.now()
     row = (
@@ -48,6 +49,10 @@ def user_for_token(token: str, *, address: str | None = None):
     if row is None:
         return None
     until = row.recent_failure_at + lock_delay(row.recent_failures) if row.recent_failures else None
+    if lockout_key(row.user.username) != row.user.username:
+        # an account made before names were normalised: its failures are kept under the normal form,
+        # which the database cannot compute, so they are counted by a query of their own
+        until = lockout_of(row.user.username, address=address, now=now)
     row.user.token_locked_until = until if until is not None and until > now else None
     # One write per token every few minutes at most, not one per API request.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
@@ -92,8 +97,10 @@ def lockout_of(username: str, *, address: str | None, now):
 
     from .models import LoginAttempt
     from .rules import LOCK_MINUTES, locked_until
+    from .usernames import lockout_key
 
-    recent = LoginAttempt.objects.filter(username=username, at__gte=now - dt.timedelta(minutes=LOCK_MINUTES))
+    recent = LoginAttempt.objects.filter(username=lockout_key(username),
+                                         at__gte=now - dt.timedelta(minutes=LOCK_MINUTES))
     here = recent.filter(Q(address=address) | Q(unlock=True)) if address else recent.filter(
         Q(address__isnull=True) | Q(unlock=True))
     reset = here.filter(success=True).order_by("-at").values_list("at", flat=True).first()

@@ -19,6 +19,12 @@ def normalised_username(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").casefold().strip()
 
 
+def lockout_key(raw: str) -> str:
+    """The name failed logins are counted under: the normal form, so a login typed as "ＣＯＵＮＴＹ"
+    or "County" counts against the account "county" (and a name never stored cannot dodge it)."""
+    return normalised_username(raw)[:MAX_LENGTH]
+
+
 def username_error(raw: str) -> str | None:
     """Why ``raw`` cannot be a username, in Chinese; None when it can (in its normal form)."""
     name = normalised_username(raw)

@@ -13,6 +13,9 @@ endpoints answer ``{"items": [{<value field>: …, "label": …}]}``.
 
 from __future__ import annotations
 
+import json
+import re
+
 from django import forms
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -131,3 +134,91 @@ class PickerField(forms.Field):
 
     def has_changed(self, initial, data) -> bool:
         return str(self.prepare_value(initial) or "") != str(data or "")
+
+
+SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class MultiPickerInput(PickerInput):
+    """A picker input holding several values, separated by commas; the labels of the chosen rows
+    travel as JSON so the script shows names, not codes."""
+
+    def value_from_datadict(self, data, files, name):
+        """One comma-separated value, or (a form posted without the script) several of the name."""
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return ",".join(str(v) for v in values if v not in (None, ""))
+
+    def get_context(self, name, value, attrs):
+        field = self.field
+        chosen = field.resolve_many_quietly(value) if field is not None else []
+        if chosen:
+            value = ",".join(field.key_of(obj) for obj in chosen)
+        elif isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        context = forms.TextInput.get_context(self, name, value, attrs)
+        if field is not None:
+            widget_attrs = context["widget"]["attrs"]
+            widget_attrs["data-picker-url"] = field.search_url()
+            widget_attrs["data-picker-value"] = field.value_field
+            widget_attrs["data-picker-multiple"] = "true"
+            widget_attrs.setdefault("placeholder", field.placeholder)
+            widget_attrs["autocomplete"] = "off"
+            widget_attrs["data-picker-options"] = json.dumps(
+                [{field.value_field: field.key_of(obj), "label": field.describe(obj)} for obj in chosen],
+                ensure_ascii=False)
+        return context
+
+
+class MultiPickerField(PickerField):
+    """Any number of records from ``queryset``, given as text separated by commas (or 、 ，；); each
+    part is resolved like ``PickerField`` resolves one, and the first part it cannot find is named."""
+
+    widget = MultiPickerInput
+
+    def __init__(self, *, max_items: int = 50, **kwargs):
+        super().__init__(**kwargs)
+        self.max_items = max_items
+
+    @staticmethod
+    def parts(value) -> list:
+        if value is None or value == "":
+            return []
+        if isinstance(value, Model):
+            return [value]
+        if isinstance(value, list | tuple | QuerySet):
+            return [v for v in value if v not in (None, "")]
+        return [p.strip() for p in SEPARATORS.split(str(value)) if p.strip()]
+
+    def resolve_many(self, value) -> list[Model]:
+        parts = self.parts(value)
+        if len(parts) > self.max_items:
+            raise forms.ValidationError(f"最多选择 {self.max_items} 个{self.what}", code="max_items")
+        found = []
+        for part in parts:
+            obj = self.resolve(part)
+            if obj is not None and obj not in found:
+                found.append(obj)
+        return found
+
+    def resolve_many_quietly(self, value) -> list[Model]:
+        try:
+            return self.resolve_many(value)
+        except (forms.ValidationError, ValueError, OverflowError):
+            return []
+
+    def to_python(self, value):
+        return self.resolve_many(value)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def prepare_value(self, value):
+        parts = self.parts(value)
+        if parts and all(isinstance(p, Model) for p in parts):
+            return ",".join(self.key_of(p) for p in parts)
+        return value
+
+    def has_changed(self, initial, data) -> bool:
+        keys = {self.key_of(o) for o in self.resolve_many_quietly(initial)}
+        return keys != {self.key_of(o) for o in self.resolve_many_quietly(data)}

@@ -13,6 +13,8 @@ from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
     PageQuery,
+    PickerOut,
+    PickerQuery,
     page_of,
     readable_or_404,
     reject_nulls,
@@ -26,7 +28,7 @@ from dangjian.orgs.queries import referenced_org
 from . import actions, queries
 from .choices import Transition
 from .decompose_views import DocumentError, decompose_text, decompose_upload, scope_org_names
-from .forms import changeable_orgs
+from .forms import assignable_users, changeable_orgs, person_label, person_search
 from .models import WorkItem
 from .schemas import (
     DecomposeIn,
@@ -66,13 +68,19 @@ def _orgs(user, ids: list[int]) -> list[Organization]:
 
 
 def _persons(user, ids: list[int]):
-    from .forms import assignable_users
-
     found = list(assignable_users(user).filter(pk__in=ids))
     missing = set(ids) - {u.pk for u in found}
     if missing:
         raise ValidationError({"persons": f"用户 {sorted(missing)} 不存在或不在您的管辖范围内"})
     return found
+
+
+@router.get("/persons", response=responses(PickerOut, errors=(401, 422)), summary="查找责任人（选择框）",
+            url_name="worklist_person_picker")
+def pick_persons(request, query: Query[PickerQuery]):
+    """填写责任人时的查找：在您有修改权限的党组织及其下级担任岗位、用户名或姓名包含输入文字的用户。"""
+    users = person_search(assignable_users(request.user), query.q, limit=query.limit)
+    return {"items": [{"id": u.pk, "label": person_label(u)} for u in users]}
 
 
 def _filter(filters: ItemFilters) -> queries.ItemFilter:

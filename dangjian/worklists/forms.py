@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.pickers import MultiPickerField
 from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
@@ -9,10 +10,6 @@ from .models import WorkItem
 from .queries import SCOPES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _org_label(org) -> str:
-    return f"{org.name}（{org.code}）"
 
 
 def _with_blank(choices, label="全部"):
@@ -41,6 +38,21 @@ def assignable_users(user):
     return users.filter(within).distinct().order_by("username")
 
 
+def person_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name}（{user.username}）" if name else user.username
+
+
+def person_search(qs, text: str, *, limit: int):
+    """Users in ``qs`` whose username or name contains ``text`` (the 责任人 picker's search)."""
+    from django.db.models import Q
+
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
+    return list(qs[:limit])
+
+
 class ItemFilterForm(forms.Form):
     """The filters of the item list; names match ``queries.ItemFilter``."""
 
@@ -62,6 +74,12 @@ class ItemForm(forms.ModelForm):
                                help_text="每行一条措施")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     org = org_picker(label="牵头责任单位")
+    # Type-to-search, not a select of every organisation and user in scope (thousands in a county).
+    orgs = org_picker(label="其他责任单位", multiple=True, required=False)
+    persons = MultiPickerField(
+        label="责任人（用户）", queryset=WorkItem.persons.field.related_model.objects.none(),
+        source="api:worklist_person_picker", lookups=("pk", "username"), key="pk", value_field="id",
+        describe=person_label, what="用户", placeholder="输入姓名或用户名查找", required=False)
 
     class Meta:
         model = WorkItem
@@ -72,15 +90,13 @@ class ItemForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "symptoms": forms.Textarea(attrs={"rows": 3}),
             "causes": forms.Textarea(attrs={"rows": 3}),
-            "orgs": forms.SelectMultiple(attrs={"size": 5}),
-            "persons": forms.SelectMultiple(attrs={"size": 5}),
         }
         help_texts = {
             "symptoms": "问题类事项填写",
             "causes": "问题类事项填写",
-            "orgs": "牵头单位之外的其他责任单位（可多选）",
+            "orgs": "牵头单位之外的其他责任单位（可多选：输入名称或组织代码查找，选中后继续输入可再选）",
             "person_names": "多人用顿号分隔；也可在上面选择平台用户，被选中的用户在“我的事项”中看到该事项",
-            "persons": "可多选",
+            "persons": "可多选：输入姓名查找，选中后继续输入可再选",
             "recurrence": "周期性事项可不填完成时限，默认到本期末",
         }
 
@@ -89,17 +105,14 @@ class ItemForm(forms.ModelForm):
         orgs = changeable_orgs(user)
         self.fields["org"].queryset = orgs
         self.fields["orgs"].queryset = orgs
-        self.fields["orgs"].label_from_instance = _org_label
-        self.fields["orgs"].required = False
         self.fields["persons"].queryset = assignable_users(user)
-        self.fields["persons"].required = False
-        self.fields["persons"].label_from_instance = lambda u: u.get_full_name() or u.username
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.fields["org"].help_text = "牵头责任单位决定谁能看到和办理该事项，创建后不能更改"
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("measures", "\n".join(m.text for m in self.instance.measures.all()))
-            self.initial["orgs"] = [o.pk for o in self.instance.orgs.all() if o.pk != self.instance.org_id]
+            self.initial["orgs"] = [o for o in self.instance.orgs.all() if o.pk != self.instance.org_id]
+            self.initial["persons"] = list(self.instance.persons.all())
 
     def clean_recurrence(self):
         return self.cleaned_data.get("recurrence") or ""

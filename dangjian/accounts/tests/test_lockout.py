@@ -66,3 +66,16 @@ def test_an_administrator_always_gets_in_through_the_unlock_command(tree, client
     record = ChangeRecord.objects.filter(action="login_unlock").latest("id")
     assert "secretary_a" in record.note and "本人电话确认" in record.note
     assert _login(client, "secretary_a", DEFAULT_PASSWORD).status_code == 302
+
+
+def test_failures_under_any_spelling_of_the_name_count_against_the_one_account(tree, client):
+    """ＣＯＵＮＴＹ (full width), County and county are one account (accounts.usernames): five
+    failures spread over the spellings lock it, whichever spelling the owner then types."""
+    _fail(client, "ＳＥＣＲＥＴＡＲＹ_Ａ", 2)
+    _fail(client, "Secretary_A", 2)
+    _fail(client, " SECRETARY_a", 1)
+    assert set(LoginAttempt.objects.values_list("username", flat=True)) == {"secretary_a"}
+    assert "已临时锁定" in _login(client, "secretary_a", DEFAULT_PASSWORD, ATTACKER).content.decode()
+    assert "已临时锁定" in _login(client, "Secretary_A", DEFAULT_PASSWORD, ATTACKER).content.decode()
+    call_command("unlock", "SECRETARY_A", reason="本人电话确认")
+    assert _login(client, "secretary_a", DEFAULT_PASSWORD, ATTACKER).status_code == 302

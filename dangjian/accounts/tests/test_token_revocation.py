@@ -117,3 +117,57 @@ def test_a_token_is_refused_while_its_owner_is_locked_out_from_that_address(tree
     assert response.status_code == 403 and "锁定" in response.json()["detail"]
     elsewhere = Client(headers={"Authorization": f"Bearer {token}"}, REMOTE_ADDR="10.9.8.7").get("/api/orgs/")
     assert elsewhere.status_code == 200
+
+
+def _api(token: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_owner_lists_and_revokes_their_own_tokens_through_the_api(tree):
+    mine = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="报表对接")
+    spare = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="备用")
+    theirs = api_token_issue(acting_user=SYSTEM, user=tree.secretary_b, name="别人的")
+    listed = _api(mine).get("/api/accounts/tokens").json()
+    assert {t["name"] for t in listed["items"]} == {"报表对接", "备用"}
+    assert all(t["status"] == "有效" and t["username"] == "secretary_a" for t in listed["items"])
+    assert not any(mine in str(v) or spare in str(v) for t in listed["items"] for v in t.values())
+    other_id = ApiToken.objects.get(name="别人的").pk
+    assert _api(mine).post(f"/api/accounts/tokens/{other_id}/revoke").status_code == 404  # not theirs to see
+    assert works(theirs)
+    spare_id = ApiToken.objects.get(name="备用").pk
+    answer = _api(mine).post(f"/api/accounts/tokens/{spare_id}/revoke")
+    assert answer.status_code == 200 and answer.json()["status"] == "已吊销"
+    assert not works(spare) and works(mine)
+    assert ChangeRecord.objects.filter(action="api_token_revoke", actor=tree.secretary_a).count() == 1
+    assert _api(mine).post(f"/api/accounts/tokens/{spare_id}/revoke").json()["status"] == "已吊销"  # idempotent
+    assert ChangeRecord.objects.filter(action="api_token_revoke", actor=tree.secretary_a).count() == 1
+    mine_id = ApiToken.objects.get(name="报表对接").pk
+    assert _api(mine).post(f"/api/accounts/tokens/{mine_id}/revoke").status_code == 200
+    assert not works(mine)  # a token may revoke itself (a leaked one, from the script that holds it)
+
+
+def test_only_the_system_administrator_lists_and_revokes_anyones_token_through_the_api(tree):
+    from dangjian.accounts.choices import Duty
+    from dangjian.accounts.models import AdminDuty
+
+    admin, auditor = make_user("sysadmin"), make_user("auditadmin")
+    AdminDuty.objects.create(user=admin, duty=Duty.SYSTEM)
+    AdminDuty.objects.create(user=auditor, duty=Duty.AUDIT)
+    admin_token = api_token_issue(acting_user=SYSTEM, user=admin, name="管理")
+    target = api_token_issue(acting_user=SYSTEM, user=tree.secretary_a, name="报表对接")
+    api_token_issue(acting_user=SYSTEM, user=tree.secretary_b, name="另一个")
+    for outsider in (api_token_issue(acting_user=SYSTEM, user=auditor, name="审计"), target):
+        assert _api(outsider).get("/api/administration/tokens").status_code == 403
+    row = ApiToken.objects.get(name="报表对接")
+    assert _api(target).post(f"/api/administration/tokens/{row.pk}/revoke").status_code == 403
+    assert works(target)
+    everyone = _api(admin_token).get("/api/administration/tokens").json()["items"]
+    assert {t["name"] for t in everyone} == {"管理", "报表对接", "另一个", "审计"}
+    only = _api(admin_token).get(f"/api/administration/tokens?user={tree.secretary_a.pk}").json()["items"]
+    assert [t["name"] for t in only] == ["报表对接"]
+    answer = _api(admin_token).post(f"/api/administration/tokens/{row.pk}/revoke")
+    assert answer.status_code == 200 and answer.json()["status"] == "已吊销" and not works(target)
+    assert ChangeRecord.objects.filter(action="api_token_revoke", actor=admin, note__contains="secretary_a").exists()
+    live = _api(admin_token).get("/api/administration/tokens?live=false").json()["items"]
+    assert [t["name"] for t in live] == ["报表对接"]
+    assert _api(admin_token).post("/api/administration/tokens/999999/revoke").status_code == 404

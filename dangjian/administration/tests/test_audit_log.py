@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from dangjian.core.audit import verify
 from dangjian.core.history import change_record, record_changes
 from dangjian.core.models import ChangeRecord
+from dangjian.jobs.testing import finished_download
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,8 @@ def test_the_log_is_paginated(marked, admins, client):
 
 def test_export_is_the_filtered_log_formula_safe_and_is_itself_audited(marked, admins, client):
     client.force_login(admins.audit)
-    response = client.get(reverse("administration:audit_export"), {"address": "10.0.0.8"})
+    queued = client.get(reverse("administration:audit_export"), {"address": "10.0.0.8"})
+    response = finished_download(client, queued)  # a background job; the download is audited
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book["审计日志"].iter_rows(values_only=True))
@@ -106,3 +108,36 @@ def test_the_log_reads_in_chinese_and_chinese_labels_filter_by_code(marked, admi
     assert by_label == _ids(client.get(url, {"object_type": "orgs.organization"})) and marked[0].id in by_label
     assert _ids(client.get(url, {"action": "登录"})) == []
     assert set(_ids(client.get(url, {"action": "member_update"}))) == {r.id for r in marked}  # codes still work
+
+
+def test_the_export_reads_in_chinese_with_the_codes_beside(tree, admins, client):
+    record = change_record(actor=tree.secretary_a, action="org_update", obj=tree.a, before={"kind": "branch"},
+                           after={"kind": "general_branch"})
+    record.request_id = "req-k1"
+    record_changes([record])
+    client.force_login(admins.audit)
+    response = finished_download(client, client.get(reverse("administration:audit_export"), {"request_id": "req-k1"}))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["审计日志"].iter_rows(values_only=True))
+    header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[-2:] == ("操作代码", "对象类型代码")
+    assert (row["操作"], row["对象类型"]) == ("修改党组织", "党组织")
+    assert (row["变更前"], row["变更后"]) == ("组织类型：党支部", "组织类型：党总支")
+    assert (row["操作代码"], row["对象类型代码"]) == ("org_update", "orgs.organization")
+    codes = ("org_update", "orgs.organization", "kind", "branch")
+    assert not any(code in str(cell) for cell in rows[1][:-2] for code in codes)  # none where a person reads
+
+
+def test_the_export_is_a_background_job_that_checks_the_duty_when_it_runs(marked, admins, client):
+    from dangjian.accounts.models import AdminDuty
+    from dangjian.jobs.models import Job
+    from dangjian.jobs.testing import run_jobs
+
+    client.force_login(admins.audit)
+    queued = client.get(reverse("administration:audit_export"), {"since": "2020-01-01"})
+    job = Job.objects.get(pk=int(queued["Location"].rstrip("/").split("/")[-1]))
+    assert job.kind == "administration.audit_log" and job.requested_by == admins.audit
+    assert "since=2020-01-01" in job.scope
+    AdminDuty.objects.filter(user=admins.audit).delete()  # the duty revoked before the worker gets to it
+    run_jobs()
+    job.refresh_from_db()
+    assert job.state == "failed" and "不包括查看审计日志" in job.message and not job.result_file

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dangjian.jobs.testing import finished_download
 from dangjian.members.actions import member_update
 from dangjian.testing import make_member
 
@@ -38,10 +39,10 @@ def test_the_audit_administrator_sees_who_did_what_to_which_member_but_no_person
 
 def test_the_export_hides_the_same(changed, admins, client):
     client.force_login(admins.audit)
-    response = client.get(reverse("administration:audit_export"))
+    response = finished_download(client, client.get(reverse("administration:audit_export")))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
-    assert f"members.member {changed.pk} （已隐去）" in cells  # type and number, the name hidden
+    assert f"党员 {changed.pk} （已隐去）" in cells  # type and number, the name hidden
     assert [v for v in _personal(changed) if v and v in cells] == []
 
 

@@ -21,20 +21,29 @@ function initPickers(root) {
     }
     var valueField = input.getAttribute("data-picker-value") || "id";
     var url = input.getAttribute("data-picker-url");
+    var multiple = input.getAttribute("data-picker-multiple") === "true";
     var current = input.value;
     var options = [];
-    if (current) {
+    var items = [];
+    if (multiple) {
+      // several values, comma-separated; their labels come as JSON (data-picker-options)
+      try { options = JSON.parse(input.getAttribute("data-picker-options") || "[]"); } catch (e) { options = []; }
+      items = options.map(function (o) { return String(o[valueField]); });
+    } else if (current) {
       var option = { label: input.getAttribute("data-picker-label") || current };
       option[valueField] = current;
       options.push(option);
+      items = [current];
     }
     new window.TomSelect(input, {
-      maxItems: 1,
+      maxItems: multiple ? null : 1,
+      delimiter: ",",
+      clearAfterSelect: multiple,  // type the next one straight after picking
       valueField: valueField,
       labelField: "label",
       searchField: ["label"],
       options: options,
-      items: current ? [current] : [],
+      items: items,
       create: false,
       preload: "focus",
       loadThrottle: 200,

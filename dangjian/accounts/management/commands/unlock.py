@@ -20,7 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, reason: str, **options):
         from django.contrib.auth import get_user_model
 
-        if not get_user_model().objects.filter(username=username).exists():
+        from dangjian.accounts.usernames import normalised_username
+
+        names = {username, normalised_username(username)}
+        if not get_user_model().objects.filter(username__in=names).exists():
             raise CommandError(f"用户 {username} 不存在")
         if not reason.strip():
             raise CommandError("请用 --reason 写明解除锁定的原因")
