@@ -1,4 +1,4 @@
-"""Demo data: last year's 分类定级 under the first root organisation, computed from the demo's own
+"""Demo data: this year's 分类定级 under the first root organisation, computed from the demo's own
 records (组织生活, 三单, organisation), with entered scores and 群众测评 tallies drawn from the seed,
 every grade rated, publicised and reported, and two 后进 branches under 整顿 (a problem item each).
 Written in bulk with one history record, as the other demo steps do."""
@@ -34,13 +34,16 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     if root is None:
         return
     rng = random.Random(seed)
-    year = today.year - 1
+    # This year, assessed at its end: the demo's organisational life covers the twelve months up to
+    # ``today``, so last year would hold one month of records and grade nearly every branch 较差.
+    # Every date lies before ``today`` (computed two weeks ago, publicised, reported yesterday).
+    year = today.year
     scheme = actions.scheme_create(acting_user=SYSTEM, org=root, year=year)
     actions.scheme_issue(acting_user=SYSTEM, scheme=scheme)
-    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=dt.date(year + 1, 1, 10))
+    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=today - dt.timedelta(days=14))
     grades = list(Grade.objects.filter(scheme=scheme).order_by("org__path"))
     entered = {s.grade_id: s for s in Score.objects.filter(grade__scheme=scheme, indicator__method=Method.ENTERED)}
-    start = dt.date(year + 1, 1, 12)
+    start = today - dt.timedelta(days=12)
     for grade in grades:
         score = entered.get(grade.pk)
         if score is not None:
@@ -59,14 +62,14 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
         grade.suggested = grade.grade = rules.suggest_grade(
             grade.score, scheme.bands, satisfaction_percent=grade.satisfaction, gate_percent=scheme.gate_percent,
             gate_blocks=scheme.gate_blocks).grade
-        grade.stage, grade.publicity_start, grade.reported_on = Stage.REPORTED, start, dt.date(year + 1, 1, 20)
+        grade.stage, grade.publicity_start, grade.reported_on = Stage.REPORTED, start, today - dt.timedelta(days=2)
         grade.rating_note = "经审核，同意按得分评定。"
     Grade.objects.bulk_update(grades, ["self_summary", "satisfied", "basic", "unsatisfied", "score", "suggested",
                                        "grade", "stage", "publicity_start", "reported_on", "rating_note"],
                               batch_size=2000)
     candidates = list(Candidate.objects.filter(scheme=scheme, state=CandidateState.OPEN).order_by("org__path"))
     for candidate in rng.sample(candidates, min(2, len(candidates))):
-        actions.candidate_confirm(acting_user=SYSTEM, candidate=candidate, today=dt.date(year + 1, 1, 25),
+        actions.candidate_confirm(acting_user=SYSTEM, candidate=candidate, today=today - dt.timedelta(days=1),
                                   note="经乡镇党委研究，列为后进党组织整顿。")
     if stdout is not None:
         stdout.write(f"考核评价：{len(grades)} 个党组织的 {year} 年分类定级，{len(candidates)} 个后进/软弱涣散提示\n")
