@@ -85,3 +85,23 @@ def page(live_server):
         yield pg
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _seed_rows_after_a_flush(request):
+    """Rows written by data migrations (the holiday calendar, the 两新 fields and standards) are
+    flushed at the end of every transactional test (live server, browser): put them back before
+    the next one, which would otherwise meet an empty table no real installation ever has."""
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        reseed_data_migrations()
+
+
+def reseed_data_migrations() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (("dangjian.core.migrations.0006_national_holidays", "add_days"),
+                             ("dangjian.twonew.migrations.0002_default_fields", "seed")):
+        getattr(importlib.import_module(module), function)(apps, None)

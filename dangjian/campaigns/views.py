@@ -127,45 +127,45 @@ def _post_form(request, pk, form_class, call, success, **form_kwargs):
     return redirect("campaigns:detail", campaign.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_sample(request, pk):
     return _post_form(request, pk, forms.SampleForm, lambda c, d: actions.targets_sample(
         acting_user=request.user, campaign=c, size=d["size"], seed=d["seed"], kinds=d["kinds"]), "已随机抽取对象")
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_kinds(request, pk):
     return _post_form(request, pk, forms.KindsForm, lambda c, d: actions.targets_by_kinds(
         acting_user=request.user, campaign=c, kinds=d["kinds"]), "已按组织类型确定对象")
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_chosen(request, pk):
     return _post_form(request, pk, forms.ChosenForm, lambda c, d: actions.targets_choose(
         acting_user=request.user, campaign=c, orgs=d["codes"]), "已加入对象", user=request.user)
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_revisit_targets(request, pk):
     campaign, _ = _managed(request, pk)
     actions.targets_for_revisit(acting_user=request.user, campaign=campaign)
     return redirect("campaigns:detail", campaign.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_grant(request, pk):
     return _post_form(request, pk, forms.GrantForm, lambda c, d: actions.participant_grant(
         acting_user=request.user, campaign=c, user=d["username"], role=d["role"], home_org=d["home_org"]),
         "已授权（随活动结束而终止）")
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_revoke(request, pk, gid):
     campaign, _ = _managed(request, pk)
     grant = get_object_or_404(campaign.participants, pk=parse_id(gid) or 0)
@@ -173,8 +173,8 @@ def campaign_revoke(request, pk, gid):
     return redirect("campaigns:detail", campaign.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def campaign_close(request, pk):
     campaign, _ = _managed(request, pk)
     actions.campaign_close(acting_user=request.user, campaign=campaign)
@@ -203,8 +203,8 @@ def finding_new(request, pk, tid):
         "campaign": campaign, "target": target, "form": form, "findings": mine})
 
 
-@require_POST
 @login_required
+@require_POST
 def finding_to_item(request, pk, fid):
     campaign, _ = _managed(request, pk)
     finding = get_object_or_404(Finding, campaign=campaign, pk=parse_id(fid) or 0)
@@ -217,8 +217,8 @@ def finding_to_item(request, pk, fid):
     return redirect("campaigns:report", campaign.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def finding_revisit(request, pk, fid):
     campaign, access = _open(request, pk)
     if not access.inspector:
@@ -430,8 +430,8 @@ STAGES = {
 }
 
 
-@require_POST
 @login_required
+@require_POST
 def application_stage(request, aid, stage):
     application, campaign, access = _application(request, aid)
     if stage not in STAGES:
@@ -447,8 +447,8 @@ def application_stage(request, aid, stage):
     return redirect("campaigns:application", application.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def objection_answer(request, oid):
     objection = get_object_or_404(Objection, pk=parse_id(oid) or 0)
     application, campaign, access = _application(request, objection.application_id)

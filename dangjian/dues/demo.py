@@ -135,7 +135,8 @@ def _say(stdout, text: str) -> None:
 
 
 # after orglife: its churn (deaths, 出党) settles who still owes dues this year
-register_demo("dues", generate, wipe=wipe, count=count, after=("orgs", "orglife"), label="党费")
+# after recruitment too: the people it admits are members who owe dues from their admission
+register_demo("dues", generate, wipe=wipe, count=count, after=("orgs", "orglife", "recruitment"), label="党费")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")

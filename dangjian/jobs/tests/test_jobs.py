@@ -133,7 +133,7 @@ def test_daily_tasks_are_queued_once_per_day_after_their_hour(db):
     names = {s.name for s in periodic.schedules() if not s.hourly}  # hourly ones wait for minute 15
     assert {"inbox.refresh", "orglife.scan"} <= names
     day = dt.date(2026, 11, 2)
-    early = timezone.make_aware(dt.datetime.combine(day, dt.time(1, 0)))
+    early = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 10)))  # before every daily task (and minute 15)
     late = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 0)))
     assert periodic.enqueue_due(early) == []
     first = periodic.enqueue_due(late)

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from dangjian.core.registry import demo_steps
 from dangjian.worklists import demo
 from dangjian.worklists.choices import EventKind, State
 from dangjian.worklists.models import Step, WorkItem
@@ -16,7 +17,11 @@ TODAY = dt.date(2026, 11, 1)
 
 def test_generate_on_tiny_tree():
     call_command("demo_data", scale="tiny", seed=1, stdout=io.StringIO())
-    WorkItem.objects.all().delete()  # in case demo_data already calls generate()
+    # demo_data already made lists: remove them, and the steps built on them, as --replace does
+    steps = demo_steps()
+    for step in reversed(steps[[s.name for s in steps].index("worklists"):]):
+        if step.wipe is not None:
+            step.wipe()
     out = io.StringIO()
     demo.generate(seed=3, today=TODAY, stdout=out)
     assert "三单演示数据" in out.getvalue()
