@@ -79,11 +79,13 @@ def object_type_label(object_type: str) -> str:
 
 
 def field_label(object_type: str, name: str) -> str:
+    # the record's own model first: registered labels are for keys that are no field of it, and
+    # one app's "kind" (材料类别) must not rename another model's "kind" (组织类型)
     _discover()
-    if name in _fields:
-        return _fields[name]
     field = _field(object_type, name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
+    if field is not None and getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    return _fields.get(name, name)
 
 
 def value_label(object_type: str, name: str, value) -> str:
