@@ -2,7 +2,6 @@
 and the enterprise on the uncovered list; no Content-Security-Policy violation."""
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from dangjian.testing import DEFAULT_PASSWORD
@@ -18,9 +17,6 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 """
 
 
-@pytest.mark.xfail(connection.vendor == "postgresql", strict=False,
-                   reason="KNOWN DEFECT, open: on PostgreSQL the 登记 page's organisation picker never builds its "
-                          "control (#id_org-ts-control) in this test; found at the merge of 2026-12-03, not yet traced")
 def test_register_an_uncovered_enterprise_and_the_rate_follows(tree, page):
     entity(tree.a, 1, Coverage.SEPARATE, covering_org=tree.a)
     page.add_init_script(WATCH)
