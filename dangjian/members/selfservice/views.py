@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.core.shortcuts import run_action
-from dangjian.dues.queries import member_history
-from dangjian.learning.queries import study_record
 from dangjian.orglife.choices import MeetingStatus
 from dangjian.orglife.models import Attendance
 
@@ -43,8 +41,6 @@ def my_record(request, revealed=None):
         "requests": requests,
         "transfers": member.transfers.select_related("from_org", "to_org")[:20],
         "attendance": attendance,
-        "study": study_record(member),
-        "dues_payments": member_history(member)[:24],
     })
 
 
