@@ -164,14 +164,25 @@ def gunicorn(workers: int = 2) -> Iterator[tuple[int, int]]:
         master.wait(timeout=30)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is the answer measured, not followed: a page that sends the client to the login
+    page must show up as 302, never as the login page's 200."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def fetch(port: int, path: str, cookie: str = "") -> tuple[int, float]:
-    """One GET: the status and the seconds it took."""
+    """One GET, redirects not followed: the status and the seconds it took."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
     if cookie:
         request.add_header("Cookie", cookie)
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with _OPENER.open(request, timeout=120) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as exc:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 
@@ -22,9 +23,11 @@ API_PAGE = "/api/members/?limit=50"
 def session_cookie(user) -> str:
     """A logged-in session for ``user``, as the Cookie header a browser would send."""
     session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session[SESSION_KEY] = str(user.pk)
+    # The configured backend: a session naming another one is anonymous, and every page then
+    # measured the redirect to the login page (fetch no longer follows redirects, so that fails).
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 

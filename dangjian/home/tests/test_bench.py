@@ -103,5 +103,17 @@ def test_a_static_file_and_the_login_page_through_gunicorn():
     call_command("collectstatic", interactive=False, verbosity=0)
     with gunicorn(workers=1) as (port, _):
         assert fetch(port, "/static/css/site.css")[0] == 200
+        assert fetch(port, "/")[0] == 302  # a redirect to the login page is measured as such, never followed
         rps, one = throughput(port, "/accounts/login/", clients=2, seconds=0.5)
     assert rps > 0 and one > 0
+
+
+def test_the_bench_session_is_a_logged_in_one(tree, client):
+    """The bench's pages are measured with this cookie: an anonymous session would measure the
+    redirect to the login page (as it did while the cookie named a backend not configured)."""
+    from dangjian.home.bench import session_cookie
+
+    name, key = session_cookie(tree.county_admin).split("=", 1)
+    client.cookies[name] = key
+    assert client.get("/").status_code == 200
+    assert client.get("/api/members/?limit=5").status_code == 200
