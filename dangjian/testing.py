@@ -71,3 +71,13 @@ def small_tree() -> SimpleNamespace:
         secretary_b=make_user("secretary_b", org=b, role="secretary"),
         reader_town1=make_user("reader_town1", org=town1, role="readonly"),
     )
+
+
+def api_client(user):
+    """A test client that calls the API as ``user`` with a freshly issued bearer token."""
+    from django.test import Client
+
+    from dangjian.accounts.actions import api_token_issue
+
+    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
+    return Client(headers={"Authorization": f"Bearer {token}"})

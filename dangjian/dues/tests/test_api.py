@@ -1,20 +1,13 @@
 """The 党费 API: scope (404 outside), rights (403), versions (409), Chinese validation (422)."""
 
 import pytest
-from django.test import Client
 
-from dangjian.accounts.actions import api_token_issue
-from dangjian.core.actors import SYSTEM
 from dangjian.dues import rules
 from dangjian.dues.models import DuesPayment
+from dangjian.testing import api_client
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/dues"
-
-
-def client_for(user) -> Client:
-    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def post(client, url, body):
@@ -23,7 +16,7 @@ def post(client, url, body):
 
 def test_payment_reconcile_and_arrears(tree, year_start, bases):
     member = tree.members["a"][0]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     body = {"member": member.pk, "month": f"{year_start:%Y-%m-%d}", "amount": "40.00",
             "paid_on": f"{rules.add_months(year_start, 1):%Y-%m-%d}", "received_by": "组织委员"}
     created = post(client, "/payments", body)
@@ -47,8 +40,8 @@ def test_scope_and_rights(tree, year_start, bases):
     other = tree.members["c"][0]
     body = {"member": other.pk, "month": f"{year_start:%Y-%m-%d}", "amount": "40.00",
             "paid_on": f"{year_start:%Y-%m-%d}", "received_by": "x"}
-    assert post(client_for(tree.secretary_a), "/payments", body).status_code == 404
-    reader = client_for(tree.reader_town1)
+    assert post(api_client(tree.secretary_a), "/payments", body).status_code == 404
+    reader = api_client(tree.reader_town1)
     own = {**body, "member": tree.members["a"][0].pk}
     assert post(reader, "/payments", own).status_code == 403
     assert reader.get(f"{BASE}/reconcile", {"org": tree.c.pk}).status_code == 404
@@ -56,7 +49,7 @@ def test_scope_and_rights(tree, year_start, bases):
 
 
 def test_month_in_one_call(tree, year_start, bases):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     lines = [{"member": m.pk, "paid": True, "amount": "40.00"} for m in tree.members["a"]]
     body = {"month": f"{year_start:%Y-%m-%d}", "paid_on": f"{rules.add_months(year_start, 1):%Y-%m-%d}",
             "received_by": "组织委员", "lines": lines}

@@ -2,24 +2,17 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dangjian.accounts.actions import api_token_issue
 from dangjian.core.actors import SYSTEM
 from dangjian.core.idnumbers import make_id_number
 from dangjian.members.actions import member_update
 from dangjian.members.choices import AGE_BANDS
 from dangjian.members.models import Member, Transfer
 from dangjian.members.rules import years_between
-from dangjian.testing import new_id_number
+from dangjian.testing import api_client, new_id_number
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def names(response) -> list[str]:
@@ -47,7 +40,7 @@ def b_member(tree):
 def test_list_shows_the_scope_with_masked_numbers_only(tree):
     member = tree.members["a"][0]
     member_update(acting_user=SYSTEM, member=member, phone="13912345678")
-    response = client_for(tree.secretary_a).get("/api/members/", {"count": "true"})
+    response = api_client(tree.secretary_a).get("/api/members/", {"count": "true"})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 4
@@ -73,13 +66,13 @@ def test_list_shows_the_scope_with_masked_numbers_only(tree):
 ])
 def test_list_filters(tree, params, expected):
     params = {k: (getattr(tree, v).pk if k == "org" else v) for k, v in params.items()}
-    assert sorted(names(client_for(tree.county_admin).get("/api/members/", params))) == sorted(expected)
+    assert sorted(names(api_client(tree.county_admin).get("/api/members/", params))) == sorted(expected)
 
 
 def test_list_filters_by_flags_and_age_band(tree):
     member = tree.members["c"][0]
     member_update(acting_user=SYSTEM, member=member, lost_contact=True, hardship=True)
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     assert names(client.get("/api/members/", {"lost_contact": "true"})) == [member.name]
     assert names(client.get("/api/members/", {"hardship": "true", "lost_contact": "true"})) == [member.name]
     assert client.get("/api/members/", {"hardship": "false", "count": "true"}).json()["count"] == 8
@@ -91,7 +84,7 @@ def test_list_filters_by_flags_and_age_band(tree):
 
 def test_list_finds_a_member_by_full_id_number(tree):
     member = tree.members["a"][1]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.post("/api/members/search", {"q": member.reveal_id_number()}, content_type="application/json")
     assert names(response) == [member.name]
     # Never in a URL: the query-string form is refused and says where to go instead.
@@ -100,7 +93,7 @@ def test_list_finds_a_member_by_full_id_number(tree):
 
 
 def test_list_paginates_in_org_then_name_order(tree):
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     everyone = names(client.get("/api/members/", {"limit": 200}))
     body = client.get("/api/members/", {"limit": 3, "offset": 3, "count": "true"}).json()
     assert body["count"] == 9
@@ -111,7 +104,7 @@ def test_list_paginates_in_org_then_name_order(tree):
 def test_pages_run_no_count_unless_asked_and_next_offset_walks_the_list(tree):
     """A page asks the database for one row more than it holds (so it knows a next page follows)
     and never counts the whole scope unless the client asks ``count=true``."""
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     everyone = names(client.get("/api/members/", {"limit": 200}))
     walked, offset = [], 0
     while offset is not None:
@@ -127,7 +120,7 @@ def test_pages_run_no_count_unless_asked_and_next_offset_walks_the_list(tree):
 
 
 def test_an_uncounted_page_makes_no_count_query(tree):
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     client.get("/api/members/", {"limit": 2})  # warm: token and session lookups are the same below
     with CaptureQueriesContext(connection) as plain:
         client.get("/api/members/", {"limit": 2})
@@ -142,7 +135,7 @@ def test_an_uncounted_page_makes_no_count_query(tree):
 
 
 def test_search_in_the_body_counts_only_when_asked(tree):
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     plain = client.post("/api/members/search", {"limit": 2}, content_type="application/json").json()
     counted = client.post("/api/members/search", {"limit": 2, "count": True}, content_type="application/json").json()
     assert plain["count"] is None and plain["next_offset"] == 2
@@ -150,7 +143,7 @@ def test_search_in_the_body_counts_only_when_asked(tree):
 
 
 def test_bad_filter_value_is_422_naming_the_filter(tree):
-    response = client_for(tree.county_admin).get("/api/members/", {"gender": "male", "org": "abc"})
+    response = api_client(tree.county_admin).get("/api/members/", {"gender": "male", "org": "abc"})
     assert response.status_code == 422
     assert fields_of(response) == {"gender", "org"}
     messages = {e["field"]: e["message"] for e in response.json()["detail"]}
@@ -161,7 +154,7 @@ def test_bad_filter_value_is_422_naming_the_filter(tree):
 # -- scoping ---------------------------------------------------------------------------------------
 
 def test_secretary_of_a_cannot_list_or_search_branch_b(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     assert client.get("/api/members/", {"org": tree.b.pk}).json() == {"count": None, "next_offset": None, "items": []}
     assert client.get("/api/members/", {"q": "陈丽华"}).json()["items"] == []
     search = client.post("/api/members/search", {"q": b_member(tree).reveal_id_number()},
@@ -171,7 +164,7 @@ def test_secretary_of_a_cannot_list_or_search_branch_b(tree):
 
 
 def test_secretary_of_a_gets_404_for_b_members(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     member = b_member(tree)
     assert client.get(f"/api/members/{member.pk}").status_code == 404
     assert client.get(f"/api/members/{member.pk}/history").status_code == 404
@@ -184,13 +177,13 @@ def test_secretary_of_a_gets_404_for_b_members(tree):
 
 
 def test_a_missing_id_is_the_same_404(tree):
-    response = client_for(tree.secretary_a).get("/api/members/999999")
+    response = api_client(tree.secretary_a).get("/api/members/999999")
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到，或不在您的管辖范围内"}
 
 
 def test_read_only_user_can_read_but_not_write(tree):
-    client = client_for(tree.reader_town1)
+    client = api_client(tree.reader_town1)
     member = tree.members["a"][0]
     assert client.get(f"/api/members/{member.pk}").status_code == 200
     assert client.get("/api/members/", {"count": "true"}).json()["count"] == 6
@@ -207,7 +200,7 @@ def test_read_only_user_can_read_but_not_write(tree):
 
 def test_detail(tree):
     member = tree.members["a"][0]
-    body = client_for(tree.secretary_a).get(f"/api/members/{member.pk}").json()
+    body = api_client(tree.secretary_a).get(f"/api/members/{member.pk}").json()
     assert body["name"] == "张红星" and body["birth_date"] == "1980-05-17" and body["joined_on"] == "2005-07-01"
     assert body["confirmed_on"] == "2006-07-01" and body["membership_type"] == "full" and body["gender"] == "M"
     assert body["id_number_masked"] == member.id_number_masked
@@ -215,7 +208,7 @@ def test_detail(tree):
 
 def test_history_lists_changes_newest_first_and_masked(tree):
     member = tree.members["a"][0]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     assert patch(client, member, {"version": 1, "work_unit": "红星村村委会", "phone": "13800001111"}).status_code == 200
     body = client.get(f"/api/members/{member.pk}/history", {"count": "true"}).json()
     assert body["count"] == 2
@@ -237,7 +230,7 @@ def new_member(org_id=None, **overrides) -> dict:
 
 
 def test_create_with_org_code_reads_birth_date_and_gender_from_the_id_number(tree):
-    response = post(client_for(tree.secretary_a), "/api/members/", new_member(org_code="C0001-01-001"))
+    response = post(api_client(tree.secretary_a), "/api/members/", new_member(org_code="C0001-01-001"))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["birth_date"] == "1992-04-03" and body["gender"] == "F" and body["org"]["code"] == "C0001-01-001"
@@ -249,7 +242,7 @@ def test_create_with_org_code_reads_birth_date_and_gender_from_the_id_number(tre
 def test_create_with_a_bad_check_digit_is_422_naming_id_number(tree):
     good = make_id_number("110101", dt.date(1992, 4, 3), 777, "F")
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     for extra in ({}, {"gender": "F", "birth_date": "1992-04-03"}):
         response = post(client, "/api/members/", new_member(tree.a.pk, id_number=bad, **extra))
         assert response.status_code == 422
@@ -259,7 +252,7 @@ def test_create_with_a_bad_check_digit_is_422_naming_id_number(tree):
 
 def test_create_under_18_at_joining_is_422_naming_joined_on(tree):
     body = new_member(tree.a.pk, joined_on="2009-05-01", confirmed_on="2010-05-01")
-    response = post(client_for(tree.secretary_a), "/api/members/", body)
+    response = post(api_client(tree.secretary_a), "/api/members/", body)
     assert response.status_code == 422
     assert {"field": "joined_on", "message": "入党时未满18周岁"} in response.json()["detail"]
 
@@ -267,7 +260,7 @@ def test_create_under_18_at_joining_is_422_naming_joined_on(tree):
 def test_create_with_missing_and_malformed_fields_is_422_in_chinese(tree):
     body = new_member(tree.a.pk, confirmed_on="2017/06/30", membership_type="formal", nickname="小马")
     del body["joined_on"]
-    response = post(client_for(tree.secretary_a), "/api/members/", body)
+    response = post(api_client(tree.secretary_a), "/api/members/", body)
     assert response.status_code == 422
     messages = {e["field"]: e["message"] for e in response.json()["detail"]}
     assert messages["joined_on"] == "字段 joined_on：必填"
@@ -277,7 +270,7 @@ def test_create_with_missing_and_malformed_fields_is_422_in_chinese(tree):
 
 
 def test_create_with_a_body_that_is_not_json_is_422_in_chinese(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.post("/api/members/", "{name:", content_type="application/json")
     assert response.status_code == 422  # bad input, like any other (issue 12 item 8)
     assert response.json()["detail"][0]["message"] == "请求体无法解析：应为有效的 JSON"
@@ -287,20 +280,20 @@ def test_create_with_a_body_that_is_not_json_is_422_in_chinese(tree):
 
 def test_create_a_second_record_of_the_same_person_is_422(tree):
     existing = tree.members["a"][0].reveal_id_number()
-    response = post(client_for(tree.secretary_a), "/api/members/", new_member(tree.a.pk, id_number=existing))
+    response = post(api_client(tree.secretary_a), "/api/members/", new_member(tree.a.pk, id_number=existing))
     assert response.status_code == 422
     assert fields_of(response) == {"id_number"}
 
 
 def test_secretary_of_a_cannot_create_a_member_in_b(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     assert post(client, "/api/members/", new_member(tree.b.pk)).status_code in (403, 404)
     assert post(client, "/api/members/", new_member(org_code="C0001-01-002")).status_code in (403, 404)
     assert not Member.objects.filter(name="马晓燕").exists()
 
 
 def test_create_without_an_org_is_422(tree):
-    response = post(client_for(tree.secretary_a), "/api/members/", new_member())
+    response = post(api_client(tree.secretary_a), "/api/members/", new_member())
     assert response.status_code == 422 and fields_of(response) == {"org"}
 
 
@@ -308,7 +301,7 @@ def test_create_without_an_org_is_422(tree):
 
 def test_update_changes_only_the_fields_sent(tree):
     member = tree.members["a"][1]
-    response = patch(client_for(tree.secretary_a), member, {"version": 1, "job_title": "村委委员", "hardship": True})
+    response = patch(api_client(tree.secretary_a), member, {"version": 1, "job_title": "村委委员", "hardship": True})
     assert response.status_code == 200
     body = response.json()
     assert body["job_title"] == "村委委员" and body["hardship"] is True and body["version"] == 2
@@ -319,7 +312,7 @@ def test_update_may_replace_the_id_number_and_clear_the_phone(tree):
     member = tree.members["a"][1]
     member_update(acting_user=SYSTEM, member=member, phone="13900002222")
     new_number = new_id_number(dt.date(1980, 5, 17), "M")
-    response = patch(client_for(tree.secretary_a), member, {"version": 2, "id_number": new_number, "phone": None})
+    response = patch(api_client(tree.secretary_a), member, {"version": 2, "id_number": new_number, "phone": None})
     assert response.status_code == 200
     member.refresh_from_db()
     assert member.reveal_id_number() == new_number and member.reveal_phone() == ""
@@ -328,7 +321,7 @@ def test_update_may_replace_the_id_number_and_clear_the_phone(tree):
 
 def test_update_with_a_bad_body_is_422_and_changes_nothing(tree):
     member = tree.members["a"][1]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = patch(client, member, {"version": 1, "phone": "2345", "joined_on": "1990-01-01"})
     assert response.status_code == 422
     assert fields_of(response) == {"phone", "joined_on"}
@@ -342,7 +335,7 @@ def test_update_with_a_bad_body_is_422_and_changes_nothing(tree):
 
 def test_update_with_a_stale_version_is_409_with_both_versions(tree):
     member = tree.members["a"][1]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     assert patch(client, member, {"version": 1, "work_unit": "红星村村委会"}).status_code == 200
     response = patch(client, member, {"version": 1, "work_unit": "红星村小学"})
     assert response.status_code == 409
@@ -355,7 +348,7 @@ def test_update_with_a_stale_version_is_409_with_both_versions(tree):
 
 
 def test_update_without_version_is_422(tree):
-    response = patch(client_for(tree.secretary_a), tree.members["a"][1], {"name": "李建民"})
+    response = patch(api_client(tree.secretary_a), tree.members["a"][1], {"name": "李建民"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["message"] == "字段 version：必填"
 
@@ -364,7 +357,7 @@ def test_update_without_version_is_422(tree):
 
 def test_transfer_by_a_common_superior(tree):
     member = tree.members["a"][0]
-    response = post(client_for(tree.county_admin), f"/api/members/{member.pk}/transfer",
+    response = post(api_client(tree.county_admin), f"/api/members/{member.pk}/transfer",
                     {"to_org_code": "C0001-02-001", "transferred_on": "2025-03-01", "reason": "工作调动"})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -376,7 +369,7 @@ def test_transfer_by_a_common_superior(tree):
 
 def test_secretary_of_a_cannot_transfer_into_b(tree):
     member = tree.members["a"][0]
-    response = post(client_for(tree.secretary_a), f"/api/members/{member.pk}/transfer",
+    response = post(api_client(tree.secretary_a), f"/api/members/{member.pk}/transfer",
                     {"to_org": tree.b.pk, "transferred_on": "2025-03-01"})
     assert response.status_code == 404
     member.refresh_from_db()
@@ -385,7 +378,7 @@ def test_secretary_of_a_cannot_transfer_into_b(tree):
 
 def test_transfer_to_the_same_org_or_with_a_bad_date_is_422(tree):
     member = tree.members["a"][0]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = post(client, f"/api/members/{member.pk}/transfer", {"to_org": tree.a.pk, "transferred_on": "2025-03-01"})
     assert response.status_code == 422 and fields_of(response) == {"to_org"}
     response = post(client, f"/api/members/{member.pk}/transfer", {"to_org": tree.a.pk, "transferred_on": "明天"})
@@ -399,7 +392,7 @@ def test_list_query_count_does_not_grow_with_the_page(tree, django_assert_num_qu
 
     for i in range(12):
         make_member(tree.c, name=f"新党员{i}")
-    client = client_for(tree.county_admin)
+    client = api_client(tree.county_admin)
     # token, token last-used (written at most every few minutes), positions, page, and the count
     # when asked for and the page does not itself show where the list ends
     with django_assert_num_queries(5):

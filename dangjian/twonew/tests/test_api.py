@@ -3,11 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 
-from dangjian.accounts.actions import api_token_issue
-from dangjian.core.actors import SYSTEM
 from dangjian.learning import actions as learning
+from dangjian.testing import api_client
 from dangjian.twonew import actions
 from dangjian.twonew.choices import Coverage
 from dangjian.twonew.tests.test_registry import code, entity
@@ -15,14 +13,9 @@ from dangjian.twonew.tests.test_registry import code, entity
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
-    return Client(headers={"Authorization": f"Bearer {token}"})
-
-
 def test_registry_api(tree):
     own, other = entity(tree.a, 1, Coverage.SEPARATE, covering_org=tree.a), entity(tree.c, 2)
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     names = [e["name"] for e in client.get("/api/twonew/entities").json()["items"]]
     assert names == ["企业1"]
     assert client.get(f"/api/twonew/entities/{other.pk}").status_code == 404
@@ -36,20 +29,20 @@ def test_registry_api(tree):
     url = f"/api/twonew/entities/{own.pk}"
     assert client.patch(url, {"version": 1, "employees": 30}, content_type="application/json").status_code == 200
     assert client.patch(url, {"version": 1, "employees": 40}, content_type="application/json").status_code == 409
-    reader = client_for(tree.reader_town1)
+    reader = api_client(tree.reader_town1)
     assert reader.patch(url, {"version": 2, "employees": 1}, content_type="application/json").status_code == 403
-    report = client_for(tree.county_admin).get("/api/twonew/coverage").json()
+    report = api_client(tree.county_admin).get("/api/twonew/coverage").json()
     assert report["by_org"][0]["total"] == 3 and report["by_org"][0]["work_rate"] == 66.7
 
 
 def test_round_api(tree):
     target = entity(tree.a, 1)
     rnd = actions.round_create(acting_user=tree.county_admin, org=tree.county, title="排查", due_on=dt.date(2099, 1, 1))
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.post(f"/api/twonew/rounds/{rnd.pk}/entities/{target.pk}/confirm", {"version": 1},
                            content_type="application/json")
     assert response.status_code == 200
-    progress = client_for(tree.county_admin).get(f"/api/twonew/rounds/{rnd.pk}/progress").json()
+    progress = api_client(tree.county_admin).get(f"/api/twonew/rounds/{rnd.pk}/progress").json()
     assert (progress[0]["total"], progress[0]["checked"]) == (1, 1)
 
 
@@ -57,7 +50,7 @@ def test_learning_api(tree):
     year = dt.date.today().year
     programme = learning.programme_create(acting_user=tree.secretary_a, org=tree.a, kind="rotation", title="轮训",
                                           year=year)
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     a = tree.members["a"]
     response = client.post(f"/api/learning/programmes/{programme.pk}/sessions",
                            {"title": "第一期", "held_on": f"{year}-01-01", "hours": "3", "attendees": [a[0].pk]},
@@ -68,4 +61,4 @@ def test_learning_api(tree):
     body = {"title": "x", "held_on": f"{year}-01-01", "hours": "1", "attendees": [tree.members["c"][0].pk]}
     outside = client.post(f"/api/learning/programmes/{programme.pk}/sessions", body, content_type="application/json")
     assert outside.status_code == 422
-    assert client_for(tree.secretary_b).get(f"/api/learning/programmes/{programme.pk}/sessions").status_code == 404
+    assert api_client(tree.secretary_b).get(f"/api/learning/programmes/{programme.pk}/sessions").status_code == 404

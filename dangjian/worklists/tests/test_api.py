@@ -4,18 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from dangjian.accounts.actions import api_token_issue
-from dangjian.core.actors import SYSTEM
+from dangjian.testing import api_client
 from dangjian.worklists.choices import State
 from dangjian.worklists.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/worklists"
-
-
-def client_for(user) -> Client:
-    token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def post(client, url, body=None):
@@ -27,7 +21,7 @@ def titles(response) -> set[str]:
 
 
 def test_list_and_filters_stay_in_scope(tree, items):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.get(f"{BASE}/items")
     assert response.status_code == 200
     assert titles(response) == {items["a"].title, items["a_late"].title}
@@ -45,7 +39,7 @@ def test_list_and_filters_stay_in_scope(tree, items):
     ("get", "/items/{id}/steps", None),
 ])
 def test_guessed_id_of_other_branch_is_404(tree, items, method, url, body):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     item = items["b"]
     path = BASE + url.format(id=item.pk)
     response = client.get(path) if method == "get" else getattr(client, method)(
@@ -57,14 +51,14 @@ def test_guessed_id_of_other_branch_is_404(tree, items, method, url, body):
 
 
 def test_evidence_upload_of_other_branch_is_404(tree, items):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.post(f"{BASE}/items/{items['b'].pk}/evidence",
                            {"text": "x", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
     assert response.status_code == 404 and not items["b"].evidence.exists()
 
 
 def test_lifecycle_through_api(tree, items):
-    owner, county = client_for(tree.secretary_a), client_for(tree.county_admin)
+    owner, county = api_client(tree.secretary_a), api_client(tree.county_admin)
     item = items["a"]
     body = post(owner, f"/items/{item.pk}/claim", {"version": 1}).json()
     assert body["state"] == State.IN_PROGRESS and body["version"] == 2
@@ -90,7 +84,7 @@ def test_lifecycle_through_api(tree, items):
 
 
 def test_create_update_and_conflict(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     body = {"org": tree.a.pk, "kind": "problem", "title": "支部手册填写不规范", "measures": ["逐本检查", "集中培训"],
             "deadline": "2026-12-31", "symptoms": "记录补写"}
     response = post(client, "/items", body)
@@ -110,23 +104,23 @@ def test_create_update_and_conflict(tree):
 
 
 def test_stale_transition_is_409(tree, items):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     post(client, f"/items/{items['a'].pk}/claim", {"version": 1})
     assert post(client, f"/items/{items['a'].pk}/claim", {"version": 1}).status_code == 409
 
 
 def test_reader_gets_403_for_writes(tree, items):
-    client = client_for(tree.reader_town1)
+    client = api_client(tree.reader_town1)
     assert client.get(f"{BASE}/items/{items['a'].pk}").status_code == 200
     assert post(client, f"/items/{items['a'].pk}/claim").status_code == 403
     assert post(client, f"/items/{items['a'].pk}/progress", {"text": "x"}).status_code == 403
 
 
 def test_progress_and_rollup(tree, items):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     assert post(client, f"/items/{items['a'].pk}/progress", {"text": "已完成方案"}).status_code == 201
     assert client.get(f"{BASE}/items/{items['a'].pk}/progress").json()[0]["text"] == "已完成方案"
-    rows = client_for(tree.county_admin).get(f"{BASE}/rollup").json()
+    rows = api_client(tree.county_admin).get(f"{BASE}/rollup").json()
     assert rows[0]["name"] == "县委" and rows[0]["total"] == 5
     assert client.get(f"{BASE}/rollup", {"org": tree.county.pk}).status_code == 404
 
@@ -136,7 +130,7 @@ def test_unauthenticated_is_401():
 
 
 def test_persons_must_be_in_scope(tree):
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     body = {"org": tree.a.pk, "kind": "task", "title": "指定责任人"}
     assert post(client, "/items", {**body, "persons": [tree.secretary_b.pk]}).status_code == 422
     response = post(client, "/items", {**body, "persons": [tree.secretary_a.pk]})
@@ -149,7 +143,7 @@ def test_decompose_gives_points_with_measures_filtered_talk_and_owners_from_the_
     name = tree.a.name
     text = (f"讲话\n一、压实责任\n（一）强化督查。{name}要每季度通报一次落实情况。我常讲，要把督查放在心上。\n"
             "（二）严肃问责。就是每个党支部要发挥作用。")
-    response = post(client_for(tree.secretary_a), "/decompose", {"text": text})
+    response = post(api_client(tree.secretary_a), "/decompose", {"text": text})
     assert response.status_code == 200
     body = response.json()
     first, second = body["items"]
