@@ -127,7 +127,8 @@ def _say(stdout, text: str) -> None:
         stdout.write(text + "\n")
 
 
-register_demo("mobility", generate, wipe=wipe, count=count, after=("orgs",), label="流动党员")
+# after orglife: its churn (deaths, 出党) settles who is still away
+register_demo("mobility", generate, wipe=wipe, count=count, after=("orgs", "orglife"), label="流动党员")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")
