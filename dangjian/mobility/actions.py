@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM, user_or_none
 from dangjian.core.errors import VersionConflict
-from dangjian.core.history import audited_transaction, diff, record_change
+from dangjian.core.history import audited_transaction, diff, record_change, save_edit
 from dangjian.core.scoping import CHANGE, require
 from dangjian.members.choices import FlowStatus
 from dangjian.members.models import Member
@@ -62,19 +62,6 @@ def _check_version(current, expected_version, message: str, snapshot) -> None:
                               submitted={"version": expected_version})
 
 
-def _save_edit(current, fields: dict, *, snapshot, acting_user, action: str, note: str = "") -> bool:
-    """Apply ``fields`` to the locked row; when something changed bump its version, save and record."""
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    old, new = diff(before, snapshot(current))
-    if new:
-        current.version += 1
-        current.save()
-        record_change(actor=acting_user, action=action, obj=current, before=old, after=new, note=note)
-    return bool(new)
-
-
 def _outflow_fields(*, place, reason, left_on, expected_until, contact, receiving_org, receiving_org_text, note,
                     today) -> dict:
     errors = rules.outflow_errors(left_on, expected_until, today)
@@ -116,7 +103,7 @@ def outflow_update(*, acting_user, outflow: Outflow, expected_version: int | Non
     fields = _outflow_fields(place=place, reason=reason, left_on=left_on, expected_until=expected_until,
                              contact=contact, receiving_org=receiving_org, receiving_org_text=receiving_org_text,
                              note=note, today=today or timezone.localdate())
-    changed = _save_edit(current, fields, snapshot=outflow_snapshot, acting_user=acting_user, action="outflow_update")
+    changed = save_edit(current, fields, snapshot=outflow_snapshot, acting_user=acting_user, action="outflow_update")
     if changed and current.status in OPEN:
         _set_member_flow(acting_user, current.member_id, FlowStatus.OUT, current.place)
     return current
@@ -140,7 +127,7 @@ def outflow_close(*, acting_user, outflow: Outflow, status: str, on: dt.date, ex
     fields = {"status": status, "closed_on": None if status == OutflowStatus.LOST else on}
     if note:
         fields["note"] = _text(note, 200)
-    _save_edit(current, fields, snapshot=outflow_snapshot, acting_user=acting_user, action="outflow_close",
+    save_edit(current, fields, snapshot=outflow_snapshot, acting_user=acting_user, action="outflow_close",
                note=OutflowStatus(status).label)
     if status != OutflowStatus.LOST:
         _set_member_flow(acting_user, current.member_id, FlowStatus.NONE, "")
@@ -253,7 +240,7 @@ def inflow_leave(*, acting_user, inflow: Inflow, on: dt.date, expected_version: 
         raise ValidationError({"status": "该流入党员已登记离开"})
     if on is None or on > (today or timezone.localdate()) or on < current.arrived_on:
         raise ValidationError({"on": "离开日期须在流入日期与今天之间"})
-    _save_edit(current, {"status": InflowStatus.LEFT, "left_on": on}, snapshot=inflow_snapshot,
+    save_edit(current, {"status": InflowStatus.LEFT, "left_on": on}, snapshot=inflow_snapshot,
                acting_user=acting_user, action="inflow_leave")
     if current.member_id:
         _set_member_flow(acting_user, current.member_id, FlowStatus.NONE, "")
