@@ -300,6 +300,7 @@ def _add_routers() -> None:
     from dangjian.jobs.api import router as jobs_router
     from dangjian.learning.api import router as learning_router
     from dangjian.members.api import router as members_router
+    from dangjian.mobility.api import router as mobility_router
     from dangjian.notices.api import router as notices_router
     from dangjian.orglife.api import router as orglife_router
     from dangjian.orgs.api import router as orgs_router
@@ -322,6 +323,7 @@ def _add_routers() -> None:
     api.add_router("/recruitment", recruitment_router)
     api.add_router("/dues", dues_router)
     api.add_router("/notices", notices_router)
+    api.add_router("/mobility", mobility_router)
     api.add_router("/accounts", accounts_router)
 
 

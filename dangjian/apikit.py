@@ -186,6 +186,20 @@ def readable_or_404(qs: QuerySet, user, pk: int):
     return get_scoped_or_404(qs.model, user, pk, VIEW, queryset=qs)
 
 
+def subtree_root(user, org_id: int | None):
+    """The organisation a report starts from: ``org_id`` when given (404 outside the scope), else the
+    top of the user's scope; 422 when the user has none."""
+    from dangjian.accounts.queries import scope_root
+    from dangjian.orgs.models import Organization
+
+    if org_id is not None:
+        return readable_or_404(Organization.objects.all(), user, org_id)
+    root = scope_root(user)
+    if root is None:
+        raise ValidationError({"org": "您没有可查看的党组织"})
+    return root
+
+
 def writable_or_403(qs: QuerySet, user, pk: int):
     """The row if the user may change it; 403 if they may only view it; 404 if they may not see it."""
     obj = qs.restrict(user, CHANGE).filter(pk=pk).first()

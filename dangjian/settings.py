@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.campaigns",
     "dangjian.dues",
+    "dangjian.mobility",
     "dangjian.administration",
     "dangjian.appraisal",
     "dangjian.dashboard",

@@ -39,6 +39,21 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[dic
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+def save_edit(current, fields: Mapping[str, object], *, snapshot, acting_user, action: str, note: str = "") -> bool:
+    """Apply ``fields`` to the locked, versioned row ``current``; when its ``snapshot`` changed, bump
+    the version, save and record the change. True when something changed. The caller checks the
+    version the user saw first."""
+    before = snapshot(current)
+    for key, value in fields.items():
+        setattr(current, key, value)
+    old, new = diff(before, snapshot(current))
+    if new:
+        current.version += 1
+        current.save()
+        record_change(actor=acting_user, action=action, obj=current, before=old, after=new, note=note)
+    return bool(new)
+
+
 def change_record(*, actor, action: str, obj, before=None, after=None, note: str = "") -> ChangeRecord:
     """An unsaved record; ``record_changes`` saves many at once."""
     return ChangeRecord(

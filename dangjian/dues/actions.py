@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
 from dangjian.core.errors import VersionConflict
-from dangjian.core.history import audited_transaction, change_record, diff, record_change, record_changes
+from dangjian.core.history import (
+    audited_transaction,
+    change_record,
+    diff,
+    record_change,
+    record_changes,
+    save_edit,
+)
 from dangjian.core.scoping import CHANGE, require
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
@@ -72,14 +79,7 @@ def _edit(current, fields: dict, *, snapshot, expected_version: int | None, mess
     if current.version != expected_version:
         raise VersionConflict(message, current={**snapshot(current), "version": current.version},
                               submitted={**{k: str(v) for k, v in fields.items()}, "version": expected_version})
-    before = snapshot(current)
-    for key, value in fields.items():
-        setattr(current, key, value)
-    old, new = diff(before, snapshot(current))
-    if new:
-        current.version += 1
-        current.save()
-        record_change(actor=acting_user, action=action, obj=current, before=old, after=new, note=note)
+    save_edit(current, fields, snapshot=snapshot, acting_user=acting_user, action=action, note=note)
     return current
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from ninja import Field as F
 from ninja import Query, Router, Schema, Status
 
-from dangjian.accounts.queries import scope_root
-from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, responses, write_in_scope
+from dangjian.apikit import (
+    WRITE_ERRORS,
+    PageQuery,
+    page_of,
+    readable_or_404,
+    responses,
+    subtree_root,
+    write_in_scope,
+)
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -43,12 +49,7 @@ class PaymentFilter(Schema):
 
 
 def _root(request, org_id: int | None) -> Organization:
-    if org_id is not None:
-        return readable_or_404(Organization.objects.all(), request.user, org_id)
-    root = scope_root(request.user)
-    if root is None:
-        raise ValidationError({"org": "您没有可查看的党组织"})
-    return root
+    return subtree_root(request.user, org_id)
 
 
 def _member(request, pk: int) -> Member:

@@ -34,6 +34,9 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.restrict(user, CHANGE)
+        for name in ("flow_status", "flow_place"):  # kept by the outflow and inflow records (docs/mobility.md)
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "由“流动党员”中的外出、流入登记维护"
         if self.instance.pk:
             self.fields["id_number"].required = False
             self.fields["id_number"].help_text = f"当前：{self.instance.id_number_masked}；留空表示不修改"

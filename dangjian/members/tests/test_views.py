@@ -127,3 +127,11 @@ def test_member_list_filters(tree, login):
 
 def test_org_filter_past_what_a_database_holds_is_ignored_not_500(tree, login):
     assert login(tree.county_admin).get(reverse("members:list"), {"org": "9" * 25}).status_code == 200
+
+
+def test_the_flow_flag_is_not_set_on_the_member_form(tree, login):
+    """流动党员 flags follow the outflow and inflow records (mobility), not a field typed on the form."""
+    client = login(tree.secretary_a)
+    response = client.post(reverse("members:new"), _form(tree.a, flow_status="out", flow_place="上海市"))
+    assert response.status_code == 302
+    assert Member.objects.filter(name="韩卫国").values_list("flow_status", "flow_place").get() == ("", "")

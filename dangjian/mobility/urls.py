@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mobility"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("org/<int:pk>/", views.branch, name="branch"),
+    path("outflow/<int:pk>/", views.outflow, name="outflow"),
+    path("inflow/<int:pk>/leave/", views.inflow_leave, name="inflow_leave"),
+    path("me/", views.my_outflow, name="me"),
+]
