@@ -2,8 +2,8 @@
 
 import pytest
 
-from dangjian.dues.tests.test_api import client_for
 from dangjian.mobility.models import Outflow
+from dangjian.testing import api_client
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/mobility"
@@ -15,7 +15,7 @@ def post(client, url, body):
 
 def test_outflow_report_card_close_and_summary(tree, today):
     member = tree.members["a"][0]
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     body = {"member": member.pk, "place": "江苏省苏州市", "left_on": f"{today:%Y-%m-%d}"}
     created = post(client, "/outflows", body)
     assert created.status_code == 201, created.content
@@ -31,18 +31,18 @@ def test_outflow_report_card_close_and_summary(tree, today):
     assert stale.status_code == 409
     closed = post(client, f"/outflows/{pk}/close", {"status": "returned", "on": f"{today:%Y-%m-%d}", "version": 1})
     assert closed.status_code == 200 and closed.json()["status"] == "returned"
-    summary = client_for(tree.county_admin).get(BASE + "/summary").json()
+    summary = api_client(tree.county_admin).get(BASE + "/summary").json()
     assert summary[0]["returned"] == 1 and summary[0]["away"] == 0
 
 
 def test_outside_the_scope_and_read_only(tree, today):
     member = tree.members["a"][0]
-    other = client_for(tree.secretary_b)
+    other = api_client(tree.secretary_b)
     body = {"member": member.pk, "place": "上海市", "left_on": f"{today:%Y-%m-%d}"}
     assert post(other, "/outflows", body).status_code == 404
-    assert post(client_for(tree.reader_town1), "/outflows", body).status_code == 403
+    assert post(api_client(tree.reader_town1), "/outflows", body).status_code == 403
     assert not Outflow.objects.exists()
-    inflow = post(client_for(tree.secretary_b), "/inflows", {
+    inflow = post(api_client(tree.secretary_b), "/inflows", {
         "org": tree.b.pk, "name": "王五", "origin_org": "某支部", "origin_place": "河南省",
         "arrived_on": f"{today:%Y-%m-%d}"})
     assert inflow.status_code == 201 and inflow.json()["org_id"] == tree.b.pk
