@@ -21,6 +21,7 @@ from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
+from dangjian.core.registry import computed_indicators
 from dangjian.core.scoping import CHANGE, require
 from dangjian.core.tree import parent_path
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind, Post
@@ -35,7 +36,6 @@ from .choices import (
     PUBLISHED_STAGES,
     BandPreset,
     CandidateState,
-    Computed,
     Method,
     SchemeState,
     Stage,
@@ -180,6 +180,7 @@ def indicators_set(*, acting_user, scheme: Scheme, indicators: Sequence[dict],
     if locked.state != SchemeState.DRAFT:
         raise ValidationError({"indicators": "方案已下发，指标不能再修改；请为下一年度另建方案"})
     rows = []
+    computable = {code for code, _label in queries.computed_choices()}
     for number, spec in enumerate(indicators, start=1):
         name = str(spec.get("name") or "").strip()
         group = str(spec.get("group") or "").strip() or "其他"
@@ -189,7 +190,7 @@ def indicators_set(*, acting_user, scheme: Scheme, indicators: Sequence[dict],
             raise ValidationError({"indicators": f"第 {number} 项指标没有名称"})
         if method not in Method.values:
             raise ValidationError({"indicators": f"第 {number} 项指标的评分方式应为平台计算或填报评分"})
-        if method == Method.COMPUTED and code not in Computed.values:
+        if method == Method.COMPUTED and code not in computable:
             raise ValidationError({"indicators": f"第 {number} 项指标的计算规则不是可选值"})
         weight = _decimal(spec.get("weight"), "indicators", low=0, high=100)
         deduct = _decimal(spec.get("deduct") or 0, "indicators", low=0, high=100)
@@ -252,7 +253,9 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
         raise ValidationError({"state": f"{locked.year} 年度考核结果已公示，不能重新计算；如需更正请填写更正记录"})
     indicators = list(locked.indicators.all())
     org_ids = list(queries.assessed_orgs(locked).values_list("pk", flat=True))
-    facts = queries.gather_facts(locked.org, locked.year, org_ids, today=today)
+    registered = computed_indicators()
+    facts = queries.gather_facts(locked.org, locked.year, org_ids, today=today,
+                                 codes={i.code for i in indicators if i.method == Method.COMPUTED})
     now = timezone.now()
     grades = {g.org_id: g for g in Grade.objects.filter(scheme=locked)}
     Grade.objects.bulk_create([Grade(scheme=locked, org_id=pk, year=locked.year) for pk in org_ids
@@ -272,7 +275,8 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
         grade = grades[pk]
         total = sum((entered_points.get((grade.pk, i.pk)) or Decimal(0) for i in entered), Decimal(0))
         for indicator in computed:
-            result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct)
+            result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct,
+                                   registered.get(indicator.code))
             rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], ""))
             total += result.points
         totals[pk] = total

@@ -25,7 +25,7 @@ from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 from . import actions, queries
-from .choices import BandPreset, CandidateState, Computed, Method, SchemeState, Stage
+from .choices import BandPreset, CandidateState, Method, SchemeState, Stage
 from .exporting import write_grades, write_summary
 from .models import Candidate, Grade, Indicator, Objection, Scheme, Score
 
@@ -106,7 +106,7 @@ def _scheme_context(request, scheme: Scheme) -> dict:
         "can_change": path_in_scope(request.user, CHANGE, scheme.org.path),
         "indicator_text": "\n".join(f"{i.group}，{i.name}，{i.code}，{i.weight.normalize():f}，{i.deduct.normalize():f}"
                                     for i in indicators),
-        "indicator_help": INDICATOR_HELP, "computed_codes": Computed.choices,
+        "indicator_help": INDICATOR_HELP, "computed_codes": queries.computed_choices(),
         "bands_text": "，".join(f"{n}:{b}" for n, b in scheme.bands),
         "kinds": [OrgKind(k).label for k in scheme.org_kinds if k in OrgKind.values],
         "stages": [(label, counts.get(value, 0)) for value, label in Stage.choices],
