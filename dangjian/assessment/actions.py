@@ -10,10 +10,12 @@ frozen: recomputing is refused and a correction is an ``Amendment``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
@@ -43,6 +45,8 @@ from .choices import (
 from .models import Amendment, Candidate, Grade, Indicator, Objection, Scheme, Score
 
 DEFAULT_KINDS = sorted(BRANCH_KINDS)
+# the text columns of a score row inserted without the model (``writing.insert_rows``): no NULLs
+BLANK_SCORE = {"claim": "", "reason": "", "evidence_file": "", "evidence_name": ""}
 
 
 def _check_version(obj, expected: int | None) -> None:
@@ -265,8 +269,8 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
     entered = [i for i in indicators if i.method != Method.COMPUTED]
     entered_points = {(g, i): p for g, i, p in Score.objects.filter(grade__scheme=locked, indicator__in=entered)
                       .values_list("grade_id", "indicator_id", "points")}
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "claim", "reason"],
-                        [(grades[pk].pk, i.pk, "", "") for pk in org_ids for i in entered
+    writing.insert_rows(Score, ["grade_id", "indicator_id", *BLANK_SCORE],
+                        [(grades[pk].pk, i.pk, *BLANK_SCORE.values()) for pk in org_ids for i in entered
                          if (grades[pk].pk, i.pk) not in entered_points])
     # computed scores are replaced as a whole: nothing refers to them, and inserting is what databases do fast
     Score.objects.filter(grade__scheme=locked, indicator__in=computed).delete()
@@ -277,10 +281,11 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
         for indicator in computed:
             result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct,
                                    registered.get(indicator.code))
-            rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], ""))
+            rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], "", "", ""))
             total += result.points
         totals[pk] = total
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim"], rows)
+    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim", "evidence_file",
+                                "evidence_name"], rows)
     lowest = locked.band_names[-1]
     open_candidates = {c.org_id: c for c in Candidate.objects.filter(scheme=locked)}
     add_candidates, update_candidates, drop = [], [], []
@@ -327,17 +332,24 @@ def _retotal(grade: Grade) -> None:
 
 # -- the flow of one grade ---------------------------------------------------------------------------
 
+def _own_entered(acting_user, score: Score, field: str, what: str) -> tuple[Grade, Score]:
+    """The locked grade and the score of an entered indicator the assessed organisation may still
+    self-assess (its own scope, before the 自评 is submitted)."""
+    grade = _lock_grade(score.grade)
+    require(acting_user, CHANGE, grade.org, message=f"无权为该党组织{what}自评")
+    _not_published(grade)
+    if grade.stage != Stage.SELF:
+        raise ValidationError({field: f"自评已提交，不能再{what}"})
+    score = Score.objects.select_related("indicator").get(pk=score.pk)
+    if score.indicator.method != Method.ENTERED:
+        raise ValidationError({field: f"该指标由平台计算，不需{what}"})
+    return grade, score
+
+
 @audited_transaction()
 def claim_enter(*, acting_user, score: Score, claim: str, claim_points=None) -> Score:
     """自评: the assessed organisation states what it did, with its evidence, for an entered indicator."""
-    grade = _lock_grade(score.grade)
-    require(acting_user, CHANGE, grade.org, message="无权填报该党组织的自评")
-    _not_published(grade)
-    if grade.stage != Stage.SELF:
-        raise ValidationError({"claim": "自评已提交，不能再修改"})
-    score = Score.objects.select_related("indicator").get(pk=score.pk)
-    if score.indicator.method != Method.ENTERED:
-        raise ValidationError({"claim": "该指标由平台计算，不需填报"})
+    grade, score = _own_entered(acting_user, score, "claim", "填报")
     claim = (claim or "").strip()
     if not claim:
         raise ValidationError({"claim": "请填写自评说明及佐证"})
@@ -349,6 +361,24 @@ def claim_enter(*, acting_user, score: Score, claim: str, claim_points=None) -> 
     score.save()
     record_change(actor=acting_user, action="assessment_claim", obj=grade,
                   after={"indicator": score.indicator.name, "claim_points": str(score.claim_points or "")})
+    return score
+
+
+@audited_transaction()
+def claim_file(*, acting_user, score: Score, upload) -> Score:
+    """自评佐证文件 of an entered indicator: checked by its content and size, like every evidence file
+    (``worklists.actions.inspect_upload``); a new file replaces the previous one."""
+    grade, score = _own_entered(acting_user, score, "file", "上传佐证")
+    if upload is None:
+        raise ValidationError({"file": "请选择佐证文件"})
+    file_type, content = worklist_actions.inspect_upload(upload)
+    before = score.evidence_name
+    score.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    score.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+    score.save()
+    record_change(actor=acting_user, action="assessment_claim_file", obj=grade,
+                  before={"indicator": score.indicator.name, "file": before},
+                  after={"indicator": score.indicator.name, "file": score.evidence_name})
     return score
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("grade/<int:pk>/", views.grade_detail, name="grade"),
     path("grade/<int:pk>/evidence/<int:indicator_pk>/", views.grade_evidence, name="evidence"),
     path("grade/<int:pk>/do/<str:what>/", views.grade_action, name="grade_action"),
+    path("score/<int:pk>/file/", views.score_file, name="score_file"),
     path("candidate/<int:pk>/do/<str:what>/", views.candidate_action, name="candidate_action"),
 ]

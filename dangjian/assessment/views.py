@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -250,6 +251,17 @@ def grade_evidence(request, pk, indicator_pk):
                                                         "rows": rows})
 
 
+@login_required
+def score_file(request, pk):
+    """The 自评佐证文件 of one score, for whoever may see the grade (the download is audited)."""
+    score = Score.objects.filter(pk=pk, grade__in=queries.grades_for(request.user)).first()
+    if score is None or not score.evidence_file:
+        raise_404()
+    record_export(actor=request.user, what="自评佐证文件", model="assessment.score", rows=1,
+                  filters={"score": score.pk}, action="download")
+    return FileResponse(score.evidence_file.open("rb"), as_attachment=True, filename=score.evidence_name)
+
+
 def _date(raw) -> dt.date | None:
     try:
         return dt.date.fromisoformat((raw or "").strip())
@@ -290,6 +302,8 @@ def grade_action(request, pk, what):
     calls = {
         "claim": (lambda: actions.claim_enter(acting_user=user, score=score(), claim=post.get("claim", ""),
                                               claim_points=post.get("claim_points")), "自评已保存"),
+        "file": (lambda: actions.claim_file(acting_user=user, score=score(), upload=request.FILES.get("file")),
+                 "佐证文件已上传"),
         "self": (lambda: actions.self_submit(acting_user=user, grade=grade, summary=post.get("summary", ""),
                                              expected_version=version), "自评已提交"),
         "score": (lambda: actions.score_enter(acting_user=user, score=score(), points=post.get("points")),
