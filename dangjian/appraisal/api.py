@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, responses, write_in_scope
@@ -50,6 +51,8 @@ from .schemas import (
     RoundPage,
     RuleIn,
     RuleOut,
+    SettingIn,
+    SettingOut,
     TallyIn,
     VersionIn,
     YearQuery,
@@ -207,6 +210,14 @@ def set_tallies(request, pk: int, payload: TallyIn):
         pk=pk, expected_version=payload.version)
 
 
+@router.post("/entries/{int:pk}/report", response=responses(EntryOut, errors=WRITE_ERRORS), summary="上传述职报告")
+def upload_report(request, pk: int, file: File[UploadedFile]):
+    """multipart/form-data：`file` 为 Word（.docx）或 PDF，按文件内容检查；由书记所在党组织上传。"""
+    entry = readable_or_404(queries.entries_for(request.user), request.user, pk)
+    return write_in_scope(request.user, queries.entries_for(request.user), lambda: actions.entry_report(
+        acting_user=request.user, entry=entry, upload=file), pk=pk)
+
+
 @router.post("/entries/{int:pk}/problems", response=responses(ProblemOut, status=201, errors=WRITE_ERRORS),
              summary="登记评议中指出的问题")
 def add_problem(request, pk: int, payload: ProblemIn):
@@ -302,3 +313,12 @@ def my_ledger(request, year: int | None = Query(None, ge=2000, le=2100)):
                          "points": e.points, "counted": e.counted, "state": e.state, "note": e.note}
                         for e in ledger.entries],
             "results": [{"year": r.appraisal.year, "grade": r.grade, "exclusion": r.exclusion} for r in results]}
+
+
+@router.put("/points/settings/{int:org_id}", response=responses(SettingOut, errors=WRITE_ERRORS),
+            summary="积分设置（是否开启排名）")
+def set_points_setting(request, org_id: int, payload: SettingIn):
+    """积分排名默认不开启，由党组织自行决定是否开启。"""
+    org = readable_or_404(Organization.objects.all(), request.user, org_id)
+    setting = actions.setting_set(acting_user=request.user, org=org, rankings=payload.rankings)
+    return {"org_id": org.pk, "rankings": setting.rankings}

@@ -311,3 +311,12 @@ class RankingRow(Schema):
     org_name: str
     total: int
     vetoed_by: str | None
+
+
+class SettingIn(InputSchema):
+    rankings: bool = Field(description="是否开启积分排名")
+
+
+class SettingOut(Schema):
+    org_id: int
+    rankings: bool
