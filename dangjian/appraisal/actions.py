@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM, user_or_none
@@ -26,10 +27,11 @@ from dangjian.worklists import actions as worklists
 from dangjian.worklists.choices import Kind, Source
 
 from . import feeds, rules
-from .choices import STAGE_ORDER, Disposal, EntryOrigin, EntryState, Exclusion, PointsCategory, Stage
+from .choices import STAGE_ORDER, Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Stage
 from .models import (
     Appraisal,
     AppraisalMember,
+    Ballot,
     DisposalRecord,
     PointsEntry,
     PointsRule,
@@ -352,6 +354,42 @@ def person_update(*, acting_user, person: AppraisalMember, expected_version: int
         record_change(actor=acting_user, action="appraisal_person_update", obj=locked, before=old,
                       after={k: after[k] for k in old})
     return locked
+
+
+@audited_transaction()
+def ballot_cast(*, acting_user, appraisal: Appraisal, choices: Mapping[int, str]) -> Ballot:
+    """民主测评 by the member's own account, during the 民主测评 step: a grade for every other member
+    appraised, added to their tallies (and the number of voters); the choices are not kept with the
+    voter and are not recorded in the change log. One ballot per member."""
+    member = (Member.objects.filter(user=acting_user).first()
+              if getattr(acting_user, "is_authenticated", False) else None)
+    locked = Appraisal.objects.select_for_update().select_related("org").get(pk=appraisal.pk)
+    voter = (AppraisalMember.objects.filter(appraisal=locked, member=member, exclusion="").first()
+             if member is not None else None)
+    if voter is None:
+        raise ActionDenied("只有参加本次评议的党员可以投票")
+    if locked.stage != Stage.VOTE:
+        raise ValidationError({"choices": f"当前环节为“{locked.get_stage_display()}”，不在民主测评环节"})
+    if Ballot.objects.filter(appraisal=locked, voter=voter).exists():
+        raise ValidationError({"choices": "您已投票，投票后不能更改"})
+    try:
+        choices = {int(k): str(v) for k, v in choices.items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"choices": "测评对象不是本次参加评议的党员"}) from None
+    eligible = locked.people.filter(exclusion="").values_list("pk", flat=True)
+    errors = rules.ballot_errors(choices, list(eligible), voter.pk)
+    if errors:
+        raise ValidationError(errors)
+    for grade in Grade.values:
+        chosen = [pk for pk, g in choices.items() if g == grade]
+        if chosen:
+            AppraisalMember.objects.filter(pk__in=chosen).update(**{f"{grade}_votes": F(f"{grade}_votes") + 1},
+                                                                 version=F("version") + 1)
+    locked.voters = (locked.voters or 0) + 1
+    _bump(locked)
+    ballot = Ballot.objects.create(appraisal=locked, voter=voter)
+    record_change(actor=acting_user, action="appraisal_ballot", obj=locked, after={"voters": locked.voters})
+    return ballot
 
 
 @audited_transaction()

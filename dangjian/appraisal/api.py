@@ -27,6 +27,8 @@ from .schemas import (
     AppraisalIn,
     AppraisalPage,
     AppraisalPatch,
+    BallotIn,
+    BallotOut,
     ClaimIn,
     DecisionIn,
     DisposalDoneIn,
@@ -322,3 +324,16 @@ def set_points_setting(request, org_id: int, payload: SettingIn):
     org = readable_or_404(Organization.objects.all(), request.user, org_id)
     setting = actions.setting_set(acting_user=request.user, org=org, rankings=payload.rankings)
     return {"org_id": org.pk, "rankings": setting.rankings}
+
+
+@router.post("/reviews/{int:pk}/ballot", response=responses(BallotOut, status=201, errors=WRITE_ERRORS),
+             summary="民主测评投票（本人账号）")
+def cast_ballot(request, pk: int, payload: BallotIn):
+    """参加本次评议的党员用本人账号投票：对其他每一名参评党员选择 excellent / qualified / basic / unqualified。
+    不记名（只记录已投票），每人一次，投票后不能更改；只在民主测评环节。"""
+    place = queries.ballot_place(member_of(request.user), pk)
+    if place is None:
+        raise Http404("您不是本次民主评议的参评党员")
+    actions.ballot_cast(acting_user=request.user, appraisal=place.appraisal, choices=payload.choices)
+    place.appraisal.refresh_from_db()
+    return Status(201, {"appraisal_id": pk, "voters": place.appraisal.voters})

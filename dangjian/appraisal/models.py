@@ -147,6 +147,27 @@ class AppraisalMember(VersionedModel):
         return {g: getattr(self, f"{g}_votes") for g in Grade.values}
 
 
+class Ballot(ScopedModel):
+    """民主测评 by a member's own account: that this member has voted in this appraisal, and when. The
+    choices are added to the people's tallies and not kept with the voter (a secret ballot); one ballot
+    per voter, not changed once cast."""
+
+    appraisal = models.ForeignKey(Appraisal, verbose_name="民主评议", related_name="ballots", on_delete=models.CASCADE)
+    voter = models.ForeignKey(AppraisalMember, verbose_name="投票党员", related_name="+", on_delete=models.CASCADE)
+    cast_at = models.DateTimeField("投票时间", auto_now_add=True)
+
+    scope_path = "appraisal__org__path"
+
+    class Meta:
+        verbose_name = "民主测评投票"
+        verbose_name_plural = "民主测评投票"
+        ordering = ["appraisal", "cast_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["appraisal", "voter"], name="appraisal_one_ballot")]
+
+    def __str__(self) -> str:
+        return f"{self.voter} 已投票"
+
+
 class DisposalRecord(VersionedModel):
     """组织处置 of a member appraised 不合格, with its due date (a 待办 for the branch until done)."""
 

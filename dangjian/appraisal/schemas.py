@@ -320,3 +320,12 @@ class SettingIn(InputSchema):
 class SettingOut(Schema):
     org_id: int
     rankings: bool
+
+
+class BallotIn(InputSchema):
+    choices: dict[int, Grade] = Field(description="参评党员编号（people 的 id）→ 测评意见")
+
+
+class BallotOut(Schema):
+    appraisal_id: int
+    voters: int = Field(description="已参加测评的人数")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reviews/<str:pk>/", views.review, name="review"),
     path("reviews/<str:pk>/update/", views.review_update, name="review_update"),
     path("reviews/<str:pk>/advance/", views.review_advance, name="review_advance"),
+    path("reviews/<str:pk>/ballot/", views.ballot, name="ballot"),
     path("people/<str:pk>/", views.person_update, name="person"),
     path("people/<str:pk>/disposal/", views.disposal_create, name="disposal"),
     path("disposals/<str:pk>/done/", views.disposal_done, name="disposal_done"),

@@ -415,6 +415,25 @@ def points_rules(request):
 # -- 本人 ------------------------------------------------------------------------------------------------
 
 @login_required
+def ballot(request, pk):
+    """民主测评 with the member's own account: a grade for every other member appraised (secret)."""
+    person = queries.ballot_place(member_of(request.user), pk)
+    if person is None:
+        raise Http404("您不是本次民主评议的参评党员")
+    appraisal = person.appraisal
+    others = list(appraisal.people.filter(exclusion="").exclude(pk=person.pk).order_by("id"))
+    if request.method == "POST":
+        choices = {p.pk: request.POST.get(f"p{p.pk}", "") for p in others if request.POST.get(f"p{p.pk}")}
+        if _attempt(request, lambda: actions.ballot_cast(acting_user=request.user, appraisal=appraisal,
+                                                         choices=choices), "已投票，感谢参加民主测评"):
+            return redirect("appraisal:me")
+    return render(request, "appraisal/ballot.html", {
+        "appraisal": appraisal, "others": others, "grades": Grade.choices,
+        "voted": appraisal.ballots.filter(voter=person).exists(), "posted": request.POST,
+    })
+
+
+@login_required
 def me(request):
     member = member_of(request.user)
     if member is None:
@@ -433,5 +452,6 @@ def me(request):
             messages.success(request, "已提交积分申报，待支部审核")
             return redirect("appraisal:me")
     return render(request, "appraisal/me.html", {"member": member, "year": year, "ledger": ledger,
-                                                 "results": results, "form": form})
+                                                 "results": results, "form": form,
+                                                 "ballots": queries.ballots_open(member)})
 
