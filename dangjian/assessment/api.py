@@ -28,6 +28,7 @@ from .schemas import (
     ObjectionIn,
     ObjectionOut,
     PointsIn,
+    PublicityOut,
     PublicizeIn,
     RateIn,
     SchemeCreate,
@@ -325,3 +326,11 @@ def amend(request, grade_id: int, payload: AmendIn):
     return _grade_write(request, grade_id, lambda g: actions.amendment_make(
         acting_user=request.user, grade=g, reason=payload.reason, indicator=indicator, points=payload.points,
         grade_name=payload.grade_name) and g, None)
+
+
+@router.get("/schemes/{int:scheme_id}/publicity", response=responses(list[PublicityOut]), summary="分类定级结果公示")
+def publicity(request, scheme_id: int):
+    """已公示或已上报的结果（您管辖范围内），含公示起止日期（5 个工作日，按节假日表）和异议数。"""
+    scheme = readable_or_404(Scheme.objects.all(), request.user, scheme_id)
+    return [{**_grade_out(g), "publicity_end": g.publicity_end, "objection_count": g.objection_count}
+            for g in queries.publicity(scheme, request.user)]

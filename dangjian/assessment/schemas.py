@@ -88,6 +88,11 @@ class GradeOut(Schema):
     version: int
 
 
+class PublicityOut(GradeOut):
+    publicity_end: dt.date | None = Field(description="公示截止日（第 5 个工作日）")
+    objection_count: int
+
+
 class GradeDetail(GradeOut):
     scores: list[ScoreOut]
 

@@ -210,6 +210,14 @@ def _int_or_none(raw):
 
 
 @login_required
+def scheme_publicity(request, pk):
+    """分类定级结果公示: the published grades of the scheme in the user's scope, with the 公示 period."""
+    scheme = _scheme_for(request, pk)
+    return render(request, "assessment/publicity.html", {"scheme": scheme,
+                                                         "grades": queries.publicity(scheme, request.user)})
+
+
+@login_required
 def scheme_export(request, pk, layout):
     scheme = _scheme_for(request, pk)
     writers = {"summary": (write_summary, "考核结果汇总表"), "grades": (write_grades, "分类定级结果表")}

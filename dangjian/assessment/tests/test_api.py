@@ -100,6 +100,8 @@ def test_api_covers_the_page_actions(tree, login, client):
     _post(client, f"/api/assessment/grades/{grade.pk}/publicize", {"start": "2026-03-02"})
     objection = _post(client, f"/api/assessment/grades/{grade.pk}/objections", {"text": "会议记录不全"})
     assert objection.status_code == 201
+    (listed,) = client.get(f"/api/assessment/schemes/{scheme_id}/publicity").json()
+    assert listed["org_id"] == tree.a.pk and listed["publicity_end"] == "2026-03-06" and listed["objection_count"] == 1
     answered = _post(client, f"/api/assessment/objections/{objection.json()['id']}/answer", {"response": "已核实"})
     assert answered.json()["response"] == "已核实"
     amended = _post(client, f"/api/assessment/grades/{grade.pk}/amend",
