@@ -19,6 +19,7 @@ from dangjian.dues import rules as dues_rules
 from dangjian.dues.choices import DuesCategory
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions as recruitment_actions
+from dangjian.recruitment.models import RecruitmentCase
 from dangjian.testing import make_member, make_org, new_id_number
 
 YEAR = 2025
@@ -140,3 +141,18 @@ def test_unknown_code_refused(tree):
     with pytest.raises(ValidationError, match="计算规则不是可选值"):
         actions.indicators_set(acting_user=SYSTEM, scheme=scheme, indicators=[
             {"name": "报到率", "method": "computed", "code": "checkin_rate", "weight": 100}])
+
+
+def test_drill_down_page_links_to_the_other_apps_records(records, client):
+    from django.urls import reverse
+
+    t = records
+    scheme = _scheme(t.county)
+    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=TODAY)
+    grade = Grade.objects.get(scheme=scheme, org=t.a)
+    client.force_login(t.county_admin)
+    for code, link in ((DUES, reverse("dues:member", args=[t.members["a"][1].pk])),
+                       (BREACHES, reverse("recruitment:detail", args=[RecruitmentCase.objects.get(org=t.a).pk]))):
+        indicator = scheme.indicators.get(code=code)
+        page = client.get(reverse("assessment:evidence", args=[grade.pk, indicator.pk])).content.decode()
+        assert link in page
