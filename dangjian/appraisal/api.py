@@ -21,8 +21,11 @@ from dangjian.orgs.queries import referenced_org
 
 from . import actions, queries
 from .choices import Grade, Stage
-from .models import AppraisalMember, DisposalRecord, PointsRule, ReportProblem
+from .models import Appeal, AppraisalMember, DisposalRecord, PointsRule, ReportProblem
 from .schemas import (
+    AppealAnswerIn,
+    AppealIn,
+    AppealOut,
     AppraisalDetail,
     AppraisalIn,
     AppraisalPage,
@@ -337,3 +340,22 @@ def cast_ballot(request, pk: int, payload: BallotIn):
     actions.ballot_cast(acting_user=request.user, appraisal=place.appraisal, choices=payload.choices)
     place.appraisal.refresh_from_db()
     return Status(201, {"appraisal_id": pk, "voters": place.appraisal.voters})
+
+
+@router.post("/people/{int:pk}/appeal", response=responses(AppealOut, status=201, errors=WRITE_ERRORS),
+             summary="对本人的评议结果提出申诉")
+def file_appeal(request, pk: int, payload: AppealIn):
+    """党员本人账号，评议完成后，每次评议一次；由支部的上级党组织复查。"""
+    person = AppraisalMember.objects.filter(pk=pk, member=member_of(request.user)).first()
+    if person is None:
+        raise Http404("未找到您的评议结果")
+    return Status(201, actions.appeal_file(acting_user=request.user, person=person, text=payload.text))
+
+
+@router.post("/appeals/{int:pk}/answer", response=responses(AppealOut, errors=WRITE_ERRORS), summary="复查申诉")
+def answer_appeal(request, pk: int, payload: AppealAnswerIn):
+    """上级党组织复查：kept 维持，changed 改变（填 `grade`）；在该支部任职的人不能复查（403）。"""
+    appeal = readable_or_404(Appeal.objects.all(), request.user, pk)
+    return write_in_scope(request.user, Appeal.objects.all(), lambda: actions.appeal_answer(
+        acting_user=request.user, appeal=appeal, outcome=payload.outcome, response=payload.response,
+        grade=payload.grade, expected_version=payload.version), pk=pk, expected_version=payload.version)

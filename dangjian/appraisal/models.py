@@ -8,7 +8,7 @@ from django.db import models
 from dangjian.core.models import ScopedModel, VersionedModel
 
 from . import rules
-from .choices import Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
+from .choices import AppealOutcome, Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
 
 # -- 书记抓基层党建述职评议 ---------------------------------------------------------------------------
 
@@ -188,6 +188,28 @@ class DisposalRecord(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
+
+
+class Appeal(VersionedModel):
+    """A member's 申诉 against their 民主评议 result, reviewed by the level above the branch."""
+
+    person = models.OneToOneField(AppraisalMember, verbose_name="评议党员", related_name="appeal",
+                                  on_delete=models.CASCADE)
+    text = models.TextField("申诉理由")
+    filed_on = models.DateField("提出日期")
+    outcome = models.CharField("复查结论", max_length=10, choices=AppealOutcome.choices, blank=True)
+    response = models.TextField("复查意见", blank=True)
+    answered_on = models.DateField("复查日期", null=True, blank=True)
+
+    scope_path = "person__appraisal__org__path"
+
+    class Meta:
+        verbose_name = "评议结果申诉"
+        verbose_name_plural = "评议结果申诉"
+        ordering = ["filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} 的申诉"
 
 
 # -- 党员积分 --------------------------------------------------------------------------------------------

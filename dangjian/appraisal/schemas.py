@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
 from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
 
-from .choices import Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
+from .choices import AppealOutcome, Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
 
 MAX_VOTES = 100_000  # a count of people: far above any branch or meeting, inside the database's integers
 STAGE_DOC = choices_doc("环节", Stage.choices)
@@ -329,3 +330,25 @@ class BallotIn(InputSchema):
 class BallotOut(Schema):
     appraisal_id: int
     voters: int = Field(description="已参加测评的人数")
+
+
+class AppealIn(InputSchema):
+    text: str = Field(description="申诉理由")
+
+
+class AppealAnswerIn(InputSchema):
+    outcome: AppealOutcome
+    response: str = Field(description="复查意见")
+    grade: Grade | Literal[""] = Field("", description="改变评定等次时的新等次")
+    version: int | None = None
+
+
+class AppealOut(Schema):
+    id: int
+    person_id: int
+    text: str
+    filed_on: dt.date
+    outcome: str = Field(description=choices_doc("复查结论", AppealOutcome.choices) + "；空字符串表示待复查")
+    response: str
+    answered_on: dt.date | None
+    version: int
