@@ -412,8 +412,8 @@ def _own_member(acting_user):
 def appeal_file(*, acting_user, person: AppraisalMember, text: str, today: dt.date | None = None) -> Appeal:
     """申诉: the member, with their own account, against their completed result; the level above the
     branch reviews it (a 待办 for it)."""
-    locked = AppraisalMember.objects.select_for_update().select_related("appraisal__org__parent", "member").get(
-        pk=person.pk)
+    locked = (AppraisalMember.objects.select_for_update(of=("self",))
+              .select_related("appraisal__org__parent", "member").get(pk=person.pk))
     member = _own_member(acting_user)
     if member is None or member.pk != locked.member_id:
         raise ActionDenied("只能对本人的评议结果提出申诉")
@@ -437,8 +437,8 @@ def appeal_answer(*, acting_user, appeal: Appeal, outcome: str, response: str, g
                   expected_version: int | None = None, today: dt.date | None = None) -> Appeal:
     """复查 by the level above (never someone holding a post in the branch): keep the grade or change it,
     with the reasons; the member is told."""
-    locked = Appeal.objects.select_for_update().select_related("person__appraisal__org", "person__member").get(
-        pk=appeal.pk)
+    locked = (Appeal.objects.select_for_update(of=("self",))
+              .select_related("person__appraisal__org", "person__member").get(pk=appeal.pk))
     person, org = locked.person, locked.person.appraisal.org
     above = parent_path(org.path)
     if acting_user is not SYSTEM:
