@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from dangjian.accounts.models import Position
 from dangjian.core.actors import SYSTEM, user_or_none
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
@@ -26,10 +28,22 @@ from dangjian.worklists import actions as worklists
 from dangjian.worklists.choices import Kind, Source
 
 from . import feeds, rules
-from .choices import STAGE_ORDER, Disposal, EntryOrigin, EntryState, Exclusion, PointsCategory, Stage
+from .choices import (
+    STAGE_ORDER,
+    AppealOutcome,
+    Disposal,
+    EntryOrigin,
+    EntryState,
+    Exclusion,
+    Grade,
+    PointsCategory,
+    Stage,
+)
 from .models import (
+    Appeal,
     Appraisal,
     AppraisalMember,
+    Ballot,
     DisposalRecord,
     PointsEntry,
     PointsRule,
@@ -351,6 +365,102 @@ def person_update(*, acting_user, person: AppraisalMember, expected_version: int
         old = {k: before[k] for k in after if before[k] != after[k]}
         record_change(actor=acting_user, action="appraisal_person_update", obj=locked, before=old,
                       after={k: after[k] for k in old})
+    return locked
+
+
+@audited_transaction()
+def ballot_cast(*, acting_user, appraisal: Appraisal, choices: Mapping[int, str]) -> Ballot:
+    """民主测评 by the member's own account, during the 民主测评 step: a grade for every other member
+    appraised, added to their tallies (and the number of voters); the choices are not kept with the
+    voter and are not recorded in the change log. One ballot per member."""
+    member = _own_member(acting_user)
+    locked = Appraisal.objects.select_for_update().select_related("org").get(pk=appraisal.pk)
+    voter = (AppraisalMember.objects.filter(appraisal=locked, member=member, exclusion="").first()
+             if member is not None else None)
+    if voter is None:
+        raise ActionDenied("只有参加本次评议的党员可以投票")
+    if locked.stage != Stage.VOTE:
+        raise ValidationError({"choices": f"当前环节为“{locked.get_stage_display()}”，不在民主测评环节"})
+    if Ballot.objects.filter(appraisal=locked, voter=voter).exists():
+        raise ValidationError({"choices": "您已投票，投票后不能更改"})
+    try:
+        choices = {int(k): str(v) for k, v in choices.items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"choices": "测评对象不是本次参加评议的党员"}) from None
+    eligible = locked.people.filter(exclusion="").values_list("pk", flat=True)
+    errors = rules.ballot_errors(choices, list(eligible), voter.pk)
+    if errors:
+        raise ValidationError(errors)
+    for grade in Grade.values:
+        chosen = [pk for pk, g in choices.items() if g == grade]
+        if chosen:
+            AppraisalMember.objects.filter(pk__in=chosen).update(**{f"{grade}_votes": F(f"{grade}_votes") + 1},
+                                                                 version=F("version") + 1)
+    locked.voters = (locked.voters or 0) + 1
+    _bump(locked)
+    ballot = Ballot.objects.create(appraisal=locked, voter=voter)
+    record_change(actor=acting_user, action="appraisal_ballot", obj=locked, after={"voters": locked.voters})
+    return ballot
+
+
+def _own_member(acting_user):
+    return (Member.objects.filter(user=acting_user).first()
+            if getattr(acting_user, "is_authenticated", False) else None)
+
+
+@audited_transaction()
+def appeal_file(*, acting_user, person: AppraisalMember, text: str, today: dt.date | None = None) -> Appeal:
+    """申诉: the member, with their own account, against their completed result; the level above the
+    branch reviews it (a 待办 for it)."""
+    locked = (AppraisalMember.objects.select_for_update(of=("self",))
+              .select_related("appraisal__org__parent", "member").get(pk=person.pk))
+    member = _own_member(acting_user)
+    if member is None or member.pk != locked.member_id:
+        raise ActionDenied("只能对本人的评议结果提出申诉")
+    if locked.appraisal.stage != Stage.DONE or not locked.grade:
+        raise ValidationError({"text": "民主评议完成、评定等次后才能申诉"})
+    if Appeal.objects.filter(person=locked).exists():
+        raise ValidationError({"text": "已对本次评议结果提出申诉"})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写申诉理由"})
+    if len(text) > 2000:
+        raise ValidationError({"text": f"申诉理由最多 2000 字（现为 {len(text)} 字）"})
+    appeal = Appeal.objects.create(person=locked, text=text, filed_on=today or timezone.localdate())
+    feeds.appeal_filed(appeal, locked.appraisal.org.parent)
+    record_change(actor=acting_user, action="appraisal_appeal", obj=locked, after={"text": text[:200]})
+    return appeal
+
+
+@audited_transaction()
+def appeal_answer(*, acting_user, appeal: Appeal, outcome: str, response: str, grade: str = "",
+                  expected_version: int | None = None, today: dt.date | None = None) -> Appeal:
+    """复查 by the level above (never someone holding a post in the branch): keep the grade or change it,
+    with the reasons; the member is told."""
+    locked = (Appeal.objects.select_for_update(of=("self",))
+              .select_related("person__appraisal__org", "person__member").get(pk=appeal.pk))
+    person, org = locked.person, locked.person.appraisal.org
+    above = parent_path(org.path)
+    if acting_user is not SYSTEM:
+        require(acting_user, CHANGE, above or org, message="申诉由上级党组织复查")
+        if not above or Position.objects.filter(user=acting_user, org=org).exists():
+            raise ActionDenied("不能复查本支部的评议结果")
+    _check_version(locked, expected_version, {"outcome": outcome})
+    if locked.outcome:
+        raise ValidationError({"outcome": "该申诉已复查"})
+    errors = rules.appeal_errors(outcome, response, person.grade, grade)
+    if errors:
+        raise ValidationError(errors)
+    before = person.grade
+    if outcome == AppealOutcome.CHANGED:
+        person.grade = grade
+        _bump(person)
+    locked.outcome, locked.response = outcome, response.strip()[:5000]
+    locked.answered_on = today or timezone.localdate()
+    _bump(locked)
+    feeds.appeal_answered(locked)
+    record_change(actor=acting_user, action="appraisal_appeal_answer", obj=person,
+                  before={"grade": before}, after={"grade": person.grade, "outcome": outcome})
     return locked
 
 

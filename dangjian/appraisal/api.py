@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import WRITE_ERRORS, PageQuery, page_of, readable_or_404, responses, write_in_scope
@@ -20,12 +21,17 @@ from dangjian.orgs.queries import referenced_org
 
 from . import actions, queries
 from .choices import Grade, Stage
-from .models import AppraisalMember, DisposalRecord, PointsRule, ReportProblem
+from .models import Appeal, AppraisalMember, DisposalRecord, PointsRule, ReportProblem
 from .schemas import (
+    AppealAnswerIn,
+    AppealIn,
+    AppealOut,
     AppraisalDetail,
     AppraisalIn,
     AppraisalPage,
     AppraisalPatch,
+    BallotIn,
+    BallotOut,
     ClaimIn,
     DecisionIn,
     DisposalDoneIn,
@@ -50,6 +56,8 @@ from .schemas import (
     RoundPage,
     RuleIn,
     RuleOut,
+    SettingIn,
+    SettingOut,
     TallyIn,
     VersionIn,
     YearQuery,
@@ -207,6 +215,14 @@ def set_tallies(request, pk: int, payload: TallyIn):
         pk=pk, expected_version=payload.version)
 
 
+@router.post("/entries/{int:pk}/report", response=responses(EntryOut, errors=WRITE_ERRORS), summary="上传述职报告")
+def upload_report(request, pk: int, file: File[UploadedFile]):
+    """multipart/form-data：`file` 为 Word（.docx）或 PDF，按文件内容检查；由书记所在党组织上传。"""
+    entry = readable_or_404(queries.entries_for(request.user), request.user, pk)
+    return write_in_scope(request.user, queries.entries_for(request.user), lambda: actions.entry_report(
+        acting_user=request.user, entry=entry, upload=file), pk=pk)
+
+
 @router.post("/entries/{int:pk}/problems", response=responses(ProblemOut, status=201, errors=WRITE_ERRORS),
              summary="登记评议中指出的问题")
 def add_problem(request, pk: int, payload: ProblemIn):
@@ -302,3 +318,44 @@ def my_ledger(request, year: int | None = Query(None, ge=2000, le=2100)):
                          "points": e.points, "counted": e.counted, "state": e.state, "note": e.note}
                         for e in ledger.entries],
             "results": [{"year": r.appraisal.year, "grade": r.grade, "exclusion": r.exclusion} for r in results]}
+
+
+@router.put("/points/settings/{int:org_id}", response=responses(SettingOut, errors=WRITE_ERRORS),
+            summary="积分设置（是否开启排名）")
+def set_points_setting(request, org_id: int, payload: SettingIn):
+    """积分排名默认不开启，由党组织自行决定是否开启。"""
+    org = readable_or_404(Organization.objects.all(), request.user, org_id)
+    setting = actions.setting_set(acting_user=request.user, org=org, rankings=payload.rankings)
+    return {"org_id": org.pk, "rankings": setting.rankings}
+
+
+@router.post("/reviews/{int:pk}/ballot", response=responses(BallotOut, status=201, errors=WRITE_ERRORS),
+             summary="民主测评投票（本人账号）")
+def cast_ballot(request, pk: int, payload: BallotIn):
+    """参加本次评议的党员用本人账号投票：对其他每一名参评党员选择 excellent / qualified / basic / unqualified。
+    不记名（只记录已投票），每人一次，投票后不能更改；只在民主测评环节。"""
+    place = queries.ballot_place(member_of(request.user), pk)
+    if place is None:
+        raise Http404("您不是本次民主评议的参评党员")
+    actions.ballot_cast(acting_user=request.user, appraisal=place.appraisal, choices=payload.choices)
+    place.appraisal.refresh_from_db()
+    return Status(201, {"appraisal_id": pk, "voters": place.appraisal.voters})
+
+
+@router.post("/people/{int:pk}/appeal", response=responses(AppealOut, status=201, errors=WRITE_ERRORS),
+             summary="对本人的评议结果提出申诉")
+def file_appeal(request, pk: int, payload: AppealIn):
+    """党员本人账号，评议完成后，每次评议一次；由支部的上级党组织复查。"""
+    person = AppraisalMember.objects.filter(pk=pk, member=member_of(request.user)).first()
+    if person is None:
+        raise Http404("未找到您的评议结果")
+    return Status(201, actions.appeal_file(acting_user=request.user, person=person, text=payload.text))
+
+
+@router.post("/appeals/{int:pk}/answer", response=responses(AppealOut, errors=WRITE_ERRORS), summary="复查申诉")
+def answer_appeal(request, pk: int, payload: AppealAnswerIn):
+    """上级党组织复查：kept 维持，changed 改变（填 `grade`）；在该支部任职的人不能复查（403）。"""
+    appeal = readable_or_404(Appeal.objects.all(), request.user, pk)
+    return write_in_scope(request.user, Appeal.objects.all(), lambda: actions.appeal_answer(
+        acting_user=request.user, appeal=appeal, outcome=payload.outcome, response=payload.response,
+        grade=payload.grade, expected_version=payload.version), pk=pk, expected_version=payload.version)

@@ -32,6 +32,13 @@ class Grade(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格"
 
 
+class AppealOutcome(models.TextChoices):
+    """申诉复查的结论 (the level above reviews a member's appeal against their result)."""
+
+    KEPT = "kept", "维持原评定等次"
+    CHANGED = "changed", "改变评定等次"
+
+
 class Exclusion(models.TextChoices):
     """Members who may be left out of the year's appraisal, each with the reason it is allowed
     (the documented list; anything else is appraised). The reason shown is ``EXCLUSION_REASONS``."""

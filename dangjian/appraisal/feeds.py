@@ -8,6 +8,23 @@ from django.urls import reverse
 from dangjian.inbox import actions as inbox
 
 DISPOSAL, CLAIM, CLAIM_RESULT = "appraisal.disposal", "appraisal.claim", "appraisal.claim_result"
+APPEAL, APPEAL_RESULT = "appraisal.appeal", "appraisal.appeal_result"
+
+
+def appeal_filed(appeal, above) -> None:
+    person = appeal.person
+    inbox.notify(key=f"{APPEAL}:{appeal.pk}", source=APPEAL, org=above,
+                 url=reverse("appraisal:review", args=[person.appraisal_id]),
+                 title=f"民主评议结果申诉待复查：{person.appraisal.org.name} {person.name}", body=appeal.text[:500])
+
+
+def appeal_answered(appeal) -> None:
+    inbox.resolve(key=f"{APPEAL}:{appeal.pk}", note=appeal.get_outcome_display())
+    user = appeal.person.member.user
+    if user is not None:
+        inbox.notify(key=f"{APPEAL_RESULT}:{appeal.pk}", source=APPEAL_RESULT, user=user, notice=True,
+                     url=reverse("appraisal:me"), title=f"申诉复查结果：{appeal.get_outcome_display()}",
+                     body=appeal.response[:500])
 
 
 def disposal_opened(record) -> None:

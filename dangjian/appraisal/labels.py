@@ -7,7 +7,9 @@ register_actions({
     "appraisal_entry_tally": "录入述职评议票数", "appraisal_entry_report": "上传述职报告",
     "appraisal_problem_add": "登记述职评议问题", "appraisal_problem_item": "述职评议问题列入问题清单",
     "appraisal_start": "开始民主评议党员", "appraisal_update": "修改民主评议党员",
-    "appraisal_advance": "民主评议进入下一环节", "appraisal_person_update": "登记党员评议情况",
+    "appraisal_advance": "民主评议进入下一环节", "appraisal_ballot": "民主测评投票（本人账号）",
+    "appraisal_appeal": "对民主评议结果提出申诉", "appraisal_appeal_answer": "复查民主评议结果申诉",
+    "appraisal_person_update": "登记党员评议情况",
     "appraisal_disposal_create": "登记组织处置", "appraisal_disposal_done": "办结组织处置",
     "appraisal_rule_create": "新建积分规则", "appraisal_rule_update": "修改积分规则",
     "appraisal_setting": "修改积分设置", "appraisal_points_claim": "申报积分",
@@ -15,4 +17,4 @@ register_actions({
 })
 register_fields({"entries": "述职人数", "people": "评议人数", "report": "述职报告", "result": "评议结果",
                  "created": "新增积分记录", "start": "开始日期", "end": "结束日期", "rankings": "显示积分排名",
-                 "rule": "积分规则", "item": "问题清单事项"})
+                 "rule": "积分规则", "item": "问题清单事项", "text": "申诉理由", "outcome": "复查结论"})

@@ -8,7 +8,7 @@ from django.db import models
 from dangjian.core.models import ScopedModel, VersionedModel
 
 from . import rules
-from .choices import Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
+from .choices import AppealOutcome, Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
 
 # -- 书记抓基层党建述职评议 ---------------------------------------------------------------------------
 
@@ -147,6 +147,27 @@ class AppraisalMember(VersionedModel):
         return {g: getattr(self, f"{g}_votes") for g in Grade.values}
 
 
+class Ballot(ScopedModel):
+    """民主测评 by a member's own account: that this member has voted in this appraisal, and when. The
+    choices are added to the people's tallies and not kept with the voter (a secret ballot); one ballot
+    per voter, not changed once cast."""
+
+    appraisal = models.ForeignKey(Appraisal, verbose_name="民主评议", related_name="ballots", on_delete=models.CASCADE)
+    voter = models.ForeignKey(AppraisalMember, verbose_name="投票党员", related_name="+", on_delete=models.CASCADE)
+    cast_at = models.DateTimeField("投票时间", auto_now_add=True)
+
+    scope_path = "appraisal__org__path"
+
+    class Meta:
+        verbose_name = "民主测评投票"
+        verbose_name_plural = "民主测评投票"
+        ordering = ["appraisal", "cast_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["appraisal", "voter"], name="appraisal_one_ballot")]
+
+    def __str__(self) -> str:
+        return f"{self.voter} 已投票"
+
+
 class DisposalRecord(VersionedModel):
     """组织处置 of a member appraised 不合格, with its due date (a 待办 for the branch until done)."""
 
@@ -167,6 +188,28 @@ class DisposalRecord(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
+
+
+class Appeal(VersionedModel):
+    """A member's 申诉 against their 民主评议 result, reviewed by the level above the branch."""
+
+    person = models.OneToOneField(AppraisalMember, verbose_name="评议党员", related_name="appeal",
+                                  on_delete=models.CASCADE)
+    text = models.TextField("申诉理由")
+    filed_on = models.DateField("提出日期")
+    outcome = models.CharField("复查结论", max_length=10, choices=AppealOutcome.choices, blank=True)
+    response = models.TextField("复查意见", blank=True)
+    answered_on = models.DateField("复查日期", null=True, blank=True)
+
+    scope_path = "person__appraisal__org__path"
+
+    class Meta:
+        verbose_name = "评议结果申诉"
+        verbose_name_plural = "评议结果申诉"
+        ordering = ["filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} 的申诉"
 
 
 # -- 党员积分 --------------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
 from . import rules
-from .choices import EntryState, Grade, Rating
+from .choices import EntryState, Grade, Rating, Stage
 from .models import (
     Appraisal,
     AppraisalMember,
+    Ballot,
     PointsEntry,
     PointsRule,
     PointsSetting,
@@ -41,6 +42,24 @@ def appraisals_for(user, action: str = VIEW):
 
 def people_for(user, action: str = VIEW):
     return AppraisalMember.objects.restrict(user, action).select_related("appraisal__org")
+
+
+def ballots_open(member) -> list[AppraisalMember]:
+    """The member's own places in appraisals now at 民主测评 where they have not voted yet (the road
+    to their ballot: a member needs no position in the tree to vote)."""
+    if member is None:
+        return []
+    voted = Ballot.objects.filter(voter__member=member).values("appraisal_id")
+    return list(AppraisalMember.objects.filter(member=member, exclusion="", appraisal__stage=Stage.VOTE)
+                .exclude(appraisal_id__in=voted).select_related("appraisal__org"))
+
+
+def ballot_place(member, appraisal_id) -> AppraisalMember | None:
+    """The member's own place (not excluded) in an appraisal, or None."""
+    if member is None or not str(appraisal_id).isdigit():
+        return None
+    return (AppraisalMember.objects.filter(appraisal_id=appraisal_id, member=member, exclusion="")
+            .select_related("appraisal__org").first())
 
 
 def points_for(user, action: str = VIEW):

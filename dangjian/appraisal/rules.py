@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .choices import Grade, PointsCategory, Rating
+from .choices import AppealOutcome, Grade, PointsCategory, Rating
 
 # -- 述职评议 ------------------------------------------------------------------------------------------
 
@@ -85,6 +85,35 @@ def tally_errors(tallies: Mapping[str, int | None], *, voters: int | None = None
 
 
 # -- 民主评议党员 -------------------------------------------------------------------------------------
+
+def appeal_errors(outcome: str, response: str, current: str, new_grade: str = "") -> dict[str, str]:
+    """The level above's answer to an appeal: a conclusion with its reasons; changing the result names
+    a grade other than the one appealed against."""
+    errors = {}
+    if outcome not in AppealOutcome.values:
+        errors["outcome"] = "复查结论应为维持或改变评定等次"
+    if not (response or "").strip():
+        errors["response"] = "请填写复查意见"
+    if outcome == AppealOutcome.CHANGED and (new_grade not in Grade.values or new_grade == current):
+        errors["grade"] = "改变评定等次时请选择与原等次不同的等次"
+    return errors
+
+
+def ballot_errors(choices: Mapping[int, str], eligible: Iterable[int], voter: int) -> dict[str, str]:
+    """A member's own 民主测评 ballot: one of the four grades for every other member appraised (not
+    those excluded, not oneself), nobody else."""
+    others = set(eligible) - {voter}
+    errors = {}
+    if voter in choices:
+        errors["choices"] = "不对本人测评"
+    elif set(choices) - others:
+        errors["choices"] = "测评对象不是本次参加评议的党员"
+    elif others - set(choices):
+        errors["choices"] = f"还有 {len(others - set(choices))} 名党员未测评，请逐一选择"
+    elif any(g not in Grade.values for g in choices.values()):
+        errors["choices"] = "测评意见应为优秀、合格、基本合格或不合格"
+    return errors
+
 
 EXCELLENT_SHARE = Fraction(1, 3)  # 优秀 normally no more than one third of those appraised
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
 from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
 
-from .choices import Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
+from .choices import AppealOutcome, Disposal, EntryState, Exclusion, Grade, PointsCategory, Rating, Stage
 
 MAX_VOTES = 100_000  # a count of people: far above any branch or meeting, inside the database's integers
 STAGE_DOC = choices_doc("环节", Stage.choices)
@@ -311,3 +312,43 @@ class RankingRow(Schema):
     org_name: str
     total: int
     vetoed_by: str | None
+
+
+class SettingIn(InputSchema):
+    rankings: bool = Field(description="是否开启积分排名")
+
+
+class SettingOut(Schema):
+    org_id: int
+    rankings: bool
+
+
+class BallotIn(InputSchema):
+    choices: dict[int, Grade] = Field(description="参评党员编号（people 的 id）→ 测评意见")
+
+
+class BallotOut(Schema):
+    appraisal_id: int
+    voters: int = Field(description="已参加测评的人数")
+
+
+class AppealIn(InputSchema):
+    text: str = Field(description="申诉理由")
+
+
+class AppealAnswerIn(InputSchema):
+    outcome: AppealOutcome
+    response: str = Field(description="复查意见")
+    grade: Grade | Literal[""] = Field("", description="改变评定等次时的新等次")
+    version: int | None = None
+
+
+class AppealOut(Schema):
+    id: int
+    person_id: int
+    text: str
+    filed_on: dt.date
+    outcome: str = Field(description=choices_doc("复查结论", AppealOutcome.choices) + "；空字符串表示待复查")
+    response: str
+    answered_on: dt.date | None
+    version: int

@@ -25,6 +25,7 @@ from dangjian.core.shortcuts import (
     parse_id,
     run_action,
 )
+from dangjian.core.tree import parent_path
 from dangjian.members.queries import member_of
 from dangjian.orglife.choices import MeetingType
 from dangjian.orglife.models import Meeting
@@ -32,7 +33,7 @@ from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries, rules
-from .choices import EXCLUSION_REASONS, STAGE_ORDER, EntryState, Grade, Stage
+from .choices import EXCLUSION_REASONS, STAGE_ORDER, AppealOutcome, EntryState, Grade, Stage
 from .forms import (
     AppraisalForm,
     ClaimForm,
@@ -47,6 +48,7 @@ from .forms import (
     TallyForm,
 )
 from .models import (
+    Appeal,
     Appraisal,
     AppraisalMember,
     DisposalRecord,
@@ -148,6 +150,10 @@ def review(request, pk):
         "warnings": queries.appraisal_warnings(appraisal), "reasons": EXCLUSION_REASONS,
         "disposal_form": DisposalForm(), "done_form": DisposalDoneForm(),
         "fields": actions.STAGE_FIELDS[Stage(appraisal.stage)],
+        "appeals": Appeal.objects.filter(person__appraisal=appraisal).select_related("person").order_by("id"),
+        "can_answer": bool(parent_path(appraisal.org.path))
+        and path_in_scope(request.user, CHANGE, parent_path(appraisal.org.path)),
+        "outcomes": AppealOutcome.choices, "grades": Grade.choices,
     })
 
 
@@ -415,6 +421,48 @@ def points_rules(request):
 # -- 本人 ------------------------------------------------------------------------------------------------
 
 @login_required
+@require_POST
+def appeal_file(request, pk):
+    """申诉 against one's own completed result (from 我的评议与积分)."""
+    person = AppraisalMember.objects.filter(pk=pk if str(pk).isdigit() else None,
+                                            member=member_of(request.user)).first()
+    if person is None:
+        raise Http404("未找到您的评议结果")
+    _attempt(request, lambda: actions.appeal_file(acting_user=request.user, person=person,
+                                                  text=request.POST.get("text", "")), "已提出申诉，待上级党组织复查")
+    return redirect("appraisal:me")
+
+
+@login_required
+@require_POST
+def appeal_answer(request, pk):
+    appeal = get_scoped_or_404(Appeal, request.user, pk, queryset=Appeal.objects.select_related("person"))
+    _attempt(request, lambda: actions.appeal_answer(
+        acting_user=request.user, appeal=appeal, outcome=request.POST.get("outcome", ""),
+        response=request.POST.get("response", ""), grade=request.POST.get("grade", "")), "已登记复查结果")
+    return redirect("appraisal:review", pk=appeal.person.appraisal_id)
+
+
+@login_required
+def ballot(request, pk):
+    """民主测评 with the member's own account: a grade for every other member appraised (secret)."""
+    person = queries.ballot_place(member_of(request.user), pk)
+    if person is None:
+        raise Http404("您不是本次民主评议的参评党员")
+    appraisal = person.appraisal
+    others = list(appraisal.people.filter(exclusion="").exclude(pk=person.pk).order_by("id"))
+    if request.method == "POST":
+        choices = {p.pk: request.POST.get(f"p{p.pk}", "") for p in others if request.POST.get(f"p{p.pk}")}
+        if _attempt(request, lambda: actions.ballot_cast(acting_user=request.user, appraisal=appraisal,
+                                                         choices=choices), "已投票，感谢参加民主测评"):
+            return redirect("appraisal:me")
+    return render(request, "appraisal/ballot.html", {
+        "appraisal": appraisal, "others": others, "grades": Grade.choices,
+        "voted": appraisal.ballots.filter(voter=person).exists(), "posted": request.POST,
+    })
+
+
+@login_required
 def me(request):
     member = member_of(request.user)
     if member is None:
@@ -422,7 +470,7 @@ def me(request):
     year = _year(request)
     ledger = queries.member_ledger(member, year)
     results = (AppraisalMember.objects.filter(member=member, appraisal__stage=Stage.DONE)
-               .select_related("appraisal__org", "disposal").order_by("-appraisal__year"))
+               .select_related("appraisal__org", "disposal", "appeal").order_by("-appraisal__year"))
     rules = actions.applicable_rules(member.org).exclude(category="attendance")
     form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, rules=rules, member=member)
     if request.method == "POST" and form.is_valid():
@@ -433,5 +481,6 @@ def me(request):
             messages.success(request, "已提交积分申报，待支部审核")
             return redirect("appraisal:me")
     return render(request, "appraisal/me.html", {"member": member, "year": year, "ledger": ledger,
-                                                 "results": results, "form": form})
+                                                 "results": results, "form": form,
+                                                 "ballots": queries.ballots_open(member)})
 

@@ -10,10 +10,12 @@ frozen: recomputing is refused and a correction is an ``Amendment``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
@@ -21,6 +23,7 @@ from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
+from dangjian.core.registry import computed_indicators
 from dangjian.core.scoping import CHANGE, require
 from dangjian.core.tree import parent_path
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind, Post
@@ -35,7 +38,6 @@ from .choices import (
     PUBLISHED_STAGES,
     BandPreset,
     CandidateState,
-    Computed,
     Method,
     SchemeState,
     Stage,
@@ -43,6 +45,8 @@ from .choices import (
 from .models import Amendment, Candidate, Grade, Indicator, Objection, Scheme, Score
 
 DEFAULT_KINDS = sorted(BRANCH_KINDS)
+# the text columns of a score row inserted without the model (``writing.insert_rows``): no NULLs
+BLANK_SCORE = {"claim": "", "reason": "", "evidence_file": "", "evidence_name": ""}
 
 
 def _check_version(obj, expected: int | None) -> None:
@@ -180,6 +184,7 @@ def indicators_set(*, acting_user, scheme: Scheme, indicators: Sequence[dict],
     if locked.state != SchemeState.DRAFT:
         raise ValidationError({"indicators": "方案已下发，指标不能再修改；请为下一年度另建方案"})
     rows = []
+    computable = {code for code, _label in queries.computed_choices()}
     for number, spec in enumerate(indicators, start=1):
         name = str(spec.get("name") or "").strip()
         group = str(spec.get("group") or "").strip() or "其他"
@@ -189,7 +194,7 @@ def indicators_set(*, acting_user, scheme: Scheme, indicators: Sequence[dict],
             raise ValidationError({"indicators": f"第 {number} 项指标没有名称"})
         if method not in Method.values:
             raise ValidationError({"indicators": f"第 {number} 项指标的评分方式应为平台计算或填报评分"})
-        if method == Method.COMPUTED and code not in Computed.values:
+        if method == Method.COMPUTED and code not in computable:
             raise ValidationError({"indicators": f"第 {number} 项指标的计算规则不是可选值"})
         weight = _decimal(spec.get("weight"), "indicators", low=0, high=100)
         deduct = _decimal(spec.get("deduct") or 0, "indicators", low=0, high=100)
@@ -252,7 +257,9 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
         raise ValidationError({"state": f"{locked.year} 年度考核结果已公示，不能重新计算；如需更正请填写更正记录"})
     indicators = list(locked.indicators.all())
     org_ids = list(queries.assessed_orgs(locked).values_list("pk", flat=True))
-    facts = queries.gather_facts(locked.org, locked.year, org_ids, today=today)
+    registered = computed_indicators()
+    facts = queries.gather_facts(locked.org, locked.year, org_ids, today=today,
+                                 codes={i.code for i in indicators if i.method == Method.COMPUTED})
     now = timezone.now()
     grades = {g.org_id: g for g in Grade.objects.filter(scheme=locked)}
     Grade.objects.bulk_create([Grade(scheme=locked, org_id=pk, year=locked.year) for pk in org_ids
@@ -262,8 +269,8 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
     entered = [i for i in indicators if i.method != Method.COMPUTED]
     entered_points = {(g, i): p for g, i, p in Score.objects.filter(grade__scheme=locked, indicator__in=entered)
                       .values_list("grade_id", "indicator_id", "points")}
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "claim", "reason"],
-                        [(grades[pk].pk, i.pk, "", "") for pk in org_ids for i in entered
+    writing.insert_rows(Score, ["grade_id", "indicator_id", *BLANK_SCORE],
+                        [(grades[pk].pk, i.pk, *BLANK_SCORE.values()) for pk in org_ids for i in entered
                          if (grades[pk].pk, i.pk) not in entered_points])
     # computed scores are replaced as a whole: nothing refers to them, and inserting is what databases do fast
     Score.objects.filter(grade__scheme=locked, indicator__in=computed).delete()
@@ -272,11 +279,13 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
         grade = grades[pk]
         total = sum((entered_points.get((grade.pk, i.pk)) or Decimal(0) for i in entered), Decimal(0))
         for indicator in computed:
-            result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct)
-            rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], ""))
+            result = rules.compute(indicator.code, facts[pk], indicator.weight, indicator.deduct,
+                                   registered.get(indicator.code))
+            rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], "", "", ""))
             total += result.points
         totals[pk] = total
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim"], rows)
+    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim", "evidence_file",
+                                "evidence_name"], rows)
     lowest = locked.band_names[-1]
     open_candidates = {c.org_id: c for c in Candidate.objects.filter(scheme=locked)}
     add_candidates, update_candidates, drop = [], [], []
@@ -323,17 +332,24 @@ def _retotal(grade: Grade) -> None:
 
 # -- the flow of one grade ---------------------------------------------------------------------------
 
+def _own_entered(acting_user, score: Score, field: str, what: str) -> tuple[Grade, Score]:
+    """The locked grade and the score of an entered indicator the assessed organisation may still
+    self-assess (its own scope, before the 自评 is submitted)."""
+    grade = _lock_grade(score.grade)
+    require(acting_user, CHANGE, grade.org, message=f"无权为该党组织{what}自评")
+    _not_published(grade)
+    if grade.stage != Stage.SELF:
+        raise ValidationError({field: f"自评已提交，不能再{what}"})
+    score = Score.objects.select_related("indicator").get(pk=score.pk)
+    if score.indicator.method != Method.ENTERED:
+        raise ValidationError({field: f"该指标由平台计算，不需{what}"})
+    return grade, score
+
+
 @audited_transaction()
 def claim_enter(*, acting_user, score: Score, claim: str, claim_points=None) -> Score:
     """自评: the assessed organisation states what it did, with its evidence, for an entered indicator."""
-    grade = _lock_grade(score.grade)
-    require(acting_user, CHANGE, grade.org, message="无权填报该党组织的自评")
-    _not_published(grade)
-    if grade.stage != Stage.SELF:
-        raise ValidationError({"claim": "自评已提交，不能再修改"})
-    score = Score.objects.select_related("indicator").get(pk=score.pk)
-    if score.indicator.method != Method.ENTERED:
-        raise ValidationError({"claim": "该指标由平台计算，不需填报"})
+    grade, score = _own_entered(acting_user, score, "claim", "填报")
     claim = (claim or "").strip()
     if not claim:
         raise ValidationError({"claim": "请填写自评说明及佐证"})
@@ -345,6 +361,24 @@ def claim_enter(*, acting_user, score: Score, claim: str, claim_points=None) -> 
     score.save()
     record_change(actor=acting_user, action="assessment_claim", obj=grade,
                   after={"indicator": score.indicator.name, "claim_points": str(score.claim_points or "")})
+    return score
+
+
+@audited_transaction()
+def claim_file(*, acting_user, score: Score, upload) -> Score:
+    """自评佐证文件 of an entered indicator: checked by its content and size, like every evidence file
+    (``worklists.actions.inspect_upload``); a new file replaces the previous one."""
+    grade, score = _own_entered(acting_user, score, "file", "上传佐证")
+    if upload is None:
+        raise ValidationError({"file": "请选择佐证文件"})
+    file_type, content = worklist_actions.inspect_upload(upload)
+    before = score.evidence_name
+    score.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    score.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+    score.save()
+    record_change(actor=acting_user, action="assessment_claim_file", obj=grade,
+                  before={"indicator": score.indicator.name, "file": before},
+                  after={"indicator": score.indicator.name, "file": score.evidence_name})
     return score
 
 

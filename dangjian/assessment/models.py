@@ -115,6 +115,8 @@ class Score(ScopedModel):
     reason = models.CharField("计算依据", max_length=300, blank=True)
     claim = models.TextField("自评说明及佐证", blank=True)
     claim_points = models.DecimalField("自评分", max_digits=5, decimal_places=2, null=True, blank=True)
+    evidence_file = models.FileField("佐证文件", upload_to="assessment/evidence/%Y/%m/", blank=True)
+    evidence_name = models.CharField("佐证文件名", max_length=255, blank=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评分人", null=True, blank=True,
                                   related_name="+", on_delete=models.SET_NULL)
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)

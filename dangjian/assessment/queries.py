@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from dangjian.core.calendar import work_calendar
+from dangjian.core.registry import computed_indicators
 from dangjian.core.scoping import VIEW
 from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import PartyStatus
@@ -69,8 +71,16 @@ def _year_end(year: int, today: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), today)
 
 
-def gather_facts(root: Organization, year: int, org_ids, *, today: dt.date | None = None) -> dict[int, rules.Facts]:
-    """Facts for each organisation of ``org_ids`` (all under ``root``) in ``year``."""
+def computed_choices() -> list[tuple[str, str]]:
+    """The computed indicators a scheme may use: the built-in rules, then those other apps registered
+    (``core.registry.register_indicator``, docs/architecture.md「登记表」)."""
+    return [*Computed.choices, *((code, spec.label) for code, spec in computed_indicators().items())]
+
+
+def gather_facts(root: Organization, year: int, org_ids, *, today: dt.date | None = None,
+                 codes=None) -> dict[int, rules.Facts]:
+    """Facts for each organisation of ``org_ids`` (all under ``root``) in ``year``. Registered
+    indicators of ``codes`` (all when None) count with their own fixed queries into ``Facts.extra``."""
     today = today or timezone.localdate()
     wanted = set(org_ids)
     orgs = {pk: (path, kind, founded) for pk, path, kind, founded in
@@ -98,6 +108,11 @@ def gather_facts(root: Organization, year: int, org_ids, *, today: dt.date | Non
     for pk, n in reviews:
         if pk in facts:
             facts[pk].reviews_held = n
+    for code, spec in computed_indicators().items():
+        if codes is None or code in codes:
+            for pk, counted in spec.gather(root, year, list(facts), today).items():
+                if pk in facts:
+                    facts[pk].extra[code] = counted
     return facts
 
 
@@ -190,7 +205,8 @@ def evidence(org: Organization, year: int, code: str, *, today: dt.date | None =
                                           type_codes__contains=REVIEW)
         return [EvidenceRow(m.title, f"{timezone.localtime(m.held_at):%Y-%m-%d}", "orglife:meeting", m.pk)
                 for m in meetings.order_by("held_at")]
-    return []
+    spec = computed_indicators().get(code)
+    return [EvidenceRow(*row) for row in spec.evidence(org, year, today)] if spec else []
 
 
 # -- one grade and the roll-ups ---------------------------------------------------------------------
@@ -249,3 +265,15 @@ def stage_counts(scheme: Scheme, user) -> dict[str, int]:
 def indicator_totals(scheme: Scheme) -> dict[int, tuple]:
     return {r["indicator_id"]: (r["s"], r["n"]) for r in Score.objects.filter(indicator__scheme=scheme)
             .values("indicator_id").annotate(s=Sum("points"), n=Count("pk")).order_by()}
+
+
+def publicity(scheme: Scheme, user) -> list[Grade]:
+    """The 公示 list: the scheme's grades the user may see that are published (公示 or 上报), each with
+    ``publicity_end`` (five working days, holidays counted) and ``objection_count``. Three queries."""
+    grades = list(Grade.objects.restrict(user, VIEW).filter(scheme=scheme, stage__in=PUBLISHED_STAGES)
+                  .select_related("org").annotate(objection_count=Count("objections")).order_by("org__path"))
+    starts = [g.publicity_start for g in grades if g.publicity_start]
+    calendar = work_calendar(min(starts), max(starts) + dt.timedelta(days=30)) if starts else None
+    for grade in grades:
+        grade.publicity_end = rules.publicity_end(grade.publicity_start, calendar) if grade.publicity_start else None
+    return grades

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from dangjian.core.registry import RATE
 from dangjian.core.workdays import WEEKDAYS_ONLY, WorkCalendar, period_end
 
 from .choices import (
@@ -73,6 +74,7 @@ class Facts:
     lost_contact: int = 0
     reviews_held: int = 0  # 民主评议党员会议
     applies_orglife: bool = True
+    extra: dict = field(default_factory=dict)  # code → what another app's registered indicator counted
 
     @property
     def compliance(self) -> float | None:
@@ -98,8 +100,10 @@ def _rate(done: int, due: int, weight: Decimal, what: str, none_text: str) -> In
 
 
 def _count(count: int, weight: Decimal, deduct: Decimal, unit: str) -> IndicatorResult:
+    """``unit`` starts with its measure word (项、条、名、次、个月): “每项扣 2.00 分”."""
     points = max(Decimal(0), weight - deduct * count)
-    reason = f"{count} {unit}" + (f"，每{unit[-1]}扣 {_d(deduct)} 分" if count and deduct else "")
+    per = unit[:2] if unit.startswith("个月") else unit[0]
+    reason = f"{count} {unit}" + (f"，每{per}扣 {_d(deduct)} 分" if count and deduct else "")
     return IndicatorResult(Decimal(count), _d(points), reason)
 
 
@@ -152,8 +156,24 @@ COMPUTED_RULES = {
 }
 
 
-def compute(code: str, facts: Facts, weight, deduct) -> IndicatorResult:
-    return COMPUTED_RULES[code](facts, Decimal(weight), Decimal(deduct))
+def scored(kind: str, counted, weight: Decimal, deduct: Decimal, wording: str, none_text: str) -> IndicatorResult:
+    """An indicator another app registered: ``counted`` is ``(done, due)`` for a RATE (points in
+    proportion, full points when nothing is due) or a count for a COUNT (``deduct`` per unit)."""
+    if kind == RATE:
+        done, due = counted or (0, 0)
+        return _rate(done, due, weight, wording, none_text)
+    return _count(int(counted or 0), weight, deduct, wording)
+
+
+def compute(code: str, facts: Facts, weight, deduct, registered=None) -> IndicatorResult:
+    """A built-in rule, or ``registered`` (an object with ``kind``, ``wording``, ``none_text``: the
+    entry another app registered) over what it counted, kept in ``facts.extra[code]``."""
+    if code in COMPUTED_RULES:
+        return COMPUTED_RULES[code](facts, Decimal(weight), Decimal(deduct))
+    if registered is None:
+        raise KeyError(code)
+    return scored(registered.kind, facts.extra.get(code), Decimal(weight), Decimal(deduct), registered.wording,
+                  registered.none_text)
 
 
 # -- the scheme ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 from . import actions, queries
-from .choices import BandPreset, CandidateState, Computed, Method, SchemeState, Stage
+from .choices import BandPreset, CandidateState, Method, SchemeState, Stage
 from .exporting import write_grades, write_summary
 from .models import Candidate, Grade, Indicator, Objection, Scheme, Score
 
@@ -106,7 +107,7 @@ def _scheme_context(request, scheme: Scheme) -> dict:
         "can_change": path_in_scope(request.user, CHANGE, scheme.org.path),
         "indicator_text": "\n".join(f"{i.group}，{i.name}，{i.code}，{i.weight.normalize():f}，{i.deduct.normalize():f}"
                                     for i in indicators),
-        "indicator_help": INDICATOR_HELP, "computed_codes": Computed.choices,
+        "indicator_help": INDICATOR_HELP, "computed_codes": queries.computed_choices(),
         "bands_text": "，".join(f"{n}:{b}" for n, b in scheme.bands),
         "kinds": [OrgKind(k).label for k in scheme.org_kinds if k in OrgKind.values],
         "stages": [(label, counts.get(value, 0)) for value, label in Stage.choices],
@@ -209,6 +210,14 @@ def _int_or_none(raw):
 
 
 @login_required
+def scheme_publicity(request, pk):
+    """分类定级结果公示: the published grades of the scheme in the user's scope, with the 公示 period."""
+    scheme = _scheme_for(request, pk)
+    return render(request, "assessment/publicity.html", {"scheme": scheme,
+                                                         "grades": queries.publicity(scheme, request.user)})
+
+
+@login_required
 def scheme_export(request, pk, layout):
     scheme = _scheme_for(request, pk)
     writers = {"summary": (write_summary, "考核结果汇总表"), "grades": (write_grades, "分类定级结果表")}
@@ -248,6 +257,17 @@ def grade_evidence(request, pk, indicator_pk):
     rows = queries.evidence(grade.org, grade.year, indicator.code) if indicator.code else []
     return render(request, "assessment/evidence.html", {"grade": grade, "indicator": indicator, "score": score,
                                                         "rows": rows})
+
+
+@login_required
+def score_file(request, pk):
+    """The 自评佐证文件 of one score, for whoever may see the grade (the download is audited)."""
+    score = Score.objects.filter(pk=pk, grade__in=queries.grades_for(request.user)).first()
+    if score is None or not score.evidence_file:
+        raise_404()
+    record_export(actor=request.user, what="自评佐证文件", model="assessment.score", rows=1,
+                  filters={"score": score.pk}, action="download")
+    return FileResponse(score.evidence_file.open("rb"), as_attachment=True, filename=score.evidence_name)
 
 
 def _date(raw) -> dt.date | None:
@@ -290,6 +310,8 @@ def grade_action(request, pk, what):
     calls = {
         "claim": (lambda: actions.claim_enter(acting_user=user, score=score(), claim=post.get("claim", ""),
                                               claim_points=post.get("claim_points")), "自评已保存"),
+        "file": (lambda: actions.claim_file(acting_user=user, score=score(), upload=request.FILES.get("file")),
+                 "佐证文件已上传"),
         "self": (lambda: actions.self_submit(acting_user=user, grade=grade, summary=post.get("summary", ""),
                                              expected_version=version), "自评已提交"),
         "score": (lambda: actions.score_enter(acting_user=user, score=score(), points=post.get("points")),

@@ -6,7 +6,9 @@ Three things are collected here, each from a module of the same name in every ap
 - ``demo.py`` calls ``register_demo``: how the app adds its demo records (``dangjian demo-data``);
 - ``bench.py`` calls ``register_bench``: the figures the app measures (``dangjian bench``);
 - ``panels.py`` calls ``register_panel``: what the app shows on the home page (工作台);
-- ``dashboards.py`` calls ``register_dashboard``: what the app shows on an organisation's 数据看板.
+- ``dashboards.py`` calls ``register_dashboard``: what the app shows on an organisation's 数据看板;
+- ``indicators.py`` calls ``register_indicator``: a 考核评价 indicator computed from the app's records
+  (the assessment scores it; the app only counts, set-based, and lists the evidence).
 
 Demo and bench steps declare the steps they come after; ``ordered`` runs them in an order that
 honours those declarations (and, among equals, the order of INSTALLED_APPS). A new app joins by
@@ -77,6 +79,29 @@ class DashboardPanel:
     order: int = 100
 
 
+RATE, COUNT = "rate", "count"
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    """A computed 考核评价 indicator another app provides. ``name`` is its code (at most 30 characters,
+    stored on the scheme's indicator); ``label`` its Chinese name. ``gather(root, year, org_ids, today)``
+    returns ``{org_id: count}`` (``kind`` COUNT: each unit deducts points) or ``{org_id: (done, due)}``
+    (``kind`` RATE: points in proportion) for the organisations of ``root``'s subtree, in a number of
+    queries that does not grow with them; a missing organisation counts 0 (or nothing due).
+    ``evidence(org, year, today)`` returns the rows counted as ``(label, detail, url_name, pk)``.
+    ``wording`` names what is counted (COUNT: the unit, e.g. "项发展党员程序问题"; RATE: the ratio,
+    e.g. "党费已交/应交（人·月）"); ``none_text`` is the reason when nothing is due."""
+
+    name: str
+    label: str
+    kind: str
+    gather: Callable
+    evidence: Callable
+    wording: str
+    none_text: str = "本年度没有应计项目，按满分计"
+
+
 @dataclass
 class _Registry:
     items: dict[str, object] = field(default_factory=dict)
@@ -91,6 +116,7 @@ _demo = _Registry()
 _bench = _Registry()
 _panels = _Registry()
 _dashboards = _Registry()
+_indicators = _Registry()
 _discovered: set[str] = set()
 
 
@@ -123,6 +149,22 @@ def register_dashboard(name: str, template: str, context: Callable, **options) -
     panel = DashboardPanel(name, template, context, **options)
     _dashboards.add(panel)
     return panel
+
+
+def register_indicator(name: str, label: str, kind: str, gather: Callable, evidence: Callable,
+                       **options) -> ComputedIndicator:
+    if kind not in (RATE, COUNT):
+        raise RegistryError(f"“{name}”的计分方式应为 {RATE} 或 {COUNT}")
+    if len(name) > 30:
+        raise RegistryError(f"“{name}”的代码超过 30 个字符")
+    indicator = ComputedIndicator(name, label, kind, gather, evidence, **options)
+    _indicators.add(indicator)
+    return indicator
+
+
+def computed_indicators() -> dict[str, ComputedIndicator]:
+    discover("indicators")
+    return dict(_indicators.items)
 
 
 def demo_steps() -> list[DemoStep]:

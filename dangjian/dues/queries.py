@@ -26,12 +26,18 @@ from .models import DuesArrangement, DuesBase, DuesPayment, DuesRelief
 ZERO = rules.ZERO
 
 
+def _readable(qs, user, action: str = VIEW):
+    """``qs`` restricted to ``user``'s scope; ``SYSTEM`` (the daily 待办 scan, the assessment's
+    computed indicators) reads every organisation."""
+    return qs.all() if user is SYSTEM else qs.restrict(user, action)
+
+
 def payments_for(user, action: str = VIEW) -> QuerySet[DuesPayment]:
-    return DuesPayment.objects.restrict(user, action)
+    return _readable(DuesPayment.objects, user, action)
 
 
 def bases_for(user, action: str = VIEW) -> QuerySet[DuesBase]:
-    return DuesBase.objects.restrict(user, action)
+    return _readable(DuesBase.objects, user, action)
 
 
 def reliefs_for(user, action: str = VIEW) -> QuerySet[DuesRelief]:
@@ -45,8 +51,7 @@ def arrangements_for(user, action: str = VIEW) -> QuerySet[DuesArrangement]:
 def active_members(user, path: str, action: str = VIEW) -> QuerySet[Member]:
     """Members who owe dues: 党籍 normal, in the subtree of ``path``. ``SYSTEM`` (the daily 待办
     scan) reads every organisation."""
-    qs = Member.objects.all() if user is SYSTEM else Member.objects.restrict(user, action)
-    return qs.filter(org__path__startswith=path, status=PartyStatus.NORMAL)
+    return _readable(Member.objects, user, action).filter(org__path__startswith=path, status=PartyStatus.NORMAL)
 
 
 # -- facts for the rules --------------------------------------------------------------------------
@@ -234,7 +239,7 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
     today = today or timezone.localdate()
     months = rules.year_months(year)
     first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
-    orgs = (Organization.objects.restrict(user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
+    orgs = (_readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
             .order_by("path").values_list("id", "name", "short_name", "path", "depth", "kind"))
     rows = {path: OrgRow(pk, short or name, path, d - root.depth, kind) for pk, name, short, path, d, kind in orgs}
 

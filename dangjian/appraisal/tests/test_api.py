@@ -44,3 +44,26 @@ def test_round_tallies_and_rules_through_the_api(tree, login):
                           content_type="application/json")
     assert refused.status_code == 422 and "点赞" in refused.json()["detail"][0]["message"]
     assert client.get("/api/appraisal/points/ranking").status_code == 403
+
+
+def test_report_upload_and_ranking_setting_through_the_api(tree, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(tree.county_admin)
+    client.post("/api/appraisal/rounds", {"org": tree.town1.pk, "year": YEAR}, content_type="application/json")
+    entry = ReportEntry.objects.get(org=tree.a)
+    client = login(tree.secretary_a)
+    disguised = client.post(f"/api/appraisal/entries/{entry.pk}/report",
+                            {"file": SimpleUploadedFile("述职.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 50)})
+    assert disguised.status_code == 422 and "PDF" in disguised.json()["detail"][0]["message"]
+    uploaded = client.post(f"/api/appraisal/entries/{entry.pk}/report",
+                           {"file": SimpleUploadedFile("述职报告.pdf", b"%PDF-1.4\n")})
+    assert uploaded.status_code == 200 and uploaded.json()["report_name"] == "述职报告.pdf"
+    assert client.put(f"/api/appraisal/points/settings/{tree.county.pk}", {"rankings": True},
+                      content_type="application/json").status_code == 404  # not in the secretary's scope
+    client = login(tree.county_admin)
+    assert client.get("/api/appraisal/points/ranking").status_code == 403
+    setting = client.put(f"/api/appraisal/points/settings/{tree.county.pk}", {"rankings": True},
+                         content_type="application/json")
+    assert setting.json() == {"org_id": tree.county.pk, "rankings": True}
+    assert client.get("/api/appraisal/points/ranking").status_code == 200

@@ -215,3 +215,26 @@ def test_confirming_a_candidate_opens_a_rectification_item_and_lifting_needs_its
         actions.candidate_lift(acting_user=t.county_admin, candidate=candidate)
     work_to(item, State.CLOSED, today=TODAY)
     assert actions.candidate_lift(acting_user=t.county_admin, candidate=candidate).state == CandidateState.LIFTED
+
+
+def test_publicity_lists_published_grades_with_their_period(facts_tree, client):
+    from django.urls import reverse
+
+    from dangjian.core.models import CalendarDay
+
+    t = facts_tree
+    scheme = issued_scheme(t.town1)
+    actions.scheme_compute(acting_user=SYSTEM, scheme=scheme, today=TODAY)
+    grade = _rated(t, scheme, t.a)
+    _rated(t, scheme, t.b)  # rated, not yet publicized: not listed
+    CalendarDay.objects.create(day=dt.date(2026, 3, 4), is_working=False, name="假日")
+    actions.grade_publicize(acting_user=SYSTEM, grade=grade, start=dt.date(2026, 3, 2))
+    actions.objection_add(acting_user=SYSTEM, grade=grade, text="会议记录不全")
+    listed = queries.publicity(scheme, t.county_admin)
+    assert [g.org_id for g in listed] == [t.a.pk]
+    # Monday 03-02, a holiday on Wednesday 03-04: the fifth working day is Monday 03-09
+    assert listed[0].publicity_end == dt.date(2026, 3, 9) and listed[0].objection_count == 1
+    assert queries.publicity(scheme, t.secretary_b) == []  # B's secretary does not see A's result
+    client.force_login(t.county_admin)
+    page = client.get(reverse("assessment:publicity", args=[scheme.pk])).content.decode()
+    assert t.a.name in page and "2026-03-09" in page and t.b.name not in page
