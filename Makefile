@@ -11,6 +11,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SCALE  ?= county
+# The suite runs in parallel processes (pytest-xdist), one per CPU core; TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= auto
 
 .PHONY: setup demo test test-sqlite test-postgres lint bench load serve clean browser vendor
 
@@ -57,11 +59,11 @@ test: $(VENV)/.installed vendor browser lint
 
 test-sqlite:
 	@echo "== 测试：SQLite =="
-	env -u DATABASE_URL DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+	env -u DATABASE_URL DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-postgres:
 	@echo "== 测试：PostgreSQL =="
-	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} DANGJIAN_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check dangjian tests

@@ -65,26 +65,38 @@ def login(client):
     return _login
 
 
-@pytest.fixture
-def page(live_server):
-    """A Playwright page in Debian's chromium, pointed at the live server."""
-    import os
-
+@pytest.fixture(scope="session")
+def _chromium():
+    """One chromium for the whole session: launching it took a second or more for every browser test.
+    Each test still gets a context of its own (no cookies, storage or viewport carried over)."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser import ARGS, chromium_path
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-    # itself (fixtures, assertions) are still synchronous and safe here.
+    # itself (fixtures, assertions) are still synchronous and safe here. The browser tests run last
+    # (pytest_collection_modifyitems below), so no other test runs beside that loop.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(live_server, _chromium):
+    """A Playwright page in Debian's chromium, pointed at the live server."""
+    context = _chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the shared browser's event loop (above) then never sits beside a test
+    that expects none, and each parallel worker launches chromium only once it reaches them."""
+    items.sort(key=lambda item: "page" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,10 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGJIAN_VAR_DIR", BASE_DIR / "var"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs the suite in parallel processes (pytest-xdist): each keeps its keys, media,
+    # exports and backups in a folder of its own, as each has a test database of its own.
+    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ENVIRONMENT = os.environ.get("DANGJIAN_ENV", "development")

@@ -21,6 +21,30 @@ def new_id_number(birth: dt.date, gender: str = "M") -> str:
     return make_id_number("110101", birth, next(_sequence), gender)
 
 
+def built_once(django_db_blocker, build):
+    """Rows built once for the tests of a module-scoped fixture (``yield from built_once(
+    django_db_blocker, build)``) instead of once per test. They live in an outer transaction rolled
+    back when the fixture ends; each test still asks for ``db``, so it runs in a savepoint of its own
+    and leaves the shared rows as it found them."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def make_member(org, *, name: str | None = None, birth: dt.date = dt.date(1980, 5, 17), gender: str = "M",
                 joined_on: dt.date = dt.date(2005, 7, 1), membership_type: str = "full", **fields):
     from dangjian.members.actions import member_create

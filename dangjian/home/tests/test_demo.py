@@ -26,6 +26,7 @@ from dangjian.orgs.demo.generate import build_plan
 from dangjian.orgs.demo.scales import ANCHOR
 from dangjian.orgs.models import CommitteePost, Organization, Term
 from dangjian.orgs.rules import OrgFacts, structure_warnings
+from dangjian.testing import built_once
 
 
 def demo_data(**options) -> str:
@@ -41,9 +42,15 @@ def demo_accounts() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def tiny_built(django_db_setup, django_db_blocker):
+    """The tiny demo is built once per module (it took most of this file's time when built per test)."""
+    yield from built_once(django_db_blocker, demo_data)
+
+
 @pytest.fixture
-def tiny(db):
-    return demo_data()
+def tiny(tiny_built, db):
+    return tiny_built
 
 
 def member_rows() -> list[tuple]:
@@ -87,6 +94,33 @@ def test_county_plan_has_the_structure_the_speeches_describe():
     assert all(bands[band] >= len(secretaries) * 0.1 for band in range(4)), bands
     assert any(p.concurrent_head for org in plan.orgs() if org.term for p in org.term.posts)
     assert len({m.id_number for m in members}) == len(members)
+
+
+# -- on an empty database (before the tests sharing the tiny demo: its rows stay until the module ends) --
+def test_bad_options_are_refused(db):
+    with pytest.raises(CommandError, match="未知的规模"):
+        demo_data(scale="province")
+    with pytest.raises(CommandError, match="晚于今天"):
+        demo_data(anchor=dt.date.today() + dt.timedelta(days=1))
+    assert not Organization.objects.exists()
+
+
+def test_demo_accounts_need_demo_data(db):
+    with pytest.raises(CommandError, match="demo-data"):
+        demo_accounts()
+
+
+def test_county_scale_counts(db):
+    started = time.perf_counter()
+    out = demo_data(scale="county")
+    elapsed = time.perf_counter() - started
+    branches = Organization.objects.filter(kind__in=BRANCH_KINDS).count()
+    members = Member.objects.count()
+    assert 340 <= branches <= 460, branches
+    assert 10_200 <= members <= 13_800, members
+    assert Organization.objects.filter(kind=OrgKind.WORKING_COMMITTEE).exists()
+    assert "用时" in out
+    print(f"county demo data: {branches} branches, {members} members, {elapsed:.1f} s")
 
 
 # -- the command -----------------------------------------------------------------------------------
@@ -195,14 +229,6 @@ def test_existing_data_is_refused_without_replace(tiny):
         demo_data()
 
 
-def test_bad_options_are_refused(db):
-    with pytest.raises(CommandError, match="未知的规模"):
-        demo_data(scale="province")
-    with pytest.raises(CommandError, match="晚于今天"):
-        demo_data(anchor=dt.date.today() + dt.timedelta(days=1))
-    assert not Organization.objects.exists()
-
-
 # -- demo accounts -----------------------------------------------------------------------------------
 def test_demo_accounts_log_in_with_the_printed_positions(tiny, client):
     out = demo_accounts()
@@ -239,22 +265,3 @@ def test_demo_accounts_reset_passwords_and_keep_one_position(tiny, client):
     demo_accounts()
     assert client.login(username="town", password=DEMO_PASSWORD)
     assert Position.objects.filter(user__username="town").count() == 1
-
-
-def test_demo_accounts_need_demo_data(db):
-    with pytest.raises(CommandError, match="demo-data"):
-        demo_accounts()
-
-
-# -- the full county -------------------------------------------------------------------------------
-def test_county_scale_counts(db):
-    started = time.perf_counter()
-    out = demo_data(scale="county")
-    elapsed = time.perf_counter() - started
-    branches = Organization.objects.filter(kind__in=BRANCH_KINDS).count()
-    members = Member.objects.count()
-    assert 340 <= branches <= 460, branches
-    assert 10_200 <= members <= 13_800, members
-    assert Organization.objects.filter(kind=OrgKind.WORKING_COMMITTEE).exists()
-    assert "用时" in out
-    print(f"county demo data: {branches} branches, {members} members, {elapsed:.1f} s")

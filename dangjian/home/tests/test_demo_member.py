@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dangjian.accounts.models import Position
 from dangjian.home.demo_accounts import DEMO_PASSWORD
-from dangjian.home.tests.test_demo import demo_accounts, tiny  # noqa: F401 (tiny is a fixture)
+from dangjian.home.tests.test_demo import demo_accounts, tiny, tiny_built  # noqa: F401 (fixtures)
 from dangjian.members.choices import CorrectionStatus
 from dangjian.members.models import CorrectionRequest, Member
 
