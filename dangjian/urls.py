@@ -24,6 +24,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("campaigns/", include("dangjian.campaigns.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("community/", include("dangjian.community.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),
