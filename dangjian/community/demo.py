@@ -53,8 +53,13 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     if not communities or not members:
         _say(stdout, "没有村（社区）党组织或党员：跳过双报到演示数据")
         return
+    # members who already have a report (an earlier run, the bench on a demo database) are left alone
+    known = set(CommunityReport.objects.values_list("member_id", flat=True))
+    first_new = (CommunityReport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     reports = []
     for member_id, path, unit, category, retired in members:
+        if member_id in known:
+            continue
         kind = rules.expected_kind(status=PartyStatus.NORMAL, category=category, retired=retired, branch_unit=unit)
         choices = [c for c in communities.get(_county(path), []) if c[1] != path]
         if kind is None or not choices or rng.random() > (0.7 if kind == "retired" else 0.55):
@@ -68,7 +73,8 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
                                        reported_on=reported_on, status=status,
                                        decision_note="暂无适合的服务岗位" if status == ReportStatus.DECLINED else ""))
     CommunityReport.objects.bulk_create(reports, batch_size=BATCH)
-    accepted = [r for r in CommunityReport.objects.filter(status=ReportStatus.ACCEPTED).order_by("id")]
+    accepted = list(CommunityReport.objects.filter(status=ReportStatus.ACCEPTED, pk__gte=first_new).order_by("id"))
+    first_need = (ServiceNeed.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     needs = []
     for community_id in sorted({r.community_id for r in accepted}):
         for title, description in rng.sample(NEEDS, rng.randint(2, 4)):
@@ -77,7 +83,8 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
                                      places=rng.choice([None, 5, 10, 20])))
     ServiceNeed.objects.bulk_create(needs, batch_size=BATCH)
     needs_of: dict[int, list[int]] = defaultdict(list)
-    for need_id, community_id in ServiceNeed.objects.values_list("id", "community_id").order_by("id"):
+    new_needs = ServiceNeed.objects.filter(pk__gte=first_need).order_by("id")
+    for need_id, community_id in new_needs.values_list("id", "community_id"):
         needs_of[community_id].append(need_id)
     records, feedback = [], []
     last_year = today.year - 1

@@ -49,7 +49,7 @@ def overview(request):
     rows = queries.subtree_rows(root, year)
     return render(request, "community/overview.html", {
         "root": root, "year": year, "rows": rows, "total": rows[0][1], "years": range(year - 2, year + 1),
-        "expected_hours": queries.yearly_hours(),
+        "expected_hours": queries.yearly_hours(), "committee_kinds": set(COMMITTEE_KINDS),
     })
 
 

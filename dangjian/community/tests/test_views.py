@@ -50,3 +50,5 @@ def test_rates_page_for_the_county(tree, side, accepted, client):
     client.force_login(tree.county_admin)
     page = client.get("/community/").content.decode()
     assert 'id="total-rate">50.0%' in page and "西山镇党委" in page
+    town = client.get(f"/community/?org={tree.town2.pk}").content.decode()
+    assert f"/community/org/{tree.c.pk}/" in town  # a branch opens its member list, a committee its rates
