@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.core.benchmarking import median_seconds, ms
@@ -30,7 +29,8 @@ def community_step(ctx) -> list[tuple[str, str, str]]:
         records = ServiceRecord.objects.filter(pk__gt=before[ServiceRecord]).count()
         rows.append((f"写入报到 {added:,} 条、服务记录 {records:,} 条（bulk_create）",
                      f"{time.perf_counter() - started:.1f} s", ""))
-        with CaptureQueriesContext(connection) as captured:
+        captured = []
+        with connection.execute_wrapper(lambda execute, sql, *args: captured.append(sql) or execute(sql, *args)):
             queries.reporting_facts(root.path, today.year)
         median = median_seconds(lambda: queries.reporting_facts(root.path, today.year))
         rows.append((f"根组织报到率 reporting_facts（{len(captured)} 条查询，5 次中位数）", ms(median), "—"))

@@ -1,8 +1,8 @@
 """Demo 双报到: a share of the members who should report (retirees, in-service members of 机关 and
-企事业 branches) have reported to a community of their own county — most accepted, some waiting,
-a few declined; each community with reporters posts a few needs; accepted reporters have a year of
-service records (older ones confirmed, the last month's waiting, a few rejected); and last year's
-feedback for most of them.
+企事业 branches) have reported to a community nearby (of their county in a city, their town in a
+county, else anywhere) — most accepted, some waiting, a few declined; each community with
+reporters posts a few needs; accepted reporters have a year of service records (older ones
+confirmed, the last month's waiting, a few rejected); and last year's feedback for most of them.
 
 Written with ``bulk_create`` (the demo is one audited "载入演示数据" for the tree, not a record per
 row). Same seed and day → same data."""
@@ -38,8 +38,14 @@ HOURS = [Decimal("1"), Decimal("1.5"), Decimal("2"), Decimal("2"), Decimal("3"),
 COMMENTS = ["积极参加社区活动，服务认真", "按时参加服务，群众评价好", "参加次数偏少", "发挥专业特长，作用明显"]
 
 
-def _county(path: str) -> str:
-    return path[:2 * PATH_STEP] if len(path) >= 2 * PATH_STEP else path
+def _nearby(communities: dict[str, list[tuple[int, str]]], path: str) -> list[tuple[int, str]]:
+    """Communities under the member's level-2 ancestor (a county of a city, a town of a county), else
+    anywhere under the root; never the member's own organisation."""
+    for prefix in (path[:2 * PATH_STEP], path[:PATH_STEP]):
+        found = [c for c in communities.get(prefix, []) if c[1] != path]
+        if found:
+            return found
+    return []
 
 
 @transaction.atomic
@@ -47,7 +53,8 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     rng = random.Random(seed * 37 + 9)
     communities: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for org_id, path in community_orgs().order_by("path").values_list("id", "path"):
-        communities[_county(path)].append((org_id, path))
+        for prefix in {path[:2 * PATH_STEP], path[:PATH_STEP]}:
+            communities[prefix].append((org_id, path))
     members = list(Member.objects.filter(status=PartyStatus.NORMAL).order_by("id").values_list(
         "id", "org__path", "org__unit_category", "category", "retired"))
     if not communities or not members:
@@ -61,7 +68,7 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
         if member_id in known:
             continue
         kind = rules.expected_kind(status=PartyStatus.NORMAL, category=category, retired=retired, branch_unit=unit)
-        choices = [c for c in communities.get(_county(path), []) if c[1] != path]
+        choices = _nearby(communities, path)
         if kind is None or not choices or rng.random() > (0.7 if kind == "retired" else 0.55):
             continue
         roll = rng.random()
