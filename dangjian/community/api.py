@@ -13,9 +13,11 @@ from ninja import Query, Router, Schema, Status
 from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
+    DbId,
     PageQuery,
     PickerOut,
     PickerQuery,
+    choices_doc,
     page_of,
     readable_or_404,
     responses,
@@ -26,6 +28,7 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import org_search
 
 from . import actions, queries
+from .choices import RecordStatus, ReportStatus
 from .models import CommunityFeedback, CommunityReport, ServiceNeed, ServiceRecord
 from .schemas import (
     DecisionIn,
@@ -51,8 +54,8 @@ class ScopeQuery(Schema):
 
 
 class ReportFilter(Schema):
-    community: int | None = F(None, ge=1, description="报到的村（社区）党组织 id")
-    status: str | None = F(None, description="requested / accepted / declined / ended")
+    community: DbId | None = F(None, description="报到的村（社区）党组织 id")
+    status: ReportStatus | None = F(None, description=choices_doc("状态", ReportStatus.choices))
 
 
 def _org(request, pk: int) -> Organization:
@@ -132,7 +135,7 @@ def create_need(request, org_id: int, payload: NeedIn):
 
 
 @router.get("/records", response=responses(RecordPage), summary="服务记录")
-def list_records(request, page: Query[PageQuery], report: int | None = None, status: str | None = None):
+def list_records(request, page: Query[PageQuery], report: DbId | None = None, status: RecordStatus | None = None):
     qs = queries.records_for(request.user)
     if report is not None:
         qs = qs.filter(report_id=report)

@@ -54,3 +54,10 @@ def test_branch_asks_community_decides_records_confirmed(tree, side, clients):
 def test_picker_lists_only_communities(tree, side):
     items = client_for(side.member_user).get(f"{BASE}/picker", {"q": "东城镇"}).json()["items"]
     assert {i["id"] for i in items} == {tree.a.pk, tree.b.pk}
+
+
+def test_filters_past_the_databases_integers_are_refused(tree, side):
+    client = client_for(side.secretary_c)
+    assert client.get(f"{BASE}/reports", {"community": 2**70}).status_code == 422
+    assert client.get(f"{BASE}/records", {"report": 2**70}).status_code == 422
+    assert client.get(f"{BASE}/reports", {"status": "nonsense"}).status_code == 422
