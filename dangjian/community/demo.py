@@ -132,7 +132,8 @@ def _say(stdout, text: str) -> None:
         stdout.write(text + "\n")
 
 
-register_demo("community", generate, wipe=wipe, count=count, after=("orgs",), label="双报到")
+# after orglife: its churn (deaths, 出党) settles who is a member in good standing to report
+register_demo("community", generate, wipe=wipe, count=count, after=("orgs", "orglife"), label="双报到")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")
