@@ -135,3 +135,16 @@ def test_inbox_feeds_name_the_community(tree, side, accepted):
     assert feeds.feedback(dt.date(today.year, 6, 1), None) == []
     actions.feedback_give(acting_user=SYSTEM, report=accepted, year=today.year - 1, rating="good")
     assert feeds.feedback(dt.date(today.year, 1, 10), None) == []
+
+
+def test_the_daily_refresh_opens_and_closes_the_communitys_item(tree, side):
+    from dangjian.inbox.models import InboxItem
+    from dangjian.inbox.registry import refresh
+
+    report = actions.report_request(acting_user=side.member_user, member=side.doctor, community=tree.b)
+    refresh(feeds.REQUESTS)
+    item = InboxItem.objects.get(source=feeds.REQUESTS, done_at__isnull=True)
+    assert item.org_id == tree.b.pk and item.url == f"/community/org/{tree.b.pk}/"
+    actions.report_accept(acting_user=tree.secretary_b, report=report)
+    refresh(feeds.REQUESTS)
+    assert not InboxItem.objects.filter(source=feeds.REQUESTS, done_at__isnull=True).exists()
