@@ -295,6 +295,7 @@ def _add_routers() -> None:
     from dangjian.appraisal.api import router as appraisal_router
     from dangjian.assessment.api import router as assessment_router
     from dangjian.campaigns.api import router as campaigns_router
+    from dangjian.community.api import router as community_router
     from dangjian.dashboard.api import router as dashboard_router
     from dangjian.dues.api import router as dues_router
     from dangjian.jobs.api import router as jobs_router
@@ -324,6 +325,7 @@ def _add_routers() -> None:
     api.add_router("/dues", dues_router)
     api.add_router("/notices", notices_router)
     api.add_router("/mobility", mobility_router)
+    api.add_router("/community", community_router)
     api.add_router("/accounts", accounts_router)
 
 

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "dangjian.campaigns",
     "dangjian.dues",
     "dangjian.mobility",
+    "dangjian.community",
     "dangjian.administration",
     "dangjian.appraisal",
     "dangjian.dashboard",
@@ -201,6 +202,8 @@ CACHES = {
 CACHES["shared"] = CACHES["default"]
 # How long a subtree summary is served before it is recomputed (seconds); pages show its time.
 SUMMARY_SECONDS = int(os.environ.get("DANGJIAN_SUMMARY_SECONDS", "300"))
+# 双报到: the yearly service hours a reporting member is expected to give the community (0 = no expectation)
+COMMUNITY_YEARLY_HOURS = int(os.environ.get("DANGJIAN_COMMUNITY_YEARLY_HOURS", "12"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions serialise writers up

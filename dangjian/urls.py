@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/", include("dangjian.campaigns.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("mobility/", include("dangjian.mobility.urls")),
+    path("community/", include("dangjian.community.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("inbox/", include("dangjian.inbox.urls")),
     path("api/", api.urls),

@@ -16,7 +16,7 @@ from dangjian.testing import make_user
 pytestmark = pytest.mark.django_db
 
 STAFF_MENU = ["首页", "待办", "数据看板", "组织体系", "党员管理", "发展党员", "组织生活", "学习教育", "三单管理",
-              "督查评选", "考核评价", "评议积分", "党费", "流动党员", "两新组织", "通知公告"]
+              "督查评选", "考核评价", "评议积分", "党费", "流动党员", "双报到", "两新组织", "通知公告"]
 
 
 @pytest.fixture
