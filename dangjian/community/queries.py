@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import VIEW, readable
 from dangjian.core.tree import ancestors_and_self
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
@@ -28,15 +28,15 @@ TENTH = Decimal("0.1")
 
 
 def reports_for(user, action: str = VIEW) -> QuerySet[CommunityReport]:
-    return CommunityReport.objects.restrict(user, action)
+    return readable(CommunityReport.objects.all(), user, action)
 
 
 def records_for(user, action: str = VIEW) -> QuerySet[ServiceRecord]:
-    return ServiceRecord.objects.restrict(user, action)
+    return readable(ServiceRecord.objects.all(), user, action)
 
 
 def feedback_for(user, action: str = VIEW) -> QuerySet[CommunityFeedback]:
-    return CommunityFeedback.objects.restrict(user, action)
+    return readable(CommunityFeedback.objects.all(), user, action)
 
 
 def needs_for(user, action: str = VIEW) -> QuerySet[ServiceNeed]:
@@ -109,7 +109,7 @@ class MemberLine:
 def branch_lines(user, org: Organization, year: int) -> list[MemberLine]:
     """One line per normal member of ``org``'s subtree: who should report, where they reported, the
     year's hours and the community's feedback. Four queries."""
-    members = (Member.objects.restrict(user).filter(org__path__startswith=org.path, status=PartyStatus.NORMAL)
+    members = (readable(Member.objects.all(), user).filter(org__path__startswith=org.path, status=PartyStatus.NORMAL)
                .select_related("org").order_by("org__path", "name", "pk"))
     lines = {m.pk: MemberLine(m, expected_kind=rules.expected_kind(
         status=m.status, category=m.category, retired=m.retired, branch_unit=m.org.unit_category)) for m in members}

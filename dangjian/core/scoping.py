@@ -91,3 +91,10 @@ def require(user, action: str, org_or_path, *, message: str = "无权操作") ->
 
 def forget_scope(user) -> None:
     user.__dict__.pop("_scope_cache", None)
+
+
+def readable(qs, user, action: str = VIEW):
+    """``qs`` as ``user`` may read it: through ``restrict`` for a person; every row for ``SYSTEM``,
+    for the system's own jobs that read on nobody's behalf (the daily 待办 scan, the assessment's
+    computed indicators). ``restrict`` alone gives ``SYSTEM`` nothing, so a page can never borrow it."""
+    return qs.all() if user is SYSTEM else qs.restrict(user, action)

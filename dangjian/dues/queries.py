@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import VIEW, readable
 from dangjian.core.tree import ancestors_and_self
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
@@ -26,18 +26,12 @@ from .models import DuesArrangement, DuesBase, DuesPayment, DuesRelief
 ZERO = rules.ZERO
 
 
-def _readable(qs, user, action: str = VIEW):
-    """``qs`` restricted to ``user``'s scope; ``SYSTEM`` (the daily 待办 scan, the assessment's
-    computed indicators) reads every organisation."""
-    return qs.all() if user is SYSTEM else qs.restrict(user, action)
-
-
 def payments_for(user, action: str = VIEW) -> QuerySet[DuesPayment]:
-    return _readable(DuesPayment.objects, user, action)
+    return readable(DuesPayment.objects, user, action)
 
 
 def bases_for(user, action: str = VIEW) -> QuerySet[DuesBase]:
-    return _readable(DuesBase.objects, user, action)
+    return readable(DuesBase.objects, user, action)
 
 
 def reliefs_for(user, action: str = VIEW) -> QuerySet[DuesRelief]:
@@ -51,7 +45,7 @@ def arrangements_for(user, action: str = VIEW) -> QuerySet[DuesArrangement]:
 def active_members(user, path: str, action: str = VIEW) -> QuerySet[Member]:
     """Members who owe dues: 党籍 normal, in the subtree of ``path``. ``SYSTEM`` (the daily 待办
     scan) reads every organisation."""
-    return _readable(Member.objects, user, action).filter(org__path__startswith=path, status=PartyStatus.NORMAL)
+    return readable(Member.objects, user, action).filter(org__path__startswith=path, status=PartyStatus.NORMAL)
 
 
 # -- facts for the rules --------------------------------------------------------------------------
@@ -239,7 +233,7 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
     today = today or timezone.localdate()
     months = rules.year_months(year)
     first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
-    orgs = (_readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
+    orgs = (readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
             .order_by("path").values_list("id", "name", "short_name", "path", "depth", "kind"))
     rows = {path: OrgRow(pk, short or name, path, d - root.depth, kind) for pk, name, short, path, d, kind in orgs}
 
