@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.core.management import BaseCommand, CommandError
 
-from dangjian.core.registry import panels
+from dangjian.core.registry import dashboard_panels, panels
 from dangjian.core.summaries import SUMMARY_MIN_ORGS, summary_kinds, verify
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         panels()  # the apps register their summaries beside their home-page panels
+        dashboard_panels()  # and beside their dashboard panels
         checks = verify(cacheable_orgs())
         wrong = [c for c in checks if not c.equal]
         for c in wrong:
