@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import Position
 from dangjian.core.actors import SYSTEM, user_or_none
+from dangjian.core.documents import inspect_document
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, allows, require
@@ -181,7 +182,7 @@ def entry_report(*, acting_user, entry: ReportEntry, upload) -> ReportEntry:
     """The 述职报告: a .docx or .pdf, checked by its content (worklists' evidence checks)."""
     locked = ReportEntry.objects.select_for_update().select_related("org").get(pk=entry.pk)
     require(acting_user, CHANGE, locked.org, message="无权为该书记上传述职报告")
-    file_type, content = worklists.inspect_upload(upload)
+    file_type, content = inspect_document(upload)
     if file_type not in REPORT_TYPES:
         raise ValidationError({"file": "述职报告只接受 Word（.docx）或 PDF 文件（按文件内容判断，而非扩展名）"})
     original = os.path.basename(getattr(upload, "name", "") or "report")[:200]
@@ -607,7 +608,7 @@ def entry_claim(*, acting_user, member: Member, rule: PointsRule, on: dt.date, r
     entry = PointsEntry(member=member, org=member.org, rule=rule, on=on, points=rule.points, reason=reason,
                         origin=EntryOrigin.CLAIM, evidence_text=evidence_text, claimed_by=user_or_none(acting_user))
     if upload is not None:
-        file_type, content = worklists.inspect_upload(upload)
+        file_type, content = inspect_document(upload)
         entry.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
         entry.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
     entry.save()

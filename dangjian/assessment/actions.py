@@ -21,6 +21,7 @@ from django.utils import timezone
 from dangjian.accounts.models import Position
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
+from dangjian.core.documents import inspect_document
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.registry import computed_indicators
@@ -367,11 +368,11 @@ def claim_enter(*, acting_user, score: Score, claim: str, claim_points=None) -> 
 @audited_transaction()
 def claim_file(*, acting_user, score: Score, upload) -> Score:
     """自评佐证文件 of an entered indicator: checked by its content and size, like every evidence file
-    (``worklists.actions.inspect_upload``); a new file replaces the previous one."""
+    (``core.documents.inspect_document``); a new file replaces the previous one."""
     grade, score = _own_entered(acting_user, score, "file", "上传佐证")
     if upload is None:
         raise ValidationError({"file": "请选择佐证文件"})
-    file_type, content = worklist_actions.inspect_upload(upload)
+    file_type, content = inspect_document(upload)
     before = score.evidence_name
     score.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
     score.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)

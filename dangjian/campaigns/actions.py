@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
+from dangjian.core.documents import document_error, inspect_document, sniff_file_type
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, allows, require
@@ -392,9 +393,9 @@ def check_photo(upload) -> tuple[str, bytes]:
     """A site photo: JPEG or PNG by its first bytes, at most 10 MB."""
     upload.seek(0)
     content = upload.read(MAX_PHOTO_BYTES + 1)
-    file_type = item_rules.sniff_file_type(content[:16])
+    file_type = sniff_file_type(content[:16])
     name = os.path.basename(getattr(upload, "name", "") or "照片")
-    error = item_rules.evidence_file_error(len(content), file_type, max_bytes=MAX_PHOTO_BYTES)
+    error = document_error(len(content), file_type, max_bytes=MAX_PHOTO_BYTES)
     if error is None and file_type not in PHOTO_TYPES:
         error = "现场照片只接受 JPEG 或 PNG 图片（按文件内容判断，而非扩展名）"
     if error:
@@ -585,7 +586,7 @@ def application_submit(*, acting_user, campaign: Campaign, org: Organization, na
         raise ValidationError({"org": f"{org.name}已申报本次评选"})
     name = _text(name, "name", "名称", required=True, limit=200)
     description = _text(description, "description", "申报材料", required=True)
-    checked = [(upload, *item_actions.inspect_upload(upload)) for upload in files]
+    checked = [(upload, *inspect_document(upload)) for upload in files]
     target = Target.objects.create(campaign=campaign, org=org, draw_order=campaign.targets.count())
     application = Application.objects.create(campaign=campaign, target=target, org=org, name=name,
                                              description=description)

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
+from dangjian.core.documents import inspect_document
 from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, require
 from dangjian.inbox import actions as inbox
 from dangjian.orgs.choices import SUB_BRANCH_KINDS
 from dangjian.orgs.models import Organization
-from dangjian.worklists.actions import inspect_upload
 
 from . import rules
 from .choices import Audience
@@ -49,7 +49,7 @@ def notice_publish(*, acting_user, org, title: str, body: str, audience: str = A
     notice = Notice(org=org, title=title, body=body, audience=audience, receipt_required=receipt_required,
                     created_by=user_or_none(acting_user))
     if upload is not None:
-        file_type, content = inspect_upload(upload)
+        file_type, content = inspect_document(upload)
         notice.file_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
         notice.file_type = file_type
         notice.file.save(f"{org.pk}.{file_type}", ContentFile(content), save=False)

@@ -4,9 +4,7 @@ pure rules, locks the item, bumps its version, and writes a ``Step`` row plus a 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import zipfile
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -14,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
-from dangjian.core import zipsafety
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
+from dangjian.core.documents import inspect_document
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
@@ -286,33 +284,6 @@ def item_review(*, acting_user, item: WorkItem, reopen: bool, reason: str = "",
                            reason=reason, expected_version=expected_version, today=today)
 
 
-def inspect_upload(upload) -> tuple[str, bytes]:
-    """(file type, whole content) of an uploaded file, checked by content and size."""
-    size = upload.size
-    if size > rules.MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": rules.evidence_file_error(size, None)})
-    upload.seek(0)
-    content = upload.read()
-    names = None
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = archive.namelist()
-                if rules.sniff_file_type(content[:16], names):
-                    # the same checks as an import: a Word or Excel file is opened by whoever
-                    # downloads it, and a zip bomb or an entity declaration is refused here
-                    zipsafety.check_archive(archive, zipsafety.OFFICE_LIMITS)
-        except zipsafety.UnsafeArchive as exc:
-            raise ValidationError({"file": f"{upload.name}：{zipsafety.MESSAGES[exc.kind]}"}) from None
-        except zipfile.BadZipFile:
-            names = None
-    file_type = rules.sniff_file_type(content[:16], names)
-    error = rules.evidence_file_error(len(content), file_type)
-    if error:
-        raise ValidationError({"file": error})
-    return file_type, content
-
-
 @audited_transaction()
 def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) -> Evidence:
     locked = _lock(item)
@@ -324,7 +295,7 @@ def evidence_add(*, acting_user, item: WorkItem, text: str = "", upload=None) ->
         raise ValidationError({"text": "请填写佐证说明或上传文件"})
     evidence = Evidence(item=locked, text=text, uploaded_by=user_or_none(acting_user))
     if upload is not None:
-        file_type, content = inspect_upload(upload)
+        file_type, content = inspect_document(upload)
         original = os.path.basename(getattr(upload, "name", "") or "file")[:200]
         evidence.file_name = original
         evidence.file_type = file_type

@@ -193,37 +193,3 @@ def close_rate(closed: int, total: int) -> float | None:
     return round(100 * closed / total, 1) if total else None
 
 
-# -- evidence files ------------------------------------------------------------------------------------
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_TYPES = {
-    "pdf": "PDF", "jpg": "JPEG 图片", "png": "PNG 图片", "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）",
-}
-
-
-def sniff_file_type(head: bytes, zip_names: list[str] | None = None) -> str | None:
-    """The type of a file from its first bytes (and, for a ZIP, the names inside): pdf, jpg, png,
-    docx, xlsx — or None. The name the user gave the file is not trusted."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04") and zip_names is not None:
-        if "word/document.xml" in zip_names:
-            return "docx"
-        if "xl/workbook.xml" in zip_names:
-            return "xlsx"
-    return None
-
-
-def evidence_file_error(size: int, file_type: str | None, max_bytes: int | None = None) -> str | None:
-    max_bytes = max_bytes or MAX_EVIDENCE_BYTES
-    if size == 0:
-        return "文件为空"
-    if size > max_bytes:
-        return f"文件过大（{size / 1024 / 1024:.1f} MB），佐证材料每个文件不超过 {max_bytes // 1024 // 1024} MB"
-    if file_type is None:
-        return "只接受 PDF、JPEG/PNG 图片、Word（.docx）或 Excel（.xlsx）文件（按文件内容判断，而非扩展名）"
-    return None

@@ -156,9 +156,9 @@ def test_evidence_file_checked_by_content(tree, items, name, content, ok):
 
 
 def test_evidence_size_limit(tree, items, monkeypatch):
-    from dangjian.worklists import rules
+    from dangjian.core import documents
 
-    monkeypatch.setattr(rules, "MAX_EVIDENCE_BYTES", 1000)
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1000)
     with pytest.raises(ValidationError, match="过大"):
         actions.evidence_add(acting_user=tree.secretary_a, item=items["a"],
                              upload=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from dangjian.core import documents
 from dangjian.worklists import rules
 from dangjian.worklists.choices import Recurrence, State, Transition
 
@@ -110,13 +111,13 @@ def test_title_and_close_rate():
 
 
 def test_evidence_sniffing():
-    assert rules.sniff_file_type(b"%PDF-1.7\n") == "pdf"
-    assert rules.sniff_file_type(b"\xff\xd8\xff\xe0") == "jpg"
-    assert rules.sniff_file_type(b"\x89PNG\r\n\x1a\n") == "png"
-    assert rules.sniff_file_type(b"PK\x03\x04", ["word/document.xml"]) == "docx"
-    assert rules.sniff_file_type(b"PK\x03\x04", ["xl/workbook.xml"]) == "xlsx"
-    assert rules.sniff_file_type(b"PK\x03\x04", ["evil.exe"]) is None
-    assert rules.sniff_file_type(b"MZ\x90\x00") is None
-    assert "过大" in rules.evidence_file_error(rules.MAX_EVIDENCE_BYTES + 1, "pdf")
-    assert rules.evidence_file_error(0, "pdf") == "文件为空"
-    assert rules.evidence_file_error(10, None).startswith("只接受")
+    assert documents.sniff_file_type(b"%PDF-1.7\n") == "pdf"
+    assert documents.sniff_file_type(b"\xff\xd8\xff\xe0") == "jpg"
+    assert documents.sniff_file_type(b"\x89PNG\r\n\x1a\n") == "png"
+    assert documents.sniff_file_type(b"PK\x03\x04", ["word/document.xml"]) == "docx"
+    assert documents.sniff_file_type(b"PK\x03\x04", ["xl/workbook.xml"]) == "xlsx"
+    assert documents.sniff_file_type(b"PK\x03\x04", ["evil.exe"]) is None
+    assert documents.sniff_file_type(b"MZ\x90\x00") is None
+    assert "过大" in documents.document_error(documents.MAX_DOCUMENT_BYTES + 1, "pdf")
+    assert documents.document_error(0, "pdf") == "文件为空"
+    assert documents.document_error(10, None).startswith("只接受")
