@@ -110,8 +110,8 @@ def outflow(request, pk):
     }, status=_status(request, forms))
 
 
-@require_POST
 @login_required
+@require_POST
 def inflow_leave(request, pk):
     item = get_scoped_or_404(Inflow, request.user, pk, CHANGE)
     form = LeaveForm(request.POST)

@@ -129,9 +129,9 @@ def test_readonly_user_cannot_create(tree, login, stub):
 
 
 def test_api_decompose(tree, stub):
-    from dangjian.worklists.tests.test_api import client_for
+    from dangjian.testing import api_client
 
-    client = client_for(tree.secretary_a)
+    client = api_client(tree.secretary_a)
     response = client.post("/api/worklists/decompose", {"text": SPEECH}, content_type="application/json")
     assert response.status_code == 200 and response.json() == RESULT
     response = client.post("/api/worklists/decompose", {"text": "坏"}, content_type="application/json")
