@@ -105,3 +105,12 @@ def api_client(user):
 
     token = api_token_issue(acting_user=SYSTEM, user=user, name="测试")
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def open_menu(page, label: str) -> None:
+    """Click ``label`` in the main menu as a person would: first the group it sits in, if that group
+    is closed (the menu's groups are ``<details>``, so their links are hidden until opened)."""
+    link = page.locator("nav.mainnav a", has_text=label).first
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
+    link.click()

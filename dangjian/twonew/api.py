@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Status
 
-from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
     DbId,
@@ -16,6 +15,7 @@ from dangjian.apikit import (
     readable_or_404,
     reject_nulls,
     responses,
+    subtree_root,
     write_in_scope,
 )
 from dangjian.core.scoping import CHANGE
@@ -58,14 +58,6 @@ def _refs(user, data: dict) -> dict:
     return data
 
 
-def _root(user, org_id: int | None) -> Organization:
-    pk = parse_id(org_id) if org_id is not None else None
-    root = Organization.objects.restrict(user).filter(pk=pk).first() if pk else scope_root(user)
-    if root is None:
-        raise Http404("党组织不存在，或不在您的管辖范围内")
-    return root
-
-
 def _round(user, round_id: int):
     rnd = queries.rounds_for(user).filter(pk=parse_id(round_id) or 0).first()
     if rnd is None:
@@ -75,7 +67,7 @@ def _round(user, round_id: int):
 
 @router.get("/entities", response=responses(EntityPage, errors=(401, 422)), summary="两新组织名录")
 def list_entities(request, filters: Query[EntityFilters], page: Query[PageQuery]):
-    root = _root(request.user, filters.org) if filters.org else None
+    root = subtree_root(request.user, filters.org) if filters.org else None
     coverage = "uncovered" if filters.coverage == "none" else filters.coverage
     qs = queries.filter_entities(_entities().restrict(request.user), org=root, coverage=coverage,
                                  field_id=filters.field, text=filters.q.strip())
@@ -127,7 +119,7 @@ def _coverage_out(row) -> dict:
 @router.get("/coverage", response=responses(CoverageReport), summary="覆盖率")
 def coverage(request, org: DbId | None = None):
     """组织覆盖率、工作覆盖率：所选党组织（默认您管辖范围的最高一级）及其直接下级（各含全部下级），以及按领域。"""
-    root = _root(request.user, org)
+    root = subtree_root(request.user, org)
     return {"by_org": [_coverage_out(r) for r in queries.coverage_by_org(request.user, root)],
             "by_field": [_coverage_out(r) for r in queries.coverage_by_field(request.user, root)]}
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from dangjian.mobility.models import FlowReport, Outflow
 from dangjian.mobility.rules import add_months
+from dangjian.testing import open_menu
 from tests.browser import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_record_an_outflow_and_a_report(tree, today, page):
     login_as(page, "secretary_a")
-    page.click("nav.mainnav >> text=流动党员")
+    open_menu(page, "流动党员")
     page.goto(f"/mobility/org/{tree.a.pk}/")
     page.click("text=登记党员外出")
     page.click("#id_member-ts-control")

@@ -4,7 +4,7 @@ and the enterprise on the uncovered list; no Content-Security-Policy violation."
 import pytest
 from playwright.sync_api import expect
 
-from dangjian.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD, open_menu
 from dangjian.twonew.choices import Coverage
 from dangjian.twonew.models import Entity
 from dangjian.twonew.tests.test_registry import entity
@@ -25,7 +25,7 @@ def test_register_an_uncovered_enterprise_and_the_rate_follows(tree, page):
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    page.click("nav.mainnav >> text=两新组织")
+    open_menu(page, "两新组织")
     expect(page.locator("#coverage-table tbody tr").first).to_contain_text("100.0%")
 
     page.click("nav.subnav >> text=登记")
