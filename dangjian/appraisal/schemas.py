@@ -149,6 +149,8 @@ class RoundOut(Schema):
     good_share: int
     fair_share: int
     poor_share: int
+    voting: bool = Field(description="账号投票是否进行中")
+    voters: int = Field(description="已用账号投票的人数（不记名）")
     version: int
 
 
@@ -168,6 +170,10 @@ class EntryOut(Schema):
     fairly_good: int
     average: int
     poor: int
+    voted_good: int = Field(description="账号投票：好（good 至 poor 为录入的票数，结果按两者合计）")
+    voted_fairly_good: int
+    voted_average: int
+    voted_poor: int
     result: str = Field(description=choices_doc("评议结果", Rating.choices) + "；空字符串表示尚无票数")
     result_reason: str
     version: int
@@ -207,6 +213,34 @@ class TallyIn(InputSchema):
     poor: int = Field(ge=0, le=MAX_VOTES)
 
 
+class VotingIn(InputSchema):
+    version: int
+    voting: bool = Field(description="true 开始账号投票，false 结束")
+
+
+class RoundBallotIn(InputSchema):
+    choices: dict[int, Rating] = Field(description="书记述职编号（entries 的 id）→ 评议意见")
+
+
+class RoundBallotOut(Schema):
+    round_id: int
+    voters: int = Field(description="已用账号投票的人数")
+
+
+class BallotEntry(Schema):
+    id: int
+    org: OrgRef
+    secretary_name: str
+
+
+class RoundBallotSheet(Schema):
+    round_id: int
+    title: str
+    voting: bool
+    voted: bool
+    entries: list[BallotEntry] = Field(description="您需要评议的书记（不含空缺岗位、本人和本人任职党组织的书记）")
+
+
 class ProblemIn(InputSchema):
     text: str = Field(max_length=300)
 
@@ -237,6 +271,29 @@ class RuleIn(InputSchema):
     points: int = Field(0, ge=-100, le=100)
     cap_month: int | None = Field(None, ge=1, le=10_000)
     cap_year: int | None = Field(None, ge=1, le=10_000)
+
+
+class SourceRuleOut(Schema):
+    id: int
+    org: OrgRef
+    year: int
+    source: str = Field(description="计分依据（平台登记的数量，如 community_hours：社区确认的双报到服务时长）")
+    per: float = Field(description="每满多少（小时等）")
+    points: int = Field(description="每满一次计的分")
+    cap: int = Field(description="每年上限")
+    active: bool
+    version: int
+
+
+class SourceRuleIn(InputSchema):
+    org: DbId
+    year: int = Field(ge=2000, le=2100)
+    source: str = Field(max_length=30)
+    per: float = Field(ge=0.5, le=1000)
+    points: int = Field(ge=1, le=100)
+    cap: int = Field(ge=1, le=10_000)
+    active: bool = True
+    version: int | None = Field(None, description="修改已有规则时的版本号")
 
 
 class PointsOut(Schema):
