@@ -362,6 +362,10 @@ def appraisal_advance(*, acting_user, appraisal: Appraisal, expected_version: in
     locked.stage = STAGE_ORDER[STAGE_ORDER.index(locked.stage) + 1]
     if locked.stage == Stage.DONE:
         locked.finished_on = today or timezone.localdate()
+        due = locked.finished_on + dt.timedelta(days=rules.DISPOSAL_DECIDE_DAYS)
+        for person in locked.people.filter(grade=Grade.UNQUALIFIED, disposal__isnull=True).select_related(
+                "appraisal__org"):
+            feeds.disposal_needed(person, due)
     _bump(locked)
     record_change(actor=acting_user, action="appraisal_advance", obj=locked, before={"stage": before},
                   after={"stage": locked.stage})
@@ -513,6 +517,11 @@ def appeal_answer(*, acting_user, appeal: Appeal, outcome: str, response: str, g
     if outcome == AppealOutcome.CHANGED:
         person.grade = grade
         _bump(person)
+        answered = today or timezone.localdate()
+        if grade == Grade.UNQUALIFIED and not DisposalRecord.objects.filter(person=person).exists():
+            feeds.disposal_needed(person, answered + dt.timedelta(days=rules.DISPOSAL_DECIDE_DAYS))
+        elif before == Grade.UNQUALIFIED:
+            feeds.disposal_settled(person, "申诉复查已改变评定等次")
     locked.outcome, locked.response = outcome, response.strip()[:5000]
     locked.answered_on = today or timezone.localdate()
     _bump(locked)
@@ -665,14 +674,37 @@ def entry_claim(*, acting_user, member: Member, rule: PointsRule, on: dt.date, r
     entry = PointsEntry(member=member, org=member.org, rule=rule, on=on, points=rule.points, reason=reason,
                         origin=EntryOrigin.CLAIM, evidence_text=evidence_text, claimed_by=user_or_none(acting_user))
     if upload is not None:
-        file_type, content = inspect_document(upload)
-        entry.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
-        entry.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+        _attach_evidence(entry, upload)
     entry.save()
     feeds.claim_filed(entry)
     record_change(actor=acting_user, action="appraisal_points_claim", obj=entry,
                   after={"rule": rule.name, "on": on.isoformat(), "points": entry.points, "reason": reason})
     return entry
+
+
+def _attach_evidence(entry: PointsEntry, upload) -> None:
+    """The evidence file, checked by its content and size (core.documents: PDF, JPEG/PNG, .docx, .xlsx)."""
+    file_type, content = inspect_document(upload)
+    entry.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    entry.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+
+
+@audited_transaction()
+def entry_evidence(*, acting_user, entry: PointsEntry, upload, expected_version: int | None = None) -> PointsEntry:
+    """Add (or replace) the evidence file of a claim still waiting for the branch: by whoever claimed it
+    or by the branch's staff."""
+    locked = PointsEntry.objects.select_for_update().select_related("org").get(pk=entry.pk)
+    if acting_user is SYSTEM or locked.claimed_by_id != acting_user.pk:
+        require(acting_user, CHANGE, locked.org, message="只有申报人或党员所在支部可以补充佐证")
+    _check_version(locked, expected_version, {"file": getattr(upload, "name", "")})
+    if locked.origin != EntryOrigin.CLAIM or locked.state != EntryState.PENDING:
+        raise ValidationError({"file": "只有待审核的申报可以补充佐证文件"})
+    before = {"evidence": locked.evidence_name}
+    _attach_evidence(locked, upload)
+    _bump(locked)
+    record_change(actor=acting_user, action="appraisal_points_evidence", obj=locked, before=before,
+                  after={"evidence": locked.evidence_name})
+    return locked
 
 
 @audited_transaction()
@@ -711,7 +743,8 @@ def source_rule_set(*, acting_user, org: Organization, year: int, source: str, p
     if errors:
         raise ValidationError(errors)
     rule = SourceRule.objects.select_for_update().filter(org=org, year=year, source=source).first()
-    values = {"per": Decimal(per), "points": int(points), "cap": int(cap), "active": bool(active)}
+    values = {"per": Decimal(per).quantize(Decimal("0.1")), "points": int(points), "cap": int(cap),
+              "active": bool(active)}
     if rule is None:
         rule = SourceRule.objects.create(org=org, year=year, source=source, **values)
         record_change(actor=acting_user, action="appraisal_source_rule", obj=rule,
@@ -795,6 +828,9 @@ def points_generate(*, acting_user, root: Organization, start: dt.date, end: dt.
                             .filter(Q(org__path__startswith=root.path) | Q(org__path__in=ancestors_and_self(root.path)))
                             .select_related("org"))
     if not attendance_rules:
+        if from_sources:
+            record_change(actor=acting_user, action="appraisal_points_generate", obj=root,
+                          after={"start": start.isoformat(), "end": end.isoformat(), "created": from_sources})
         return from_sources
     tz = timezone.get_current_timezone()
     rows = (Attendance.objects.filter(

@@ -311,6 +311,19 @@ def claim_points(request, payload: ClaimIn):
     return Status(201, entry)
 
 
+@router.post("/points/{int:pk}/evidence", response=responses(PointsOut, errors=WRITE_ERRORS),
+             summary="上传申报佐证文件")
+def upload_evidence(request, pk: int, file: File[UploadedFile], version: int | None = None):
+    """multipart/form-data：`file` 为 PDF、JPEG/PNG、Word（.docx）或 Excel（.xlsx），按文件内容检查、限制大小；
+    待审核的申报由申报人或党员所在支部上传，再次上传替换原文件。`version`（查询参数）可选，用于发现并发修改。"""
+    entry = queries.evidence_readable(request.user, pk)
+    if entry is None:
+        raise Http404("未找到该积分记录")
+    actions.entry_evidence(acting_user=request.user, entry=entry, upload=file, expected_version=version)
+    entry.refresh_from_db()
+    return entry
+
+
 @router.post("/points/{int:pk}/decision", response=responses(PointsOut, errors=WRITE_ERRORS), summary="审核积分申报")
 def decide_points(request, pk: int, payload: DecisionIn):
     entry = readable_or_404(queries.points_for(request.user), request.user, pk)

@@ -15,8 +15,9 @@ register_actions({
     "appraisal_rule_create": "新建积分规则", "appraisal_rule_update": "修改积分规则",
     "appraisal_setting": "修改积分设置", "appraisal_points_claim": "申报积分",
     "appraisal_points_decide": "审核积分申报", "appraisal_source_rule": "设置平台计算的积分项目",
-    "appraisal_points_generate": "生成平台记录的积分",
+    "appraisal_points_generate": "生成平台记录的积分", "appraisal_points_evidence": "补充积分申报佐证",
 })
 register_fields({"entries": "述职人数", "people": "评议人数", "report": "述职报告", "result": "评议结果",
                  "created": "新增积分记录", "start": "开始日期", "end": "结束日期", "rankings": "显示积分排名",
-                 "rule": "积分规则", "item": "问题清单事项", "text": "申诉理由", "outcome": "复查结论"})
+                 "rule": "积分规则", "item": "问题清单事项", "text": "申诉理由", "outcome": "复查结论",
+                 "evidence": "佐证文件"})

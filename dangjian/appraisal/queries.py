@@ -132,6 +132,17 @@ def _set_for(user) -> Q | None:
     return q
 
 
+def evidence_readable(user, pk) -> PointsEntry | None:
+    """A points entry whose evidence ``user`` may open: in their scope, or their own ledger's."""
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    entry = points_for(user).filter(pk=pk).first()
+    if entry is None and getattr(user, "is_authenticated", False):
+        entry = PointsEntry.objects.filter(pk=pk, member__user=user).first()
+    return entry
+
+
 def rules_visible(user):
     """Rules the user's organisations set, and the rules set above them that apply to them."""
     q = _set_for(user)

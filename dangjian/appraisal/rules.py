@@ -173,6 +173,9 @@ def meeting_window(year: int) -> tuple[dt.date, dt.date]:
 
 
 MAX_DISPOSAL_DAYS = 366
+# When a 不合格 result stands, the branch is asked to register its 组织处置 within this many days (a
+# prompt in its 待办 with this due date, not a limit the platform enforces).
+DISPOSAL_DECIDE_DAYS = 30
 
 
 def disposal_errors(grade: str, due_on: dt.date | None, today: dt.date) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
@@ -308,8 +309,14 @@ class PointsOut(Schema):
     origin: str
     state: str = Field(description=choices_doc("状态", EntryState.choices))
     evidence_text: str
+    evidence_name: str = Field(description="佐证文件名（空字符串表示没有文件）")
+    evidence_url: str | None = Field(description="佐证文件的下载地址（下载记入审计日志）；没有文件时为 null")
     decision_note: str
     version: int
+
+    @staticmethod
+    def resolve_evidence_url(obj):
+        return reverse("appraisal:points_evidence", args=[obj.pk]) if obj.evidence_file else None
 
 
 class PointsPage(Page):
@@ -325,7 +332,7 @@ class ClaimIn(InputSchema):
     rule: DbId
     on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     reason: str = Field(max_length=300)
-    evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件请在页面上传）")
+    evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件另用 POST /points/{id}/evidence 上传）")
 
 
 class DecisionIn(InputSchema):

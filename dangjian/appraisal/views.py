@@ -275,6 +275,14 @@ def round_detail(request, pk):
 
 
 @login_required
+def round_export(request, pk):
+    r = get_scoped_or_404(ReportRound, request.user, pk, queryset=queries.rounds_for(request.user))
+    record_export(actor=request.user, what="书记述职评议结果表", model="appraisal.reportentry",
+                  rows=r.entries.count(), filters={"round": r.pk}, object_id=r.pk)
+    return xlsx_response(lambda target: exporting.write_round(target, r), f"书记述职评议结果表_{r.year}.xlsx")
+
+
+@login_required
 @require_POST
 def round_voting(request, pk):
     """Open or close account voting (the organising level)."""
@@ -348,6 +356,17 @@ def entry_report(request, pk):
     record_export(actor=request.user, what="述职报告", model="appraisal.reportentry", rows=1,
                   filters={"entry": entry.pk}, action="download")
     return FileResponse(entry.report_file.open("rb"), as_attachment=True, filename=entry.report_name)
+
+
+@login_required
+def points_evidence(request, pk):
+    """The evidence file of a points claim, for the branch and levels above, and the member."""
+    entry = queries.evidence_readable(request.user, pk)
+    if entry is None or not entry.evidence_file:
+        raise Http404("没有这份佐证文件")
+    record_export(actor=request.user, what="积分申报佐证", model="appraisal.pointsentry", rows=1,
+                  filters={"entry": entry.pk}, action="download", object_id=entry.pk)
+    return FileResponse(entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_name)
 
 
 @change_scope_required

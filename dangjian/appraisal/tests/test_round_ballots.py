@@ -3,12 +3,14 @@ organisation or at an assessed one), only while voting is open, never rating a v
 one's own organisation's secretary; votes counted apart from the entered tallies and together in the result."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from dangjian.appraisal import actions, queries, rules
 from dangjian.appraisal.models import ReportEntry, RoundBallot
@@ -177,3 +179,21 @@ def test_ballot_through_the_api(voting, login):
         f"/api/appraisal/rounds/{r.pk}/voting", {"voting": False, "version": r.version}, content_type="application/json"
     )
     assert closed.status_code == 200 and closed.json()["voting"] is False and closed.json()["voters"] == 1
+
+
+def test_round_results_export(voting, client):
+    tree, r, entries = voting
+    a = entries[tree.a.pk]
+    actions.entry_tally(acting_user=tree.town_admin, entry=a, good=5, fairly_good=1, average=0, poor=0)
+    actions.round_ballot_cast(acting_user=tree.secretary_b, round=r, choices={a.pk: "fairly_good"})
+    actions.problem_add(acting_user=tree.town_admin, entry=a, text="发展党员工作统筹不够")
+    client.force_login(tree.town_admin)
+    response = client.get(reverse("appraisal:round_export", args=[r.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert rows[0][:3] == ("序号", "党组织", "书记")
+    by_org = {row[1]: row for row in rows[1:]}
+    assert by_org[tree.a.name][3:9] == (5, 2, 0, 0, 1, "好") and by_org[tree.a.name][10] == "发展党员工作统筹不够"
+    assert by_org[tree.d.name][2] == "书记空缺"
+    assert ChangeRecord.objects.filter(action="export", object_type="appraisal.reportentry").count() == 1
+    client.force_login(make_user("c_sec", org=tree.c))  # another town's branch: the round is out of scope
+    assert client.get(reverse("appraisal:round_export", args=[r.pk])).status_code == 404
