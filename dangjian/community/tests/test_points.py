@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.appraisal import actions as appraisal
@@ -19,7 +21,7 @@ from ..points import HOURS, confirmed_hours, feedback
 
 def _served(tree, side, accepted, days_ago: int, hours: str, confirm: bool | None = True):
     record = actions.record_enter(
-        acting_user=side.member_user,
+        acting_user=side.secretary_c,  # the member's branch
         report=accepted,
         served_on=dt.date.today() - dt.timedelta(days=days_ago),
         hours=Decimal(hours),
@@ -104,3 +106,32 @@ def test_feedback_beside_the_member_in_the_review(tree, side, accepted, client):
     page = client.get(reverse("appraisal:review", args=[review.pk])).content.decode()
     assert "社区反馈：东城镇新华社区党支部：优秀，积极参加社区志愿服务" in page
     assert page.count("member-fact") == 1  # the retiree has no feedback
+
+
+def _generate_queries(tree, year) -> int:
+    with CaptureQueriesContext(connection) as counted:
+        appraisal.points_generate(
+            acting_user=tree.county_admin, root=tree.county, start=dt.date(year, 1, 1), end=dt.date.today()
+        )
+    return len(counted)
+
+
+def test_generation_queries_do_not_grow_with_members(tree, side, accepted, year):
+    appraisal.source_rule_set(
+        acting_user=tree.county_admin, org=tree.county, year=year, source=HOURS, per=1, points=1, cap=10
+    )
+    _served(tree, side, accepted, 1, "2")
+    one = _generate_queries(tree, year)
+    PointsEntry.objects.all().delete()
+    report = actions.report_request(
+        acting_user=side.secretary_c,
+        member=side.retiree,
+        community=tree.b,
+        reported_on=dt.date.today() - dt.timedelta(days=50),
+    )
+    report = actions.report_accept(acting_user=tree.secretary_b, report=report, expected_version=report.version)
+    _served(tree, side, report, 2, "3")
+    two = _generate_queries(tree, year)
+    assert two == one
+    assert sorted(PointsEntry.objects.values_list("points", flat=True)) == [2, 3]
+    print(f"service-hours points: {one} queries for one member and for two")
