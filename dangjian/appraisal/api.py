@@ -332,9 +332,10 @@ def decide_points(request, pk: int, payload: DecisionIn):
         expected_version=payload.version), pk=pk, expected_version=payload.version)
 
 
-@router.post("/points/generate", response=responses(GenerateOut, errors=WRITE_ERRORS), summary="按出席记录生成积分")
+@router.post("/points/generate", response=responses(GenerateOut, errors=WRITE_ERRORS), summary="生成平台记录的积分")
 def generate_points(request, payload: GenerateIn):
-    """按“参加组织生活”类规则，为该组织及其下级在期间内出席会议的党员生成积分；重复运行不会重复生成。"""
+    """按“参加组织生活”类规则，为该组织及其下级在期间内出席会议的党员生成积分，并按所涉年度的平台计算项目
+    （如社区确认的服务时长）计算积分；重复运行不会重复生成，只更新变化的分值。"""
     org = referenced_org(request.user, pk=payload.org, code=None, field="org")
     return {"created": actions.points_generate(acting_user=request.user, root=org, start=payload.start,
                                                end=payload.end)}
