@@ -22,12 +22,14 @@ caller's transaction (``audited_transaction``) makes an import all-or-nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import islice
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+INSERT_CHUNK = 10_000  # rows prepared at a time (one COPY for all of them)
 UPDATE_CHUNK = 1000  # rows per UPDATE … FROM (VALUES …): a few hundred kB of SQL
 
 _TEXT = frozenset({"CharField", "TextField", "SlugField", "EmailField", "URLField"})
@@ -104,18 +106,45 @@ def allocate_ids(model, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _write(model, fields: list, columns: list[list]) -> None:
+def _batches(items: Iterable, size: int = INSERT_CHUNK) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _write(model, fields: list, batches: Iterable[list[list]]) -> int:
+    """Write batches of prepared columns (one list per field); one COPY for all of them on
+    PostgreSQL. Batches keep the transposed copy of a few million demo rows out of memory."""
     quote = connection.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    rows = zip(*columns, strict=True)
+    count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
+                for columns in batches:
+                    for row in zip(*columns, strict=True):
+                        copy.write_row(row)
+                    count += len(columns[0])
+            return count
         marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+        for columns in batches:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(zip(*columns, strict=True)))
+            count += len(columns[0])
+    return count
+
+
+def _stamp(fields, objs: list) -> None:
+    """What ``pre_save(add=True)`` does before an insert: ``auto_now``/``auto_now_add`` get the time
+    (one for the whole call), and a field that computes its value on save computes it."""
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            stamp = now if isinstance(field, models.DateTimeField) else dt.date.today()
+            for obj in objs:
+                setattr(obj, field.attname, stamp)
+        elif type(field).pre_save is not models.Field.pre_save and not isinstance(field, models.DateField):
+            for obj in objs:  # none in this project today
+                setattr(obj, field.attname, field.pre_save(obj, True))
 
 
 def insert_objects(objs: Sequence[models.Model]) -> list:
@@ -128,6 +157,7 @@ def insert_objects(objs: Sequence[models.Model]) -> list:
     model = type(objs[0])
     meta = model._meta
     pk = meta.pk
+    fields = list(meta.concrete_fields)
     with transaction.atomic(savepoint=False):
         missing = [o for o in objs if o.pk is None]
         if missing:
@@ -135,20 +165,12 @@ def insert_objects(objs: Sequence[models.Model]) -> list:
                 raise ValueError(f"{meta.label}: primary key {pk.name} has no sequence; set it before inserting")
             for obj, pk_value in zip(missing, allocate_ids(model, len(missing)), strict=True):
                 setattr(obj, pk.attname, pk_value)
-        now = timezone.now()
-        fields = meta.concrete_fields
-        columns = []
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                stamp = now if isinstance(field, models.DateTimeField) else dt.date.today()
-                for obj in objs:
-                    setattr(obj, field.attname, stamp)
-            elif type(field).pre_save is not models.Field.pre_save and not isinstance(field, models.DateField):
-                for obj in objs:  # a field that computes its value on save (none in this project today)
-                    setattr(obj, field.attname, field.pre_save(obj, True))
-            attname = field.attname
-            columns.append(_prepared(field, [getattr(o, attname) for o in objs]))
-        _write(model, list(fields), columns)
+        _stamp(fields, objs)
+        _write(
+            model,
+            fields,
+            ([_prepared(f, [getattr(o, f.attname) for o in batch]) for f in fields] for batch in _batches(objs)),
+        )
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -156,15 +178,18 @@ def insert_objects(objs: Sequence[models.Model]) -> list:
 
 
 def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert plain rows (tuples of attribute values in the order of ``names``); columns not named get
-    the database's default, so name every column without one. Returns the number of rows."""
-    rows = list(rows)
-    if not rows:
-        return 0
+    """Insert plain rows (tuples of attribute values in the order of ``names``, taken from any
+    iterable in batches); columns not named get the database's default, so name every column
+    without one. Returns the number of rows."""
     fields = _fields(model, names)
-    columns = [_prepared(f, list(c)) for f, c in zip(fields, zip(*rows, strict=True), strict=True)]
-    _write(model, fields, columns)
-    return len(rows)
+    return _write(
+        model,
+        fields,
+        (
+            [_prepared(f, list(c)) for f, c in zip(fields, zip(*batch, strict=True), strict=True)]
+            for batch in _batches(rows)
+        ),
+    )
 
 
 def update_objects(objs: Sequence[models.Model], names: Sequence[str]) -> int:
