@@ -73,8 +73,20 @@ def _prepared(field, values: list) -> list:
     native = _native(field) | {type(None)}
     if set(map(type, values)) <= native:
         return values
+    if _aware_datetimes(field, values):
+        return values
     prep = field.get_db_prep_save
     return [None if v is None else prep(v, connection) for v in values]
+
+
+def _aware_datetimes(field, values: list) -> bool:
+    """A column of aware datetimes (the auto_now stamp, audit times): psycopg takes them as they are,
+    and Django's preparation would only check, value by value, that they are aware."""
+    return (
+        connection.vendor == "postgresql"
+        and field.get_internal_type() == "DateTimeField"
+        and all(v is None or (type(v) is dt.datetime and v.tzinfo is not None) for v in values)
+    )
 
 
 def _fields(model, names: Sequence[str]) -> list:
