@@ -96,8 +96,8 @@ def _fields(model, names: Sequence[str]) -> list:
 
 def allocate_ids(model, count: int) -> list[int]:
     """``count`` new primary keys from the table's own sequence, ascending (the audit chain follows
-    id order). PostgreSQL: ``nextval`` of the identity or serial sequence. SQLite: past both the
-    AUTOINCREMENT counter and the largest id; the caller's transaction holds the write lock
+    id order). PostgreSQL: ``nextval`` of the identity or serial sequence. SQLite: past the
+    AUTOINCREMENT counter (or the largest id); the caller's transaction holds the write lock
     (``transaction_mode`` IMMEDIATE), and the insert moves the counter."""
     if count <= 0:
         return []
@@ -109,12 +109,15 @@ def allocate_ids(model, count: int) -> list[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [quote(table), pk, count]
             )
             return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0))",
-            [table],
-        )
-        start = cursor.fetchone()[0] + 1
+        # AUTOINCREMENT keeps the largest id ever inserted here; a table without a row in it has none
+        # yet (or no AUTOINCREMENT), and then its largest id is the start. The audit log's records are
+        # therefore never read on an append (the head replaces that read).
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(f"SELECT coalesce(max({quote(pk)}), 0) FROM {quote(table)}")
+            row = cursor.fetchone()
+        start = row[0] + 1
     return list(range(start, start + count))
 
 
