@@ -108,7 +108,7 @@ class Ledger:
 
 
 def ledger(user, path: str, today: dt.date) -> Ledger:
-    """Five queries whatever the size of the subtree."""
+    """Four queries whatever the size of the subtree."""
     lines = open_lines(user, path, today)
     cards: dict[int, ActivityCard] = {}
     for card in (cards_for(user).filter(outflow__org__path__startswith=path, outflow__status__in=OPEN)

@@ -7,10 +7,13 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.models import ChangeRecord
+from dangjian.testing import make_member, make_org
 
 from .. import actions
 
@@ -81,3 +84,23 @@ def test_export_is_scoped_and_linked(tree, side, served, login):
     client = login(side.secretary_c)
     assert url in client.get(reverse("community:org", args=[tree.c.pk])).content.decode()
     assert url in client.get(reverse("community:overview")).content.decode()
+
+
+def test_export_queries_do_not_grow_with_branches(tree, side, served, login):
+    client, url = login(tree.county_admin), reverse("community:reporting_xlsx", args=[tree.county.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _book(client.get(url, {"year": YEAR}))
+        return len(captured)
+
+    before = count()
+    for n in range(3):  # three more hospital branches, each with a retiree reported to 新华社区
+        branch = make_org(tree.town2, f"西山镇医院{n}党支部", f"C0001-02-2{n}", unit_category="hospital")
+        retiree = make_member(branch, category="retired", retired=True, birth=dt.date(1950, 1, 1))
+        report = actions.report_request(acting_user=tree.county_admin, member=retiree, community=tree.b,
+                                        reported_on=dt.date(YEAR, 5, 1))
+        actions.report_accept(acting_user=tree.secretary_b, report=report, expected_version=report.version)
+    assert count() == before
+    rows = _table(_book(client.get(url, {"year": YEAR}))["向本级社区报到的党员"])
+    assert len(rows) == 4

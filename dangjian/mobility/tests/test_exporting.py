@@ -6,11 +6,14 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.core.actors import SYSTEM
 from dangjian.core.models import ChangeRecord
 from dangjian.mobility import actions
+from dangjian.testing import make_member, make_org
 
 from .conftest import away, report
 
@@ -81,3 +84,24 @@ def test_ledger_is_scoped_and_linked(tree, login, ledger_data):
     client = login(tree.secretary_a)
     assert url in client.get(reverse("mobility:branch", args=[tree.a.pk])).content.decode()
     assert url in client.get(reverse("mobility:overview"), {"org": tree.a.pk}).content.decode()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        _book(client.get(url))
+    return len(captured)
+
+
+def test_ledger_queries_do_not_grow_with_branches(tree, login, today, ledger_data):
+    client, url = login(tree.county_admin), reverse("mobility:ledger_xlsx", args=[tree.county.pk])
+    before = _queries(client, url)
+    for n in range(3):  # three more branches, each with an outflow, a card, a report and an inflow
+        branch = make_org(tree.town2, f"西山镇新支部{n}", f"C0001-02-1{n}")
+        outflow = away(make_member(branch), today, 4, place=f"外地{n}")
+        actions.card_issue(acting_user=SYSTEM, outflow=outflow, number=f"LD-X-{n}", issued_on=today,
+                           expires_on=today + dt.timedelta(days=300))
+        report(outflow, today)
+        actions.inflow_register(acting_user=SYSTEM, org=branch, name=f"流入{n}", origin_org="某党支部",
+                                origin_place="某地", arrived_on=today)
+    assert _queries(client, url) == before
+    assert len(_rows(_book(client.get(url))["流出党员"])) == 1 + 2 + 3
