@@ -11,7 +11,10 @@ Three passes, and nothing is written unless all three find no error:
    PostgreSQL): new members, the changed fields of changed ones (version bumped, a concurrent edit
    is a conflict), and their history.
 
-A column missing from the file leaves that field alone. A blank cell clears an optional field;
+A column missing from the file leaves that field alone. 流动党员 and 流动地点 are not importable
+(``NOT_IMPORTED``): the outflow and inflow records keep them, and a roster exported with those
+columns and imported back must not fail on every row, so they are left out and the result says so.
+A blank cell clears an optional field;
 for a field that cannot be empty (性别, 民族, 出生日期, 党员类型, 党籍状态) it keeps the current
 value, and a new member gets the default or the value read from the ID number.
 """
@@ -57,7 +60,7 @@ from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 
 from ..actions import PLAIN_FIELDS, member_snapshot
-from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from ..choices import ETHNICITIES, Category, Education, Gender, MembershipType, PartyStatus
 from ..models import Member, StatusChange, Transfer
 from ..rules import MAX_NAME_LENGTH, member_errors, name_error
 
@@ -94,7 +97,6 @@ EDUCATION_ALIASES = {
 CATEGORY_ALIASES = {"农民": "farmer", "离退休": "retired", "退休人员": "retired", "公务员": "official"}
 GENDER_ALIASES = {"男性": "M", "女性": "F"}
 ETHNICITY_ALIASES = {e[:-1]: e for e in ETHNICITIES if e.endswith("族")}
-FLOW_ALIASES = {"流出党员": "out", "流入党员": "in", "无": ""}
 MEMBERSHIP_ALIASES = {"正式": "full", "预备": "probationary"}
 
 ID_COLUMN = Column("公民身份号码", "id_number", parse_id_number, required=True,
@@ -130,13 +132,15 @@ COLUMNS: list[Column] = [
     Column("家庭住址", "address", text_parser(300)),
     ORG_COLUMN,
     Column("失联党员", "lost_contact", parse_flag, False, note="是 / 否"),
-    Column("流动党员", "flow_status", choice_parser(FlowStatus.choices, FLOW_ALIASES), "", note="流出 / 流入 / 否"),
-    Column("流动地点", "flow_place", text_parser(200)),
     Column("困难党员", "hardship", parse_flag, False, note="是 / 否"),
     Column("离退休", "retired", parse_flag, False, note="是 / 否"),
     Column("报到社区", "report_community", text_parser(200), note="离退休党员到社区报到的社区名称"),
 ]
 HEADERS = [c.header for c in COLUMNS]
+# Columns of the roster export that an import leaves out, with the reason shown on the result.
+NOT_IMPORTED = ("流动党员", "流动地点")
+NOT_IMPORTED_NOTE = ("文件中的“{}”列未导入：流动党员标记和流动地点由“流动党员”中的外出、流入登记维护，"
+                     "请到“流动党员”页面登记外出或流入")
 REQUIRED_HEADERS = [c.header for c in COLUMNS if c.required]
 # Required when another cell says so: "党员类型" left blank means 正式党员, who has a 转正日期.
 CONFIRMED_ON_NOTE = ("另外，正式党员入党满一年的必须填写“转正日期”——“党员类型”不填即为正式党员，"
@@ -145,7 +149,7 @@ HEADER_OF = {c.field: c.header for c in COLUMNS}
 NEW_MEMBER_DEFAULTS = {
     "ethnicity": "汉族", "membership_type": MembershipType.FULL.value, "status": PartyStatus.NORMAL.value,
     "education": "", "category": "", "work_unit": "", "job_title": "", "confirmed_on": None, "address": "",
-    "lost_contact": False, "lost_contact_since": None, "flow_status": "", "flow_place": "", "hardship": False,
+    "lost_contact": False, "lost_contact_since": None, "hardship": False,
     "retired": False, "report_community": "", "phone": "",
 }
 
@@ -528,6 +532,7 @@ def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResu
     except ImportRefused as refused:
         return refused.result
     report = ErrorReport()
+    header = sheet.header
     layout = layout_for(positions)
     parsed_rows = read_rows(sheet.rows, layout, report)
     del sheet  # frees the workbook calamine holds in memory
@@ -542,7 +547,9 @@ def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResu
         return ImportResult.failed(exc.report)
     except IntegrityError:
         return ImportResult.file_error("导入期间有相同公民身份号码的党员被他人登记，未写入任何数据，请重新导入")
-    return ImportResult(created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged)
+    skipped = [h for h in NOT_IMPORTED if h in header]
+    notes = [NOT_IMPORTED_NOTE.format("”“".join(skipped))] if skipped else []
+    return ImportResult(created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged, notes=notes)
 
 
 def _chunks(items, size: int):
