@@ -48,6 +48,7 @@ def test_the_town_returns_an_item_and_the_secretary_finds_it_in_the_inbox(tree, 
     page.wait_for_url(f"**/worklists/{item.pk}/")
     # Reading it does not close it.
     page.click("#nav-inbox")
+    page.wait_for_url("**/inbox/")  # count() does not wait: without this it may count the page being left
     assert page.locator("#inbox-open li.unread").count() == 0
     assert page.locator("#inbox-open li").filter(has_text="销号申请被退回").count() == 1
     page.goto(f"/worklists/{item.pk}/")
