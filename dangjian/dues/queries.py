@@ -1,6 +1,7 @@
-"""Reads of 党费, always from ``restrict``. Reconciliation is set-based: a fixed number of queries
-for a whole subtree (organisations; bases; reductions; payments grouped by organisation path and
-month; paid months counted per member), then the pure rules in Python."""
+"""Reads of 党费, always from ``restrict`` (``readable`` for the system's own reads). Reconciliation is
+set-based: a fixed number of queries for a whole subtree, the members tallied per organisation by the
+database (each base a run of months), only members with a reduction in the year by the pure rules in
+Python (docs/dues.md「对账与欠交」)."""
 
 from __future__ import annotations
 
@@ -345,8 +346,8 @@ def _tallies(user, root: Organization, months: list[dt.date], today: dt.date) ->
 def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.date | None = None) -> list[OrgRow]:
     """Expected vs paid for ``root`` and the organisations ``depth`` levels below it, each counting its
     whole subtree, for ``year`` (months that are over count as due; the current month is shown but
-    not yet owed). Seven queries whatever the size of the tree: organisations, the members' tallies
-    (``_tallies``: four), amounts per receiving organisation, and the user's positions once."""
+    not yet owed). Six queries whatever the size of the tree (and the user's positions, read once):
+    organisations, the members' tallies (``_tallies``: four), amounts per receiving organisation."""
     today = today or timezone.localdate()
     months = rules.year_months(year)
     orgs = (readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
