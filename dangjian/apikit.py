@@ -77,6 +77,14 @@ COUNT_DOC = ("为 true 时另返回符合条件的总数 `count`。计数要数�
              "默认不计数（`count` 为 null）；翻页看 `next_offset`")
 
 
+class SubtreeYearQuery(Schema):
+    """A yearly report over a subtree: the organisation (default: the top of the user's scope, see
+    ``subtree_root``) and the year (default: this year)."""
+
+    org: DbId | None = Field(None, description="党组织 id；不填为您管辖范围的顶层组织")
+    year: int = Field(default_factory=lambda: dt.date.today().year, ge=2000, le=2100, description="年度")
+
+
 class PageQuery(Schema):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数，从 0 开始")

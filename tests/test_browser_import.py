@@ -8,7 +8,7 @@ import pytest
 
 from dangjian.core.idnumbers import make_id_number
 from dangjian.members.models import Member
-from dangjian.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +44,12 @@ def test_secretary_imports_after_fixing_a_bad_row(tree, page, tmp_path):
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    page.click("text=组织体系")
+    open_menu(page, "组织体系")
     page.click(f"text={tree.a.name}")
     page.wait_for_selector("h1")
     assert tree.a.name in page.inner_text("h1")
 
-    page.click("nav.mainnav >> text=导入")
+    open_menu(page, "导入")
     page.set_input_files("input[type=file]", str(bad_file))
     page.click("#import-form button[type=submit]")
     report = page.inner_text("#import-errors")
@@ -60,7 +60,7 @@ def test_secretary_imports_after_fixing_a_bad_row(tree, page, tmp_path):
     page.set_input_files("input[type=file]", str(good_file))
     page.click("#import-form button[type=submit]")
     assert "新增 2 条" in page.inner_text("#import-result")
-    page.click("nav.mainnav >> text=党员管理")
+    open_menu(page, "党员管理")
     page.fill("#id_q", "钱新民")
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("#member-table >> text=钱新民")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +18,7 @@ from dangjian.core.actors import SYSTEM, user_or_none
 from dangjian.core.documents import inspect_document
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
+from dangjian.core.registry import points_sources
 from dangjian.core.scoping import CHANGE, allows, require
 from dangjian.core.tree import ancestors_and_self, parent_path
 from dangjian.members.choices import PartyStatus
@@ -28,7 +30,7 @@ from dangjian.orgs.models import CommitteePost, Organization
 from dangjian.worklists import actions as worklists
 from dangjian.worklists.choices import Kind, Source
 
-from . import feeds, rules
+from . import feeds, queries, rules
 from .choices import (
     STAGE_ORDER,
     AppealOutcome,
@@ -38,6 +40,7 @@ from .choices import (
     Exclusion,
     Grade,
     PointsCategory,
+    Rating,
     Stage,
 )
 from .models import (
@@ -52,6 +55,8 @@ from .models import (
     ReportEntry,
     ReportProblem,
     ReportRound,
+    RoundBallot,
+    SourceRule,
 )
 
 REPORT_TYPES = {"pdf", "docx"}
@@ -167,14 +172,66 @@ def entry_tally(*, acting_user, entry: ReportEntry, good: int, fairly_good: int,
     errors = rules.tally_errors(tallies)
     if errors:
         raise ValidationError(errors)
-    before = {**locked.tallies, "result": locked.result}
+    before = {**locked.entered, "result": locked.result}
     for key, value in tallies.items():
         setattr(locked, key, int(value))
-    _set_result(locked, locked.round)
+    _set_result(locked, locked.round)  # entered tallies and account votes together
     _bump(locked)
     record_change(actor=acting_user, action="appraisal_entry_tally", obj=locked, before=before,
-                  after={**locked.tallies, "result": locked.result})
+                  after={**locked.entered, "result": locked.result})
     return locked
+
+
+@audited_transaction()
+def round_voting(*, acting_user, round: ReportRound, voting: bool, expected_version: int | None = None) -> ReportRound:
+    """Open or close account voting in a round (the organising level, at its 述职评议 meeting)."""
+    locked = _locked(ReportRound, round)
+    require(acting_user, CHANGE, locked.org, message="只有组织述职评议的党组织可以开始或结束账号投票")
+    _check_version(locked, expected_version, {"voting": voting})
+    if locked.voting != bool(voting):
+        locked.voting = bool(voting)
+        _bump(locked)
+        record_change(actor=acting_user, action="appraisal_round_voting", obj=locked,
+                      before={"voting": not locked.voting}, after={"voting": locked.voting})
+    return locked
+
+
+@audited_transaction()
+def round_ballot_cast(*, acting_user, round: ReportRound, choices: Mapping[int, str]) -> RoundBallot:
+    """述职评议 by an account while the round's voting is open: 好/较好/一般/差 for every secretary the
+    account may rate (``queries.rateable_entries``), added to their account votes with one UPDATE per
+    rating and their results recomputed in one more. Secret: only that the account voted is kept,
+    neither the ballot nor the change record holds a choice. One ballot per account."""
+    locked = ReportRound.objects.select_for_update().get(pk=round.pk)
+    voter_orgs = queries.round_voter_orgs(acting_user, locked) if acting_user is not SYSTEM else set()
+    if not voter_orgs:
+        raise ActionDenied("只有在组织单位或被评议党组织任职的账号可以参加述职评议投票")
+    if not locked.voting:
+        raise ValidationError({"choices": "本次述职评议未在进行账号投票"})
+    if RoundBallot.objects.filter(round=locked, voter=acting_user).exists():
+        raise ValidationError({"choices": "您已投票，投票后不能更改"})
+    try:
+        choices = {int(k): str(v) for k, v in choices.items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"choices": "评议对象不在本次述职评议中"}) from None
+    rateable = list(queries.rateable_entries(acting_user, locked, voter_orgs).values_list("pk", flat=True))
+    errors = rules.round_ballot_errors(choices, rateable)
+    if errors:
+        raise ValidationError(errors)
+    for rating in Rating.values:
+        chosen = [pk for pk, r in choices.items() if r == rating]
+        if chosen:
+            ReportEntry.objects.filter(pk__in=chosen).update(**{f"voted_{rating}": F(f"voted_{rating}") + 1},
+                                                             version=F("version") + 1)
+    entries = list(ReportEntry.objects.filter(pk__in=rateable))
+    for entry in entries:
+        _set_result(entry, locked)
+    ReportEntry.objects.bulk_update(entries, ["result", "result_reason"])
+    ReportRound.objects.filter(pk=locked.pk).update(voters=F("voters") + 1)
+    ballot = RoundBallot.objects.create(round=locked, voter=acting_user)
+    record_change(actor=acting_user, action="appraisal_round_ballot", obj=locked,
+                  after={"voters": locked.voters + 1})
+    return ballot
 
 
 @audited_transaction()
@@ -305,6 +362,10 @@ def appraisal_advance(*, acting_user, appraisal: Appraisal, expected_version: in
     locked.stage = STAGE_ORDER[STAGE_ORDER.index(locked.stage) + 1]
     if locked.stage == Stage.DONE:
         locked.finished_on = today or timezone.localdate()
+        due = locked.finished_on + dt.timedelta(days=rules.DISPOSAL_DECIDE_DAYS)
+        for person in locked.people.filter(grade=Grade.UNQUALIFIED, disposal__isnull=True).select_related(
+                "appraisal__org"):
+            feeds.disposal_needed(person, due)
     _bump(locked)
     record_change(actor=acting_user, action="appraisal_advance", obj=locked, before={"stage": before},
                   after={"stage": locked.stage})
@@ -456,6 +517,11 @@ def appeal_answer(*, acting_user, appeal: Appeal, outcome: str, response: str, g
     if outcome == AppealOutcome.CHANGED:
         person.grade = grade
         _bump(person)
+        answered = today or timezone.localdate()
+        if grade == Grade.UNQUALIFIED and not DisposalRecord.objects.filter(person=person).exists():
+            feeds.disposal_needed(person, answered + dt.timedelta(days=rules.DISPOSAL_DECIDE_DAYS))
+        elif before == Grade.UNQUALIFIED:
+            feeds.disposal_settled(person, "申诉复查已改变评定等次")
     locked.outcome, locked.response = outcome, response.strip()[:5000]
     locked.answered_on = today or timezone.localdate()
     _bump(locked)
@@ -608,14 +674,37 @@ def entry_claim(*, acting_user, member: Member, rule: PointsRule, on: dt.date, r
     entry = PointsEntry(member=member, org=member.org, rule=rule, on=on, points=rule.points, reason=reason,
                         origin=EntryOrigin.CLAIM, evidence_text=evidence_text, claimed_by=user_or_none(acting_user))
     if upload is not None:
-        file_type, content = inspect_document(upload)
-        entry.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
-        entry.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+        _attach_evidence(entry, upload)
     entry.save()
     feeds.claim_filed(entry)
     record_change(actor=acting_user, action="appraisal_points_claim", obj=entry,
                   after={"rule": rule.name, "on": on.isoformat(), "points": entry.points, "reason": reason})
     return entry
+
+
+def _attach_evidence(entry: PointsEntry, upload) -> None:
+    """The evidence file, checked by its content and size (core.documents: PDF, JPEG/PNG, .docx, .xlsx)."""
+    file_type, content = inspect_document(upload)
+    entry.evidence_name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    entry.evidence_file.save(f"evidence.{file_type}", ContentFile(content), save=False)
+
+
+@audited_transaction()
+def entry_evidence(*, acting_user, entry: PointsEntry, upload, expected_version: int | None = None) -> PointsEntry:
+    """Add (or replace) the evidence file of a claim still waiting for the branch: by whoever claimed it
+    or by the branch's staff."""
+    locked = PointsEntry.objects.select_for_update().select_related("org").get(pk=entry.pk)
+    if acting_user is SYSTEM or locked.claimed_by_id != acting_user.pk:
+        require(acting_user, CHANGE, locked.org, message="只有申报人或党员所在支部可以补充佐证")
+    _check_version(locked, expected_version, {"file": getattr(upload, "name", "")})
+    if locked.origin != EntryOrigin.CLAIM or locked.state != EntryState.PENDING:
+        raise ValidationError({"file": "只有待审核的申报可以补充佐证文件"})
+    before = {"evidence": locked.evidence_name}
+    _attach_evidence(locked, upload)
+    _bump(locked)
+    record_change(actor=acting_user, action="appraisal_points_evidence", obj=locked, before=before,
+                  after={"evidence": locked.evidence_name})
+    return locked
 
 
 @audited_transaction()
@@ -641,6 +730,90 @@ def entry_decide(*, acting_user, entry: PointsEntry, approve: bool, note: str = 
 
 
 @audited_transaction()
+def source_rule_set(*, acting_user, org: Organization, year: int, source: str, per, points: int, cap: int,
+                    active: bool = True, expected_version: int | None = None) -> SourceRule:
+    """Set (or change) a computed points item of ``year`` for ``org``'s subtree: ``points`` for every
+    full ``per`` units of a registered quantity (``core.registry.points_sources``), at most ``cap``."""
+    require(acting_user, CHANGE, org, message="无权为该党组织制定积分规则")
+    _year_ok(year)
+    sources = points_sources()
+    errors = rules.source_rule_errors(per, points, cap)
+    if source not in sources:
+        errors["source"] = "计分依据不是平台登记的可选项"
+    if errors:
+        raise ValidationError(errors)
+    rule = SourceRule.objects.select_for_update().filter(org=org, year=year, source=source).first()
+    values = {"per": Decimal(per).quantize(Decimal("0.1")), "points": int(points), "cap": int(cap),
+              "active": bool(active)}
+    if rule is None:
+        rule = SourceRule.objects.create(org=org, year=year, source=source, **values)
+        record_change(actor=acting_user, action="appraisal_source_rule", obj=rule,
+                      after={"year": year, "source": sources[source].label, **_plain(values)})
+        return rule
+    _check_version(rule, expected_version, _plain(values))
+    before = {k: getattr(rule, k) for k in values}
+    if before != values:
+        for key, value in values.items():
+            setattr(rule, key, value)
+        _bump(rule)
+        record_change(actor=acting_user, action="appraisal_source_rule", obj=rule, before=_plain(before),
+                      after=_plain(values))
+    return rule
+
+
+def _plain(values: dict) -> dict:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def _nearest(rules_by_path: dict[str, SourceRule], path: str) -> SourceRule | None:
+    for prefix in reversed(ancestors_and_self(path)):
+        if prefix in rules_by_path:
+            return rules_by_path[prefix]
+    return None
+
+
+def _generate_from_sources(root: Organization, year: int, today: dt.date) -> int:
+    """One entry per member, year and registered source, keyed ``<source>:<year>:<member>``, its points
+    recomputed from the quantity under the nearest rule of the year (a second run changes only what
+    changed). A fixed number of queries per source: the rules, the amounts, the members' paths, the
+    entries already there, and the writes."""
+    created = 0
+    on = min(dt.date(year, 12, 31), today)
+    in_reach = Q(org__path__startswith=root.path) | Q(org__path__in=ancestors_and_self(root.path))
+    for code, source in points_sources().items():
+        rules_by_path = {r.org.path: r for r in SourceRule.objects.filter(in_reach, year=year, source=code,
+                                                                           active=True).select_related("org")}
+        if not rules_by_path:
+            continue
+        amounts = source.amounts(root, year)
+        members = Member.objects.filter(pk__in=list(amounts)).values_list("pk", "org_id", "org__path")
+        existing = {e.key: e for e in PointsEntry.objects.filter(key__startswith=f"{code}:{year}:",
+                                                                 org__path__startswith=root.path)}
+        new, changed = [], []
+        for member_id, org_id, path in members:
+            rule = _nearest(rules_by_path, path)
+            if rule is None:
+                continue
+            points, reason = rules.source_points(amounts[member_id], per=rule.per, points=rule.points, cap=rule.cap,
+                                                 unit=source.unit, label=source.label)
+            reason = f"{reason}（{rule.org.name}{year}年度规则）"[:300]
+            key = f"{code}:{year}:{member_id}"
+            entry = existing.get(key)
+            if entry is None:
+                if points:
+                    new.append(PointsEntry(member_id=member_id, org_id=org_id, on=on, points=points, reason=reason,
+                                           origin=EntryOrigin.EVENT, state=EntryState.APPROVED, key=key))
+            elif (entry.points, entry.reason, entry.on) != (points, reason, on):
+                entry.points, entry.reason, entry.on = points, reason, on
+                entry.version += 1
+                changed.append(entry)
+        PointsEntry.objects.bulk_create(new, batch_size=GENERATE_BATCH, ignore_conflicts=True)
+        PointsEntry.objects.bulk_update(changed, ["points", "reason", "on", "version"], batch_size=GENERATE_BATCH)
+        created += len(new)
+    return created
+
+
+@audited_transaction()
 def points_generate(*, acting_user, root: Organization, start: dt.date, end: dt.date) -> int:
     """Entries for attendance at meetings held in ``start``–``end`` under ``root``, one per attendance
     and attendance rule that covers the meeting's organisation. Set-based (a fixed number of queries)
@@ -649,11 +822,16 @@ def points_generate(*, acting_user, root: Organization, start: dt.date, end: dt.
     require(acting_user, CHANGE, root, message="无权为该党组织生成积分")
     if end < start:
         raise ValidationError({"end": "结束日期不能早于开始日期"})
+    today = timezone.localdate()
+    from_sources = sum(_generate_from_sources(root, year, today) for year in range(start.year, end.year + 1))
     attendance_rules = list(PointsRule.objects.filter(active=True, category=PointsCategory.ATTENDANCE)
                             .filter(Q(org__path__startswith=root.path) | Q(org__path__in=ancestors_and_self(root.path)))
                             .select_related("org"))
     if not attendance_rules:
-        return 0
+        if from_sources:
+            record_change(actor=acting_user, action="appraisal_points_generate", obj=root,
+                          after={"start": start.isoformat(), "end": end.isoformat(), "created": from_sources})
+        return from_sources
     tz = timezone.get_current_timezone()
     rows = (Attendance.objects.filter(
         status="present", meeting__status=MeetingStatus.HELD, meeting__org__path__startswith=root.path,
@@ -674,6 +852,7 @@ def points_generate(*, acting_user, root: Organization, start: dt.date, end: dt.
             batch = []
     PointsEntry.objects.bulk_create(batch, ignore_conflicts=True)
     created = PointsEntry.objects.filter(origin=EntryOrigin.EVENT, org__path__startswith=root.path).count() - before
+    created += from_sources
     record_change(actor=acting_user, action="appraisal_points_generate", obj=root,
                   after={"start": start.isoformat(), "end": end.isoformat(), "created": created})
     return created

@@ -3,6 +3,8 @@ outside the user's scope is 404; a refusal of rights is 403; a stale version 409
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -51,6 +53,9 @@ from .schemas import (
     ProblemIn,
     ProblemOut,
     RankingRow,
+    RoundBallotIn,
+    RoundBallotOut,
+    RoundBallotSheet,
     RoundDetail,
     RoundIn,
     RoundPage,
@@ -58,8 +63,11 @@ from .schemas import (
     RuleOut,
     SettingIn,
     SettingOut,
+    SourceRuleIn,
+    SourceRuleOut,
     TallyIn,
     VersionIn,
+    VotingIn,
     YearQuery,
 )
 
@@ -205,6 +213,43 @@ def get_round(request, pk: int):
     return _round_out(readable_or_404(queries.rounds_for(request.user), request.user, pk))
 
 
+@router.post("/rounds/{int:pk}/voting", response=responses(RoundDetail, errors=WRITE_ERRORS),
+             summary="开始或结束账号投票")
+def set_voting(request, pk: int, payload: VotingIn):
+    """由组织述职评议的党组织在评议会上开始、会后结束。"""
+    r = readable_or_404(queries.rounds_for(request.user), request.user, pk)
+    return write_in_scope(request.user, queries.rounds_for(request.user), lambda: actions.round_voting(
+        acting_user=request.user, round=r, voting=payload.voting, expected_version=payload.version),
+        pk=pk, expected_version=payload.version)
+
+
+def _ballot_place(request, pk: int):
+    place = queries.round_ballot_place(request.user, pk)
+    if place is None:
+        raise Http404("您不是本次述职评议的投票人")
+    return place
+
+
+@router.get("/rounds/{int:pk}/ballot", response=responses(RoundBallotSheet), summary="述职评议选票")
+def round_ballot_sheet(request, pk: int):
+    """在组织单位或被评议党组织任职的账号：需要评议的书记、是否已投票。"""
+    r, orgs = _ballot_place(request, pk)
+    return {"round_id": r.pk, "title": r.title, "voting": r.voting,
+            "voted": r.ballots.filter(voter=request.user).exists(),
+            "entries": list(queries.rateable_entries(request.user, r, orgs))}
+
+
+@router.post("/rounds/{int:pk}/ballot", response=responses(RoundBallotOut, status=201, errors=WRITE_ERRORS),
+             summary="述职评议投票（本人账号）")
+def cast_round_ballot(request, pk: int, payload: RoundBallotIn):
+    """对选票上的每一名书记选择 good / fairly_good / average / poor。不记名（只记录已投票），每个账号一次，
+    投票后不能更改；只在账号投票进行中。"""
+    r, _orgs = _ballot_place(request, pk)
+    actions.round_ballot_cast(acting_user=request.user, round=r, choices=payload.choices)
+    r.refresh_from_db()
+    return Status(201, {"round_id": r.pk, "voters": r.voters})
+
+
 @router.put("/entries/{int:pk}/tallies", response=responses(EntryOut, errors=WRITE_ERRORS), summary="录入评议票数")
 def set_tallies(request, pk: int, payload: TallyIn):
     """由组织述职评议的党组织录入；被评议的党组织不能录入本组织书记的票数。"""
@@ -266,6 +311,19 @@ def claim_points(request, payload: ClaimIn):
     return Status(201, entry)
 
 
+@router.post("/points/{int:pk}/evidence", response=responses(PointsOut, errors=WRITE_ERRORS),
+             summary="上传申报佐证文件")
+def upload_evidence(request, pk: int, file: File[UploadedFile], version: int | None = None):
+    """multipart/form-data：`file` 为 PDF、JPEG/PNG、Word（.docx）或 Excel（.xlsx），按文件内容检查、限制大小；
+    待审核的申报由申报人或党员所在支部上传，再次上传替换原文件。`version`（查询参数）可选，用于发现并发修改。"""
+    entry = queries.evidence_readable(request.user, pk)
+    if entry is None:
+        raise Http404("未找到该积分记录")
+    actions.entry_evidence(acting_user=request.user, entry=entry, upload=file, expected_version=version)
+    entry.refresh_from_db()
+    return entry
+
+
 @router.post("/points/{int:pk}/decision", response=responses(PointsOut, errors=WRITE_ERRORS), summary="审核积分申报")
 def decide_points(request, pk: int, payload: DecisionIn):
     entry = readable_or_404(queries.points_for(request.user), request.user, pk)
@@ -274,9 +332,10 @@ def decide_points(request, pk: int, payload: DecisionIn):
         expected_version=payload.version), pk=pk, expected_version=payload.version)
 
 
-@router.post("/points/generate", response=responses(GenerateOut, errors=WRITE_ERRORS), summary="按出席记录生成积分")
+@router.post("/points/generate", response=responses(GenerateOut, errors=WRITE_ERRORS), summary="生成平台记录的积分")
 def generate_points(request, payload: GenerateIn):
-    """按“参加组织生活”类规则，为该组织及其下级在期间内出席会议的党员生成积分；重复运行不会重复生成。"""
+    """按“参加组织生活”类规则，为该组织及其下级在期间内出席会议的党员生成积分，并按所涉年度的平台计算项目
+    （如社区确认的服务时长）计算积分；重复运行不会重复生成，只更新变化的分值。"""
     org = referenced_org(request.user, pk=payload.org, code=None, field="org")
     return {"created": actions.points_generate(acting_user=request.user, root=org, start=payload.start,
                                                end=payload.end)}
@@ -293,6 +352,22 @@ def create_rule(request, payload: RuleIn):
     org = referenced_org(request.user, pk=payload.org, code=None, field="org")
     fields = payload.dict(exclude={"org"})
     return Status(201, actions.rule_create(acting_user=request.user, org=org, **fields))
+
+
+@router.get("/points/sources", response=responses(list[SourceRuleOut], errors=(401, 422)),
+            summary="平台计算的积分项目")
+def list_source_rules(request, q: Query[YearQuery]):
+    """某年度按平台记录计分的项目（如社区确认的服务时长：每满 N 小时计若干分，每年有上限）。"""
+    return list(queries.source_rules_visible(request.user, q.year or timezone.localdate().year)[:500])
+
+
+@router.put("/points/sources", response=responses(SourceRuleOut, errors=WRITE_ERRORS), summary="设置平台计算的积分项目")
+def set_source_rule(request, payload: SourceRuleIn):
+    """同一制定单位、年度、计分依据只有一条，再次提交即修改（带版本号）。生成积分时按最近一级的规则计算。"""
+    org = referenced_org(request.user, pk=payload.org, code=None, field="org")
+    fields = payload.dict(exclude={"org", "version"})
+    fields["per"] = Decimal(str(fields["per"]))
+    return actions.source_rule_set(acting_user=request.user, org=org, expected_version=payload.version, **fields)
 
 
 @router.get("/points/ranking", response=responses(list[RankingRow], errors=(401, 403, 404, 422)), summary="积分排名")

@@ -1,8 +1,11 @@
 """Demo 述职评议, 民主评议党员 and 党员积分 over the demo tree: last year's 民主评议 finished in every
 branch (a spread of grades, a few members excluded with their reason, the rare 不合格 with its
 组织处置), this year's under way in some branches; last year's 述职评议 of the secretaries by every
-committee; points rules at the top and a ledger — attendance entries generated from the meetings
-and claims, some approved, some waiting.
+committee; points rules at the top and a ledger — attendance entries generated from the meetings,
+points from the service hours the communities confirmed (a rule of the year at each root), and
+claims, some approved, some waiting. For the demo accounts: members' own 民主测评 ballots in this
+year's appraisals at 民主测评, this year's 述职评议 of the demo town with account voting open, and an
+appeal against last year's result waiting for the town's review.
 
 Bulk inserts (no change record per row); the same seed and day give the same rows."""
 
@@ -15,7 +18,7 @@ import sys
 from django.db import transaction
 
 from dangjian.core.actors import SYSTEM
-from dangjian.core.registry import register_demo
+from dangjian.core.registry import points_sources, register_demo
 from dangjian.core.tree import PATH_STEP, parent_path
 from dangjian.members.choices import FlowStatus, PartyStatus
 from dangjian.members.models import Member
@@ -27,8 +30,10 @@ from dangjian.orgs.models import CommitteePost, Organization
 from . import actions, feeds, rules
 from .choices import Disposal, EntryOrigin, EntryState, Exclusion, Grade, PointsCategory, Stage
 from .models import (
+    Appeal,
     Appraisal,
     AppraisalMember,
+    Ballot,
     DisposalRecord,
     PointsEntry,
     PointsRule,
@@ -36,6 +41,8 @@ from .models import (
     ReportEntry,
     ReportProblem,
     ReportRound,
+    RoundBallot,
+    SourceRule,
 )
 
 RULES = [
@@ -56,8 +63,8 @@ PROBLEMS = ["抓基层党建第一责任人职责落实不够到位", "对软弱
 
 
 def wipe() -> None:
-    for model in (DisposalRecord, AppraisalMember, Appraisal, ReportProblem, ReportEntry, ReportRound, PointsEntry,
-                  PointsSetting, PointsRule):
+    for model in (Appeal, Ballot, DisposalRecord, AppraisalMember, Appraisal, RoundBallot, ReportProblem, ReportEntry,
+                  ReportRound, PointsEntry, PointsSetting, PointsRule, SourceRule):
         model.objects.all().delete()
 
 
@@ -173,8 +180,74 @@ def _rounds(rng: random.Random, year: int) -> int:
     return len(entries)
 
 
+def _ballots(rng: random.Random, year: int) -> int:
+    """Members' own 民主测评 ballots in this year's appraisals now at 民主测评: most members have voted,
+    their choices added to the tallies (a Ballot row says only who voted)."""
+    appraisals = list(Appraisal.objects.filter(year=year, stage=Stage.VOTE).order_by("pk"))
+    people = list(AppraisalMember.objects.filter(appraisal__in=appraisals, exclusion="").order_by("pk"))
+    by_appraisal: dict[int, list[AppraisalMember]] = {}
+    for p in people:
+        by_appraisal.setdefault(p.appraisal_id, []).append(p)
+    ballots = []
+    for a in appraisals:
+        group = by_appraisal.get(a.pk, [])
+        voters = [p for p in group if rng.random() < 0.7]
+        for voter in voters:
+            for other in group:
+                if other is not voter:
+                    grade = rng.choices(Grade.values, weights=(25, 70, 4, 1))[0]
+                    setattr(other, f"{grade}_votes", getattr(other, f"{grade}_votes") + 1)
+            ballots.append(Ballot(appraisal=a, voter=voter))
+        a.voters = len(voters)
+    AppraisalMember.objects.bulk_update(people, actions.VOTE_FIELDS, batch_size=2000)
+    Appraisal.objects.bulk_update(appraisals, ["voters"], batch_size=2000)
+    Ballot.objects.bulk_create(ballots, batch_size=2000)
+    return len(ballots)
+
+
+def _demo_town() -> Organization | None:
+    """The committee the demo's town account sits in: down the first committee children from the top."""
+    org = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    while org is not None:
+        child = Organization.objects.filter(parent=org, kind__in=COMMITTEE_KINDS).order_by("path").first()
+        if child is None:
+            return org
+        org = child
+    return None
+
+
+def _open_round(year: int) -> ReportRound | None:
+    """This year's 述职评议 of the demo town, its account voting open (the town and the village
+    secretary of the demo accounts can vote)."""
+    town = _demo_town()
+    if town is None or not Organization.objects.filter(parent=town).exclude(kind__in=SUB_BRANCH_KINDS).exists():
+        return None
+    r = actions.round_create(acting_user=SYSTEM, org=town, year=year)
+    return actions.round_voting(acting_user=SYSTEM, round=r, voting=True)
+
+
+def _appeal(year: int, today: dt.date) -> Appeal | None:
+    """One member of the demo town appraised 基本合格 (or 合格) last year appeals; the town has it to review."""
+    town = _demo_town()
+    person = (AppraisalMember.objects.filter(appraisal__org__path__startswith=town.path, appraisal__year=year,
+                                             appraisal__stage=Stage.DONE, grade__in=[Grade.BASIC, Grade.QUALIFIED])
+              .select_related("appraisal__org__parent").order_by("grade", "pk").first()) if town else None
+    if person is None:
+        return None
+    appeal = Appeal.objects.create(person=person, filed_on=today - dt.timedelta(days=3),
+                                   text="本人全年按时参加组织生活、完成支部交办任务，并在社区报到服务，"
+                                        "测评时部分党员对情况不了解，请求复查评定等次。")
+    feeds.appeal_filed(appeal, person.appraisal.org.parent)
+    return appeal
+
+
 def _points(rng: random.Random, year: int, today: dt.date) -> int:
     roots = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+    # confirmed 双报到 service hours become points under each root's rule of the year
+    SourceRule.objects.bulk_create([
+        SourceRule(org=root, year=y, source=code, per=rules.DEFAULT_SOURCE_PER, points=rules.DEFAULT_SOURCE_POINTS,
+                   cap=rules.DEFAULT_SOURCE_CAP)
+        for root in roots for y in (year - 1, year) for code in points_sources()])
     made = {}
     for root in roots:
         for category, name, description, points, cap_month, cap_year in RULES:
@@ -210,17 +283,22 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     last = today.year - 1
     with transaction.atomic():
         appraisals, people = _appraisals(rng, last, today)
+        ballots = _ballots(rng, today.year)
+        appeal = _appeal(last, today)
         entries = _rounds(rng, last)
+        open_round = _open_round(today.year)
         points = _points(rng, today.year, today)
-    _say(stdout, f"评议积分：{appraisals:,} 个支部的民主评议（{people:,} 人次）、{entries:,} 名书记述职评议、"
-                 f"{points:,} 条积分记录")
+    _say(stdout, f"评议积分：{appraisals:,} 个支部的民主评议（{people:,} 人次，本年度 {ballots:,} 张本人账号测评票"
+                 f"{'，1 件申诉待复查' if appeal else ''}）、{entries:,} 名书记述职评议"
+                 f"{f'（{open_round.org.name}本年度账号投票进行中）' if open_round else ''}、{points:,} 条积分记录")
 
 
 def count() -> int:
     return Appraisal.objects.count()
 
 
-register_demo("appraisal", generate, wipe=wipe, count=count, after=("orgs", "orglife"), label="述职评议与民主评议")
+register_demo("appraisal", generate, wipe=wipe, count=count, after=("orgs", "orglife", "community"),
+              label="述职评议与民主评议")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("请通过 dangjian demo-data 生成演示数据")

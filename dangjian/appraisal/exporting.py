@@ -1,5 +1,5 @@
-"""The .xlsx layouts: 民主评议党员结果登记表 and 党员积分台账, streamed with openpyxl's write-only mode;
-every string passes through ``safe_cell`` (via ``append_row``) against formula injection."""
+"""The .xlsx layouts: 书记述职评议结果表, 民主评议党员结果登记表 and 党员积分台账, streamed with openpyxl's
+write-only mode; every string passes through ``safe_cell`` (via ``append_row``) against formula injection."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from .models import PointsRule
 RESULT_HEADERS = ["序号", "党支部", "姓名", "测评：优秀", "合格", "基本合格", "不合格", "评定等次", "不参加评议情形",
                   "组织处置", "处置期限"]
 LEDGER_HEADERS = ["序号", "党支部", "姓名", "日期", "积分项目", "事由", "分值", "计入", "说明", "来源", "状态"]
+ROUND_HEADERS = ["序号", "党组织", "书记", "好", "较好", "一般", "差", "其中账号投票", "评议结果", "结果依据",
+                 "评议中指出的问题"]
 GRADES, EXCLUSIONS, DISPOSALS = dict(Grade.choices), dict(Exclusion.choices), dict(Disposal.choices)
 ORIGINS, STATES = dict(EntryOrigin.choices), dict(EntryState.choices)
 
@@ -27,6 +29,21 @@ def _sheet(book, title: str, headers: list[str], widths: list[int]):
     sheet.freeze_panes = "A2"
     sheet.append(header_cells(sheet, headers))
     return sheet
+
+
+def write_round(target, round_) -> int:
+    """书记述职评议结果表 of one round: each secretary's votes (entered and by account together, the
+    account votes also apart), the result, why, and the problems named. Two queries."""
+    book = write_only_workbook()
+    sheet = _sheet(book, "述职评议结果", ROUND_HEADERS, [6, 30, 12, 8, 8, 8, 8, 12, 10, 36, 50])
+    entries = list(round_.entries.select_related("org").prefetch_related("problems").order_by("org__path", "id"))
+    for number, e in enumerate(entries, start=1):
+        t = e.tallies
+        append_row(sheet, [number, e.org.name, e.secretary_name or "书记空缺", t["good"], t["fairly_good"],
+                           t["average"], t["poor"], sum(e.voted.values()), e.get_result_display() if e.result else "",
+                           e.result_reason, "；".join(p.text for p in e.problems.all())])
+    book.save(target)
+    return len(entries)
 
 
 def write_results(target, qs, *, title: str = "") -> int:
@@ -62,7 +79,7 @@ def write_ledger(target, qs) -> int:
                for line in rules.ledger(entries, facts).lines}
     for number, (pk, org, _, name, on, _, rule_name, reason, points, origin, state) in enumerate(rows, start=1):
         line = counted.get(pk)
-        append_row(sheet, [number, org, name, on, rule_name or "", reason, points, line.counted if line else 0,
+        append_row(sheet, [number, org, name, on, rule_name or "平台计算", reason, points, line.counted if line else 0,
                            line.note if line else "", ORIGINS.get(origin, origin), STATES.get(state, state)])
     book.save(target)
     return len(rows)

@@ -1,4 +1,6 @@
-"""What 民主评议 and 积分 put in people's 待办: a 组织处置 due for the branch's staff until it is done,
+"""What 民主评议 and 积分 put in people's 待办: a member appraised 不合格 whose 组织处置 is still to be
+decided (from the moment the result stands: the appraisal finished, or an appeal changed the grade to
+不合格), a 组织处置 due for the branch's staff until it is done,
 a points claim for the branch to decide, and the decision for the member (a notice)."""
 
 from __future__ import annotations
@@ -9,6 +11,20 @@ from dangjian.inbox import actions as inbox
 
 DISPOSAL, CLAIM, CLAIM_RESULT = "appraisal.disposal", "appraisal.claim", "appraisal.claim_result"
 APPEAL, APPEAL_RESULT = "appraisal.appeal", "appraisal.appeal_result"
+DISPOSAL_NEEDED = "appraisal.disposal_needed"
+
+
+def disposal_needed(person, due_on) -> None:
+    """A member appraised 不合格 with no 组织处置 yet: the branch decides it (限期改正、劝其退党、除名)."""
+    appraisal = person.appraisal
+    inbox.notify(key=f"{DISPOSAL_NEEDED}:{person.pk}", source=DISPOSAL_NEEDED, org=appraisal.org, due_on=due_on,
+                 url=reverse("appraisal:review", args=[appraisal.pk]),
+                 title=f"待登记组织处置：{person.name}（{appraisal.year}年度民主评议不合格）",
+                 body="评为不合格的党员，应区别情况作出限期改正、劝其退党或除名的组织处置，请在期限前登记。")
+
+
+def disposal_settled(person, note: str) -> None:
+    inbox.resolve(key=f"{DISPOSAL_NEEDED}:{person.pk}", note=note)
 
 
 def appeal_filed(appeal, above) -> None:
@@ -29,6 +45,7 @@ def appeal_answered(appeal) -> None:
 
 def disposal_opened(record) -> None:
     person = record.person
+    disposal_settled(person, "已登记组织处置")
     inbox.notify(key=f"{DISPOSAL}:{record.pk}", source=DISPOSAL, org=person.appraisal.org,
                  url=reverse("appraisal:review", args=[person.appraisal_id]), due_on=record.due_on,
                  title=f"组织处置（{record.get_kind_display()}）：{person.name}，{record.due_on:%Y-%m-%d} 前办结",

@@ -3,6 +3,8 @@ has more than a thousand organisations)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from dangjian.core.scoping import CHANGE
@@ -101,6 +103,25 @@ class RuleForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.restrict(user, CHANGE)
+
+
+class SourceRuleForm(forms.Form):
+    """A computed points item of one year (points per full N units of a quantity the platform measures)."""
+
+    org = org_picker(label="制定单位（适用于其全部下级，最近一级的规则生效）")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label="计分依据")
+    per = forms.DecimalField(label="每满", min_value=Decimal("0.5"), max_value=1000, decimal_places=1,
+                             initial=rules.DEFAULT_SOURCE_PER)
+    points = forms.IntegerField(label="计分", min_value=1, max_value=rules.MAX_RULE_POINTS,
+                                initial=rules.DEFAULT_SOURCE_POINTS)
+    cap = forms.IntegerField(label="每年上限", min_value=1, max_value=rules.MAX_CAP, initial=rules.DEFAULT_SOURCE_CAP)
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, user, sources: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organization.objects.restrict(user, CHANGE)
+        self.fields["source"].choices = list(sources.items())
 
 
 class ClaimForm(forms.Form):

@@ -23,6 +23,8 @@ class ReportRound(VersionedModel):
     good_share = models.PositiveSmallIntegerField("“好”票比例（%）", default=rules.DEFAULT_GOOD_SHARE)
     fair_share = models.PositiveSmallIntegerField("“好”和“较好”合计比例（%）", default=rules.DEFAULT_FAIR_SHARE)
     poor_share = models.PositiveSmallIntegerField("“差”票比例（%）", default=rules.DEFAULT_POOR_SHARE)
+    voting = models.BooleanField("账号投票进行中", default=False)
+    voters = models.PositiveIntegerField("账号投票人数", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -50,6 +52,12 @@ class ReportEntry(VersionedModel):
     fairly_good = models.PositiveIntegerField("较好", default=0)
     average = models.PositiveIntegerField("一般", default=0)
     poor = models.PositiveIntegerField("差", default=0)
+    # votes cast by accounts (RoundBallot), kept apart from the tallies entered so entering paper
+    # tallies never overwrites them; the result counts both
+    voted_good = models.PositiveIntegerField("好（账号投票）", default=0)
+    voted_fairly_good = models.PositiveIntegerField("较好（账号投票）", default=0)
+    voted_average = models.PositiveIntegerField("一般（账号投票）", default=0)
+    voted_poor = models.PositiveIntegerField("差（账号投票）", default=0)
     result = models.CharField("评议结果", max_length=20, choices=Rating.choices, blank=True)
     result_reason = models.CharField("结果依据", max_length=300, blank=True)
 
@@ -63,8 +71,45 @@ class ReportEntry(VersionedModel):
         return f"{self.org} {self.secretary_name or '书记空缺'}"
 
     @property
-    def tallies(self) -> dict[str, int]:
+    def entered(self) -> dict[str, int]:
+        """The tallies entered by the organising level (paper ballots, a show of hands)."""
         return {r: getattr(self, r) for r in Rating.values}
+
+    @property
+    def voted(self) -> dict[str, int]:
+        """The votes cast by accounts."""
+        return {r: getattr(self, f"voted_{r}") for r in Rating.values}
+
+    @property
+    def tallies(self) -> dict[str, int]:
+        """All votes: entered and cast by accounts; the result is computed from these."""
+        return {r: getattr(self, r) + getattr(self, f"voted_{r}") for r in Rating.values}
+
+    @property
+    def vacant(self) -> bool:
+        return self.member_id is None and not self.secretary_name
+
+
+class RoundBallot(ScopedModel):
+    """述职评议 by an account: that this account has voted in this round, and when. The ratings are
+    added to the entries' ``voted_*`` counts and not kept with the voter (a secret ballot); one
+    ballot per account, not changed once cast."""
+
+    round = models.ForeignKey(ReportRound, verbose_name="述职评议", related_name="ballots", on_delete=models.CASCADE)
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="投票账号", related_name="+",
+                              on_delete=models.CASCADE)
+    cast_at = models.DateTimeField("投票时间", auto_now_add=True)
+
+    scope_path = "round__org__path"
+
+    class Meta:
+        verbose_name = "述职评议投票"
+        verbose_name_plural = "述职评议投票"
+        ordering = ["round", "cast_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "voter"], name="appraisal_one_round_ballot")]
+
+    def __str__(self) -> str:
+        return f"{self.voter} 已投票"
 
 
 class ReportProblem(ScopedModel):
@@ -238,6 +283,30 @@ class PointsRule(VersionedModel):
     @property
     def veto(self) -> bool:
         return self.category == PointsCategory.VETO
+
+
+class SourceRule(VersionedModel):
+    """A computed points item for one year, set by ``org`` for its subtree (the nearest organisation's
+    rule wins): ``points`` for every full ``per`` units of a quantity another app measures (a
+    ``core.registry`` points source, e.g. confirmed service hours), at most ``cap`` a year. The
+    platform computes the entry; nobody claims it."""
+
+    org = models.ForeignKey("orgs.Organization", verbose_name="制定单位", related_name="+", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("计分依据", max_length=30)
+    per = models.DecimalField("每满", max_digits=6, decimal_places=1)
+    points = models.PositiveSmallIntegerField("计分")
+    cap = models.PositiveSmallIntegerField("每年上限")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "平台计算的积分项目"
+        verbose_name_plural = "平台计算的积分项目"
+        ordering = ["-year", "org__path", "source"]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "source"], name="appraisal_one_source_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
 
 
 class PointsSetting(VersionedModel):

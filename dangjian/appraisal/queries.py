@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from dangjian.accounts.models import Position
+from dangjian.core.registry import member_facts as registered_facts
+from dangjian.core.registry import points_sources
 from dangjian.core.scoping import VIEW, scope_prefixes
+from dangjian.core.shortcuts import parse_id
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -25,6 +29,8 @@ from .models import (
     PointsSetting,
     ReportEntry,
     ReportRound,
+    RoundBallot,
+    SourceRule,
 )
 
 
@@ -62,18 +68,85 @@ def ballot_place(member, appraisal_id) -> AppraisalMember | None:
             .select_related("appraisal__org").first())
 
 
+# -- 述职评议 by accounts ---------------------------------------------------------------------------------
+# Who may vote: an account holding a position (any role) at the organising organisation or at one of
+# the organisations assessed — the people of the 述职评议 meeting. Positions elsewhere (above the
+# organising level, further down the tree) give no vote. Nobody rates a vacant post, their own
+# organisation's secretary, or themselves.
+
+
+def _voter_positions(user):
+    if not getattr(user, "is_authenticated", False):
+        return Position.objects.none()
+    return Position.objects.filter(user=user)
+
+
+def round_voter_orgs(user, round_: ReportRound) -> set[int]:
+    """The organisations of the round where ``user`` holds a position (empty: no vote). One query."""
+    return set(_voter_positions(user).filter(Q(org_id=round_.org_id) | Q(org__in=round_.entries.values("org_id")))
+               .values_list("org_id", flat=True))
+
+
+def rateable_entries(user, round_: ReportRound, voter_orgs: set[int]):
+    """The entries ``user`` rates: every secretary in the round but a vacant post, those of the
+    organisations where the account holds a position, and the voter's own member record."""
+    return (round_.entries.exclude(org_id__in=voter_orgs).exclude(member_id=None, secretary_name="")
+            .exclude(member__user=user).select_related("org").order_by("org__path", "id"))
+
+
+def round_ballots_open(user) -> list[ReportRound]:
+    """Rounds open for account voting where ``user`` may vote and has not yet. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    orgs = _voter_positions(user).values("org_id")
+    voted = RoundBallot.objects.filter(voter=user).values("round_id")
+    return list(ReportRound.objects.filter(voting=True).filter(Q(org_id__in=orgs) | Q(entries__org_id__in=orgs))
+                .exclude(pk__in=voted).distinct().select_related("org").order_by("-year", "org__path"))
+
+
+def round_ballot_place(user, pk) -> tuple[ReportRound, set[int]] | None:
+    """The round and the organisations where ``user`` holds a position in it, or None without a vote."""
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    round_ = ReportRound.objects.filter(pk=pk).select_related("org").first()
+    if round_ is None:
+        return None
+    orgs = round_voter_orgs(user, round_)
+    return (round_, orgs) if orgs else None
+
+
 def points_for(user, action: str = VIEW):
     return PointsEntry.objects.restrict(user, action).select_related("member", "org", "rule")
 
 
-def rules_visible(user):
-    """Rules the user's organisations set, and the rules set above them that apply to them."""
+def _set_for(user) -> Q | None:
+    """Rows set by the user's organisations, or above them (they apply to them); None without scope."""
     prefixes = scope_prefixes(user, VIEW)
+    if not prefixes:
+        return None
     above = {p for prefix in prefixes for p in ancestors_and_self(prefix)}
     q = Q(org__path__in=above)
     for prefix in prefixes:
         q |= Q(org__path__startswith=prefix)
-    return PointsRule.objects.filter(q).select_related("org") if prefixes else PointsRule.objects.none()
+    return q
+
+
+def evidence_readable(user, pk) -> PointsEntry | None:
+    """A points entry whose evidence ``user`` may open: in their scope, or their own ledger's."""
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    entry = points_for(user).filter(pk=pk).first()
+    if entry is None and getattr(user, "is_authenticated", False):
+        entry = PointsEntry.objects.filter(pk=pk, member__user=user).first()
+    return entry
+
+
+def rules_visible(user):
+    """Rules the user's organisations set, and the rules set above them that apply to them."""
+    q = _set_for(user)
+    return PointsRule.objects.filter(q).select_related("org") if q is not None else PointsRule.objects.none()
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -153,6 +226,30 @@ def overview(org: Organization, year: int) -> Overview:
             else:
                 target.grades_pending += item["n"]
     return Overview(org, year, total, list(rows.values()))
+
+
+def member_facts(member_ids, year: int) -> dict[int, list[tuple[str, str]]]:
+    """What other apps registered about these members for ``year`` (``core.registry.member_facts``,
+    e.g. the communities' 双报到 feedback): ``{member_id: [(label, text), ...]}``, a fixed number of
+    queries per registered provider. The caller has scoped the members."""
+    ids = list(member_ids)
+    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for provider in registered_facts():
+        for member_id, texts in provider.facts(ids, year).items():
+            out[member_id].extend((provider.label, text) for text in texts)
+    return dict(out)
+
+
+def source_rules_visible(user, year: int):
+    """Computed points items of ``year`` the user's organisations set or that apply to them."""
+    q = _set_for(user)
+    if q is None:
+        return SourceRule.objects.none()
+    return SourceRule.objects.filter(q, year=year).select_related("org").order_by("org__path", "source")
+
+
+def source_labels() -> dict[str, str]:
+    return {code: f"{s.label}（{s.unit}）" for code, s in points_sources().items()}
 
 
 def appraisal_warnings(appraisal: Appraisal) -> list[str]:

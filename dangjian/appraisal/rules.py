@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from .choices import AppealOutcome, Grade, PointsCategory, Rating
@@ -99,20 +100,33 @@ def appeal_errors(outcome: str, response: str, current: str, new_grade: str = ""
     return errors
 
 
+def _sheet_errors(choices: Mapping[int, str], due: set[int], allowed: Iterable[str], *, stranger: str,
+                 missing: str, wrong: str) -> dict[str, str]:
+    """A ballot sheet: a choice among ``allowed`` for every one of ``due``, nobody else."""
+    if set(choices) - due:
+        return {"choices": stranger}
+    if due - set(choices):
+        return {"choices": missing.format(n=len(due - set(choices)))}
+    if any(c not in allowed for c in choices.values()):
+        return {"choices": wrong}
+    return {}
+
+
 def ballot_errors(choices: Mapping[int, str], eligible: Iterable[int], voter: int) -> dict[str, str]:
     """A member's own 民主测评 ballot: one of the four grades for every other member appraised (not
     those excluded, not oneself), nobody else."""
-    others = set(eligible) - {voter}
-    errors = {}
     if voter in choices:
-        errors["choices"] = "不对本人测评"
-    elif set(choices) - others:
-        errors["choices"] = "测评对象不是本次参加评议的党员"
-    elif others - set(choices):
-        errors["choices"] = f"还有 {len(others - set(choices))} 名党员未测评，请逐一选择"
-    elif any(g not in Grade.values for g in choices.values()):
-        errors["choices"] = "测评意见应为优秀、合格、基本合格或不合格"
-    return errors
+        return {"choices": "不对本人测评"}
+    return _sheet_errors(choices, set(eligible) - {voter}, Grade.values, stranger="测评对象不是本次参加评议的党员",
+                         missing="还有 {n} 名党员未测评，请逐一选择", wrong="测评意见应为优秀、合格、基本合格或不合格")
+
+
+def round_ballot_errors(choices: Mapping[int, str], rateable: Iterable[int]) -> dict[str, str]:
+    """An account's 述职评议 ballot: 好/较好/一般/差 for every secretary it may rate (not a vacant post,
+    not the secretary of an organisation where the account holds a position, not the voter), nobody else."""
+    return _sheet_errors(choices, set(rateable), Rating.values,
+                         stranger="评议对象不在本次述职评议中，或是您本人或您所在党组织的书记",
+                         missing="还有 {n} 名书记未评议，请逐一选择", wrong="评议意见应为好、较好、一般或差")
 
 
 EXCELLENT_SHARE = Fraction(1, 3)  # 优秀 normally no more than one third of those appraised
@@ -159,6 +173,9 @@ def meeting_window(year: int) -> tuple[dt.date, dt.date]:
 
 
 MAX_DISPOSAL_DAYS = 366
+# When a 不合格 result stands, the branch is asked to register its 组织处置 within this many days (a
+# prompt in its 待办 with this due date, not a limit the platform enforces).
+DISPOSAL_DECIDE_DAYS = 30
 
 
 def disposal_errors(grade: str, due_on: dt.date | None, today: dt.date) -> dict[str, str]:
@@ -211,6 +228,40 @@ def points_rule_errors(*, category: str, name: str, description: str = "", point
     if cap_month and cap_year and cap_month > cap_year:
         errors["cap_year"] = "每年上限不能小于每月上限"
     return errors
+
+
+# Points from a quantity the platform measures (confirmed 双报到 service hours): points for every
+# full ``per`` units, at most ``cap`` a year. 党员积分 schemes are local (no national standard); the
+# default is a starting point each organisation changes per year: 12 hours is the yearly service the
+# 双报到 rules expect (DANGJIAN_COMMUNITY_YEARLY_HOURS), so meeting it earns 3 points.
+DEFAULT_SOURCE_PER = Decimal(4)
+DEFAULT_SOURCE_POINTS = 1
+DEFAULT_SOURCE_CAP = 10
+
+
+def source_rule_errors(per, points, cap) -> dict[str, str]:
+    errors = {}
+    if per is None or not Decimal("0.5") <= Decimal(per) <= 1000:
+        errors["per"] = "“每满”应在 0.5 至 1000 之间"
+    if points is None or not 1 <= int(points) <= MAX_RULE_POINTS:
+        errors["points"] = f"计分应在 1 至 {MAX_RULE_POINTS} 之间"
+    if cap is None or not 1 <= int(cap) <= MAX_CAP:
+        errors["cap"] = f"每年上限应在 1 至 {MAX_CAP} 之间"
+    elif points is not None and not errors.get("points") and int(cap) < int(points):
+        errors["cap"] = "每年上限不能小于一次的计分"
+    return errors
+
+
+def source_points(amount, *, per, points: int, cap: int, unit: str, label: str) -> tuple[int, str]:
+    """Points for ``amount`` of a measured quantity, and why: ``points`` per full ``per`` units,
+    capped at ``cap`` a year. Exactly ``per`` units count as one full step."""
+    amount, per = Decimal(amount or 0), Decimal(per)
+    steps = int(amount // per) if per > 0 else 0
+    earned = min(steps * points, cap)
+    reason = f"{label} {amount.normalize():f} {unit}，每满 {per.normalize():f} {unit}计 {points} 分"
+    if steps * points > cap:
+        reason += f"，已达每年上限 {cap} 分"
+    return earned, f"{reason}，计 {earned} 分"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from dangjian.apikit import MAX_ID, DbId, InputSchema, OrgRef, Page, choices_doc
@@ -149,6 +150,8 @@ class RoundOut(Schema):
     good_share: int
     fair_share: int
     poor_share: int
+    voting: bool = Field(description="账号投票是否进行中")
+    voters: int = Field(description="已用账号投票的人数（不记名）")
     version: int
 
 
@@ -168,6 +171,10 @@ class EntryOut(Schema):
     fairly_good: int
     average: int
     poor: int
+    voted_good: int = Field(description="账号投票：好（good 至 poor 为录入的票数，结果按两者合计）")
+    voted_fairly_good: int
+    voted_average: int
+    voted_poor: int
     result: str = Field(description=choices_doc("评议结果", Rating.choices) + "；空字符串表示尚无票数")
     result_reason: str
     version: int
@@ -207,6 +214,34 @@ class TallyIn(InputSchema):
     poor: int = Field(ge=0, le=MAX_VOTES)
 
 
+class VotingIn(InputSchema):
+    version: int
+    voting: bool = Field(description="true 开始账号投票，false 结束")
+
+
+class RoundBallotIn(InputSchema):
+    choices: dict[int, Rating] = Field(description="书记述职编号（entries 的 id）→ 评议意见")
+
+
+class RoundBallotOut(Schema):
+    round_id: int
+    voters: int = Field(description="已用账号投票的人数")
+
+
+class BallotEntry(Schema):
+    id: int
+    org: OrgRef
+    secretary_name: str
+
+
+class RoundBallotSheet(Schema):
+    round_id: int
+    title: str
+    voting: bool
+    voted: bool
+    entries: list[BallotEntry] = Field(description="您需要评议的书记（不含空缺岗位、本人和本人任职党组织的书记）")
+
+
 class ProblemIn(InputSchema):
     text: str = Field(max_length=300)
 
@@ -239,6 +274,29 @@ class RuleIn(InputSchema):
     cap_year: int | None = Field(None, ge=1, le=10_000)
 
 
+class SourceRuleOut(Schema):
+    id: int
+    org: OrgRef
+    year: int
+    source: str = Field(description="计分依据（平台登记的数量，如 community_hours：社区确认的双报到服务时长）")
+    per: float = Field(description="每满多少（小时等）")
+    points: int = Field(description="每满一次计的分")
+    cap: int = Field(description="每年上限")
+    active: bool
+    version: int
+
+
+class SourceRuleIn(InputSchema):
+    org: DbId
+    year: int = Field(ge=2000, le=2100)
+    source: str = Field(max_length=30)
+    per: float = Field(ge=0.5, le=1000)
+    points: int = Field(ge=1, le=100)
+    cap: int = Field(ge=1, le=10_000)
+    active: bool = True
+    version: int | None = Field(None, description="修改已有规则时的版本号")
+
+
 class PointsOut(Schema):
     id: int
     member_id: int
@@ -251,8 +309,14 @@ class PointsOut(Schema):
     origin: str
     state: str = Field(description=choices_doc("状态", EntryState.choices))
     evidence_text: str
+    evidence_name: str = Field(description="佐证文件名（空字符串表示没有文件）")
+    evidence_url: str | None = Field(description="佐证文件的下载地址（下载记入审计日志）；没有文件时为 null")
     decision_note: str
     version: int
+
+    @staticmethod
+    def resolve_evidence_url(obj):
+        return reverse("appraisal:points_evidence", args=[obj.pk]) if obj.evidence_file else None
 
 
 class PointsPage(Page):
@@ -268,7 +332,7 @@ class ClaimIn(InputSchema):
     rule: DbId
     on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     reason: str = Field(max_length=300)
-    evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件请在页面上传）")
+    evidence_text: str = Field(max_length=500, description="佐证说明（必填；文件另用 POST /points/{id}/evidence 上传）")
 
 
 class DecisionIn(InputSchema):

@@ -19,6 +19,9 @@ urlpatterns = [
     path("disposals/<str:pk>/done/", views.disposal_done, name="disposal_done"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<str:pk>/", views.round_detail, name="round"),
+    path("rounds/<str:pk>/export.xlsx", views.round_export, name="round_export"),
+    path("rounds/<str:pk>/voting/", views.round_voting, name="round_voting"),
+    path("rounds/<str:pk>/ballot/", views.round_ballot, name="round_ballot"),
     path("entries/<str:pk>/", views.entry_detail, name="entry"),
     path("entries/<str:pk>/report/", views.entry_report, name="entry_report"),
     path("problems/<str:pk>/item/", views.problem_item, name="problem_item"),
@@ -28,5 +31,6 @@ urlpatterns = [
     path("points/ranking/", views.ranking, name="ranking"),
     path("points/rules/", views.points_rules, name="rules"),
     path("points/<str:pk>/decide/", views.points_decide, name="points_decide"),
+    path("points/<str:pk>/evidence/", views.points_evidence, name="points_evidence"),
     path("me/", views.me, name="me"),
 ]

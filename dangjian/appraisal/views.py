@@ -33,7 +33,7 @@ from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries, rules
-from .choices import EXCLUSION_REASONS, STAGE_ORDER, AppealOutcome, EntryState, Grade, Stage
+from .choices import EXCLUSION_REASONS, STAGE_ORDER, AppealOutcome, EntryState, Grade, Rating, Stage
 from .forms import (
     AppraisalForm,
     ClaimForm,
@@ -45,6 +45,7 @@ from .forms import (
     ReportUploadForm,
     RoundForm,
     RuleForm,
+    SourceRuleForm,
     TallyForm,
 )
 from .models import (
@@ -137,7 +138,9 @@ def review(request, pk):
     can_change = path_in_scope(request.user, CHANGE, appraisal.org.path)
     people = list(appraisal.people.select_related("disposal").order_by("id"))
     stage_index = STAGE_ORDER.index(appraisal.stage)
+    facts = queries.member_facts([p.member_id for p in people], appraisal.year)
     for person in people:
+        person.facts = facts.get(person.member_id, [])
         person.form = PersonForm(initial={**{f: getattr(person, f) for f in actions.PERSON_FIELDS},
                                           "version": person.version}, prefix=f"p{person.pk}")
         person.suggestion = rules.vote_suggestion(person.tallies)
@@ -254,6 +257,7 @@ def rounds(request):
     return render(request, "appraisal/rounds.html", {
         "rounds": queries.rounds_for(request.user).order_by("-year", "org__path")[:200], "form": form,
         "can_change": Organization.objects.restrict(request.user, CHANGE).exists(),
+        "ballots": queries.round_ballots_open(request.user),
     })
 
 
@@ -265,6 +269,47 @@ def round_detail(request, pk):
         "round": r, "entries": entries,
         "distribution": [(queries.RATING_LABELS[c], n) for c, n in queries.report_distribution(r).items() if c],
         "can_change": path_in_scope(request.user, CHANGE, r.org.path),
+        "can_vote": r.voting and bool(queries.round_voter_orgs(request.user, r))
+        and not r.ballots.filter(voter=request.user).exists(),
+    })
+
+
+@login_required
+def round_export(request, pk):
+    r = get_scoped_or_404(ReportRound, request.user, pk, queryset=queries.rounds_for(request.user))
+    record_export(actor=request.user, what="书记述职评议结果表", model="appraisal.reportentry",
+                  rows=r.entries.count(), filters={"round": r.pk}, object_id=r.pk)
+    return xlsx_response(lambda target: exporting.write_round(target, r), f"书记述职评议结果表_{r.year}.xlsx")
+
+
+@login_required
+@require_POST
+def round_voting(request, pk):
+    """Open or close account voting (the organising level)."""
+    r = get_scoped_or_404(ReportRound, request.user, pk, queryset=queries.rounds_for(request.user))
+    voting = request.POST.get("voting") == "1"
+    _attempt(request, lambda: actions.round_voting(acting_user=request.user, round=r, voting=voting,
+                                                  expected_version=parse_id(request.POST.get("version"))),
+             "已开始账号投票" if voting else "已结束账号投票")
+    return redirect("appraisal:round", r.pk)
+
+
+@login_required
+def round_ballot(request, pk):
+    """述职评议 with one's own account: 好/较好/一般/差 for every secretary one may rate (secret)."""
+    place = queries.round_ballot_place(request.user, pk)
+    if place is None:
+        raise Http404("您不是本次述职评议的投票人")
+    r, voter_orgs = place
+    entries = list(queries.rateable_entries(request.user, r, voter_orgs))
+    if request.method == "POST":
+        choices = {e.pk: request.POST.get(f"e{e.pk}", "") for e in entries if request.POST.get(f"e{e.pk}")}
+        if _attempt(request, lambda: actions.round_ballot_cast(acting_user=request.user, round=r, choices=choices),
+                    "已投票，感谢参加述职评议"):
+            return redirect("appraisal:rounds")
+    return render(request, "appraisal/round_ballot.html", {
+        "round": r, "entries": entries, "ratings": Rating.choices,
+        "voted": r.ballots.filter(voter=request.user).exists(), "posted": request.POST,
     })
 
 
@@ -273,7 +318,7 @@ def entry_detail(request, pk):
     entry = get_scoped_or_404(ReportEntry, request.user, pk, queryset=queries.entries_for(request.user))
     organiser = path_in_scope(request.user, CHANGE, entry.round.org.path)
     own = path_in_scope(request.user, CHANGE, entry.org.path)
-    tally_form = TallyForm(initial={**entry.tallies, "version": entry.version})
+    tally_form = TallyForm(initial={**entry.entered, "version": entry.version})
     upload_form, problem_form = ReportUploadForm(), ProblemForm()
     if request.method == "POST":
         what = request.POST.get("what")
@@ -311,6 +356,17 @@ def entry_report(request, pk):
     record_export(actor=request.user, what="述职报告", model="appraisal.reportentry", rows=1,
                   filters={"entry": entry.pk}, action="download")
     return FileResponse(entry.report_file.open("rb"), as_attachment=True, filename=entry.report_name)
+
+
+@login_required
+def points_evidence(request, pk):
+    """The evidence file of a points claim, for the branch and levels above, and the member."""
+    entry = queries.evidence_readable(request.user, pk)
+    if entry is None or not entry.evidence_file:
+        raise Http404("没有这份佐证文件")
+    record_export(actor=request.user, what="积分申报佐证", model="appraisal.pointsentry", rows=1,
+                  filters={"entry": entry.pk}, action="download", object_id=entry.pk)
+    return FileResponse(entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_name)
 
 
 @change_scope_required
@@ -397,14 +453,24 @@ def ranking(request):
 
 @login_required
 def points_rules(request):
-    form = RuleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and request.POST.get("what") == "setting":
+    what = request.POST.get("what")
+    form = RuleForm(request.POST if request.method == "POST" and what is None else None, user=request.user)
+    sources = queries.source_labels()
+    year = _year(request)
+    source_form = SourceRuleForm(request.POST if what == "source" else None, user=request.user, sources=sources,
+                                 initial={"year": year})
+    if request.method == "POST" and what == "source" and source_form.is_valid():
+        data = dict(source_form.cleaned_data)
+        if run_action(source_form, lambda: actions.source_rule_set(acting_user=request.user, **data)):
+            messages.success(request, "已保存平台计算的积分项目，下次生成积分时按此计算")
+            return redirect(f"{reverse('appraisal:rules')}?year={data['year']}")
+    if request.method == "POST" and what == "setting":
         org = get_scoped_or_404(Organization, request.user, request.POST.get("org"), CHANGE)
         _attempt(request, lambda: actions.setting_set(acting_user=request.user, org=org,
                                                       rankings=request.POST.get("rankings") == "1"),
                  "已保存积分设置")
         return redirect("appraisal:rules")
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and what is None and form.is_valid():
         data = dict(form.cleaned_data)
         data["points"] = data["points"] or 0
         if run_action(form, lambda: actions.rule_create(acting_user=request.user, **data)):
@@ -415,6 +481,8 @@ def points_rules(request):
         "rules": queries.rules_visible(request.user).order_by("org__path", "category", "id")[:300], "form": form,
         "root": root, "rankings": queries.rankings_enabled(root) if root else False,
         "can_change": root is not None and path_in_scope(request.user, CHANGE, root.path),
+        "year": year, "source_form": source_form, "source_labels": sources,
+        "source_rules": queries.source_rules_visible(request.user, year)[:300],
     })
 
 

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
+from dangjian.core import bulk
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
 from dangjian.core.documents import inspect_document
@@ -32,7 +33,7 @@ from dangjian.orgs.models import CommitteePost
 from dangjian.worklists import actions as worklist_actions
 from dangjian.worklists.choices import Kind, Source, State
 
-from . import queries, rules, writing
+from . import queries, rules
 from .choices import (
     DEFAULT_RECTIFY_MONTHS,
     MAX_RECTIFY_MONTHS,
@@ -46,7 +47,7 @@ from .choices import (
 from .models import Amendment, Candidate, Grade, Indicator, Objection, Scheme, Score
 
 DEFAULT_KINDS = sorted(BRANCH_KINDS)
-# the text columns of a score row inserted without the model (``writing.insert_rows``): no NULLs
+# the text columns of a score row inserted without the model (``core.bulk.insert_rows``): no NULLs
 BLANK_SCORE = {"claim": "", "reason": "", "evidence_file": "", "evidence_name": ""}
 
 
@@ -270,7 +271,7 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
     entered = [i for i in indicators if i.method != Method.COMPUTED]
     entered_points = {(g, i): p for g, i, p in Score.objects.filter(grade__scheme=locked, indicator__in=entered)
                       .values_list("grade_id", "indicator_id", "points")}
-    writing.insert_rows(Score, ["grade_id", "indicator_id", *BLANK_SCORE],
+    bulk.insert_rows(Score, ["grade_id", "indicator_id", *BLANK_SCORE],
                         [(grades[pk].pk, i.pk, *BLANK_SCORE.values()) for pk in org_ids for i in entered
                          if (grades[pk].pk, i.pk) not in entered_points])
     # computed scores are replaced as a whole: nothing refers to them, and inserting is what databases do fast
@@ -285,7 +286,7 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
             rows.append((grade.pk, indicator.pk, result.value, result.points, result.reason[:300], "", "", ""))
             total += result.points
         totals[pk] = total
-    writing.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim", "evidence_file",
+    bulk.insert_rows(Score, ["grade_id", "indicator_id", "value", "points", "reason", "claim", "evidence_file",
                                 "evidence_name"], rows)
     lowest = locked.band_names[-1]
     open_candidates = {c.org_id: c for c in Candidate.objects.filter(scheme=locked)}
@@ -306,7 +307,7 @@ def scheme_compute(*, acting_user, scheme: Scheme, today: dt.date | None = None)
                 update_candidates.append(existing)
             else:
                 drop.append(existing.pk)
-    writing.update_rows(Grade, ["score", "suggested", "computed_at"], [grades[pk] for pk in org_ids])
+    bulk.update_objects([grades[pk] for pk in org_ids], ["score", "suggested", "computed_at"])
     Candidate.objects.bulk_create(add_candidates, batch_size=2000)
     Candidate.objects.bulk_update(update_candidates, ["reasons"], batch_size=2000)
     Candidate.objects.filter(pk__in=drop).delete()

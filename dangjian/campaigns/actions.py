@@ -6,7 +6,6 @@ lets them write their own findings and scores and nothing else."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM, actor_name, user_or_none
 from dangjian.core.calendar import work_calendar
-from dangjian.core.documents import document_error, inspect_document, sniff_file_type
+from dangjian.core.documents import inspect_document, inspect_photo, upload_name
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, record_change
 from dangjian.core.scoping import CHANGE, allows, require
@@ -55,8 +54,6 @@ from .models import (
     TitleReview,
 )
 
-PHOTO_TYPES = ("jpg", "png")
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
 TEXT_LIMIT = 5000
 SETTINGS_FIELDS = ["title", "ends_on", "combine_method", "trim_min_judges", "advanced_share", "lagging_share",
@@ -389,20 +386,6 @@ def may_inspect(user, campaign: Campaign, today: dt.date | None = None) -> bool:
     return queries.active_grants(user, today).filter(campaign=campaign, role=Role.INSPECTOR).exists()
 
 
-def check_photo(upload) -> tuple[str, bytes]:
-    """A site photo: JPEG or PNG by its first bytes, at most 10 MB."""
-    upload.seek(0)
-    content = upload.read(MAX_PHOTO_BYTES + 1)
-    file_type = sniff_file_type(content[:16])
-    name = os.path.basename(getattr(upload, "name", "") or "照片")
-    error = document_error(len(content), file_type, max_bytes=MAX_PHOTO_BYTES)
-    if error is None and file_type not in PHOTO_TYPES:
-        error = "现场照片只接受 JPEG 或 PNG 图片（按文件内容判断，而非扩展名）"
-    if error:
-        raise ValidationError({"photos": f"{name}：{error}"})
-    return file_type, content
-
-
 @audited_transaction()
 def finding_record(*, acting_user, target: Target, text: str = "", sheet_item: SheetItem | None = None,
                    score=None, is_problem: bool = False, deadline: dt.date | None = None,
@@ -431,13 +414,13 @@ def finding_record(*, acting_user, target: Target, text: str = "", sheet_item: S
         raise ValidationError({"text": "存在问题时请写明问题"})
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"每条发现最多 {MAX_PHOTOS} 张照片"})
-    checked = [(upload, *check_photo(upload)) for upload in photos]
+    checked = [(upload, *inspect_photo(upload)) for upload in photos]
     finding = Finding.objects.create(
         campaign=campaign, target=target, sheet_item=sheet_item, score=score, text=text, is_problem=is_problem,
         deadline=deadline, inspector=user_or_none(acting_user), inspector_name=actor_name(acting_user))
     for upload, file_type, content in checked:
         photo = FindingPhoto(finding=finding, file_type=file_type, file_size=len(content),
-                             file_name=os.path.basename(getattr(upload, "name", "") or "照片")[:200])
+                             file_name=upload_name(upload)[:200])
         photo.file.save(f"{finding.pk}.{file_type}", ContentFile(content), save=False)
         photo.save()
     if target.visited_at is None:
@@ -592,7 +575,7 @@ def application_submit(*, acting_user, campaign: Campaign, org: Organization, na
                                              description=description)
     for upload, file_type, content in checked:
         stored = ApplicationFile(application=application, file_type=file_type, file_size=len(content),
-                                 file_name=os.path.basename(getattr(upload, "name", "") or "材料")[:200])
+                                 file_name=upload_name(upload, "材料")[:200])
         stored.file.save(f"{application.pk}.{file_type}", ContentFile(content), save=False)
         stored.save()
     if campaign.target_method != TargetMethod.APPLIED:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from dangjian.core.formfields import MultipleFileField, MultipleFileInput
 from dangjian.core.scoping import CHANGE, VIEW
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -10,23 +11,6 @@ from .choices import CampaignKind, CombineMethod, Role, Schedule
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHEET_HELP = "每行一个项目：项目|满分|评分说明，例如“三会一课落实|40|查阅会议记录”"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; each is checked by content in the action."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class CampaignForm(forms.Form):

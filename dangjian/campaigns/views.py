@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core.documents import PHOTO_CONTENT_TYPES
 from dangjian.core.excel import xlsx_response
 from dangjian.core.excel.responses import content_disposition
 from dangjian.core.history import history_of, record_export
@@ -242,7 +243,7 @@ def photo_file(request, pk):
     campaign, access = _open(request, photo.finding.campaign_id)
     if not queries.findings_for(request.user, access).filter(pk=photo.finding_id).exists():
         raise Http404("未找到")
-    return FileResponse(photo.file.open("rb"), content_type="image/png" if photo.file_type == "png" else "image/jpeg")
+    return FileResponse(photo.file.open("rb"), content_type=PHOTO_CONTENT_TYPES[photo.file_type])
 
 
 def _report_rows(request, campaign, access):

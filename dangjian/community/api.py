@@ -4,23 +4,22 @@ readable from the community's subtree and from the member's branch's). An id out
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from ninja import Field as F
 from ninja import Query, Router, Schema, Status
 
-from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
     DbId,
     PageQuery,
     PickerOut,
     PickerQuery,
+    SubtreeYearQuery,
     choices_doc,
     page_of,
     readable_or_404,
     responses,
+    subtree_root,
     write_in_scope,
 )
 from dangjian.members.models import Member
@@ -48,10 +47,6 @@ from .schemas import (
 router = Router(tags=["双报到"])
 
 
-class ScopeQuery(Schema):
-    org: int | None = F(None, ge=1, description="党组织 id；不填为您管辖范围的顶层组织")
-    year: int = F(default_factory=lambda: dt.date.today().year, ge=2000, le=2100)
-
 
 class ReportFilter(Schema):
     community: DbId | None = F(None, description="报到的村（社区）党组织 id")
@@ -71,11 +66,9 @@ def pick_communities(request, query: Query[PickerQuery]):
 
 
 @router.get("/rates", response=responses(list[RateRow]), summary="报到率（子树汇总）")
-def rates(request, scope: Query[ScopeQuery]):
+def rates(request, scope: Query[SubtreeYearQuery]):
     """该组织及其直接下级，每行含全部下级：应报到、已报到、报到率、服务小时、社区反馈。"""
-    root = _org(request, scope.org) if scope.org is not None else scope_root(request.user)
-    if root is None:
-        raise ValidationError({"org": "您没有可查看的党组织"})
+    root = subtree_root(request.user, scope.org)
     return [{"org_id": org.pk, "name": org.name, **{k: getattr(f, k) for k in RateRow.model_fields
                                                     if k not in ("org_id", "name")}}
             for org, f in queries.subtree_rows(root, scope.year)]

@@ -16,13 +16,15 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
+from dangjian.core.excel import xlsx_response
+from dangjian.core.history import record_export
 from dangjian.core.scoping import CHANGE, path_in_scope
 from dangjian.core.shortcuts import get_scoped_or_404, run_action
 from dangjian.members.queries import member_of
 from dangjian.orgs.choices import COMMITTEE_KINDS
 from dangjian.orgs.models import Organization
 
-from . import actions, queries, rules
+from . import actions, exporting, queries, rules
 from .forms import FeedbackForm, NeedForm, RecordForm, RequestForm
 from .models import CommunityReport, ServiceNeed, ServiceRecord
 
@@ -51,6 +53,21 @@ def overview(request):
         "root": root, "year": year, "rows": rows, "total": rows[0][1], "years": range(year - 2, year + 1),
         "expected_hours": queries.yearly_hours(), "committee_kinds": set(COMMITTEE_KINDS),
     })
+
+
+@login_required
+def reporting_xlsx(request, pk):
+    """报到情况 of the organisation's subtree for a year (.xlsx): members through the user's scope,
+    the rates of the organisation and its direct children, and who reported to its communities."""
+    org = _org(request, pk)
+    year = _year(request)
+    lines = queries.branch_lines(request.user, org, year)
+    rows = queries.subtree_rows(org, year)
+    reporters = queries.reporters_to(request.user, org, year)
+    record_export(actor=request.user, what=f"报到情况：{org.name}", model="community.communityreport",
+                  rows=len(lines), filters={"org": org.code, "year": year})
+    return xlsx_response(lambda target: exporting.reporting_write(target, year, lines, rows, reporters),
+                         f"报到情况-{org.name}-{year}.xlsx")
 
 
 def _short(request, fn) -> None:

@@ -114,12 +114,13 @@ def last_hash() -> str:
 
 def append(records: list) -> None:
     """Link ``records`` to the chain's end, insert them in order and move the head. The caller holds
-    the chain lock inside its transaction (core.history.record_changes)."""
-    from .models import ChangeRecord
+    the chain lock inside its transaction (core.history.record_changes). The records go in through
+    the shared fast writer (COPY on PostgreSQL): an import appends one per row."""
+    from .bulk import insert_objects
 
     _, prev, length = current_head()
     end = chain(records, prev)
-    ChangeRecord.objects.bulk_create(records, batch_size=2000)
+    insert_objects(records)
     move_head(records[-1].id, end, length + len(records))
 
 

@@ -7,6 +7,7 @@ the one reader that applies them (``inspect_document``)."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,9 @@ from django.core.exceptions import ValidationError
 from . import zipsafety
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+PHOTO_TYPES = ("jpg", "png")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 DOCUMENT_TYPES = {
     "pdf": "PDF", "jpg": "JPEG 图片", "png": "PNG 图片", "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）",
 }
@@ -71,4 +75,24 @@ def inspect_document(upload) -> tuple[str, bytes]:
     error = document_error(len(content), file_type)
     if error:
         raise ValidationError({"file": error})
+    return file_type, content
+
+
+def upload_name(upload, default: str = "照片") -> str:
+    """The file name the user gave, without any directory part (shown back to them, never trusted)."""
+    return os.path.basename(getattr(upload, "name", "") or default)
+
+
+def inspect_photo(upload, field: str = "photos") -> tuple[str, bytes]:
+    """(``jpg`` or ``png``, whole content) of an uploaded photo — a site photo, a 阵地 photo — checked by
+    its first bytes and bounded at ``MAX_PHOTO_BYTES``; a refusal is a ``ValidationError`` on ``field``
+    naming the file."""
+    upload.seek(0)
+    content = upload.read(MAX_PHOTO_BYTES + 1)
+    file_type = sniff_file_type(content[:16])
+    error = document_error(len(content), "jpg", max_bytes=MAX_PHOTO_BYTES)  # empty or too large
+    if error is None and file_type not in PHOTO_TYPES:
+        error = "照片只接受 JPEG 或 PNG 图片（按文件内容判断，而非扩展名）"
+    if error:
+        raise ValidationError({field: f"{upload_name(upload)}：{error}"})
     return file_type, content

@@ -8,7 +8,10 @@ Three things are collected here, each from a module of the same name in every ap
 - ``panels.py`` calls ``register_panel``: what the app shows on the home page (工作台);
 - ``dashboards.py`` calls ``register_dashboard``: what the app shows on an organisation's 数据看板;
 - ``indicators.py`` calls ``register_indicator``: a 考核评价 indicator computed from the app's records
-  (the assessment scores it; the app only counts, set-based, and lists the evidence).
+  (the assessment scores it; the app only counts, set-based, and lists the evidence);
+- ``points.py`` calls ``register_points_source`` (a quantity per member and year that 党员积分 turns
+  into points under a yearly rule) and ``register_member_facts`` (what 民主评议党员 shows beside each
+  member), so the appraisal app reads other apps' records without importing them.
 
 Demo and bench steps declare the steps they come after; ``ordered`` runs them in an order that
 honours those declarations (and, among equals, the order of INSTALLED_APPS). A new app joins by
@@ -102,6 +105,33 @@ class ComputedIndicator:
     none_text: str = "本年度没有应计项目，按满分计"
 
 
+@dataclass(frozen=True)
+class PointsSource:
+    """A quantity per member and year another app measures (e.g. confirmed service hours), which
+    党员积分 turns into points under a rule the organisation sets per year (points per ``unit``s,
+    capped). ``amounts(root, year)`` returns ``{member_id: Decimal}`` for the members whose
+    organisation lies in ``root``'s subtree, in a fixed number of queries; ``label`` names the
+    quantity (e.g. "社区确认的服务时长"), ``unit`` its unit (e.g. "小时"), ``category`` the
+    ``appraisal.choices.PointsCategory`` it scores."""
+
+    name: str
+    label: str
+    unit: str
+    amounts: Callable
+    category: str = "service"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What another app knows about members that 民主评议党员 shows beside each of them.
+    ``facts(member_ids, year)`` returns ``{member_id: [text, ...]}`` in a fixed number of queries
+    (the caller has already scoped the members); ``label`` heads the texts (e.g. "社区反馈")."""
+
+    name: str
+    label: str
+    facts: Callable
+
+
 @dataclass
 class _Registry:
     items: dict[str, object] = field(default_factory=dict)
@@ -117,6 +147,8 @@ _bench = _Registry()
 _panels = _Registry()
 _dashboards = _Registry()
 _indicators = _Registry()
+_points_sources = _Registry()
+_member_facts = _Registry()
 _discovered: set[str] = set()
 
 
@@ -165,6 +197,30 @@ def register_indicator(name: str, label: str, kind: str, gather: Callable, evide
 def computed_indicators() -> dict[str, ComputedIndicator]:
     discover("indicators")
     return dict(_indicators.items)
+
+
+def register_points_source(name: str, label: str, unit: str, amounts: Callable, **options) -> PointsSource:
+    if len(name) > 30:
+        raise RegistryError(f"“{name}”的代码超过 30 个字符")
+    source = PointsSource(name, label, unit, amounts, **options)
+    _points_sources.add(source)
+    return source
+
+
+def points_sources() -> dict[str, PointsSource]:
+    discover("points")
+    return dict(_points_sources.items)
+
+
+def register_member_facts(name: str, label: str, facts: Callable) -> MemberFacts:
+    item = MemberFacts(name, label, facts)
+    _member_facts.add(item)
+    return item
+
+
+def member_facts() -> list[MemberFacts]:
+    discover("points")
+    return list(_member_facts.items.values())
 
 
 def demo_steps() -> list[DemoStep]:

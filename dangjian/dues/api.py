@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from dangjian.apikit import (
     WRITE_ERRORS,
     PageQuery,
+    SubtreeYearQuery,
     page_of,
     readable_or_404,
     responses,
@@ -37,10 +38,6 @@ from .schemas import (
 router = Router(tags=["党费"])
 
 
-class ScopeQuery(Schema):
-    org: int | None = F(None, ge=1, description="党组织 id；不填为您管辖范围的顶层组织")
-    year: int = F(default_factory=lambda: dt.date.today().year, ge=2000, le=2100)
-
 
 class PaymentFilter(Schema):
     org: int | None = F(None, ge=1, description="党组织 id（含下级）")
@@ -48,23 +45,19 @@ class PaymentFilter(Schema):
     month: dt.date | None = None
 
 
-def _root(request, org_id: int | None) -> Organization:
-    return subtree_root(request.user, org_id)
-
-
 def _member(request, pk: int) -> Member:
     return readable_or_404(Member.objects.select_related("org"), request.user, pk)
 
 
 @router.get("/reconcile", response=responses(list[ReconcileRow]), summary="党费收缴对账（子树汇总）")
-def reconcile(request, scope: Query[ScopeQuery]):
+def reconcile(request, scope: Query[SubtreeYearQuery]):
     """该组织及其直接下级，每行含全部下级：应交、实交、收缴率、欠交人数、特殊党费及上缴中央金额。"""
-    return queries.reconcile(request.user, _root(request, scope.org), scope.year)
+    return queries.reconcile(request.user, subtree_root(request.user, scope.org), scope.year)
 
 
 @router.get("/arrears", response=responses(list[ArrearsRow]), summary="欠交党费名单")
 def arrears(request, org: int | None = None):
-    lines = queries.arrears(request.user, _root(request, org))
+    lines = queries.arrears(request.user, subtree_root(request.user, org))
     return [{"member_id": line.member.pk, "name": line.member.name, "org_id": line.member.org_id,
              "months": line.owed, "run": len(line.run), "flagged": line.flagged} for line in lines]
 
@@ -73,7 +66,7 @@ def arrears(request, org: int | None = None):
 def list_payments(request, filters: Query[PaymentFilter], page: Query[PageQuery]):
     qs = queries.payments_for(request.user)
     if filters.org is not None:
-        qs = qs.filter(org__path__startswith=_root(request, filters.org).path)
+        qs = qs.filter(org__path__startswith=subtree_root(request.user, filters.org).path)
     if filters.member is not None:
         qs = qs.filter(member_id=filters.member)
     if filters.month is not None:

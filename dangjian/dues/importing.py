@@ -2,7 +2,8 @@
 
 Members are found by 公民身份号码 (through the blind index) and the name must agree. Every row is
 checked first (row, column, reason in Chinese); only a file without errors is written, in one
-transaction, with bulk inserts and updates. Importing the same file again changes nothing: a row
+transaction, through the shared fast writer (``core.bulk``: COPY and UPDATE … FROM (VALUES …) on
+PostgreSQL), audit records included. Importing the same file again changes nothing: a row
 whose member and month already have the same category and base is counted as unchanged."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from dangjian.core import crypto
+from dangjian.core.bulk import insert_objects, update_objects
 from dangjian.core.excel import (
     BAD,
     CellError,
@@ -206,13 +208,13 @@ def _import_bases(*, acting_user, source) -> ImportResult:
         updates.append((current, before, after))
     with audited_transaction():
         for start in range(0, len(creates), CHUNK):
-            chunk = DuesBase.objects.bulk_create(creates[start:start + CHUNK])
+            chunk = insert_objects(creates[start:start + CHUNK])
             record_changes(change_record(actor=acting_user, action="dues_base_set", obj=b, after=base_snapshot(b),
                                          note="Excel导入") for b in chunk)
         for start in range(0, len(updates), CHUNK):
             chunk = updates[start:start + CHUNK]
-            DuesBase.objects.bulk_update([u[0] for u in chunk], ["category", "base", "monthly_amount", "rule_version",
-                                                                 "note", "version", "updated_at"])
+            update_objects([u[0] for u in chunk], ["category", "base", "monthly_amount", "rule_version", "note",
+                                                   "version", "updated_at"])
             record_changes(change_record(actor=acting_user, action="dues_base_set", obj=b,
                                          before={k: v for k, v in old.items() if new[k] != v},
                                          after={k: v for k, v in new.items() if old[k] != v}, note="Excel导入")

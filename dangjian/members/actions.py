@@ -25,14 +25,19 @@ membership_changed = Signal()
 PLAIN_FIELDS = [
     "name", "gender", "ethnicity", "birth_date", "education", "category", "work_unit", "job_title",
     "joined_on", "confirmed_on", "membership_type", "status", "address", "lost_contact",
-    "lost_contact_since", "flow_status", "flow_place", "hardship", "retired", "report_community",
+    "lost_contact_since", "hardship", "retired", "report_community",
 ]
 SENSITIVE_FIELDS = ["id_number", "phone"]
+# The 流动 flag and place follow the outflow and inflow records (mobility's actions set them); no
+# form, API call or import writes them, so the flag never says 流出 without a dated record behind it.
+FLOW_FIELDS = ("flow_status", "flow_place")
+FLOW_READ_ONLY = ("由流动党员管理中的外出、流入登记维护，不能在党员信息中直接修改；"
+                  "请到“流动党员”页面登记外出（流出）或流入，结束时登记返回或离开")
 
 
 def member_snapshot(member: Member) -> dict:
     """Plain, JSON-ready values for history and conflict pages; sensitive values masked."""
-    data = {f: _plain(getattr(member, f)) for f in PLAIN_FIELDS}
+    data = {f: _plain(getattr(member, f)) for f in (*PLAIN_FIELDS, *FLOW_FIELDS)}
     data["id_number"] = member.id_number_masked
     data["phone"] = member.phone_masked
     data["org"] = member.org.code if member.org_id else None
@@ -83,9 +88,19 @@ def _ensure_unique_id(acting_user, id_number: str, exclude_pk: int | None) -> No
         "note": f"登记或修改党员时填写的公民身份号码 {masked} 已属于管辖范围外的党员，已拒绝"})
 
 
+def _refuse_flow(changes: dict, current: Member | None) -> None:
+    """A 流动 value that differs from the member's (a new member has none) is refused, naming the
+    field; sending back the value it already has (a client echoing what it read) is fine."""
+    errors = {f: f"“{Member._meta.get_field(f).verbose_name}”{FLOW_READ_ONLY}" for f in FLOW_FIELDS
+              if (changes.get(f) or "") != (getattr(current, f) if current is not None else "")}
+    if errors:
+        raise ValidationError(errors)
+
+
 @audited_transaction()
 def member_create(*, acting_user, org, id_number: str, phone: str = "", **fields) -> Member:
     require(acting_user, CHANGE, org, message="无权在该党组织登记党员")
+    _refuse_flow(fields, None)
     member = Member(org=org, **{k: v for k, v in fields.items() if k in PLAIN_FIELDS})
     id_number = normalise(id_number)
     _validate(member, id_number=id_number, phone=phone)
@@ -118,6 +133,7 @@ def member_update(*, acting_user, member: Member, expected_version: int | None =
             current=member_snapshot(locked),
             submitted={k: _plain(v) for k, v in changes.items()},
         )
+    _refuse_flow({f: changes.get(f, getattr(locked, f)) for f in FLOW_FIELDS}, locked)
     before = member_snapshot(locked)
     for key in PLAIN_FIELDS:
         if key in changes:

@@ -27,16 +27,16 @@ class MemberForm(forms.ModelForm):
         fields = [
             "name", "gender", "ethnicity", "birth_date", "education", "category", "work_unit", "job_title",
             "org", "joined_on", "confirmed_on", "membership_type", "status", "address", "lost_contact",
-            "lost_contact_since", "flow_status", "flow_place", "hardship", "retired", "report_community",
+            "lost_contact_since", "hardship", "retired", "report_community",
         ]
         widgets = {f: DATE_INPUT for f in ("birth_date", "joined_on", "confirmed_on", "lost_contact_since")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.restrict(user, CHANGE)
-        for name in ("flow_status", "flow_place"):  # kept by the outflow and inflow records (docs/mobility.md)
-            self.fields[name].disabled = True
-            self.fields[name].help_text = "由“流动党员”中的外出、流入登记维护"
+        # 流动党员 and 流动地点 are not here: the outflow and inflow records keep them (docs/mobility.md)
+        self.fields["report_community"].help_text = ("旧登记的文字，仅在没有报到记录时显示；"
+                                                     "到社区报到请在“双报到”中申请、由社区接收")
         if self.instance.pk:
             self.fields["id_number"].required = False
             self.fields["id_number"].help_text = f"当前：{self.instance.id_number_masked}；留空表示不修改"

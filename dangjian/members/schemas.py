@@ -31,6 +31,8 @@ STATUS_DOC = choices_doc("党籍状态", PartyStatus.choices)
 EDUCATION_DOC = choices_doc("学历", Education.choices)
 CATEGORY_DOC = choices_doc("人员类别", Category.choices)
 FLOW_DOC = choices_doc("流动党员", FlowStatus.choices) + "；空字符串表示否"
+FLOW_READ_ONLY_DOC = ("只读：由流动党员的外出、流入登记（`/api/mobility/outflows`、`/api/mobility/inflows`）维护。"
+                      "提交与当前不同的值返回 422，提交当前值（读出后原样写回）不受影响")
 ETHNICITY_DOC = "民族，56 个民族的全称，如“汉族”“回族”"
 
 
@@ -107,8 +109,8 @@ class _MemberFields(InputSchema):
     address: str = Field("", max_length=300, description="家庭住址")
     lost_contact: bool = Field(False, description="失联党员")
     lost_contact_since: dt.date | None = Field(None, description="失联日期")
-    flow_status: FlowStatus = Field(FlowStatus.NONE, description=FLOW_DOC)
-    flow_place: str = Field("", max_length=200, description="流动地点")
+    flow_status: FlowStatus = Field(FlowStatus.NONE, description=f"{FLOW_DOC}。{FLOW_READ_ONLY_DOC}；登记时只能为空")
+    flow_place: str = Field("", max_length=200, description=f"流动地点。{FLOW_READ_ONLY_DOC}；登记时只能为空")
     hardship: bool = Field(False, description="困难党员")
     retired: bool = Field(False, description="离退休")
     report_community: str = Field("", max_length=200, description="报到社区")
@@ -148,8 +150,8 @@ class MemberPatch(InputSchema):
     address: str | None = Field(None, max_length=300, description="家庭住址")
     lost_contact: bool | None = Field(None, description="失联党员")
     lost_contact_since: dt.date | None = Field(None, description="失联日期")
-    flow_status: FlowStatus | None = Field(None, description=FLOW_DOC)
-    flow_place: str | None = Field(None, max_length=200, description="流动地点")
+    flow_status: FlowStatus | None = Field(None, description=f"{FLOW_DOC}。{FLOW_READ_ONLY_DOC}")
+    flow_place: str | None = Field(None, max_length=200, description=f"流动地点。{FLOW_READ_ONLY_DOC}")
     hardship: bool | None = Field(None, description="困难党员")
     retired: bool | None = Field(None, description="离退休")
     report_community: str | None = Field(None, max_length=200, description="报到社区")

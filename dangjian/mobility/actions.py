@@ -56,10 +56,11 @@ def _set_member_flow(acting_user, member_id: int, status: str, place: str) -> No
         record_change(actor=acting_user, action="member_flow_set", obj=member, before=old, after=new)
 
 
-def _check_version(current, expected_version, message: str, snapshot) -> None:
+def _check_version(current, expected_version, message: str, snapshot, submitted: dict | None = None) -> None:
     if current.version != expected_version:
         raise VersionConflict(message, current={**snapshot(current), "version": current.version},
-                              submitted={"version": expected_version})
+                              submitted={**{k: _plain(v) for k, v in (submitted or {}).items()},
+                                         "version": expected_version})
 
 
 def _outflow_fields(*, place, reason, left_on, expected_until, contact, receiving_org, receiving_org_text, note,
@@ -99,7 +100,10 @@ def outflow_update(*, acting_user, outflow: Outflow, expected_version: int | Non
                    receiving_org_text: str = "", note: str = "", today: dt.date | None = None) -> Outflow:
     current = Outflow.objects.select_for_update().get(pk=outflow.pk)
     require(acting_user, CHANGE, current.org, message="无权修改该外出登记")
-    _check_version(current, expected_version, "该外出登记已被他人修改，请刷新后重新填写", outflow_snapshot)
+    _check_version(current, expected_version, "该外出登记已被他人修改，请核对后重新提交", outflow_snapshot, submitted={
+        "place": place, "reason": reason, "left_on": left_on, "expected_until": expected_until, "contact": contact,
+        "receiving_org_id": receiving_org.pk if receiving_org else None, "receiving_org_text": receiving_org_text,
+        "note": note})
     fields = _outflow_fields(place=place, reason=reason, left_on=left_on, expected_until=expected_until,
                              contact=contact, receiving_org=receiving_org, receiving_org_text=receiving_org_text,
                              note=note, today=today or timezone.localdate())

@@ -11,6 +11,7 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
 
 from .choices import OutflowStatus, ReportKind, ReportMethod
+from .models import Outflow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,6 +32,30 @@ class OutflowForm(forms.Form):
             org__path__startswith=org.path, status="normal")
         self.fields["member"].source_query = {"within": org.pk, "normal": "true"}
         self.fields["receiving_org"].queryset = Organization.objects.restrict(user)
+
+
+class OutflowEditForm(forms.ModelForm):
+    """Edits an outflow's facts (the member and the home branch stay; closing has its own form). The
+    version it was loaded with goes back with the post, so a concurrent edit is a conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    receiving_org = org_picker(label="流入地党组织（本系统内）", writable=False, required=False)
+
+    class Meta:
+        model = Outflow
+        fields = ["place", "reason", "left_on", "expected_until", "contact", "receiving_org", "receiving_org_text",
+                  "note"]
+        widgets = {"left_on": DATE, "expected_until": DATE}
+        help_texts = {"place": "省、市、县（区），尽量具体；外出中的登记改地点时党员档案的流动地点一起改",
+                      "receiving_org_text": "选了本系统内的党组织时不填"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_org"].queryset = Organization.objects.restrict(user)
+        self.initial.setdefault("version", self.instance.version)
+
+    def action_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class CloseForm(forms.Form):

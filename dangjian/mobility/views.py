@@ -14,15 +14,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.queries import scope_root
+from dangjian.core.editing import edit_with_conflict
 from dangjian.core.errors import VersionConflict
+from dangjian.core.excel import xlsx_response
+from dangjian.core.history import record_export
 from dangjian.core.scoping import CHANGE, path_in_scope
-from dangjian.core.shortcuts import get_scoped_or_404, run_action
+from dangjian.core.shortcuts import get_scoped_or_404, run_action, submitted_version
 from dangjian.members.queries import member_of
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
-from . import actions, queries
-from .forms import CardForm, CloseForm, InflowForm, LeaveForm, OutflowForm, ReportForm
+from . import actions, exporting, queries
+from .forms import CardForm, CloseForm, InflowForm, LeaveForm, OutflowEditForm, OutflowForm, ReportForm
 from .models import Inflow, Outflow
 
 
@@ -83,6 +86,19 @@ def branch(request, pk):
 
 
 @login_required
+def ledger_xlsx(request, pk):
+    """流动党员台账 of the organisation's subtree (.xlsx), read through the user's scope."""
+    org = get_scoped_or_404(Organization, request.user, pk)
+    today = timezone.localdate()
+    ledger = queries.ledger(request.user, org.path, today)
+    rows = len(ledger.lines) + len(ledger.inflows) + len(ledger.closed)
+    record_export(actor=request.user, what=f"流动党员台账：{org.name}", model="mobility.outflow", rows=rows,
+                  filters={"org": org.code})
+    return xlsx_response(lambda target: exporting.ledger_write(target, ledger),
+                         f"流动党员台账-{org.name}-{today:%Y%m%d}.xlsx")
+
+
+@login_required
 def outflow(request, pk):
     item = get_scoped_or_404(Outflow, request.user, pk, queryset=Outflow.objects.select_related("member", "org"))
     can_change = path_in_scope(request.user, CHANGE, item.org.path)
@@ -108,6 +124,21 @@ def outflow(request, pk):
         "reports": queries.reports_for(request.user).filter(outflow=item).select_related("recorded_by"),
         "cards": queries.cards_for(request.user).filter(outflow=item),
     }, status=_status(request, forms))
+
+
+@login_required
+def outflow_edit(request, pk):
+    """Edit an outflow's facts, as ``PUT /api/mobility/outflows/{id}`` does: the version loaded goes
+    back with the form, and someone else's save in between answers 409 with the conflict panel."""
+    item = get_scoped_or_404(Outflow, request.user, pk, CHANGE,
+                             queryset=Outflow.objects.select_related("member", "org"))
+    return edit_with_conflict(
+        request, form_class=OutflowEditForm, instance=item, form_kwargs={"user": request.user},
+        save=lambda form: run_action(form, lambda: actions.outflow_update(
+            acting_user=request.user, outflow=item, expected_version=submitted_version(form),
+            **form.action_fields())),
+        done=lambda saved: redirect("mobility:outflow", saved.pk),
+        template="mobility/outflow_edit.html", context={"item": item})
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dangjian.core.bulk import insert_rows
 from dangjian.core.registry import register_demo
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member, StatusChange, Transfer
@@ -453,25 +454,6 @@ MEETING_FIELDS = [
 ATTENDANCE_FIELDS = ["meeting_id", "member_id", "name", "status", "reason", "voting", "committee"]
 
 
-def _columns(model, fields: list[str]) -> tuple[str, str]:
-    names = [model._meta.get_field(f.removesuffix("_id")).column if f.endswith("_id") else
-             model._meta.get_field(f).column for f in fields]
-    return connection.ops.quote_name(model._meta.db_table), ", ".join(connection.ops.quote_name(n) for n in names)
-
-
-def _insert(model, fields: list[str], rows) -> None:
-    """Many rows at once: COPY on PostgreSQL, one prepared INSERT run over all rows on SQLite."""
-    table, columns = _columns(model, fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
-
-
 def _write(plan: _Plan) -> None:
     sketches: dict[str, str] = {}
     now = timezone.now()
@@ -481,18 +463,15 @@ def _write(plan: _Plan) -> None:
             sketches[text] = similarity.sketch(text)
         m["sketch"] = sketches[text]
         m["amendment_count"], m["version"], m["updated_at"] = 0, 1, now
-    adapt = connection.ops.adapt_datetimefield_value
-    stamps = {"held_at", "ends_at", "entered_at", "updated_at"}
-    _insert(Meeting, MEETING_FIELDS, ([adapt(m[f]) if f in stamps else m[f] for f in MEETING_FIELDS]
-                                      for m in plan.meetings))
+    insert_rows(Meeting, MEETING_FIELDS, ([m[f] for f in MEETING_FIELDS] for m in plan.meetings))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Meeting]):
                 cursor.execute(sql)
-    _insert(MeetingTypeLink, ["meeting_id", "type"], plan.links)
-    _insert(Attendance, ATTENDANCE_FIELDS, plan.attendance)
-    _insert(SketchBand, ["meeting_id", "key", "held_at"],
-            ((m["id"], key, adapt(m["held_at"])) for m in plan.meetings for key in similarity.band_keys(m["sketch"])))
+    insert_rows(MeetingTypeLink, ["meeting_id", "type"], plan.links)
+    insert_rows(Attendance, ATTENDANCE_FIELDS, plan.attendance)
+    insert_rows(SketchBand, ["meeting_id", "key", "held_at"],
+                ((m["id"], key, m["held_at"]) for m in plan.meetings for key in similarity.band_keys(m["sketch"])))
 
 
 def wipe() -> None:

@@ -8,10 +8,10 @@ change of record and writes no audit entry; the recording of the steps is audite
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django.db import connection
 from django.utils import timezone
+
+from dangjian.core.bulk import update_objects
 
 from . import rules
 from .models import RecruitmentCase
@@ -68,26 +68,8 @@ def check_all(qs, *, today: dt.date | None = None) -> int:
     return len(cases)
 
 
-# PostgreSQL: one UPDATE … FROM (VALUES …) per batch. Django's bulk_update writes a CASE WHEN per
-# column over the whole batch, which PostgreSQL evaluates row by row (batch² comparisons per column).
-_PG_UPDATE = """
-UPDATE recruitment_recruitmentcase AS c SET stage = v.stage, current_step = v.current_step, status = v.status,
-    next_due_on = v.next_due_on, next_due_label = v.next_due_label, flags = v.flags, flag_count = v.flag_count,
-    checked_at = v.checked_at
-FROM (VALUES {rows}) AS v(id, stage, current_step, status, next_due_on, next_due_label, flags, flag_count, checked_at)
-WHERE c.id = v.id"""
-_PG_ROW = "(%s::int, %s::smallint, %s::smallint, %s, %s::date, %s, %s::jsonb, %s::smallint, %s::timestamptz)"
-
-
 def write_derived(cases: list[RecruitmentCase]) -> None:
-    if connection.vendor != "postgresql":
-        RecruitmentCase.objects.bulk_update(cases, DERIVED, batch_size=BATCH)
-        return
-    with connection.cursor() as cursor:
-        for start in range(0, len(cases), BATCH):
-            chunk = cases[start:start + BATCH]
-            params = []
-            for c in chunk:
-                params += [c.pk, c.stage, c.current_step, c.status, c.next_due_on, c.next_due_label,
-                           json.dumps(c.flags, ensure_ascii=False), c.flag_count, c.checked_at]
-            cursor.execute(_PG_UPDATE.format(rows=", ".join([_PG_ROW] * len(chunk))), params)
+    """The derived columns of many cases: one UPDATE … FROM (VALUES …) per 1,000 rows on PostgreSQL
+    (core.bulk). Django's bulk_update writes a CASE WHEN per column over the whole batch, which
+    PostgreSQL evaluates row by row (batch² comparisons per column)."""
+    update_objects(cases, DERIVED)

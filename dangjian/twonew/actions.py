@@ -4,11 +4,15 @@ transaction each, scope checked with ``require``, a stale version refused (docs/
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core.actors import user_or_none
+from dangjian.core.documents import inspect_photo, upload_name
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import audited_transaction, diff, record_change
 from dangjian.core.scoping import CHANGE, allows, require
@@ -16,12 +20,14 @@ from dangjian.orgs.models import Organization
 
 from . import rules
 from .choices import Coverage, EntityKind
-from .models import Centre, Check, Entity, Field, Round, Standard
+from .models import Centre, CentrePhoto, Check, Entity, Field, Round, Standard
 
 ENTITY_FIELDS = ["name", "credit_code", "kind", "field", "employees", "address", "legal_representative",
                  "party_members", "coverage", "covering_org", "instructor", "instructor_name", "note"]
 TEXT_LIMITS = {"name": 200, "address": 300, "legal_representative": 50, "instructor_name": 50, "note": 300}
 CENTRE_FIELDS = ["kind", "name", "address", "area", "inspected_on", "inspection_note"]
+# Enough for the sign, the rooms and each of the 六有 items; a gallery beyond that is not a record.
+MAX_CENTRE_PHOTOS = 12
 
 
 def entity_snapshot(entity: Entity) -> dict:
@@ -240,6 +246,46 @@ def centre_save(*, acting_user, org, centre: Centre | None = None, standards=(),
         record_change(actor=acting_user, action="twonew_centre_create" if centre is None else "twonew_centre_update",
                       obj=locked, before=old, after=new)
     return locked
+
+
+@audited_transaction()
+def centre_add_photos(*, acting_user, centre: Centre, photos: Sequence, caption: str = "") -> list[CentrePhoto]:
+    """Photos of a 阵地, each checked by content (JPEG/PNG, ≤ 10 MB) before any is kept; at most
+    ``MAX_CENTRE_PHOTOS`` per centre, counted under the centre's row lock so two uploads at once
+    cannot pass the limit together."""
+    locked = Centre.objects.select_for_update(of=("self",)).select_related("org").get(pk=centre.pk)
+    require(acting_user, CHANGE, locked.org, message="无权为该阵地上传照片")
+    caption = (caption or "").strip()
+    if len(caption) > 100:
+        raise ValidationError({"caption": "说明最多 100 个字"})
+    if not photos:
+        raise ValidationError({"photos": "请选择要上传的照片"})
+    room = MAX_CENTRE_PHOTOS - locked.photos.count()
+    if len(photos) > room:
+        raise ValidationError({"photos": f"每个阵地最多 {MAX_CENTRE_PHOTOS} 张照片，还可上传 {max(room, 0)} 张"})
+    checked = [(upload, *inspect_photo(upload)) for upload in photos]
+    saved = []
+    for upload, file_type, content in checked:
+        photo = CentrePhoto(centre=locked, file_type=file_type, file_size=len(content), caption=caption,
+                            file_name=upload_name(upload)[:200], uploaded_by=user_or_none(acting_user))
+        photo.file.save(f"{locked.pk}.{file_type}", ContentFile(content), save=False)
+        photo.save()
+        saved.append(photo)
+    record_change(actor=acting_user, action="twonew_centre_photos", obj=locked,
+                  after={"photos": [p.file_name for p in saved], "caption": caption})
+    return saved
+
+
+@audited_transaction()
+def centre_remove_photo(*, acting_user, photo: CentrePhoto) -> None:
+    """Remove a photo of a 阵地 (the file goes with the record once the transaction commits)."""
+    locked = CentrePhoto.objects.select_for_update(of=("self",)).select_related("centre__org").get(pk=photo.pk)
+    require(acting_user, CHANGE, locked.centre.org, message="无权删除该阵地的照片")
+    record_change(actor=acting_user, action="twonew_centre_photo_remove", obj=locked.centre,
+                  before={"photo": locked.file_name, "caption": locked.caption})
+    storage, name = locked.file.storage, locked.file.name
+    locked.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # -- the county's lists: fields and 阵地 standards ------------------------------------------------

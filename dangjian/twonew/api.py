@@ -4,10 +4,12 @@ confirmation; the same actions as the pages. Outside the scope 404, read-only 40
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
-from ninja import Query, Router, Status
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
-from dangjian.accounts.queries import scope_root
 from dangjian.apikit import (
     WRITE_ERRORS,
     DbId,
@@ -16,6 +18,8 @@ from dangjian.apikit import (
     readable_or_404,
     reject_nulls,
     responses,
+    subtree_root,
+    writable_or_403,
     write_in_scope,
 )
 from dangjian.core.scoping import CHANGE
@@ -24,8 +28,11 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import referenced_org
 
 from . import actions, queries
-from .models import Entity, Field
+from .models import CentrePhoto, Entity, Field
 from .schemas import (
+    CentreFilters,
+    CentrePage,
+    CentrePhotoOut,
     ConfirmIn,
     CoverageReport,
     EntityCreate,
@@ -58,14 +65,6 @@ def _refs(user, data: dict) -> dict:
     return data
 
 
-def _root(user, org_id: int | None) -> Organization:
-    pk = parse_id(org_id) if org_id is not None else None
-    root = Organization.objects.restrict(user).filter(pk=pk).first() if pk else scope_root(user)
-    if root is None:
-        raise Http404("党组织不存在，或不在您的管辖范围内")
-    return root
-
-
 def _round(user, round_id: int):
     rnd = queries.rounds_for(user).filter(pk=parse_id(round_id) or 0).first()
     if rnd is None:
@@ -75,7 +74,7 @@ def _round(user, round_id: int):
 
 @router.get("/entities", response=responses(EntityPage, errors=(401, 422)), summary="两新组织名录")
 def list_entities(request, filters: Query[EntityFilters], page: Query[PageQuery]):
-    root = _root(request.user, filters.org) if filters.org else None
+    root = subtree_root(request.user, filters.org) if filters.org else None
     coverage = "uncovered" if filters.coverage == "none" else filters.coverage
     qs = queries.filter_entities(_entities().restrict(request.user), org=root, coverage=coverage,
                                  field_id=filters.field, text=filters.q.strip())
@@ -127,7 +126,7 @@ def _coverage_out(row) -> dict:
 @router.get("/coverage", response=responses(CoverageReport), summary="覆盖率")
 def coverage(request, org: DbId | None = None):
     """组织覆盖率、工作覆盖率：所选党组织（默认您管辖范围的最高一级）及其直接下级（各含全部下级），以及按领域。"""
-    root = _root(request.user, org)
+    root = subtree_root(request.user, org)
     return {"by_org": [_coverage_out(r) for r in queries.coverage_by_org(request.user, root)],
             "by_field": [_coverage_out(r) for r in queries.coverage_by_field(request.user, root)]}
 
@@ -139,3 +138,52 @@ def round_progress(request, round_id: int):
              "remaining": p.remaining, "percent": p.percent} for row, p in queries.round_progress(request.user, rnd)]
 
 
+
+
+# -- 阵地 and their photos ------------------------------------------------------------------------
+
+def _centre_out(centre) -> dict:
+    return {"id": centre.pk, "org": centre.org, "kind": centre.kind, "name": centre.name, "address": centre.address,
+            "area": centre.area, "standards": [s.name for s in centre.standards.all()],
+            "inspected_on": centre.inspected_on.isoformat() if centre.inspected_on else None,
+            "inspection_note": centre.inspection_note, "photo_count": centre.photo_count, "version": centre.version}
+
+
+def _photo_out(photo) -> dict:
+    return {"id": photo.pk, "file_name": photo.file_name, "file_type": photo.file_type, "file_size": photo.file_size,
+            "caption": photo.caption, "uploaded_at": photo.uploaded_at.isoformat(),
+            "url": reverse("twonew:centre_photo", args=[photo.pk])}
+
+
+@router.get("/centres", response=responses(CentrePage, errors=(401, 404, 422)), summary="阵地名录")
+def list_centres(request, filters: Query[CentreFilters], page: Query[PageQuery]):
+    qs = queries.centres_for(request.user).annotate(photo_count=Count("photos"))
+    if filters.org is not None:
+        qs = qs.filter(org__path__startswith=subtree_root(request.user, filters.org).path)
+    found = page_of(qs.order_by("org__path", "kind", "id"), page)
+    return {**found, "items": [_centre_out(c) for c in found["items"]]}
+
+
+@router.get("/centres/{int:centre_id}/photos", response=responses(list[CentrePhotoOut]), summary="阵地照片")
+def list_centre_photos(request, centre_id: int):
+    centre = readable_or_404(queries.centres_for(request.user), request.user, centre_id)
+    return [_photo_out(p) for p in queries.centre_photos(request.user, centre)]
+
+
+@router.post("/centres/{int:centre_id}/photos", response=responses(list[CentrePhotoOut], status=201,
+                                                                      errors=WRITE_ERRORS), summary="上传阵地照片")
+def upload_centre_photo(request, centre_id: int, file: File[UploadedFile], caption: Form[str] = ""):
+    """multipart/form-data：`file` 为一张 JPEG 或 PNG 照片（按内容判断，不超过 10 MB），`caption` 可选说明（≤ 100 字）。
+    每个阵地最多 12 张。返回上传后该阵地的全部照片。"""
+    centre = writable_or_403(queries.centres_for(request.user), request.user, centre_id)
+    actions.centre_add_photos(acting_user=request.user, centre=centre, photos=[file], caption=caption)
+    return Status(201, [_photo_out(p) for p in queries.centre_photos(request.user, centre)])
+
+
+@router.delete("/centres/photos/{int:photo_id}", response=responses(list[CentrePhotoOut], errors=WRITE_ERRORS),
+               summary="删除阵地照片")
+def remove_centre_photo(request, photo_id: int):
+    """返回删除后该阵地的其余照片。"""
+    photo = writable_or_403(CentrePhoto.objects.select_related("centre"), request.user, photo_id)
+    actions.centre_remove_photo(acting_user=request.user, photo=photo)
+    return [_photo_out(p) for p in queries.centre_photos(request.user, photo.centre)]

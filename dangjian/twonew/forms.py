@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.formfields import MultipleFileField
 from dangjian.core.scoping import CHANGE
 from dangjian.members.models import Member
 from dangjian.members.pickers import member_picker
@@ -96,3 +97,9 @@ class ListEntryForm(forms.Form):
     name = forms.CharField(label="名称", max_length=50)
     position = forms.IntegerField(label="排序", min_value=0, max_value=1000, initial=100)
     active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class CentrePhotoForm(forms.Form):
+    photos = MultipleFileField(label="照片（JPEG/PNG，可多张，每张不超过 10 MB）")
+    caption = forms.CharField(label="说明", max_length=100, required=False,
+                              help_text="例如：门牌标识、活动室全景、党员书架")

@@ -3,7 +3,8 @@
 
 As every import here (docs/architecture.md「Excel」): every row is checked before anything is
 written; rows are matched by the credit code, so importing the same file twice changes nothing;
-one transaction writes the whole file or nothing. Coverage is never touched by an import: the
+one transaction writes the whole file or nothing, through the shared fast writer (``core.bulk``:
+COPY and UPDATE … FROM (VALUES …) on PostgreSQL). Coverage is never touched by an import: the
 export knows nothing of it, it is maintained in the registry and confirmed in 动态排查.
 """
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils import timezone
 
 from dangjian.accounts.queries import scope_root
+from dangjian.core.bulk import insert_objects, update_objects
 from dangjian.core.excel import (
     BAD,
     KEEP,
@@ -37,7 +40,6 @@ from .models import Entity, Field
 
 SHEET_TITLE = "两新组织"
 QUERY_CHUNK = 5000
-WRITE_CHUNK = 2000
 # The name column is headed differently by different registers.
 NAME_HEADERS = ["企业名称", "名称", "单位名称", "社会组织名称", "主体名称"]
 ADDRESS_HEADERS = ["住所", "地址", "住所（经营场所）", "经营场所"]
@@ -230,14 +232,15 @@ def _import(acting_user, source, default_org) -> ImportResult:
 def _write(acting_user, creates, updates, unchanged) -> ImportResult:
     record_import(actor=acting_user, what="两新组织", model="twonew.entity", created=len(creates),
                   updated=len(updates), unchanged=unchanged)
-    Entity.objects.bulk_create(creates, batch_size=WRITE_CHUNK)
+    insert_objects(creates)
     if updates:
         entities = [e for e, _, _ in updates]
-        Entity.objects.bulk_update(entities, ["org", "field", "name", "address", "legal_representative", "employees",
-                                              "party_members"], batch_size=WRITE_CHUNK)
-        ids = [e.pk for e in entities]
-        for start in range(0, len(ids), QUERY_CHUNK):
-            Entity.objects.filter(pk__in=ids[start:start + QUERY_CHUNK]).update(version=F("version") + 1)
+        update_objects(entities, ["org", "field", "name", "address", "legal_representative", "employees",
+                                  "party_members"])
+        ids, now = [e.pk for e in entities], timezone.now()
+        for start in range(0, len(ids), QUERY_CHUNK):  # the version as the actions bump it, and updated_at as save()
+            Entity.objects.filter(pk__in=ids[start:start + QUERY_CHUNK]).update(version=F("version") + 1,
+                                                                                updated_at=now)
     records = [change_record(actor=acting_user, action="twonew_entity_create", obj=e, after=entity_snapshot(e),
                              note="Excel导入") for e in creates]
     records += [change_record(actor=acting_user, action="twonew_entity_update", obj=e, before=b, after=a,

@@ -139,3 +139,28 @@ class Centre(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CentrePhoto(ScopedModel):
+    """A photo of a 阵地 (the sign, the room, the 六有 items), kept so an inspection or a level above sees
+    the place without visiting; JPEG or PNG by content, served only inside the centre's scope."""
+
+    centre = models.ForeignKey(Centre, verbose_name="阵地", related_name="photos", on_delete=models.CASCADE)
+    file = models.FileField("照片", upload_to="twonew/centres/%Y/%m/")
+    file_name = models.CharField("原文件名", max_length=200, blank=True)
+    file_type = models.CharField("文件类型", max_length=10)
+    file_size = models.PositiveIntegerField("文件大小", default=0)
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    related_name="+", on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    scope_path = "centre__org__path"
+
+    class Meta:
+        verbose_name = "阵地照片"
+        verbose_name_plural = "阵地照片"
+        ordering = ["centre", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.file_name

@@ -14,7 +14,7 @@ from dangjian.orgs.models import Organization
 
 from . import rules
 from .choices import Coverage
-from .models import Centre, Check, Entity, Field, Round, Standard
+from .models import Centre, CentrePhoto, Check, Entity, Field, Round, Standard
 
 
 def entities_for(user, action: str = VIEW) -> QuerySet[Entity]:
@@ -116,6 +116,10 @@ def round_progress(user, rnd: Round, *, depth: int = 1) -> list[tuple[CoverageRo
 
 def centres_for(user, action: str = VIEW) -> QuerySet[Centre]:
     return Centre.objects.restrict(user, action).select_related("org").prefetch_related("standards")
+
+
+def centre_photos(user, centre: Centre) -> QuerySet[CentrePhoto]:
+    return CentrePhoto.objects.restrict(user).filter(centre=centre).order_by("id")
 
 
 @dataclass

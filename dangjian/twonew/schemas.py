@@ -104,3 +104,35 @@ class ProgressOut(Schema):
     checked: int
     remaining: int
     percent: float | None
+
+
+class CentreFilters(Schema):
+    org: DbId | None = Field(None, description="党组织 id：该组织及其全部下级的阵地")
+
+
+class CentreOut(Schema):
+    id: int
+    org: OrgRef = Field(description="所属党组织")
+    kind: str = Field(description="类型：service_centre 党群服务中心，activity_room 党员活动室")
+    name: str
+    address: str
+    area: int = Field(description="面积（平方米）")
+    standards: list[str] = Field(description="已达标准")
+    inspected_on: str | None = Field(description="最近检查日期")
+    inspection_note: str
+    photo_count: int = Field(description="照片张数")
+    version: int
+
+
+class CentrePage(Page):
+    items: list[CentreOut]
+
+
+class CentrePhotoOut(Schema):
+    id: int
+    file_name: str = Field(description="原文件名")
+    file_type: str = Field(description="jpg 或 png（按内容判断）")
+    file_size: int = Field(description="字节数")
+    caption: str
+    uploaded_at: str
+    url: str = Field(description="照片地址（登录后访问，范围外 404）")

@@ -19,4 +19,7 @@ urlpatterns = [
     path("centres/", views.centre_list, name="centres"),
     path("centres/new/", views.centre_new, name="centre_new"),
     path("centres/<int:pk>/edit/", views.centre_edit, name="centre_edit"),
+    path("centres/<int:pk>/photos/", views.centre_photos, name="centre_photos"),
+    path("centres/photos/<int:pk>/", views.centre_photo_file, name="centre_photo"),
+    path("centres/photos/<int:pk>/remove/", views.centre_photo_remove, name="centre_photo_remove"),
 ]

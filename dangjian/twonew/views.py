@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.accounts.queries import scope_root
+from dangjian.core.documents import PHOTO_CONTENT_TYPES
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import history_of, record_export
-from dangjian.core.scoping import CHANGE, path_in_scope, scope_prefixes
+from dangjian.core.scoping import CHANGE, allows, path_in_scope, scope_prefixes
 from dangjian.core.shortcuts import (
     change_scope_required,
     excel_import_page,
@@ -28,9 +31,9 @@ from dangjian.core.shortcuts import (
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries
-from .forms import CentreForm, ConfirmForm, EntityFilterForm, EntityForm, ListEntryForm, RoundForm
+from .forms import CentreForm, CentrePhotoForm, ConfirmForm, EntityFilterForm, EntityForm, ListEntryForm, RoundForm
 from .importing import import_entities, template_book
-from .models import Centre, Entity, Field, Round, Standard
+from .models import Centre, CentrePhoto, Entity, Field, Round, Standard
 
 
 def _root(request) -> Organization | None:
@@ -217,6 +220,7 @@ def centre_list(request):
     centres = queries.centres_for(request.user)
     if root:
         centres = centres.filter(org__path__startswith=root.path)
+    listed = centres.annotate(photo_count=Count("photos")).order_by("org__path", "kind", "id")
     rows = queries.centre_coverage(request.user, root) if root else []
     if request.GET.get("format") == "xlsx" and root:
         record_export(actor=request.user, what="阵地", model="twonew.centre", rows=centres.count(),
@@ -224,7 +228,7 @@ def centre_list(request):
         return xlsx_response(lambda out: exporting.write_centres(centres.order_by("org__path", "id"), rows, out),
                              "阵地.xlsx")
     return render(request, "twonew/centres.html", {
-        "root": root, "rows": rows, "page": paginate(request, centres.order_by("org__path", "kind", "id")),
+        "root": root, "rows": rows, "page": paginate(request, listed),
         "query": querystring_without(request, "page")})
 
 
@@ -253,6 +257,46 @@ def centre_edit(request, pk):
         save=lambda form: _save_centre(request, form, centre), done=lambda saved: redirect("twonew:centres"),
         template="twonew/form.html", context={"title": f"修改阵地：{centre.name}", "back": "twonew:centres"},
     )
+
+
+@login_required
+def centre_photos(request, pk):
+    """A 阵地's photos: everyone in scope sees them; those who may change the centre add and remove."""
+    centre = get_scoped_or_404(Centre, request.user, pk, queryset=Centre.objects.select_related("org"))
+    may_change = allows(request.user, CHANGE, centre.org)
+    form = CentrePhotoForm(request.POST or None, request.FILES or None) if may_change else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("您对这个阵地只有查看权限")
+        if form.is_valid():
+            saved = run_action(form, lambda: actions.centre_add_photos(
+                acting_user=request.user, centre=centre, photos=form.cleaned_data["photos"],
+                caption=form.cleaned_data["caption"]))
+            if saved is not None:
+                messages.success(request, f"已上传 {len(saved)} 张照片")
+                return redirect("twonew:centre_photos", centre.pk)
+    return render(request, "twonew/centre_photos.html", {
+        "centre": centre, "photos": queries.centre_photos(request.user, centre), "form": form,
+        "may_change": may_change, "limit": actions.MAX_CENTRE_PHOTOS})
+
+
+@login_required
+@require_GET
+def centre_photo_file(request, pk):
+    photo = get_scoped_or_404(CentrePhoto, request.user, pk)
+    response = FileResponse(photo.file.open("rb"), content_type=PHOTO_CONTENT_TYPES[photo.file_type])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def centre_photo_remove(request, pk):
+    photo = get_scoped_or_404(CentrePhoto, request.user, pk, CHANGE,
+                              queryset=CentrePhoto.objects.select_related("centre"))
+    actions.centre_remove_photo(acting_user=request.user, photo=photo)
+    messages.success(request, "照片已删除")
+    return redirect("twonew:centre_photos", photo.centre_id)
 
 
 # -- 领域和阵地标准 ------------------------------------------------------------------------------

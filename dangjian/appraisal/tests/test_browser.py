@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dangjian.appraisal.choices import Stage
 from dangjian.appraisal.models import Appraisal
-from dangjian.testing import DEFAULT_PASSWORD, make_user
+from dangjian.testing import DEFAULT_PASSWORD, make_user, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_tallies_to_decision_and_the_member_sees_the_result(tree, page):
     member.user = make_user("chenlh")
     member.save(update_fields=["user"])
     _login(page, "secretary_b")
-    page.click("nav.mainnav >> text=评议积分")
+    open_menu(page, "评议积分")
     page.click("#start-review")
     page.wait_for_selector("#people-table")
     appraisal = Appraisal.objects.get(org=tree.b, year=timezone.localdate().year)

@@ -9,7 +9,17 @@ import pytest
 
 from dangjian.appraisal import demo, queries
 from dangjian.appraisal.choices import Stage
-from dangjian.appraisal.models import Appraisal, AppraisalMember, PointsEntry, ReportEntry
+from dangjian.appraisal.models import (
+    Appeal,
+    Appraisal,
+    AppraisalMember,
+    Ballot,
+    PointsEntry,
+    ReportEntry,
+    ReportRound,
+    SourceRule,
+)
+from dangjian.inbox.models import InboxItem
 
 from .conftest import YEAR
 
@@ -38,6 +48,16 @@ def test_demo_step(secretaries, review_meeting):
     assert PointsEntry.objects.filter(origin="event").count() == 0  # the meeting was last year
     assert PointsEntry.objects.filter(origin="claim").exists()
     assert queries.overview(tree.county, YEAR).total.done == 3
+    # for the demo accounts: this year's round of the demo town open for account voting, an appeal
+    # waiting for the town, members' own ballots where an appraisal is at 民主测评
+    open_round = ReportRound.objects.get(year=YEAR + 1)
+    assert open_round.org == tree.town1 and open_round.voting
+    appeal = Appeal.objects.select_related("person__appraisal").get()
+    assert appeal.person.appraisal.org.parent_id == tree.town1.pk and appeal.person.grade in ("basic", "qualified")
+    assert InboxItem.objects.filter(key=f"appraisal.appeal:{appeal.pk}", org=tree.town1, done_at=None).exists()
+    voting = Appraisal.objects.filter(year=YEAR + 1, stage=Stage.VOTE)
+    assert Ballot.objects.count() == sum(a.voters or 0 for a in voting)
+    assert SourceRule.objects.filter(org=tree.county, year=YEAR + 1, source="community_hours").exists()
     before = _rows()
     demo.wipe()
     assert not Appraisal.objects.exists()

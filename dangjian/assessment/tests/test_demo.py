@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from dangjian.assessment.models import Candidate, Grade
+from dangjian.assessment.models import Candidate, Grade, Score
 from dangjian.orgs.demo.scales import ANCHOR
 
 
@@ -19,3 +19,8 @@ def test_demo_has_a_published_year_with_a_spread_and_two_under_rectification(db)
     under = Candidate.objects.filter(state="confirmed")
     assert under.count() == 2
     assert all(c.item is not None and c.item.kind == "problem" for c in under)
+    # the indicators other apps register are in the demo scheme, scored from their demo records
+    registered = {"dues_rate", "recruitment_breaches", "community_rate"}
+    assert registered <= set(grades[0].scheme.indicators.values_list("code", flat=True))
+    scored = Score.objects.filter(indicator__code__in=registered, points__isnull=False)
+    assert set(scored.values_list("indicator__code", flat=True)) == registered

@@ -6,6 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dangjian.community.models import CommunityReport, ServiceRecord
+from dangjian.testing import open_menu
 from dangjian.worklists.tests.test_browser import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def test_report_accept_record_confirm(tree, side, page):
     expect(page.locator("#my-report")).to_contain_text("待社区接收")
 
     _as(page, "secretary_b")
-    page.click("nav.mainnav >> text=双报到")
+    open_menu(page, "双报到")
     page.goto(f"/community/org/{tree.b.pk}/")
     page.click("#requests button[value=accept]")
     expect(page.locator("#reporters")).to_contain_text("钱医生")

@@ -38,13 +38,21 @@ from .reading import (
 )
 from .responses import XLSX_CONTENT_TYPE, content_disposition, xlsx_response
 from .uploads import MAX_IMPORT_ROWS, MAX_SHEET_XML_BYTES, ExcelFileError, check_upload
-from .writing import append_row, date_cell, header_cells, safe_cell, template_workbook, write_only_workbook
+from .writing import (
+    append_row,
+    date_cell,
+    header_cells,
+    header_sheet,
+    safe_cell,
+    template_workbook,
+    write_only_workbook,
+)
 
 __all__ = [
     "BAD", "DATE_HINT", "KEEP", "MAX_ERRORS_SHOWN", "MAX_IMPORT_ROWS", "MAX_SHEET_XML_BYTES", "XLSX_CONTENT_TYPE",
     "CellError", "Column", "ErrorReport", "ExcelFileError", "ImportResult", "RowError", "Sheet",
     "append_row", "cell_text", "check_upload", "choice_lookup", "choice_parser", "content_disposition", "date_cell",
-    "header_cells", "header_errors", "is_blank", "map_columns", "normalise_header", "open_sheet", "parse_cell",
-    "parse_choice", "parse_date", "parse_flag", "parse_text", "safe_cell", "template_workbook",
+    "header_cells", "header_errors", "header_sheet", "is_blank", "map_columns", "normalise_header", "open_sheet",
+    "parse_cell", "parse_choice", "parse_date", "parse_flag", "parse_text", "safe_cell", "template_workbook",
     "text_parser", "write_only_workbook", "xlsx_response",
 ]

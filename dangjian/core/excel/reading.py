@@ -66,6 +66,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    notes: list[str] = field(default_factory=list)  # said on success: e.g. a column left out on purpose
 
     @property
     def ok(self) -> bool:

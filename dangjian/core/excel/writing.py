@@ -60,6 +60,15 @@ def header_cells(sheet, names: Sequence[str], *, required: Iterable[str] = (), n
     return [style_header(WriteOnlyCell(sheet, value=safe_cell(name)), name, required, notes) for name in names]
 
 
+def header_sheet(book, title: str, headers: Sequence[str], *, freeze: str = "A2"):
+    """A new sheet of a write-only workbook with its bold header row, frozen below the header (and
+    left of ``freeze``'s column, so the name columns stay in sight)."""
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = freeze
+    sheet.append(header_cells(sheet, headers))
+    return sheet
+
+
 def style_header(cell, name: str, required: set[str], notes: dict[str, str]):
     cell.fill = HEADER_FILL
     cell.font = REQUIRED_FONT if name in required else Font(bold=True)

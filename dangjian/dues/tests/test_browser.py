@@ -4,6 +4,7 @@ import pytest
 
 from dangjian.dues import rules
 from dangjian.dues.models import DuesPayment
+from dangjian.testing import open_menu
 from dangjian.worklists.tests.test_browser import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_record_a_month_and_see_who_is_behind(tree, bases, this_month, page):
     members = tree.members["a"]
     _login(page, "secretary_a")
-    page.click("nav.mainnav >> text=党费")
+    open_menu(page, "党费")
     page.click("text=本支部明细")
     page.click("#record-month")
     page.wait_for_selector("#month-table")

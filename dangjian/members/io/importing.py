@@ -7,10 +7,14 @@ Three passes, and nothing is written unless all three find no error:
 2. *Check against the database* (reads only, a few queries per 5,000 rows): organisation codes
    exist and lie in the importer's scope; rows are matched to existing members by the blind index
    of the ID number; each row, merged with the member it updates, passes ``members.rules``.
-3. *Write*, in one transaction: new members by ``bulk_create``, changed ones by a bulk upsert
-   of the changed fields (version bumped, a concurrent edit is a conflict), and their history.
+3. *Write*, in one transaction, through the shared fast writer (``core.bulk``: COPY on
+   PostgreSQL): new members, the changed fields of changed ones (version bumped, a concurrent edit
+   is a conflict), and their history.
 
-A column missing from the file leaves that field alone. A blank cell clears an optional field;
+A column missing from the file leaves that field alone. 流动党员 and 流动地点 are not importable
+(``NOT_IMPORTED``): the outflow and inflow records keep them, and a roster exported with those
+columns and imported back must not fail on every row, so they are left out and the result says so.
+A blank cell clears an optional field;
 for a field that cannot be empty (性别, 民族, 出生日期, 党员类型, 党籍状态) it keeps the current
 value, and a new member gets the default or the value read from the ID number.
 """
@@ -26,6 +30,7 @@ from django.utils import timezone
 
 from dangjian.core import crypto
 from dangjian.core.actors import SYSTEM
+from dangjian.core.bulk import insert_objects, update_objects
 from dangjian.core.errors import AuditedRefusal
 from dangjian.core.excel import (
     BAD,
@@ -55,13 +60,13 @@ from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 
 from ..actions import PLAIN_FIELDS, member_snapshot
-from ..choices import ETHNICITIES, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
+from ..choices import ETHNICITIES, Category, Education, Gender, MembershipType, PartyStatus
 from ..models import Member, StatusChange, Transfer
 from ..rules import MAX_NAME_LENGTH, member_errors, name_error
 
 SHEET_TITLE = "党员信息"
 QUERY_CHUNK = 5000  # below SQLite's 32,766 bound parameters, and a fair round trip on PostgreSQL
-WRITE_CHUNK = 2000
+WRITE_CHUNK = 5000
 TRANSFER_REASON = "Excel批量导入"
 
 
@@ -92,7 +97,6 @@ EDUCATION_ALIASES = {
 CATEGORY_ALIASES = {"农民": "farmer", "离退休": "retired", "退休人员": "retired", "公务员": "official"}
 GENDER_ALIASES = {"男性": "M", "女性": "F"}
 ETHNICITY_ALIASES = {e[:-1]: e for e in ETHNICITIES if e.endswith("族")}
-FLOW_ALIASES = {"流出党员": "out", "流入党员": "in", "无": ""}
 MEMBERSHIP_ALIASES = {"正式": "full", "预备": "probationary"}
 
 ID_COLUMN = Column("公民身份号码", "id_number", parse_id_number, required=True,
@@ -128,13 +132,15 @@ COLUMNS: list[Column] = [
     Column("家庭住址", "address", text_parser(300)),
     ORG_COLUMN,
     Column("失联党员", "lost_contact", parse_flag, False, note="是 / 否"),
-    Column("流动党员", "flow_status", choice_parser(FlowStatus.choices, FLOW_ALIASES), "", note="流出 / 流入 / 否"),
-    Column("流动地点", "flow_place", text_parser(200)),
     Column("困难党员", "hardship", parse_flag, False, note="是 / 否"),
     Column("离退休", "retired", parse_flag, False, note="是 / 否"),
     Column("报到社区", "report_community", text_parser(200), note="离退休党员到社区报到的社区名称"),
 ]
 HEADERS = [c.header for c in COLUMNS]
+# Columns of the roster export that an import leaves out, with the reason shown on the result.
+NOT_IMPORTED = ("流动党员", "流动地点")
+NOT_IMPORTED_NOTE = ("文件中的“{}”列未导入：流动党员标记和流动地点由“流动党员”中的外出、流入登记维护，"
+                     "请到“流动党员”页面登记外出或流入")
 REQUIRED_HEADERS = [c.header for c in COLUMNS if c.required]
 # Required when another cell says so: "党员类型" left blank means 正式党员, who has a 转正日期.
 CONFIRMED_ON_NOTE = ("另外，正式党员入党满一年的必须填写“转正日期”——“党员类型”不填即为正式党员，"
@@ -143,7 +149,7 @@ HEADER_OF = {c.field: c.header for c in COLUMNS}
 NEW_MEMBER_DEFAULTS = {
     "ethnicity": "汉族", "membership_type": MembershipType.FULL.value, "status": PartyStatus.NORMAL.value,
     "education": "", "category": "", "work_unit": "", "job_title": "", "confirmed_on": None, "address": "",
-    "lost_contact": False, "lost_contact_since": None, "flow_status": "", "flow_place": "", "hardship": False,
+    "lost_contact": False, "lost_contact_since": None, "hardship": False,
     "retired": False, "report_community": "", "phone": "",
 }
 
@@ -392,8 +398,7 @@ def new_member(parsed: ParsedRow, layout: Layout, org: Organization) -> Member:
 
 def write_creates(plan: Plan, layout: Layout, acting_user) -> None:
     for chunk in _chunks(plan.creates, WRITE_CHUNK):
-        members = [new_member(p, layout, plan.orgs[p.org_code]) for p in chunk]
-        Member.objects.bulk_create(members, batch_size=WRITE_CHUNK)
+        members = insert_objects([new_member(p, layout, plan.orgs[p.org_code]) for p in chunk])
         record_changes(
             change_record(actor=acting_user, action="member_create", obj=m, after=filled(member_snapshot(m)),
                           note="Excel导入")
@@ -430,14 +435,10 @@ def apply_update(member: Member, update: Update, now) -> tuple[set[str], Transfe
 
 
 def save_updates(members: list[Member], fields: set[str]) -> None:
-    """Save the changed fields of locked, existing members in one statement per 2,000 rows.
-
-    This is an upsert on the primary key — ``INSERT … ON CONFLICT (id) DO UPDATE SET`` only
-    ``fields`` — rather than ``bulk_update``: the latter builds a CASE per row and field and takes
-    five times as long for 20,000 members. Every row exists and is locked, so the insert half never
-    happens; ``created_at`` and the other columns are left as they are."""
-    Member.objects.bulk_create(members, batch_size=WRITE_CHUNK, update_conflicts=True, unique_fields=["id"],
-                               update_fields=sorted(fields))
+    """Save the changed fields of locked, existing members: one ``UPDATE … FROM (VALUES …)`` per
+    1,000 rows on PostgreSQL (``core.bulk``), not ``bulk_update``'s CASE per row and field.
+    ``created_at`` and the other columns are left as they are."""
+    update_objects(members, sorted(fields))
 
 
 def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> None:
@@ -466,8 +467,8 @@ def write_updates(plan: Plan, acting_user, in_scope: Callable[[str], bool]) -> N
             records.append(change_record(actor=acting_user, action="member_update", obj=member, before=old,
                                          after=new, note="Excel导入"))
         save_updates(list(locked.values()), fields)
-        Transfer.objects.bulk_create(transfers)
-        StatusChange.objects.bulk_create(status_changes)
+        insert_objects(transfers)
+        insert_objects(status_changes)
         record_changes(records)
 
 
@@ -531,6 +532,7 @@ def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResu
     except ImportRefused as refused:
         return refused.result
     report = ErrorReport()
+    header = sheet.header
     layout = layout_for(positions)
     parsed_rows = read_rows(sheet.rows, layout, report)
     del sheet  # frees the workbook calamine holds in memory
@@ -545,7 +547,9 @@ def _import_members(*, acting_user, source, today: dt.date | None) -> ImportResu
         return ImportResult.failed(exc.report)
     except IntegrityError:
         return ImportResult.file_error("导入期间有相同公民身份号码的党员被他人登记，未写入任何数据，请重新导入")
-    return ImportResult(created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged)
+    skipped = [h for h in NOT_IMPORTED if h in header]
+    notes = [NOT_IMPORTED_NOTE.format("”“".join(skipped))] if skipped else []
+    return ImportResult(created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged, notes=notes)
 
 
 def _chunks(items, size: int):

@@ -104,6 +104,8 @@ def test_member_template_download(tree, login):
     assert header[:4] == ["姓名", "性别", "民族", "公民身份号码"] and "所在党组织代码" in header
     assert "公民身份号码" in book["党员信息"]["B1"].comment.text  # 性别: 不填按公民身份号码
     guide = "\n".join(str(c.value) for row in book["填写说明"].iter_rows() for c in row if c.value)
-    for allowed in ("男、女", "正式党员、预备党员", "流出、流入", "YYYY-MM-DD", "汉族", "大学本科", "停止党籍"):
+    assert "流动党员" not in header and "流动地点" not in header  # kept by the outflow and inflow records
+    assert "“流动党员”“流动地点”不能导入" in guide
+    for allowed in ("男、女", "正式党员、预备党员", "YYYY-MM-DD", "汉族", "大学本科", "停止党籍"):
         assert allowed in guide
     assert book["党员信息"].data_validations.dataValidation  # drop-down lists

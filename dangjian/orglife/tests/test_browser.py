@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dangjian.orglife.models import Meeting
-from dangjian.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def test_secretary_records_a_meeting_and_the_matrix_changes(tree, page):
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    page.click("nav.mainnav >> text=组织生活")
+    open_menu(page, "组织生活")
     page.goto(f"/orglife/?year={held.year}")
     cell = f"#orglife-matrix tr[data-org='{tree.a.pk}'] td[data-month='{month}']"
     before = page.get_attribute(cell, "class")

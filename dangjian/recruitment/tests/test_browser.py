@@ -8,7 +8,7 @@ import pytest
 from dangjian.members.models import Member
 from dangjian.recruitment.models import RecruitmentCase
 from dangjian.recruitment.synthetic import TIMELINE
-from dangjian.testing import new_id_number
+from dangjian.testing import new_id_number, open_menu
 from tests.browser import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def _day(offset: int) -> str:
 
 def test_application_to_full_membership(tree, page):
     login_as(page, "secretary_a")
-    page.click("nav.mainnav >> text=发展党员")
+    open_menu(page, "发展党员")
     page.click("#new-case")
     page.fill("#id_org", tree.a.code)
     page.keyboard.press("Escape")

@@ -72,3 +72,21 @@ function initPickers(root) {
 
 document.addEventListener("DOMContentLoaded", function () { initPickers(document); });
 document.addEventListener("htmx:afterSwap", function (event) { initPickers(event.target); });
+
+// The main menu's groups (<details name="mainnav">) close when one clicks elsewhere or presses Escape.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.navgroup[open]").forEach(function (group) {
+    if (!group.contains(event.target)) {
+      group.removeAttribute("open");
+    }
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  document.querySelectorAll("details.navgroup[open]").forEach(function (group) {
+    group.removeAttribute("open");
+    group.querySelector("summary").focus();
+  });
+});

@@ -4,7 +4,7 @@ and the enterprise on the uncovered list; no Content-Security-Policy violation."
 import pytest
 from playwright.sync_api import expect
 
-from dangjian.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD, open_menu
 from dangjian.twonew.choices import Coverage
 from dangjian.twonew.models import Entity
 from dangjian.twonew.tests.test_registry import entity
@@ -25,7 +25,7 @@ def test_register_an_uncovered_enterprise_and_the_rate_follows(tree, page):
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    page.click("nav.mainnav >> text=两新组织")
+    open_menu(page, "两新组织")
     expect(page.locator("#coverage-table tbody tr").first).to_contain_text("100.0%")
 
     page.click("nav.subnav >> text=登记")
@@ -47,4 +47,28 @@ def test_register_an_uncovered_enterprise_and_the_rate_follows(tree, page):
     expect(page.locator("#coverage-table tbody tr").first).to_contain_text("50.0%")
     page.click("nav.subnav >> text=未覆盖名单")
     expect(page.locator("#entity-table")).to_contain_text("红星村快递驿站有限公司")
+    assert page.evaluate("window.__csp") == []
+
+
+def test_a_branch_adds_photos_to_its_activity_room(tree, page):
+    from dangjian.twonew.models import Centre, CentrePhoto
+    from dangjian.twonew.tests.test_photos import JPEG, PNG
+    from dangjian.worklists.tests.test_browser import _login
+
+    centre = Centre.objects.create(org=tree.a, kind="activity_room", name="红星村党员活动室")
+    page.add_init_script(WATCH)
+    _login(page, "secretary_a")
+    page.goto("/twonew/centres/")
+    page.click("#centre-table >> text=照片")
+    page.set_input_files("#id_photos", [
+        {"name": "门牌.png", "mimeType": "image/png", "buffer": PNG},
+        {"name": "室内.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+    page.fill("#id_caption", "门牌和室内")
+    page.click("#upload-photos")
+    expect(page.locator(".messages")).to_contain_text("已上传 2 张照片")
+    expect(page.locator("#centre-photos figure")).to_have_count(2)
+    page.set_input_files("#id_photos", {"name": "扫描件.png", "mimeType": "image/png", "buffer": b"%PDF-1.4 x"})
+    page.click("#upload-photos")
+    expect(page.locator("main")).to_contain_text("扫描件.png：照片只接受 JPEG 或 PNG 图片")
+    assert CentrePhoto.objects.filter(centre=centre).count() == 2
     assert page.evaluate("window.__csp") == []

@@ -3,7 +3,7 @@ work one item to 销号 — the branch secretary submits with evidence, the coun
 
 import pytest
 
-from dangjian.testing import DEFAULT_PASSWORD
+from dangjian.testing import DEFAULT_PASSWORD, open_menu
 from dangjian.worklists.choices import State
 from dangjian.worklists.models import SourceDocument, WorkItem
 
@@ -22,7 +22,7 @@ def _login(page, username):
 
 def test_speech_to_items_to_closed(tree, page):
     _login(page, "secretary_a")
-    page.click("nav.mainnav >> text=三单管理")
+    open_menu(page, "三单管理")
     page.click("text=从讲话/文件生成清单")
     page.fill("#id_text", SPEECH)
     page.click("#document-form button[type=submit]")

@@ -39,3 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"导入完成：新增 {result.created}，更新 {result.updated}，未变化 {result.unchanged}（{elapsed:.1f} 秒）"
         )
+        for note in result.notes:
+            self.stdout.write(note)
