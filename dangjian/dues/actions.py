@@ -173,11 +173,16 @@ def arrangement_record(*, acting_user, member: Member, kind: str, consented_on: 
 # -- payments --------------------------------------------------------------------------------------
 
 
-def _check_method(member: Member, method: str, paid_on: dt.date) -> None:
+def _check_method(member: Member, method: str, paid_on: dt.date, consents: set | None = None) -> None:
+    """``consents``: the (member, kind) pairs in force, read once for a branch's month; without it the
+    one member's consent is looked up."""
     if method not in PaymentMethod.values:
         raise ValidationError({"method": "交纳方式不是可选值"})
     needed = CONSENTED_METHODS.get(method)
-    if needed and queries.consent_for(member, needed, paid_on) is None:
+    if not needed:
+        return
+    if (consents is not None and (member.pk, needed) not in consents) or (
+            consents is None and queries.consent_for(member, needed, paid_on) is None):
         raise ValidationError({"method": f"{member.name}：{PaymentMethod(method).label}须先登记支部同意"})
 
 
@@ -265,8 +270,10 @@ def month_record(*, acting_user, org, month: dt.date, entries: list[MonthEntry],
                .select_related("org")}
     current = {p.member_id: p for p in DuesPayment.objects.select_for_update()
                .filter(member_id__in=list(members), month=month, kind=PaymentKind.REGULAR)}
-    expected = {line.member.pk: line.expected.get(month)
-                for line in queries.member_lines(acting_user, org, [month], today=today)}
+    for payment in current.values():
+        payment.member = members[payment.member_id]  # its audit record names the member: no query each
+    expected = queries.expected_in([m for m in members.values() if m.status == PartyStatus.NORMAL], month)
+    consents = queries.consented([e.member_id for e in entries if e.paid and e.method in CONSENTED_METHODS], paid_on)
     errors, conflicts = [], []
     creates, updates, deletes = [], [], []
     for entry in entries:
@@ -286,7 +293,7 @@ def month_record(*, acting_user, org, month: dt.date, entries: list[MonthEntry],
             amount = _money(entry.amount, "amount")
             _check_payment(member, kind=PaymentKind.REGULAR, month=month, paid_on=paid_on, received_by=received_by,
                            today=today)
-            _check_method(member, entry.method, paid_on)
+            _check_method(member, entry.method, paid_on, consents)
         except ValidationError as exc:
             errors.append(f"{member.name}：{'；'.join(exc.messages)}")
             continue

@@ -1,6 +1,7 @@
-"""Reads of 党费, always from ``restrict``. Reconciliation is set-based: a fixed number of queries
-for a whole subtree (organisations; bases; reductions; payments grouped by organisation path and
-month; paid months counted per member), then the pure rules in Python."""
+"""Reads of 党费, always from ``restrict`` (``readable`` for the system's own reads). Reconciliation is
+set-based: a fixed number of queries for a whole subtree, the members tallied per organisation by the
+database (each base a run of months), only members with a reduction in the year by the pure rules in
+Python (docs/dues.md「对账与欠交」)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, Lead, Least
 from django.utils import timezone
 
 from dangjian.core.actors import SYSTEM
@@ -76,9 +79,26 @@ def expected_for(member: Member, month: dt.date) -> Decimal | None:
                                  reliefs=relief_facts(q).get(member.pk, []))
 
 
+def expected_in(members, month: dt.date) -> dict[int, Decimal | None]:
+    """What each of ``members`` owes for ``month`` (None: nothing due): two queries for any number."""
+    q = Q(member_id__in=[m.pk for m in members])
+    bases, reliefs = base_facts(q & Q(effective_from__lte=month)), relief_facts(q & Q(from_month__lte=month))
+    return {m.pk: rules.expected_amount(month, joined_on=m.joined_on, bases=bases.get(m.pk, []),
+                                        reliefs=reliefs.get(m.pk, [])) for m in members}
+
+
+def _consents(member_filter: Q, on: dt.date) -> QuerySet[DuesArrangement]:
+    return (DuesArrangement.objects.filter(member_filter, consented_on__lte=on)
+            .filter(Q(until__isnull=True) | Q(until__gte=on)))
+
+
 def consent_for(member: Member, kind: str, on: dt.date) -> DuesArrangement | None:
-    return (DuesArrangement.objects.filter(member=member, kind=kind, consented_on__lte=on)
-            .filter(Q(until__isnull=True) | Q(until__gte=on)).order_by("-consented_on").first())
+    return _consents(Q(member=member, kind=kind), on).order_by("-consented_on").first()
+
+
+def consented(member_ids, on: dt.date) -> set[tuple[int, str]]:
+    """(member, kind) of the consents in force on ``on`` for any of ``member_ids``: one query."""
+    return set(_consents(Q(member_id__in=list(member_ids)), on).values_list("member_id", "kind").distinct())
 
 
 # -- one branch, member by member ----------------------------------------------------------------
@@ -203,17 +223,68 @@ class _Tally:
     paid_months: int = 0
     behind: int = 0
 
+    def add(self, other: _Tally) -> None:
+        self.members += other.members
+        self.no_base += other.no_base
+        self.expected += other.expected
+        self.due_months += other.due_months
+        self.paid_months += other.paid_months
+        self.behind += other.behind
 
-def _member_year(joined_on, member_bases, member_reliefs, months, first, end, cutoff) -> tuple[Decimal, int, bool]:
-    """(expected in the year, months due so far, anything due at all). One base and no reduction —
-    nearly every member — is a constant amount from its start: counted, not looped."""
-    if len(member_bases) == 1 and not member_reliefs:
-        start = max(_month_index(joined_on), _month_index(member_bases[0].effective_from), first)
-        if start >= end:
-            return ZERO, 0, False
-        amount = member_bases[0].amount
-        due = max(0, min(cutoff, end) - start) if amount > 0 else 0
-        return amount * (end - start), due, True
+
+def _month_index_sql(field: str):
+    """year × 12 + month − 1 of a date column, as the database computes it (both databases)."""
+    return Cast(ExtractYear(field), IntegerField()) * 12 + Cast(ExtractMonth(field), IntegerField()) - 1
+
+
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _money_of(value) -> Decimal:
+    """A sum from the database: Decimal on PostgreSQL, int or float on SQLite (NUMERIC affinity)."""
+    return rules.to_fen(Decimal(str(value))) if value is not None else ZERO
+
+
+# The members without a reduction or exemption in the year, tallied per organisation by the database:
+# each base is a run of months from its start (not before admission, not before January) to the next
+# base's start (or December); the amount times the run's months is the expected sum, its months
+# before ``cutoff`` are the months due when the amount is above zero. Then per member the paid
+# months (at most the due ones), and per organisation the sums. The same arithmetic as
+# ``rules.expected_amount`` month by month (tests/test_reconcile.py compares the two after every kind of write).
+_TALLY_SQL = """
+SELECT m.path,
+       SUM(CASE WHEN b.member_id IS NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 THEN b.expected ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 THEN b.due ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 THEN (CASE WHEN COALESCE(p.n, 0) < b.due THEN COALESCE(p.n, 0) ELSE b.due END)
+           ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 AND COALESCE(p.n, 0) < b.due THEN 1 ELSE 0 END)
+FROM ({members}) m
+LEFT JOIN (
+    SELECT r.member_id,
+           SUM(CASE WHEN r.run_end > r.run_start THEN r.run_end - r.run_start ELSE 0 END) AS months,
+           SUM(CASE WHEN r.run_end > r.run_start THEN r.amount * (r.run_end - r.run_start) ELSE 0 END) AS expected,
+           SUM(CASE WHEN r.amount > 0 AND r.run_end > r.run_start AND r.run_start < %s
+                    THEN (CASE WHEN r.run_end < %s THEN r.run_end ELSE %s END) - r.run_start ELSE 0 END) AS due
+    FROM ({runs}) r GROUP BY r.member_id
+) b ON b.member_id = m.mid
+LEFT JOIN ({paid}) p ON p.member_id = m.mid
+GROUP BY m.path
+"""
+
+
+def _member_year(joined_on, member_bases, member_reliefs, months, cutoff) -> tuple[Decimal, int, bool]:
+    """(expected in the year, months due so far, anything due at all), month by month by the rules:
+    for the few members with a reduction or exemption in the year."""
     expected, due, any_due = ZERO, 0, False
     for month in months:
         amount = rules.expected_amount(month, joined_on=joined_on, bases=member_bases, reliefs=member_reliefs)
@@ -225,14 +296,60 @@ def _member_year(joined_on, member_bases, member_reliefs, months, first, end, cu
     return expected, due, any_due
 
 
+def _tallies(user, root: Organization, months: list[dt.date], today: dt.date) -> dict[str, _Tally]:
+    """Each organisation's own members tallied for the year: four queries whatever the subtree's
+    size. Members without a reduction in the year — nearly all — are tallied by the database
+    (``_TALLY_SQL``); the few with one are read with their bases and reductions and go through the
+    rules month by month."""
+    first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
+    in_tree = Q(member__org__path__startswith=root.path, member__status=PartyStatus.NORMAL)
+    relieved = (DuesRelief.objects.filter(in_tree, from_month__lte=months[-1])
+                .filter(Q(until_month__isnull=True) | Q(until_month__gte=months[0])).values("member_id"))
+    members = active_members(user, root.path).order_by()
+    paid = (payments_for(user).filter(org__path__startswith=root.path, kind=PaymentKind.REGULAR,
+                                      month__gte=months[0], month__lte=months[-1], month__lt=rules.month_start(today))
+            .order_by().values("member_id").annotate(n=Count("pk")))
+    bases = bases_for(user).filter(in_tree, effective_from__lte=months[-1]).order_by()
+    runs = bases.exclude(member_id__in=relieved).values(
+        "member_id", amount=F("monthly_amount"),
+        run_start=Greatest(_month_index_sql("effective_from"), _month_index_sql("member__joined_on"), Value(first)),
+        run_end=Least(Coalesce(Window(Lead(_month_index_sql("effective_from")), partition_by=[F("member_id")],
+                                      order_by=F("effective_from").asc()), Value(end)), Value(end)))
+    parts = {"members": _sql(members.exclude(pk__in=relieved).values(mid=F("pk"), path=F("org__path"))),
+             "runs": _sql(runs), "paid": _sql(paid.values("member_id", "n"))}
+    sql = _TALLY_SQL.format(**{name: text for name, (text, _) in parts.items()})
+    params = (*parts["members"][1], cutoff, cutoff, cutoff, *parts["runs"][1], *parts["paid"][1])
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for path, no_base, counted, expected, due, paid_months, behind in _fetch(sql, params):
+        tallies[path].add(_Tally(int(counted or 0), int(no_base or 0), _money_of(expected), int(due or 0),
+                                 int(paid_months or 0), int(behind or 0)))
+    # the members with a reduction or exemption: by the rules, month by month
+    paid_n = Subquery(paid.filter(member_id=OuterRef("pk")).values("n"))
+    few = list(members.filter(pk__in=relieved).annotate(n=paid_n).values_list("id", "org__path", "joined_on", "n"))
+    facts = Q(member_id__in=relieved.values("member_id"))
+    few_bases = base_facts(facts & Q(effective_from__lte=months[-1]) & Q(pk__in=bases.values("pk")))
+    few_reliefs = relief_facts(facts & Q(from_month__lte=months[-1]))
+    for member_id, path, joined_on, paid_count in few:
+        tally = tallies[path]
+        member_bases = few_bases.get(member_id)
+        if not member_bases:
+            tally.no_base += 1
+            continue
+        expected, due, any_due = _member_year(joined_on, member_bases, few_reliefs.get(member_id, ()), months, cutoff)
+        if not any_due:
+            continue
+        paid_months = min(paid_count or 0, due)
+        tally.add(_Tally(1, 0, expected, due, paid_months, int(paid_months < due)))
+    return tallies
+
+
 def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.date | None = None) -> list[OrgRow]:
     """Expected vs paid for ``root`` and the organisations ``depth`` levels below it, each counting its
     whole subtree, for ``year`` (months that are over count as due; the current month is shown but
-    not yet owed). Six queries whatever the size of the tree: organisations, members, bases,
-    reductions, paid months per member, amounts per receiving organisation."""
+    not yet owed). Six queries whatever the size of the tree (and the user's positions, read once):
+    organisations, the members' tallies (``_tallies``: four), amounts per receiving organisation."""
     today = today or timezone.localdate()
     months = rules.year_months(year)
-    first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
     orgs = (readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
             .order_by("path").values_list("id", "name", "short_name", "path", "depth", "kind"))
     rows = {path: OrgRow(pk, short or name, path, d - root.depth, kind) for pk, name, short, path, d, kind in orgs}
@@ -240,37 +357,7 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
     def targets(path: str):
         return [rows[p] for p in ancestors_and_self(path, from_length=len(root.path)) if p in rows]
 
-    in_tree = Q(member__org__path__startswith=root.path, member__status=PartyStatus.NORMAL)
-    member_rows = active_members(user, root.path).order_by().values_list("id", "org__path", "joined_on")
-    base_rows = (bases_for(user).filter(in_tree, effective_from__lte=months[-1]).order_by()
-                 .values_list("member_id", "effective_from", "monthly_amount"))
-    bases: dict[int, list[rules.BaseFact]] = defaultdict(list)
-    for member_id, start, amount in base_rows:
-        bases[member_id].append(rules.BaseFact(start, amount))
-    reliefs = relief_facts(in_tree & Q(from_month__lte=months[-1]))
-    # paid months per member, by the receiving organisation's path (no join with the members)
-    paid_per_member = dict(
-        payments_for(user).filter(org__path__startswith=root.path, kind=PaymentKind.REGULAR, month__gte=months[0],
-                                  month__lte=months[-1], month__lt=rules.month_start(today))
-        .order_by().values("member_id").annotate(n=Count("pk")).values_list("member_id", "n"))
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    for member_id, path, joined_on in member_rows:
-        tally = tallies[path]
-        member_bases = bases.get(member_id)
-        if not member_bases:
-            tally.no_base += 1
-            continue
-        expected, due, any_due = _member_year(joined_on, member_bases, reliefs.get(member_id, ()), months,
-                                              first, end, cutoff)
-        if not any_due:
-            continue
-        paid = min(paid_per_member.get(member_id, 0), due)
-        tally.members += 1
-        tally.expected += expected
-        tally.due_months += due
-        tally.paid_months += paid
-        tally.behind += paid < due
-    for path, tally in tallies.items():
+    for path, tally in _tallies(user, root, months, today).items():
         for row in targets(path):
             row.members += tally.members
             row.no_base += tally.no_base
