@@ -57,7 +57,7 @@ from .models import (
 MAX_PHOTOS = 9
 TEXT_LIMIT = 5000
 SETTINGS_FIELDS = ["title", "ends_on", "combine_method", "trim_min_judges", "advanced_share", "lagging_share",
-                   "requirements", "schedule"]
+                   "requirements", "schedule", "checks_centres"]
 
 
 def _manage(user, campaign: Campaign, message: str = "无权管理该活动（需要对组织单位有修改权限）") -> None:
@@ -158,7 +158,8 @@ def campaign_snapshot(c: Campaign) -> dict:
     return {"kind": c.kind, "title": c.title, "org": c.org.code, "scope_org": c.scope_org.code,
             "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(), "schedule": c.schedule,
             "combine_method": c.combine_method, "trim_min_judges": c.trim_min_judges,
-            "advanced_share": c.advanced_share, "lagging_share": c.lagging_share, "closed": c.closed}
+            "advanced_share": c.advanced_share, "lagging_share": c.lagging_share, "closed": c.closed,
+            "checks_centres": c.checks_centres}
 
 
 @audited_transaction()

@@ -30,6 +30,8 @@ class CampaignForm(forms.Form):
     requirements = forms.CharField(label="整改要求（督查通报）", widget=forms.Textarea(attrs={"rows": 3}),
                                    required=False)
     revisits = forms.IntegerField(label="回头看的督查编号（整改回头看）", required=False, min_value=1)
+    checks_centres = forms.BooleanField(label="检查阵地（到访记录作为对象党组织党群服务中心、党员活动室的最近检查）",
+                                        required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

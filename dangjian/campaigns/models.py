@@ -88,6 +88,8 @@ class Campaign(VersionedModel):
     advanced_share = models.PositiveSmallIntegerField("先进比例（%）", default=DEFAULT_ADVANCED_SHARE)
     lagging_share = models.PositiveSmallIntegerField("落后比例（%）", default=DEFAULT_LAGGING_SHARE)
     requirements = models.TextField("整改要求", blank=True)
+    # A 督查 of 党群服务中心/党员活动室: each visit is shown as the latest inspection of the target's 阵地.
+    checks_centres = models.BooleanField("检查阵地", default=False)
     closed = models.BooleanField("已结束", default=False)
     document = models.ForeignKey("worklists.SourceDocument", verbose_name="问题清单来源", null=True, blank=True,
                                  related_name="+", on_delete=models.SET_NULL)

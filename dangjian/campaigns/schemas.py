@@ -45,6 +45,7 @@ class CampaignCreate(InputSchema):
     advanced_share: int = Field(30, ge=0, le=100, description="先进比例（%）")
     lagging_share: int = Field(10, ge=0, le=100, description="落后比例（%）")
     requirements: str = Field("", max_length=5000, description="整改要求")
+    checks_centres: bool = Field(False, description="检查阵地：到访记录作为对象党组织阵地的最近检查")
     revisits: DbId | None = Field(None, description="整改回头看：回头看的督查 id")
 
 
@@ -84,6 +85,7 @@ class CampaignOut(Schema):
     advanced_share: int
     lagging_share: int
     requirements: str
+    checks_centres: bool = Field(description="检查阵地")
     closed: bool
     version: int
 

@@ -81,7 +81,8 @@ def campaign_new(request):
                 sheet_items=actions.parse_sheet_lines(data["sheet"]), revisits=revisits,
                 schedule=data["schedule"] or "", combine_method=data["combine_method"],
                 trim_min_judges=data["trim_min_judges"], advanced_share=data["advanced_share"],
-                lagging_share=data["lagging_share"], requirements=data["requirements"])
+                lagging_share=data["lagging_share"], requirements=data["requirements"],
+                checks_centres=data["checks_centres"])
 
         campaign = run_action(form, create)
         if campaign:

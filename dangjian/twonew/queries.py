@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
+from dangjian.campaigns.models import Target
 from dangjian.core.scoping import VIEW, scope_prefixes
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
@@ -120,6 +122,39 @@ def centres_for(user, action: str = VIEW) -> QuerySet[Centre]:
 
 def centre_photos(user, centre: Centre) -> QuerySet[CentrePhoto]:
     return CentrePhoto.objects.restrict(user).filter(centre=centre).order_by("id")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The latest visit of a 督查 marked 检查阵地 to an organisation: its 阵地 count as inspected then."""
+
+    on: object  # date
+    title: str
+    problems: int
+
+
+def campaign_inspections(org_ids) -> dict[int, Inspection]:
+    """Organisation id → the latest recorded visit of a campaign that checks 阵地 (one query). Only
+    visits already recorded are read, so a 随机暗访 still hidden from its target reveals nothing."""
+    rows = (Target.objects.filter(org_id__in=set(org_ids), campaign__checks_centres=True, visited_at__isnull=False)
+            .annotate(problems=Count("findings", filter=Q(findings__is_problem=True)))
+            .order_by("org_id", "-visited_at").values_list("org_id", "visited_at", "campaign__title", "problems"))
+    latest: dict[int, Inspection] = {}
+    for org_id, visited_at, title, problems in rows:
+        latest.setdefault(org_id, Inspection(timezone.localdate(visited_at), title, problems))
+    return latest
+
+
+def with_inspections(centres) -> list:
+    """The centres (a page of them), each with ``campaign_check``: the latest campaign visit to its
+    organisation when that is more recent than the inspection entered by hand, else None."""
+    centres = list(centres)
+    found = campaign_inspections(c.org_id for c in centres)
+    for centre in centres:
+        visit = found.get(centre.org_id)
+        newer = visit is not None and (centre.inspected_on is None or visit.on >= centre.inspected_on)
+        centre.campaign_check = visit if newer else None
+    return centres
 
 
 @dataclass

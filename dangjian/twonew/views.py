@@ -221,6 +221,7 @@ def centre_list(request):
     if root:
         centres = centres.filter(org__path__startswith=root.path)
     listed = centres.annotate(photo_count=Count("photos")).order_by("org__path", "kind", "id")
+    page = paginate(request, listed)
     rows = queries.centre_coverage(request.user, root) if root else []
     if request.GET.get("format") == "xlsx" and root:
         record_export(actor=request.user, what="阵地", model="twonew.centre", rows=centres.count(),
@@ -228,7 +229,7 @@ def centre_list(request):
         return xlsx_response(lambda out: exporting.write_centres(centres.order_by("org__path", "id"), rows, out),
                              "阵地.xlsx")
     return render(request, "twonew/centres.html", {
-        "root": root, "rows": rows, "page": paginate(request, listed),
+        "root": root, "rows": rows, "page": page, "centres": queries.with_inspections(page.object_list),
         "query": querystring_without(request, "page")})
 
 

@@ -22,6 +22,11 @@ def upload(content: bytes = PNG, name: str = "门牌.png") -> SimpleUploadedFile
     return SimpleUploadedFile(name, content, content_type="image/png")
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def centre(tree):
     return Centre.objects.create(org=tree.a, kind="activity_room", name="红星村党员活动室")
