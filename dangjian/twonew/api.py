@@ -146,7 +146,8 @@ def _centre_out(centre) -> dict:
     return {"id": centre.pk, "org": centre.org, "kind": centre.kind, "name": centre.name, "address": centre.address,
             "area": centre.area, "standards": [s.name for s in centre.standards.all()],
             "inspected_on": centre.inspected_on.isoformat() if centre.inspected_on else None,
-            "inspection_note": centre.inspection_note, "photo_count": centre.photo_count, "version": centre.version}
+            "inspection_note": centre.inspection_note, "photo_count": centre.photo_count, "version": centre.version,
+            "campaign_check": centre.campaign_check.text if centre.campaign_check else None}
 
 
 def _photo_out(photo) -> dict:
@@ -161,7 +162,7 @@ def list_centres(request, filters: Query[CentreFilters], page: Query[PageQuery])
     if filters.org is not None:
         qs = qs.filter(org__path__startswith=subtree_root(request.user, filters.org).path)
     found = page_of(qs.order_by("org__path", "kind", "id"), page)
-    return {**found, "items": [_centre_out(c) for c in found["items"]]}
+    return {**found, "items": [_centre_out(c) for c in queries.with_inspections(found["items"])]}
 
 
 @router.get("/centres/{int:centre_id}/photos", response=responses(list[CentrePhotoOut]), summary="阵地照片")

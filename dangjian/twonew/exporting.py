@@ -56,13 +56,14 @@ def write_centres(centres, coverage_rows, out) -> int:
     book = write_only_workbook()
     sheet = book.create_sheet("阵地")
     sheet.append(header_cells(sheet, ["党组织", "类型", "名称", "地址", "面积（平方米）", "已达标准", "最近检查日期",
-                                      "检查结果"]))
+                                      "检查结果", "督查到访（检查阵地）"]))
     kinds = dict(CentreKind.choices)
     count = 0
     for c in centres:
         append_row(sheet, [c.org.name, kinds.get(c.kind, c.kind), c.name, c.address, c.area,
                            "、".join(s.name for s in c.standards.all()),
-                           c.inspected_on.isoformat() if c.inspected_on else "", c.inspection_note])
+                           c.inspected_on.isoformat() if c.inspected_on else "", c.inspection_note,
+                           c.campaign_check.text if getattr(c, "campaign_check", None) else ""])
         count += 1
     table = book.create_sheet("覆盖情况")
     table.append(header_cells(table, ["范围", "党组织数", "有阵地的党组织", "阵地覆盖率", "阵地数", "全部达标的阵地"]))

@@ -132,6 +132,11 @@ class Inspection:
     title: str
     problems: int
 
+    @property
+    def text(self) -> str:
+        found = f"发现问题 {self.problems} 条" if self.problems else "未发现问题"
+        return f"{self.on:%Y-%m-%d} 《{self.title}》{found}"
+
 
 def campaign_inspections(org_ids) -> dict[int, Inspection]:
     """Organisation id → the latest recorded visit of a campaign that checks 阵地 (one query). Only

@@ -121,6 +121,7 @@ class CentreOut(Schema):
     inspected_on: str | None = Field(description="最近检查日期")
     inspection_note: str
     photo_count: int = Field(description="照片张数")
+    campaign_check: str | None = Field(description="最近一次“检查阵地”督查到访（比手工填写的检查新时），否则为 null")
     version: int
 
 

@@ -226,7 +226,8 @@ def centre_list(request):
     if request.GET.get("format") == "xlsx" and root:
         record_export(actor=request.user, what="阵地", model="twonew.centre", rows=centres.count(),
                       filters={"org": root.code})
-        return xlsx_response(lambda out: exporting.write_centres(centres.order_by("org__path", "id"), rows, out),
+        return xlsx_response(lambda out: exporting.write_centres(
+            queries.with_inspections(centres.order_by("org__path", "id")), rows, out),
                              "阵地.xlsx")
     return render(request, "twonew/centres.html", {
         "root": root, "rows": rows, "page": page, "centres": queries.with_inspections(page.object_list),

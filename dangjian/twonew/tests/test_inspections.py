@@ -3,14 +3,17 @@ centre's organisation with its problem count, unless a later inspection was ente
 not marked, or a target not yet visited (a 随机暗访 still hidden), shows nothing."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from dangjian.campaigns import actions as campaign_actions
 from dangjian.campaigns.models import Target
 from dangjian.campaigns.tests.conftest import make_campaign
 from dangjian.core.actors import SYSTEM
+from dangjian.testing import api_client
 from dangjian.twonew import queries
 from dangjian.twonew.models import Centre
 
@@ -53,11 +56,16 @@ def test_the_centre_list_shows_it(tree, login):
     visit(campaign, tree.a, problems=2, on=dt.date(2026, 5, 3))
     page = login(tree.secretary_a).get("/twonew/centres/").content.decode()
     assert "2026-05-03 《阵地专项检查》发现问题 2 条" in page
+    listed = api_client(tree.secretary_a).get("/api/twonew/centres").json()["items"]
+    assert [c["campaign_check"] for c in listed] == ["2026-05-03 《阵地专项检查》发现问题 2 条"]
+    export = login(tree.county_admin).get(f"/twonew/centres/?org={tree.county.pk}&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True)
+    rows = list(book["阵地"].iter_rows(values_only=True))
+    assert rows[0][-1] == "督查到访（检查阵地）" and rows[1][-1] == "2026-05-03 《阵地专项检查》发现问题 2 条"
 
 
 def test_the_flag_is_set_through_the_api(tree):
     from dangjian.campaigns.tests.conftest import SHEET
-    from dangjian.testing import api_client
 
     response = api_client(tree.county_admin).post("/api/campaigns/campaigns", data={
         "kind": "inspection", "title": "阵地专项检查", "org": tree.county.pk, "starts_on": "2026-06-01",
