@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from dangjian.core.benchmarking import ms, percentile
 from dangjian.core.registry import register_bench
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -25,20 +26,11 @@ from . import queries
 from .choices import Kind, Priority, Source, State
 from .decompose import benchmark_decompose
 from .models import Measure, SourceDocument, WorkItem
+from .review_bench import REVIEW_NOTES, review_step
 
 BATCH = 5000
 STATES = [State.PENDING] * 2 + [State.IN_PROGRESS] * 4 + [State.REQUESTED] + [State.CLOSED] * 3
 KINDS = [Kind.PROBLEM, Kind.TASK, Kind.RESPONSIBILITY]
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
 
 
 def create_bench_items(root: Organization, count: int, *, seed: int = 1) -> SourceDocument:
@@ -111,11 +103,11 @@ def benchmark_worklists(root: Organization, user, *, count: int = 50_000, reques
     rows.append((f"写入 {count:,} 条清单事项（bulk_create）", f"{time.perf_counter() - started:.1f} s", ""))
     try:
         timings, total = _time_list_page(user, requests)
-        rows.append((f"三单列表页（{total:,} 条事项，{requests} 次请求）p50", _ms(_percentile(timings, 50)), ""))
-        rows.append(("三单列表页 p95", _ms(_percentile(timings, 95)), "≤ 200 ms"))
+        rows.append((f"三单列表页（{total:,} 条事项，{requests} 次请求）p50", ms(percentile(timings, 50)), ""))
+        rows.append(("三单列表页 p95", ms(percentile(timings, 95)), "≤ 200 ms"))
         runs = _time_rollup(user, root)
         rows.append(("根组织销号率汇总 rollup（5 次中位数 / 最大）",
-                     f"{_ms(statistics.median(runs))} / {_ms(max(runs))}", "≤ 1 s"))
+                     f"{ms(statistics.median(runs))} / {ms(max(runs))}", "≤ 1 s"))
     finally:
         if cleanup:
             WorkItem.objects.filter(document=document).delete()
@@ -130,8 +122,9 @@ def worklists_step(ctx) -> list[tuple[str, str, str]]:
 def decompose_step(ctx) -> list[tuple[str, str, str]]:
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
         best = benchmark_decompose()
-    return [("分解 10,000 字讲话（5 次中最快）", _ms(best), "≤ 1 s")]
+    return [("分解 10,000 字讲话（5 次中最快）", ms(best), "≤ 1 s")]
 
 
 register_bench("decompose", decompose_step)
+register_bench("review", review_step, after=("data",), notes=REVIEW_NOTES)
 register_bench("worklists", worklists_step, after=("data",))

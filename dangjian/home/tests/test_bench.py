@@ -33,7 +33,7 @@ def test_bench_runs_every_step_at_a_tiny_scale(tmp_path):
     table = output.read_text(encoding="utf-8")
     for label in ("demo-data --scale tiny", "党员列表页 p95", "根组织统计", "分解 10,000 字讲话", "三单列表页 p95",
                   "组织生活落实情况", "查询次数", "全部自动指标", "根组织数据看板", "党内统计表（从快照填报",
-                  "督查通报页", "分层随机抽取", "根组织党费对账"):
+                  "督查通报页", "分层随机抽取", "根组织党费对账", "分解核对页", "选择器查找 p95"):
         assert label in table, label
     assert "个党组织" in table and "查询条件不出现在网址中" in table
     # the limits measured in the same run, and our figures as ratios beside them
