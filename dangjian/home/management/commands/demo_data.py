@@ -80,7 +80,17 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with transaction.atomic():
                 step.generate(stdout=self.stdout, **context)
+            self._analyze()
             self.stdout.write(f"  {step.label or step.name}演示数据：{time.perf_counter() - started:.1f} 秒")
+
+    @staticmethod
+    def _analyze() -> None:
+        """Planner statistics after each step, not only at the end: a later step reads what an earlier
+        one wrote (the assessment demo computes 党费收缴率 over 1.3 million fresh payments at city
+        scale) and, on tables PostgreSQL still believes empty, picked a plan that ran for minutes."""
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def _wipe(self, say, steps) -> None:
         if say:
