@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
+from dangjian.core.formfields import DATE_INPUT
 from dangjian.core.scoping import CHANGE
 from dangjian.members.models import Member
 from dangjian.members.pickers import member_picker
@@ -17,7 +18,6 @@ from . import rules
 from .choices import Disposal, Exclusion, Grade, PointsCategory
 
 MAX_VOTES = 100_000
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundForm(forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from dangjian.core.formfields import MultipleFileField, MultipleFileInput
+from dangjian.core.formfields import DATE_INPUT, MultipleFileField, MultipleFileInput
 from dangjian.core.scoping import CHANGE, VIEW
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -9,7 +9,6 @@ from dangjian.orgs.pickers import org_picker
 
 from .choices import CampaignKind, CombineMethod, Role, Schedule
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHEET_HELP = "每行一个项目：项目|满分|评分说明，例如“三会一课落实|40|查阅会议记录”"
 
 

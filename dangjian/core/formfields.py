@@ -1,6 +1,9 @@
-"""Form fields more than one app needs and Django does not ship: several files in one field."""
+"""Form fields more than one app needs and Django does not ship: several files in one field, and the
+date input every form uses (the browser's date picker, ISO dates as its value)."""
 
 from django import forms
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -71,11 +71,15 @@ class PickerField(forms.Field):
         self.lookups, self.key, self.value_field = tuple(lookups), key, value_field
         self.describe, self.what, self.placeholder = describe, what, placeholder
         self.queryset = queryset
+        # Rows already found, by the text that named them: set (to one dict) by a formset whose rows
+        # share the field's queryset, so 80 drafts naming the same 责任单位 ask the database once.
+        self.memo: dict | None = None
 
     def __deepcopy__(self, memo):
         result = super().__deepcopy__(memo)
         result.widget.field = result
         result.source_query = dict(self.source_query)
+        result.memo = self.memo  # shared on purpose: see __init__
         return result
 
     @property
@@ -105,6 +109,14 @@ class PickerField(forms.Field):
         text = "" if value is None else str(value).strip()
         if not text:
             return None
+        if self.memo is not None and text in self.memo:
+            return self.memo[text]
+        found = self._resolve_text(text)
+        if self.memo is not None:
+            self.memo[text] = found
+        return found
+
+    def _resolve_text(self, text: str) -> Model:
         for lookup in self.lookups:
             if lookup == "pk" and not (text.isdigit() and len(text) <= 18):  # past 2^63 no id exists
                 continue

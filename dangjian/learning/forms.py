@@ -1,12 +1,12 @@
 from django import forms
 
+from dangjian.core.formfields import DATE_INPUT
 from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
 
 from .models import Programme, Session
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Above this the roster is not offered as checkboxes: the session is for a committee, a class or a
 # school, and one that gathers more members is recorded by its organisers per branch.
 ROSTER_LIMIT = 500

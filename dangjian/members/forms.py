@@ -1,13 +1,12 @@
 from django import forms
 
+from dangjian.core.formfields import DATE_INPUT
 from dangjian.core.scoping import CHANGE
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
 
 from .choices import AGE_BANDS, Category, Education, FlowStatus, Gender, MembershipType, PartyStatus
 from .models import Member
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(forms.ModelForm):

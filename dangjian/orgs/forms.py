@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.formfields import DATE_INPUT
 from dangjian.core.scoping import CHANGE
 from dangjian.members.models import Member
 from dangjian.members.pickers import member_picker
@@ -7,8 +8,6 @@ from dangjian.members.pickers import member_picker
 from .choices import Post
 from .models import Organization
 from .pickers import org_picker
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrgForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.formfields import DATE_INPUT
 from dangjian.core.scoping import CHANGE, VIEW
 from dangjian.core.tree import ancestors_and_self
 from dangjian.members.models import Member
@@ -9,8 +10,6 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import org_picker
 
 from .choices import STEP_CHOICES, DocumentKind, LocalLayer, Outcome
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseForm(forms.Form):

@@ -1,6 +1,6 @@
 from django import forms
 
-from dangjian.core.formfields import MultipleFileField
+from dangjian.core.formfields import DATE_INPUT, MultipleFileField
 from dangjian.core.scoping import CHANGE
 from dangjian.members.models import Member
 from dangjian.members.pickers import member_picker
@@ -9,8 +9,6 @@ from dangjian.orgs.pickers import org_picker
 
 from .choices import Coverage
 from .models import Centre, Entity, Field, Standard
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EntityForm(forms.ModelForm):

@@ -20,7 +20,7 @@ from dangjian.core.shortcuts import apply_validation_error, change_scope_require
 
 from . import actions, rules
 from .choices import Kind, Recurrence
-from .forms import DocumentForm, DraftFormSet, DraftHeaderForm, changeable_orgs
+from .forms import DocumentForm, DraftHeaderForm, changeable_orgs, draft_formset
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 500_000
@@ -218,7 +218,7 @@ def decompose_page(request):
         return render(request, "worklists/decompose.html", {"form": DocumentForm(), "can_create": False},
                       status=403)
     header = DraftHeaderForm(request.POST, user=user)
-    formset = DraftFormSet(request.POST, prefix=PREFIX, form_kwargs={"user": user})
+    formset = draft_formset(request.POST, prefix=PREFIX, user=user)
     if step == "merge":
         rows, merged = merge_selected(formset)
         if merged:
@@ -226,7 +226,7 @@ def decompose_page(request):
         else:
             messages.error(request, "请至少勾选两条要合并的事项")
         header.is_valid()
-        return _review(request, header, DraftFormSet(initial=rows, prefix=PREFIX, form_kwargs={"user": user}))
+        return _review(request, header, draft_formset(initial=rows, prefix=PREFIX, user=user))
     return _create(request, header, formset)
 
 
@@ -254,7 +254,7 @@ def _read(request, form, orgs):
         "title": (result.get("title") or "未命名文件")[:300], "document_org": default_org.pk if default_org else None,
         "source_text": text, "file_name": upload.name if upload else "",
     })
-    formset = DraftFormSet(initial=initial, prefix=PREFIX, form_kwargs={"user": request.user})
+    formset = draft_formset(initial=initial, prefix=PREFIX, user=request.user)
     if not any(row["keep"] for row in initial):
         messages.error(request, "未从文件中识别出清单事项，请检查文件内容")
     return _review(request, header, formset, noise=result.get("noise") or [])

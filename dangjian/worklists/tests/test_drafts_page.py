@@ -7,11 +7,13 @@ import datetime as dt
 import io
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dangjian.orgs.models import Organization
 from dangjian.worklists.models import SourceDocument, WorkItem
 
 from .samples import RESULT, SPEECH
@@ -233,3 +235,73 @@ def test_review_page_does_not_list_every_organisation(tree, login, stub):
     data["step"] = "create"
     assert client.post(URL, data).status_code == 302
     assert WorkItem.objects.filter(org__code="C0001-01-9299").count() == 1
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from the rendered draft rows: name → value of each control."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name", "")
+        if not name.startswith("d-") or name.startswith(("d-TOTAL", "d-INITIAL", "d-MIN", "d-MAX")):
+            if tag == "option" and self._select and "selected" in a:
+                self.values[self._select] = a.get("value", "")
+            return
+        if tag == "input" and (a.get("type") != "checkbox" or "checked" in a):
+            self.values[name] = "on" if a.get("type") == "checkbox" else a.get("value", "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def test_review_rows_post_back_what_the_form_holds(tree, login, stub):
+    """The rows are written out by hand (not through each widget's template, for speed): what the
+    page would post is exactly the form's values, field by field, with each control labelled."""
+    response = login(tree.county_admin).post(URL, {"text": SPEECH})
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    posted = {k: v.removeprefix("\n") for k, v in parser.values.items()}
+    expected = {k: str(v) for k, v in _review_data(response).items()
+                if k.startswith("d-") and not k.startswith(("d-TOTAL", "d-INITIAL", "d-MIN", "d-MAX"))}
+    expected = {k: v for k, v in expected.items() if v != ""}
+    for key in [k for k in expected if k.endswith("-org")]:  # the picker writes the code, the form holds the id
+        expected[key] = Organization.objects.get(pk=expected[key]).code
+    posted_nonempty = {k: v for k, v in posted.items() if v != ""}
+    assert posted_nonempty == expected
+    assert {"d-0-keep", "d-0-kind", "d-0-text", "d-0-org"} <= set(posted)
+    html = response.content.decode()
+    assert html.count('aria-label="类别"') == response.context["formset"].total_form_count()
+
+
+def test_review_asks_the_database_once_per_distinct_organisation(tree, login, stub):
+    """Every row names the same default 责任单位: found once for the page, not once per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(tree.county_admin)
+    client.post(URL, {"text": SPEECH})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(URL, {"text": SPEECH})
+    rows = response.context["formset"].total_form_count()
+    assert rows >= 3
+    org_lookups = [q for q in captured.captured_queries if 'FROM "orgs_organization"' in q["sql"]
+                   and '"orgs_organization"."code" =' in q["sql"]]
+    # one for the header's 文件所属党组织, one shared by every row
+    assert len(org_lookups) == 2 < rows, [q["sql"][:200] for q in org_lookups]
