@@ -129,6 +129,13 @@ def _write_config(data_dir: Path, port: int, facts: dict[str, str]) -> None:
             shutil.chown(data_dir / name, "postgres", "postgres")
 
 
+def _pg_ctl_start(bin_dir: Path, data_dir: Path, log: Path) -> None:
+    if os.geteuid() == 0:
+        log.touch()
+        shutil.chown(log, "postgres", "postgres")
+    _run([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-w", "-t", "60", "start"], "启动备用库")
+
+
 def _wait_until_standby(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -144,7 +151,8 @@ def start(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str
     if state == "standby":
         return f"备用库已在运行：127.0.0.1:{port}（数据目录 {data_dir}），未做任何改动。"
     if state == "primary":
-        raise StandbyError(f"端口 {port} 上已有一个 PostgreSQL，但它不是备用库（不在恢复状态）。请换一个端口（REPLICA_PORT=…）。")
+        raise StandbyError(f"端口 {port} 上已有一个 PostgreSQL，但它不是备用库（不在恢复状态）。"
+                           "请换一个端口（REPLICA_PORT=…）。")
     facts = _primary_facts(primary)
     if facts["wal_level"] not in {"replica", "logical"}:
         raise StandbyError(f"主库的 wal_level 是 {facts['wal_level']}，流复制需要 replica（修改后须重启主库）。")
@@ -155,7 +163,7 @@ def start(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str
     if (data_dir / "PG_VERSION").exists():
         # Left from an earlier run: start it again; if it cannot catch up, take a fresh copy.
         try:
-            _run([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-w", "-t", "60", "start"], "启动备用库")
+            _pg_ctl_start(bin_dir, data_dir, log)
             _wait_until_standby(standby_url, 30)
             return f"已重新启动原有的备用库：127.0.0.1:{port}（数据目录 {data_dir}，日志 {log}）。"
         except StandbyError:
@@ -168,12 +176,7 @@ def start(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str
           "-U", info.get("user", "postgres"), "-D", str(data_dir), "-R", "-X", "stream", "-c", "fast"],
          "用 pg_basebackup 复制主库")
     _write_config(data_dir, port, facts)
-    if log.exists() and os.geteuid() == 0:
-        shutil.chown(log, "postgres", "postgres")
-    elif os.geteuid() == 0:
-        log.touch()
-        shutil.chown(log, "postgres", "postgres")
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-w", "-t", "60", "start"], "启动备用库")
+    _pg_ctl_start(bin_dir, data_dir, log)
     _wait_until_standby(standby_url)
     done += [f"已用 pg_basebackup 从主库 {info.get('host')}:{info.get('port', 5432)} 复制到 {data_dir}",
              f"已启动只读热备用库 127.0.0.1:{port}（流复制，hot_standby_feedback=on；日志 {log}）",
@@ -218,8 +221,9 @@ def main(argv: list[str]) -> int:
             print(stop(port=args.port, data_dir=data_dir, pg_bin=args.pg_bin or None))
         else:
             state = standby_state(_replace_port(args.primary, args.port))
-            print({"standby": f"备用库正在 127.0.0.1:{args.port} 上运行",
-                   "primary": f"127.0.0.1:{args.port} 上是一个主库，不是备用库"}.get(state, f"127.0.0.1:{args.port} 上没有备用库"))
+            where = f"127.0.0.1:{args.port}"
+            print({"standby": f"备用库正在 {where} 上运行", "primary": f"{where} 上是一个主库，不是备用库"}
+                  .get(state, f"{where} 上没有备用库"))
             return 0 if state == "standby" else 1
     except StandbyError as exc:
         print(f"make replica：{exc}", file=sys.stderr)
