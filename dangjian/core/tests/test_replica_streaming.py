@@ -13,6 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.idnumbers import make_id_number
 from dangjian.core.replicas import LSN_COOKIE, primary_lsn, reading
+from dangjian.jobs.actions import job_start
+from dangjian.jobs.testing import run_jobs
+from dangjian.members.jobs import ROSTER
 from dangjian.orgs.models import Organization
 from dangjian.orgs.stats import subtree_statistics
 from dangjian.testing import replica_alias, small_tree
@@ -115,3 +118,13 @@ def test_reports_read_on_the_standby_and_a_session_that_wrote_reads_its_write(st
         again = writer.get(page)
     assert again.context["stats"].total == 5
     assert any("pg_last_wal_replay_lsn" not in q["sql"] for q in on_standby)
+
+
+def test_an_export_job_reads_on_the_standby_what_was_committed_before_it_started(standby):
+    tree = small_tree()  # committed just now: the job waits for the standby to replay it
+    job = job_start(acting_user=tree.county_admin, kind=ROSTER, title="党员名册", params={"filters": {}})
+    with CaptureQueriesContext(connections[standby]) as on_standby:
+        run_jobs()
+    job.refresh_from_db()
+    assert (job.state, job.result_rows) == ("done", 9)
+    assert any("members_member" in q["sql"] for q in on_standby)
