@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -116,3 +117,17 @@ def test_make_replica_names_what_is_missing_in_chinese(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "127.0.0.1:1 上没有备用库" in out
     assert "无需停止" in out
+
+
+def test_no_statement_outlives_its_transaction_behind_pgbouncer():
+    """pgbouncer in transaction mode (DANGJIAN_PGBOUNCER) hands a server connection to another client
+    after each transaction: a session-level SET, session advisory lock or LISTEN would leak there."""
+    leaking = re.compile(r"""execute\(\s*f?["']\s*(SET\s+(?!LOCAL\b)|LISTEN\b|SELECT\s+pg_(try_)?advisory_lock)""",
+                         re.IGNORECASE)
+    package = Path(__file__).resolve().parents[2]
+    found = [f"{path.relative_to(package)}:{n}" for path in package.rglob("*.py")
+             if "tests" not in path.parts and "migrations" not in path.parts
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if leaking.search(line)]
+    assert found == []
+    assert leaking.search('cursor.execute("SET statement_timeout = 0")')  # what it would catch
+    assert not leaking.search("cursor.execute(\"SET LOCAL dangjian.audit_archiving = 'on'\")")
