@@ -3,10 +3,13 @@ primary, for ``make replica`` / ``make replica-stop`` and the replica test (docs
 
 ``start`` copies the primary with ``pg_basebackup -R`` (streaming replication, the engine's own
 mechanism) into a data directory owned by the ``postgres`` user and starts it on its own port,
-read-only. It is idempotent: a standby already answering on the port is left alone. It never edits
-the primary's configuration: when the primary refuses replication connections it stops and names
-the ``pg_hba.conf`` line the operator has to add. ``stop`` stops the standby and deletes its data
-directory (a standby is a copy: the next ``start`` takes a fresh one).
+read-only, with a replication slot on the primary so that WAL the standby has not received is kept
+(a standby without one breaks for good once a busy primary recycles that WAL). It is idempotent: a
+standby that answers on the port and receives the primary's WAL is left alone; one that has stopped
+receiving it is copied afresh. It never edits the primary's configuration: when the primary refuses
+replication connections it stops and names the ``pg_hba.conf`` line the operator has to add.
+``stop`` stops the standby, deletes its data directory (a standby is a copy: the next ``start`` takes
+a fresh one) and drops the slot, which would otherwise keep WAL on the primary for ever.
 
 Messages are for the operator, in Chinese. Binaries refuse to run as root, so when run as root
 every PostgreSQL program is run as the ``postgres`` user.
@@ -145,14 +148,47 @@ def _wait_until_standby(url: str, seconds: float = 60) -> None:
     raise StandbyError(f"备用库启动后 {seconds:.0f} 秒内没有以只读备用库身份响应，见日志。")
 
 
+def streaming(url: str, seconds: float = 10) -> bool:
+    """Whether the standby at ``url`` receives the primary's WAL (its receiver reconnects every few
+    seconds after an error, so this waits up to ``seconds`` for the state to show)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with psycopg.connect(_conninfo(url)) as conn:
+                row = conn.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
+        except psycopg.OperationalError:
+            row = None
+        if row and row[0] == "streaming":
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+
+
+def slot_name(port: int) -> str:
+    """The replication slot on the primary that keeps the WAL this standby has not received yet."""
+    return f"dangjian_replica_{port}"
+
+
+def _drop_slot(primary: str, port: int) -> bool:
+    with psycopg.connect(_conninfo(primary), autocommit=True) as conn:
+        return conn.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                            "WHERE slot_name = %s AND NOT active", [slot_name(port)]).fetchone() is not None
+
+
+def _pg_ctl_stop(bin_dir: Path, data_dir: Path) -> None:
+    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]),
+                   capture_output=True)
+
+
 def start(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str:
     standby_url = _replace_port(primary, port)
     state = standby_state(standby_url)
-    if state == "standby":
-        return f"备用库已在运行：127.0.0.1:{port}（数据目录 {data_dir}），未做任何改动。"
     if state == "primary":
         raise StandbyError(f"端口 {port} 上已有一个 PostgreSQL，但它不是备用库（不在恢复状态）。"
                            "请换一个端口（REPLICA_PORT=…）。")
+    if state == "standby" and streaming(standby_url):
+        return f"备用库已在运行：127.0.0.1:{port}（数据目录 {data_dir}），正在接收主库的 WAL，未做任何改动。"
     facts = _primary_facts(primary)
     if facts["wal_level"] not in {"replica", "logical"}:
         raise StandbyError(f"主库的 wal_level 是 {facts['wal_level']}，流复制需要 replica（修改后须重启主库）。")
@@ -160,38 +196,52 @@ def start(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str
     _check_replication_allowed(primary)
     log = data_dir.parent / f"{data_dir.name}.log"
     done = []
-    if (data_dir / "PG_VERSION").exists():
+    if state == "standby":
+        _pg_ctl_stop(bin_dir, data_dir)
+        done.append(f"127.0.0.1:{port} 上的备用库在运行，但已不在接收主库的 WAL（见 {log}），已停止并重新复制")
+    elif (data_dir / "PG_VERSION").exists():
         # Left from an earlier run: start it again; if it cannot catch up, take a fresh copy.
         try:
             _pg_ctl_start(bin_dir, data_dir, log)
             _wait_until_standby(standby_url, 30)
-            return f"已重新启动原有的备用库：127.0.0.1:{port}（数据目录 {data_dir}，日志 {log}）。"
+            if streaming(standby_url, 15):
+                return f"已重新启动原有的备用库：127.0.0.1:{port}（数据目录 {data_dir}，日志 {log}）。"
         except StandbyError:
-            subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "stop"]),
-                           capture_output=True)
-            done.append("原有的备用库数据目录无法启动，已重新复制")
+            pass
+        _pg_ctl_stop(bin_dir, data_dir)
+        done.append("原有的备用库数据目录无法继续流复制，已重新复制")
     _prepare_dir(data_dir)
+    _drop_slot(primary, port)
     info = psycopg.conninfo.conninfo_to_dict(_conninfo(primary))
     _run([str(bin_dir / "pg_basebackup"), "-h", info.get("host", "127.0.0.1"), "-p", str(info.get("port", 5432)),
-          "-U", info.get("user", "postgres"), "-D", str(data_dir), "-R", "-X", "stream", "-c", "fast"],
-         "用 pg_basebackup 复制主库")
+          "-U", info.get("user", "postgres"), "-D", str(data_dir), "-R", "-X", "stream", "-c", "fast",
+          "-C", "-S", slot_name(port)], "用 pg_basebackup 复制主库")
     _write_config(data_dir, port, facts)
     _pg_ctl_start(bin_dir, data_dir, log)
     _wait_until_standby(standby_url)
+    if not streaming(standby_url, 30):
+        raise StandbyError(f"备用库已启动，但 30 秒内没有开始接收主库的 WAL，见日志 {log}。")
     done += [f"已用 pg_basebackup 从主库 {info.get('host')}:{info.get('port', 5432)} 复制到 {data_dir}",
+             f"已在主库上建立复制槽 {slot_name(port)}：备用库未收到的 WAL 由主库保留，make replica-stop 时删除",
              f"已启动只读热备用库 127.0.0.1:{port}（流复制，hot_standby_feedback=on；日志 {log}）",
              f"应用使用它：DANGJIAN_REPLICA_URL={_redact(standby_url)}；停止：make replica-stop"]
     return "\n".join(done)
 
 
-def stop(*, port: int, data_dir: Path, pg_bin: str | None) -> str:
-    if not (data_dir / "PG_VERSION").exists():
-        return f"没有备用库数据目录 {data_dir}，无需停止。"
-    bin_dir = find_bin_dir((data_dir / "PG_VERSION").read_text().strip(), pg_bin)
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]),
-                   capture_output=True)
-    shutil.rmtree(data_dir)
-    return f"已停止 127.0.0.1:{port} 上的备用库，并删除其数据目录 {data_dir}（下次 make replica 重新复制）。"
+def stop(*, primary: str, port: int, data_dir: Path, pg_bin: str | None) -> str:
+    said = []
+    if (data_dir / "PG_VERSION").exists():
+        _pg_ctl_stop(find_bin_dir((data_dir / "PG_VERSION").read_text().strip(), pg_bin), data_dir)
+        shutil.rmtree(data_dir)
+        said.append(f"已停止 127.0.0.1:{port} 上的备用库，并删除其数据目录 {data_dir}（下次 make replica 重新复制）。")
+    else:
+        said.append(f"没有备用库数据目录 {data_dir}，无需停止。")
+    try:
+        if _drop_slot(primary, port):
+            said.append(f"已删除主库上的复制槽 {slot_name(port)}（否则主库会一直保留 WAL）。")
+    except psycopg.OperationalError:
+        said.append(f"主库 {_redact(primary)} 未响应：如有复制槽 {slot_name(port)}，请在主库上删除。")
+    return "\n".join(said)
 
 
 def _replace_port(url: str, port: int) -> str:
@@ -218,7 +268,7 @@ def main(argv: list[str]) -> int:
         if args.command == "start":
             print(start(primary=args.primary, port=args.port, data_dir=data_dir, pg_bin=args.pg_bin or None))
         elif args.command == "stop":
-            print(stop(port=args.port, data_dir=data_dir, pg_bin=args.pg_bin or None))
+            print(stop(primary=args.primary, port=args.port, data_dir=data_dir, pg_bin=args.pg_bin or None))
         else:
             state = standby_state(_replace_port(args.primary, args.port))
             where = f"127.0.0.1:{args.port}"

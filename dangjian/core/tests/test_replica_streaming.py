@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.idnumbers import make_id_number
 from dangjian.core.replicas import LSN_COOKIE, primary_lsn, reading
+from dangjian.core.standby import streaming
 from dangjian.jobs.actions import job_start
 from dangjian.jobs.testing import run_jobs
 from dangjian.members.jobs import ROSTER
@@ -58,6 +59,8 @@ def standby(settings):
         ours = _system_id(cursor)
     if not in_recovery or theirs != ours:
         pytest.skip(f"127.0.0.1:{REPLICA_PORT} 上的服务器不是本主库的备用库")
+    if not streaming(f"postgres://{connection.settings_dict['USER'] or 'postgres'}@127.0.0.1:{REPLICA_PORT}/postgres"):
+        pytest.skip(f"127.0.0.1:{REPLICA_PORT} 上的备用库没有在接收主库的 WAL：重新运行 make replica")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         _wait_for_replay(cursor.fetchone()[0])  # the test database itself, created by this run
