@@ -14,7 +14,7 @@ SCALE  ?= county
 # The suite runs in parallel processes (pytest-xdist), one per CPU core; TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= auto
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench load serve clean browser vendor
+.PHONY: setup demo test test-sqlite test-postgres lint bench load serve clean browser vendor replica replica-stop
 
 $(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,21 @@ $(VENV)/.load-installed: $(VENV)/.installed requirements-load.txt
 
 load: $(VENV)/.load-installed
 	$(PY) loadtest/run.py --database-url "$(LOAD_DATABASE_URL)" $(LOAD_ARGS)
+
+# A real PostgreSQL hot standby of the local primary on 127.0.0.1:$(REPLICA_PORT) (docs/scaling.md):
+# pg_basebackup + streaming replication, run as the postgres user. Idempotent; never edits the
+# primary's configuration (it names the pg_hba.conf line to add when replication is refused).
+REPLICA_PRIMARY_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+REPLICA_PORT ?= 5433
+REPLICA_DIR  ?= /tmp/dangjian-replica-$(REPLICA_PORT)
+PG_BIN       ?=
+REPLICA_ARGS = --primary "$(REPLICA_PRIMARY_URL)" --port $(REPLICA_PORT) --dir "$(REPLICA_DIR)" --pg-bin "$(PG_BIN)"
+
+replica: $(VENV)/.installed
+	@$(PY) -m dangjian.core.standby start $(REPLICA_ARGS)
+
+replica-stop: $(VENV)/.installed
+	@$(PY) -m dangjian.core.standby stop $(REPLICA_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

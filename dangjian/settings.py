@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "dangjian.core.apiguard.JsonBodyLimitMiddleware",
     "dangjian.core.nulguard.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dangjian.core.replicas.ReplicaPinMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,6 +190,28 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DANGJIAN_DB_CONN_MAX_AGE", "60")),
     )
 }
+# Read replicas (docs/scaling.md): one or more PostgreSQL streaming replicas, comma-separated, become
+# the aliases "replica", "replica2", …; reports, statistics, dashboards and exports read there inside
+# ``core.replicas.reading()``. A session that wrote reads from the primary until a replica has replayed
+# its write, at most this many seconds (the cookie's lifetime).
+REPLICA_URLS = [u.strip() for u in os.environ.get("DANGJIAN_REPLICA_URL", "").split(",") if u.strip()]
+REPLICA_PIN_SECONDS = int(os.environ.get("DANGJIAN_REPLICA_PIN_SECONDS", "300"))
+if REPLICA_URLS and "postgresql" not in DATABASES["default"]["ENGINE"]:
+    raise RuntimeError("DANGJIAN_REPLICA_URL（只读副本）只用于 PostgreSQL：DATABASE_URL 也必须是 postgres://…")
+REPLICA_ALIASES = ["replica" if i == 1 else f"replica{i}" for i in range(1, len(REPLICA_URLS) + 1)]
+for _alias, _url in zip(REPLICA_ALIASES, REPLICA_URLS, strict=True):
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    # the test runner makes no database on a read-only server: in tests the alias mirrors "default"
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dangjian.core.replicas.ReplicaRouter"]
+# pgbouncer in transaction mode (docs/scaling.md): a server connection serves a client for one
+# transaction only, so no server-side cursors (they outlive the transaction of .iterator()); Django
+# already disables psycopg's prepared statements, and the code sets nothing beyond a transaction
+# (SET LOCAL, pg_advisory_xact_lock).
+PGBOUNCER = _env_bool("DANGJIAN_PGBOUNCER", False)
+if PGBOUNCER:
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 # The shared cache: subtree summaries (dangjian/core/summaries.py) are computed once for every
 # worker and user. The database cache needs nothing beyond the database (the offline PC); Redis,
 # when given, through Django's own RedisCache.

@@ -4,8 +4,10 @@ Kept in the package (not in conftest) so every app's tests and the benchmarks sh
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -121,3 +123,24 @@ def open_menu(page, label: str) -> None:
     if not link.is_visible():
         link.locator("xpath=ancestor::details[1]/summary").click()
     link.click()
+
+
+@contextmanager
+def replica_alias(settings, alias: str = "replica", **changes):
+    """A ``replica`` database alias for the test (core/replicas.py): the test database's own
+    connection settings with ``changes`` (``PORT=5433`` for the standby of ``make replica``), and
+    ``settings.REPLICA_ALIASES`` naming it. Closed and removed afterwards."""
+    from django.db import connections
+
+    config = copy.deepcopy(connections["default"].settings_dict)
+    config.update(changes)
+    connections.settings[alias] = config
+    wrapper = connections[alias]
+    # a connection made during the test, as Django's test case allows it (not one of settings.DATABASES)
+    del connections.settings[alias]
+    settings.REPLICA_ALIASES = [alias]
+    try:
+        yield alias
+    finally:
+        wrapper.close()
+        del connections[alias]

@@ -19,7 +19,7 @@ def audit_job_params(chosen: AuditFilter) -> dict:
     return {"filters": {name: str(value) for name, value in chosen.as_dict().items()}}
 
 
-@register(AUDIT_LOG_EXPORT, "审计日志导出")
+@register(AUDIT_LOG_EXPORT, "审计日志导出", reads_replica=True)
 def export_audit_log(context) -> None:
     if not rules.may(duty_of(context.user), rules.AUDIT_LOG):
         raise JobFailed("您的管理职责已不包括查看审计日志，不能导出")

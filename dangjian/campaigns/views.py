@@ -19,6 +19,7 @@ from dangjian.core.documents import PHOTO_CONTENT_TYPES
 from dangjian.core.excel import xlsx_response
 from dangjian.core.excel.responses import content_disposition
 from dangjian.core.history import history_of, record_export
+from dangjian.core.replicas import reading
 from dangjian.core.scoping import CHANGE, allows, scope_prefixes
 from dangjian.core.shortcuts import change_scope_required, get_scoped_or_404, paginate, parse_id, run_action
 
@@ -301,6 +302,7 @@ def campaign_report(request, pk):
 
 @login_required
 @require_GET
+@reading()
 def report_xlsx(request, pk):
     campaign, access = _open(request, pk)
     rows = _report_rows(request, campaign, access)
@@ -316,6 +318,7 @@ def report_xlsx(request, pk):
 
 @login_required
 @require_GET
+@reading()
 def report_docx(request, pk):
     campaign, access = _open(request, pk)
     rows = _report_rows(request, campaign, access)

@@ -18,6 +18,7 @@ from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import record_export
+from dangjian.core.replicas import reading
 from dangjian.core.scoping import CHANGE, path_in_scope
 from dangjian.core.shortcuts import get_scoped_or_404, run_action
 from dangjian.members.queries import member_of
@@ -56,6 +57,7 @@ def overview(request):
 
 
 @login_required
+@reading()
 def reporting_xlsx(request, pk):
     """报到情况 of the organisation's subtree for a year (.xlsx): members through the user's scope,
     the rates of the organisation and its direct children, and who reported to its communities."""

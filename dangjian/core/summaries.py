@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from .replicas import reading
+
 SUMMARY_MIN_ORGS = 300
 KEY_VERSION = 1
 
@@ -81,11 +83,13 @@ def summary_of(name: str, org, variant: str, *, size: int | None = None) -> Summ
     and stored when absent or expired), computed live for a small one."""
     kind = _kinds[name]
     if (size if size is not None else subtree_size(org)) <= SUMMARY_MIN_ORGS:
-        return Summary(kind.compute(org, variant), timezone.now(), cached=False)
+        with reading():
+            return Summary(kind.compute(org, variant), timezone.now(), cached=False)
     key = key_of(name, org, variant)
     held = cache.get(key)
     if held is None:
-        held = (kind.compute(org, variant), timezone.now())
+        with reading():  # on a replica when one is configured (core/replicas.py)
+            held = (kind.compute(org, variant), timezone.now())
         cache.set(key, held, settings.SUMMARY_SECONDS)
     return Summary(held[0], held[1], cached=True)
 

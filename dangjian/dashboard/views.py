@@ -19,6 +19,7 @@ from dangjian.core.errors import ActionDenied
 from dangjian.core.excel import xlsx_response
 from dangjian.core.history import record_export
 from dangjian.core.registry import dashboard_panels
+from dangjian.core.replicas import reading
 from dangjian.core.scoping import VIEW
 from dangjian.core.shortcuts import get_scoped_or_404, paginate, querystring_without
 from dangjian.jobs.actions import job_start
@@ -37,6 +38,7 @@ def _org(request, pk) -> Organization:
 
 
 @login_required
+@reading()
 def index(request):
     root = scope_root(request.user, VIEW)
     if root is None:
@@ -89,6 +91,7 @@ def _dashboard_url(org) -> str:
 
 
 @login_required
+@reading()
 def org_dashboard(request, pk):
     org = _org(request, pk)
     board = board_of(request, org)
@@ -117,6 +120,7 @@ def org_dashboard(request, pk):
 
 
 @login_required
+@reading()
 def screen(request, pk):
     """大屏: the level's figures in large type for a meeting-room screen; counts only, no names of people,
     no links into records; the page reloads itself (meta refresh)."""
@@ -134,6 +138,7 @@ def screen(request, pk):
 
 
 @login_required
+@reading()
 def sources(request, pk):
     org = _org(request, pk)
     snapshot = _snapshot(request)
@@ -190,6 +195,7 @@ def snapshot_take(request):
 
 
 @login_required
+@reading()
 def compare(request, pk, snapshot_id):
     """A snapshot side by side with today's figures of the same organisation."""
     org = _org(request, pk)
@@ -208,6 +214,7 @@ TREND_KEYS = [("total", "党员总数"), ("type:probationary", "预备党员"), 
 
 
 @login_required
+@reading()
 def trends(request, pk):
     org = _org(request, pk)
     points = queries.trend(request.user, org, [k for k, _ in TREND_KEYS])
@@ -223,6 +230,7 @@ def _table_snapshot(request) -> Snapshot | None:
 
 
 @login_required
+@reading()
 def table_list(request, pk):
     org = _org(request, pk)
     snapshot = _table_snapshot(request)
@@ -257,6 +265,7 @@ def _table_view(f: tables.Filled, org, ids: dict[str, int]) -> dict:
 
 
 @login_required
+@reading()
 def table_xlsx(request, pk):
     org = _org(request, pk)
     snapshot = _table_snapshot(request)

@@ -20,16 +20,19 @@ class JobKind:
     name: str
     label: str
     run: Callable
+    reads_replica: bool = False  # a report or export: it reads on a replica (core/replicas.py)
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def register(name: str, label: str) -> Callable:
-    """``@register("members.roster", "党员名册导出")`` over ``def run(context): ...``."""
+def register(name: str, label: str, *, reads_replica: bool = False) -> Callable:
+    """``@register("members.roster", "党员名册导出")`` over ``def run(context): ...``. A kind that only
+    reads and writes its result file says ``reads_replica=True``: it reads on a replica that has
+    replayed everything committed when the job started."""
 
     def wrap(run: Callable) -> Callable:
-        _KINDS[name] = JobKind(name, label, run)
+        _KINDS[name] = JobKind(name, label, run, reads_replica)
         return run
 
     return wrap

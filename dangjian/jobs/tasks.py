@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from dangjian.core.replicas import primary_lsn, reading
 
 from .choices import JobState
 from .context import JobContext
@@ -17,6 +20,8 @@ from .models import Job
 from .periodic import daily
 
 logger = logging.getLogger(__name__)
+# an export waits this long for a replica to replay what was committed before it started, then reads the primary
+REPLICA_WAIT_SECONDS = 5
 INTERNAL_ERROR = "处理时发生内部错误，未生成结果文件。请重新提交；如再次失败，请联系系统管理员（任务编号 {pk}）。"
 
 
@@ -33,7 +38,8 @@ def run_job(job_id: int) -> str:
         if not job.requested_by.is_active:
             raise JobFailed("申请人的账号已停用，任务未执行")
         context = JobContext(job)
-        kind.run(context)
+        with reading(after=primary_lsn(), wait=REPLICA_WAIT_SECONDS) if kind.reads_replica else nullcontext():
+            kind.run(context)
     except JobFailed as exc:
         _finish(job, JobState.FAILED, str(exc) or "任务失败")
         return "failed"

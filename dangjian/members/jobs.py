@@ -18,7 +18,7 @@ def roster_scope(filters: dict) -> str:
     return "筛选：" + "，".join(f"{k}={v}" for k, v in kept.items()) if kept else "全部可查看的党员"
 
 
-@register(ROSTER, "党员名册导出")
+@register(ROSTER, "党员名册导出", reads_replica=True)
 def export_roster(context) -> None:
     chosen = MemberFilter.from_mapping(context.params.get("filters", {}))
     members = filter_members(members_for(context.user), chosen)

@@ -29,7 +29,7 @@ def start_rescan(*, acting_user, root, year: int):
                      params={"org": root.pk, "year": year}, scope=f"{root.name}及下级，{year}年")
 
 
-@register(REPORT, "组织生活落实情况导出")
+@register(REPORT, "组织生活落实情况导出", reads_replica=True)
 def export_report(context) -> None:
     root = Organization.objects.restrict(context.user, VIEW).filter(pk=context.params.get("org")).first()
     if root is None:

@@ -16,6 +16,7 @@ from dangjian.accounts.queries import scope_root
 from dangjian.core.errors import ActionDenied, VersionConflict
 from dangjian.core.history import history_of, record_export
 from dangjian.core.labels import value_label
+from dangjian.core.replicas import reading
 from dangjian.core.scoping import CHANGE, VIEW, path_in_scope
 from dangjian.core.shortcuts import (
     apply_validation_error,
@@ -54,6 +55,7 @@ def _root(request) -> Organization | None:
 
 
 @login_required
+@reading()
 def matrix(request):
     root, year = _root(request), _year(request)
     if root is None:
@@ -88,6 +90,7 @@ def org_month(request, org_pk, year, month):
 
 
 @login_required
+@reading()
 def org_year(request, org_pk):
     """组织生活台账: one organisation's meetings of a year and each rule's results."""
     org = get_scoped_or_404(Organization, request.user, org_pk)
@@ -326,6 +329,7 @@ def meeting_docx(request, pk):
 
 
 @login_required
+@reading()
 def ledger_xlsx(request, org_pk):
     org = get_scoped_or_404(Organization, request.user, org_pk)
     year = _year(request)
@@ -338,6 +342,7 @@ def ledger_xlsx(request, org_pk):
 
 
 @login_required
+@reading()
 def report_xlsx(request):
     """The compliance report workbook, built by a background job (the whole city takes seconds):
     the person is sent to the job page, which shows its progress and the download."""

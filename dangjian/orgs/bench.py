@@ -9,11 +9,13 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Count
+from django.db import connections
+from django.db.models import Count, F
 
 from dangjian.accounts.models import Position
 from dangjian.core.benchmarking import median_seconds, ms, versus
 from dangjian.core.registry import register_bench
+from dangjian.core.replicas import primary_lsn, reading, replica_aliases
 from dangjian.members.models import Member
 
 from . import queries
@@ -68,7 +70,44 @@ def stats(ctx) -> list[tuple[str, ...]]:
     return rows
 
 
+def _replayed_after(alias: str, lsn: str) -> float:
+    """Seconds until replica ``alias`` has replayed the primary's WAL up to ``lsn``."""
+    started = time.perf_counter()
+    with connections[alias].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [lsn])
+            if cursor.fetchone()[0]:
+                return time.perf_counter() - started
+            time.sleep(0.002)
+
+
+def replica(ctx) -> list[tuple[str, ...]]:
+    """The same report on the primary and on a streaming replica, and how long the replica takes to
+    replay a write (one row; every member of the subtree rewritten unchanged)."""
+    aliases = replica_aliases()
+    if not aliases:
+        return [("只读副本", "未配置 DANGJIAN_REPLICA_URL，跳过", "")]
+    on_primary = median_seconds(lambda: queries.subtree_statistics(ctx.root))
+    with reading() as alias:
+        on_replica = median_seconds(lambda: queries.subtree_statistics(ctx.root))
+    rows = [("根组织统计：主库 / 只读副本（5 次中位数）", f"{ms(on_primary)} / {ms(on_replica)}", "",
+             versus(on_replica, on_primary, "主库"))]
+    Organization.objects.filter(pk=ctx.root.pk).update(name=F("name"))
+    rows.append(("副本回放一行写入", ms(_replayed_after(alias, primary_lsn())), "≤ 1 s"))
+    members = Member.objects.filter(org__path__startswith=ctx.root.path)
+    started = time.perf_counter()
+    count = members.update(name=F("name"))  # unchanged values: the data stays as it was
+    written = time.perf_counter() - started
+    rows.append((f"改写 {count:,} 名党员（原值）：主库提交 / 副本随后回放完毕", f"{written:.2f} s / "
+                 f"{_replayed_after(alias, primary_lsn()):.2f} s", ""))
+    return rows
+
+
 register_bench("data", data)
+register_bench("replica", replica, after=("data",),
+               notes=("只读副本（`DANGJIAN_REPLICA_URL`，`make replica` 的热备用库）：同一统计在主库和在 `reading()` 中"
+                      "（副本）各测 5 次；写入后轮询副本的 `pg_last_wal_replay_lsn()` 直到不小于主库提交后的 "
+                      "`pg_current_wal_lsn()`。未配置副本时跳过。"))
 register_bench("stats", stats, after=("data",),
                notes=("统计和预警：直接调用 `subtree_statistics` / `subtree_warnings`，先预热一次，再测 5 次；"
                       "极限是同一次运行中对子树党员按性别的一次 GROUP BY。"))

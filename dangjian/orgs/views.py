@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from dangjian.core.editing import edit_with_conflict
 from dangjian.core.history import history_of
+from dangjian.core.replicas import reading
 from dangjian.core.scoping import CHANGE, path_in_scope
 from dangjian.core.shortcuts import get_scoped_or_404, paginate, run_action, submitted_version
 from dangjian.members.models import Member
@@ -21,6 +22,7 @@ def org_tree(request):
 
 
 @login_required
+@reading()
 def org_detail(request, pk):
     org = get_scoped_or_404(Organization, request.user, pk)
     term = org.terms.filter(is_current=True).prefetch_related("posts__member").first()
