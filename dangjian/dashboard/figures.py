@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dangjian.core.registry import statistics_sources
 from dangjian.members.choices import (
     AGE_BANDS,
     PARTY_AGE_BANDS,
@@ -80,6 +81,16 @@ def member_columns(day: dt.date) -> list[Column]:
     return cols
 
 
+DEVELOP = "dev"  # 发展党员: members who joined in the year, by the columns of ``develop_columns``
+
+
+def develop_columns(day: dt.date) -> list[Column]:
+    """The columns of the 发展党员 table: the year's new members by 性别, 民族, 年龄 (on ``day``) and 学历."""
+    wanted = ("total", "gender:", "minority", "age:", "edu:")
+    return [Column(f"{DEVELOP}:{c.key}", f"发展党员{c.label}" if c.key != "total" else "发展党员数", c.condition)
+            for c in member_columns(day) if c.key.startswith(wanted)]
+
+
 CATEGORIES = [(v, label) for v, label in Category.choices] + [(NONE, "未填写")]
 CHANGES = [("develop", "发展党员"), ("transfer_in", "转入"), ("restore", "恢复党籍"),
            ("death", "死亡"), ("expel", "出党"), ("suspend", "停止党籍"), ("transfer_out", "转出")]
@@ -110,6 +121,9 @@ def labels(day: dt.date | None = None) -> dict[str, str]:
     out["sec_needing"] = "应配书记的党组织"
     out["sec_vacant"] = "书记空缺"
     out.update({f"chg:{k}": label for k, label in CHANGES})
+    out.update({c.key: c.label for c in develop_columns(day or timezone.localdate())})
+    for source in statistics_sources():
+        out.update(source.labels())
     out.update({"wl:open": "三单未销号", "wl:closed": "三单已销号", "wl:overdue": "三单超期",
                 "ol:met": "组织生活已落实", "ol:owed": "组织生活应开展"})
     return out
@@ -134,6 +148,7 @@ def subtree_figures(root: Organization, day: dt.date | None = None, *, report=No
     _count_secretaries(root, day, path_of, own)
     _count_changes(root, day, path_of, own)
     _count_worklists(root, day, path_of, own)
+    _count_registered(root, day, path_of, own)
     report = report or compliance_report(root, day.year, today=day)
     for path, tally in report.own_tallies.items():
         if path in own:
@@ -149,12 +164,17 @@ def subtree_figures(root: Organization, day: dt.date | None = None, *, report=No
 
 
 def _count_members(root, day, path_of, own) -> None:
-    columns = member_columns(day)
-    counts = {f"c{i}": Count("pk", filter=c.condition) for i, c in enumerate(columns)}
     members = Member.objects.filter(under([root.path]))
-    rows = (members.filter(status=PartyStatus.NORMAL, joined_on__lte=day).values("org_id", "category")
-            .annotate(**counts).order_by())
-    for row in rows:
+    _count_by_category(members.filter(status=PartyStatus.NORMAL, joined_on__lte=day), member_columns(day),
+                       path_of, own)
+    for org_id, status, n in members.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
+        own[path_of[org_id]][f"status:{status}"] += n
+
+
+def _count_by_category(members, columns: list[Column], path_of, own) -> None:
+    """One grouped query: ``members`` by (organisation, 人员类别), a conditional count per column."""
+    counts = {f"c{i}": Count("pk", filter=c.condition) for i, c in enumerate(columns)}
+    for row in members.values("org_id", "category").annotate(**counts).order_by():
         figures = own[path_of[row["org_id"]]]
         category = row["category"] or NONE
         for i, column in enumerate(columns):
@@ -162,8 +182,16 @@ def _count_members(root, day, path_of, own) -> None:
             if n:
                 figures[column.key] += n
                 figures[f"{column.key}@{category}"] += n
-    for org_id, status, n in members.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
-        own[path_of[org_id]][f"status:{status}"] += n
+
+
+def _count_registered(root, day, path_of, own) -> None:
+    """Figures other apps register (``core.registry.register_statistics``), each organisation's own."""
+    for source in statistics_sources():
+        for org_id, counted in source.count(root, day).items():
+            path = path_of.get(org_id)
+            if path is not None:
+                for key, n in counted.items():
+                    own[path][key] += n
 
 
 def secretary_posts(paths: list[str]):
@@ -199,11 +227,12 @@ def year_range(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _count_changes(root, day, path_of, own) -> None:
+    _count_by_category(Member.objects.filter(under([root.path]), joined_on__range=year_range(day)),
+                       develop_columns(day), path_of, own)
+    for figures in own.values():
+        if figures.get(f"{DEVELOP}:total"):
+            figures["chg:develop"] = figures[f"{DEVELOP}:total"]
     start, end = year_range(day)
-    joined = (Member.objects.filter(under([root.path]), joined_on__range=(start, end))
-              .values_list("org_id").annotate(n=Count("pk")).order_by())
-    for org_id, n in joined:
-        own[path_of[org_id]]["chg:develop"] += n
     changes = (StatusChange.objects.filter(under([root.path], "member__org"), effective_on__range=(start, end))
                .values_list("member__org_id", "status_from", "status_to").annotate(n=Count("pk")).order_by())
     for org_id, status_from, status_to, n in changes:
