@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangjian.core.registry import statistics_sources
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import (
     AGE_BANDS,
     PARTY_AGE_BANDS,
@@ -129,8 +130,10 @@ def labels(day: dt.date | None = None) -> dict[str, str]:
     return out
 
 
-def subtree_figures(root: Organization, day: dt.date | None = None, *, report=None) -> dict[str, dict]:
-    """Path → figures over that organisation's subtree, for ``root`` and every organisation below.
+def subtree_figures(root: Organization, day: dt.date | None = None, *, report=None,
+                    children_only: bool = False) -> dict[str, dict]:
+    """Path → figures over that organisation's subtree, for ``root`` and every organisation below
+    (``children_only``: for ``root`` and its children, what the dashboard shows).
     ``report``: the 组织生活 compliance report of ``root`` for ``day``'s year, when the caller has it."""
     day = day or timezone.localdate()
     orgs = list(Organization.objects.filter(path__startswith=root.path)
@@ -154,7 +157,9 @@ def subtree_figures(root: Organization, day: dt.date | None = None, *, report=No
         if path in own:
             own[path]["ol:met"] += tally.met
             own[path]["ol:owed"] += tally.owed
-    subtree = rules.roll_up(own, root.path)
+    depth = len(root.path) + PATH_STEP
+    only = {p for p in own if len(p) <= depth} if children_only else None
+    subtree = rules.roll_up(own, root.path, only)
     rules.add_moves(subtree, _transfers(root, day), root.path, "chg:transfer_in", "chg:transfer_out")
     for figures in subtree.values():
         vacant = figures.get("sec_needing", 0) - figures.pop("sec_orgs", 0)

@@ -25,7 +25,7 @@ from dangjian.worklists.models import WorkItem
 from dangjian.worklists.queries import overdue_q
 
 from . import figures as F
-from . import rules, tables
+from . import tables
 from .choices import SnapshotKind
 from .models import Snapshot, SnapshotFigures
 from .tables import ORG_KINDS
@@ -38,9 +38,8 @@ SUMMARY = "dashboard.figures"
 def _compute(org: Organization, variant: str) -> dict:
     day = dt.date.fromisoformat(variant)
     report = F.orglife_report(org, day)
-    subtree = F.subtree_figures(org, day, report=report)
-    keep = [org.path, *rules.children_paths(subtree, org.path)]
-    return {"figures": {p: subtree[p] for p in keep}, "months": F.monthly_orglife(org, report)}
+    return {"figures": F.subtree_figures(org, day, report=report, children_only=True),
+            "months": F.monthly_orglife(org, report)}
 
 
 def _variants() -> list[str]:

@@ -79,6 +79,8 @@ def test_roll_up_and_moves_are_pure():
     own = {top: {"n": 1}, top + b: {"n": 2}, top + b + c: {"n": 4}, top + d: {"n": 8}}
     up = rules.roll_up(own, top)
     assert (up[top]["n"], up[top + b]["n"], up[top + d]["n"]) == (15, 6, 8)
+    assert rules.roll_up(own, top, only={top, top + b}) == {top: {"n": 15}, top + b: {"n": 6}}
+    assert rules.roll_up({top + b + c: {"n": 4}, top + b + d: {"n": 1}}, top)[top + b] == {"n": 5}  # no own row
     rules.add_moves(up, [(top + b + c, top + d), (top + b, top + b + c)], top, "in", "out")
     assert up[top + d]["in"] == 1 and up[top + b]["out"] == 1 and "in" not in up[top]
     assert up[top + b + c]["in"] == 1 and "in" not in up[top + b]  # within B: no change of B
