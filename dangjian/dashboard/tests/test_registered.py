@@ -29,7 +29,7 @@ from dangjian.core.registry import RegistryError, register_statistics, statistic
 from dangjian.dashboard import actions, figures, queries, tables
 from dangjian.recruitment import actions as recruitment
 from dangjian.recruitment.models import CaseStep, RecruitmentCase
-from dangjian.testing import make_member, make_org, new_id_number
+from dangjian.testing import api_client, make_member, make_org, new_id_number
 from dangjian.twonew import actions as twonew
 from dangjian.twonew import rules as twonew_rules
 
@@ -163,6 +163,9 @@ def test_pipeline_table_by_organisation_and_its_drill_down(cases, login):
     assert "共 2 条" in text and "2026-01-10" in text and "2026-02-01" in text and "2026-07-15" not in text
     tables_page = client.get(f"/dashboard/{t.county.pk}/tables/", {"snapshot": snap.pk}).content.decode()
     assert "党统7表 发展党员工作情况" in tables_page and "key=recruit%3Aadmitted" in tables_page
+    api = api_client(t.county_admin).get(f"/api/dashboard/orgs/{t.county.pk}/tables", {"snapshot": snap.pk}).json()
+    pipeline = next(x for x in api if x["code"] == "pipeline")
+    assert pipeline["number"] == "党统7表" and pipeline["cells"][0][:4] == [2, 1, 1, 1] and pipeline["failures"] == []
 
 
 def test_develop_table_from_the_members_who_joined(tree, login):
