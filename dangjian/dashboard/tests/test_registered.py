@@ -85,11 +85,15 @@ def cases(tree):
     return tree
 
 
-def test_two_new_units_are_the_hand_counts(units):
-    t = units
+def _counted(t, prefix: str):
+    """The county's figures under ``prefix`` (without it), and the two towns' figures."""
     f = figures.subtree_figures(t.county, DAY)
-    county, town1, town2 = f[t.county.path], f[t.town1.path], f[t.town2.path]
-    got = {k[len("twonew:"):]: v for k, v in county.items() if k.startswith("twonew:")}
+    county = {k[len(prefix):]: v for k, v in f[t.county.path].items() if k.startswith(prefix)}
+    return county, f[t.town1.path], f[t.town2.path]
+
+
+def test_two_new_units_are_the_hand_counts(units):
+    got, town1, town2 = _counted(units, "twonew:")
     assert got == {"units": 5, "should": 3, "should_built": 1, "should_missing": 2, "built": 2,
                    "units@private_enterprise": 4, "should@private_enterprise": 2,
                    "should_built@private_enterprise": 1, "should_missing@private_enterprise": 1,
@@ -137,10 +141,7 @@ def test_two_new_drill_down_lists_the_units_in_scope(units, login):
 
 
 def test_recruitment_stages_are_the_hand_counts(cases):
-    t = cases
-    f = figures.subtree_figures(t.county, DAY)
-    county, town1, town2 = f[t.county.path], f[t.town1.path], f[t.town2.path]
-    got = {k[len("recruit:"):]: v for k, v in county.items() if k.startswith("recruit:")}
+    got, town1, town2 = _counted(cases, "recruit:")
     assert got == {"applied": 2, "activists": 1, "candidates": 1, "admitted": 1, "extended": 1,
                    "stage:1": 1, "stage:2": 1, "stage:5": 2}
     assert (town1["recruit:applied"], town1["recruit:admitted"], town1["recruit:stage:5"]) == (1, 1, 1)
