@@ -4,20 +4,18 @@ and bar widths. Plain data in, plain data out; no database (docs/architecture.md
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from dangjian.core.tree import PATH_STEP, ancestors_and_self
 
 Figures = dict[str, int]
 
 
-def roll_up(own: Mapping[str, Mapping[str, int]], root_path: str,
-            only: Collection[str] | None = None) -> dict[str, Figures]:
+def roll_up(own: Mapping[str, Mapping[str, int]], root_path: str) -> dict[str, Figures]:
     """Each organisation's figures over its whole subtree, from each organisation's own figures
     (by path). Only the ancestors at or below ``root_path`` receive a share. Bottom up: each
     organisation's total is added once to its parent's, so the work grows with the organisations'
-    figures, not with their depth. ``only``: the paths whose totals are wanted (all when None);
-    the others are summed through and dropped."""
+    figures, not with their depth."""
     start = len(root_path)
     paths = {p for path in own for p in ancestors_and_self(path, from_length=start)}
     totals: dict[str, Figures] = {}
@@ -34,8 +32,7 @@ def roll_up(own: Mapping[str, Mapping[str, int]], root_path: str,
             else:
                 for key, n in figures.items():
                     parent[key] += n
-        if only is None or path in only:
-            out[path] = dict(figures)
+        out[path] = dict(figures)
     return out
 
 
