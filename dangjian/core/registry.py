@@ -9,6 +9,9 @@ Three things are collected here, each from a module of the same name in every ap
 - ``dashboards.py`` calls ``register_dashboard``: what the app shows on an organisation's 数据看板;
 - ``indicators.py`` calls ``register_indicator``: a 考核评价 indicator computed from the app's records
   (the assessment scores it; the app only counts, set-based, and lists the evidence);
+- ``statsources.py`` calls ``register_statistics``: figures of the app's records that the 数据看板
+  adds to every organisation's figures (frozen in snapshots, read by the 党内统计 tables), with the
+  records behind each figure, so the dashboard reads e.g. the 两新 registry without importing it;
 - ``points.py`` calls ``register_points_source`` (a quantity per member and year that 党员积分 turns
   into points under a yearly rule) and ``register_member_facts`` (what 民主评议党员 shows beside each
   member), so the appraisal app reads other apps' records without importing them.
@@ -132,6 +135,36 @@ class MemberFacts:
     facts: Callable
 
 
+@dataclass(frozen=True)
+class RecordList:
+    """The records behind one figure, as a table: ``headers`` (Chinese), ``rows`` (a queryset already
+    restricted to the user's scope, ordered) and ``cells(record)`` → ``[(text, url or None), ...]``."""
+
+    title: str
+    headers: list[str]
+    rows: object
+    cells: Callable
+
+
+@dataclass(frozen=True)
+class StatisticsSource:
+    """Figures another app adds to every organisation's figures on the 数据看板, in snapshots and in
+    the 党内统计 tables. Every key starts with ``name + ":"``; ``KEY@类别`` crosses a figure with a
+    category, as the dashboard's own keys do (docs/dashboard.md).
+
+    ``count(root, day)`` returns ``{org_id: {key: n}}``: each organisation's *own* figures (the
+    dashboard sums them up the tree) for ``root``'s subtree on ``day``, in a fixed number of queries,
+    read by the system (not by a user's scope: the figures are of the whole subtree).
+    ``labels()`` returns ``{key: 中文}`` for keys without ``@``.
+    ``records(user, org, key, day)`` returns the ``RecordList`` behind ``key`` over ``org``'s subtree
+    in ``user``'s scope, or None for a key that is not a count of records."""
+
+    name: str
+    count: Callable
+    labels: Callable
+    records: Callable
+
+
 @dataclass
 class _Registry:
     items: dict[str, object] = field(default_factory=dict)
@@ -149,6 +182,7 @@ _dashboards = _Registry()
 _indicators = _Registry()
 _points_sources = _Registry()
 _member_facts = _Registry()
+_statistics = _Registry()
 _discovered: set[str] = set()
 
 
@@ -221,6 +255,25 @@ def register_member_facts(name: str, label: str, facts: Callable) -> MemberFacts
 def member_facts() -> list[MemberFacts]:
     discover("points")
     return list(_member_facts.items.values())
+
+
+def register_statistics(name: str, count: Callable, labels: Callable, records: Callable) -> StatisticsSource:
+    if not name or ":" in name or "@" in name:
+        raise RegistryError(f"统计来源“{name}”的名称不能为空，也不能含“:”或“@”")
+    source = StatisticsSource(name, count, labels, records)
+    _statistics.add(source)
+    return source
+
+
+def statistics_sources() -> list[StatisticsSource]:
+    discover("statsources")
+    return list(_statistics.items.values())
+
+
+def statistics_source_of(key: str) -> StatisticsSource | None:
+    """The registered source whose figures include ``key`` (by the part before the first ":")."""
+    name = key.partition(":")[0]
+    return next((s for s in statistics_sources() if s.name == name), None)
 
 
 def demo_steps() -> list[DemoStep]:

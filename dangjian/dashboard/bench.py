@@ -15,7 +15,8 @@ from django.utils import timezone
 from dangjian.core.actors import SYSTEM
 from dangjian.core.benchmarking import ms
 from dangjian.core.registry import register_bench
-from dangjian.core.summaries import key_of
+from dangjian.core.summaries import key_of, summary_kinds
+from dangjian.orgs.models import Organization
 
 from . import actions, queries
 from .choices import SnapshotKind
@@ -30,12 +31,21 @@ def free_period(today: dt.date) -> dt.date:
     return day
 
 
+def _forget_summaries(root) -> None:
+    """Every shared summary of the root (the dashboard's and its panels'), so the first request computes all."""
+    for kind in summary_kinds():
+        for variant in kind.variants():
+            cache.delete(key_of(kind.name, root, variant))
+
+
 def dashboard_step(ctx) -> list[tuple[str, str, str]]:
     root, today = ctx.root, timezone.localdate()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(ctx.user)
     url = f"/dashboard/{root.pk}/"
-    cache.delete(key_of(queries.SUMMARY, root, today.isoformat()))
+    leaf = Organization.objects.filter(path__startswith=root.path).order_by("-depth", "path").first()
+    assert client.get(f"/dashboard/{leaf.pk}/").status_code == 200  # the process warm: URLs, templates, panels
+    _forget_summaries(root)
     started = time.perf_counter()
     assert client.get(url).status_code == 200
     cold = time.perf_counter() - started
@@ -56,7 +66,7 @@ def dashboard_step(ctx) -> list[tuple[str, str, str]]:
     finally:
         count = snapshot.org_count
         snapshot.delete()
-        cache.delete(key_of(queries.SUMMARY, root, today.isoformat()))
+        _forget_summaries(root)
     return [
         ("根组织数据看板（服务器时间，首次计算）", ms(cold), "≤ 500 ms"),
         ("根组织数据看板（服务器时间，共享汇总，5 次中位数）", ms(statistics.median(warm)), "≤ 500 ms"),
@@ -66,5 +76,6 @@ def dashboard_step(ctx) -> list[tuple[str, str, str]]:
 
 
 register_bench("dashboard", dashboard_step, after=("data",),
-               notes="dashboard：以根组织的上级管理员请求 /dashboard/<根>/，先清除共享汇总测首次计算，再测 5 次；"
-                     "以系统身份生成一份月末快照（全部党组织）；从该快照填报 5 张党内统计表 3 次。快照测后删除。")
+               notes="dashboard：以根组织的上级管理员请求 /dashboard/<根>/：进程先请求一个支部的看板"
+                     "（载入网址、模板和面板），再清除根组织的全部共享汇总（看板和各面板的），测首次计算，再测 5 次；"
+                     "以系统身份生成一份月末快照（全部党组织）；从该快照填报 7 张党内统计表 3 次。快照测后删除。")

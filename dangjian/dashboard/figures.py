@@ -23,8 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
+from dangjian.core.registry import statistics_sources
+from dangjian.core.tree import PATH_STEP
 from dangjian.members.choices import (
     AGE_BANDS,
     PARTY_AGE_BANDS,
@@ -80,6 +83,16 @@ def member_columns(day: dt.date) -> list[Column]:
     return cols
 
 
+DEVELOP = "dev"  # 发展党员: members who joined in the year, by the columns of ``develop_columns``
+
+
+def develop_columns(day: dt.date) -> list[Column]:
+    """The columns of the 发展党员 table: the year's new members by 性别, 民族, 年龄 (on ``day``) and 学历."""
+    wanted = ("total", "gender:", "minority", "age:", "edu:")
+    return [Column(f"{DEVELOP}:{c.key}", f"发展党员{c.label}" if c.key != "total" else "发展党员数", c.condition)
+            for c in member_columns(day) if c.key.startswith(wanted)]
+
+
 CATEGORIES = [(v, label) for v, label in Category.choices] + [(NONE, "未填写")]
 CHANGES = [("develop", "发展党员"), ("transfer_in", "转入"), ("restore", "恢复党籍"),
            ("death", "死亡"), ("expel", "出党"), ("suspend", "停止党籍"), ("transfer_out", "转出")]
@@ -110,35 +123,45 @@ def labels(day: dt.date | None = None) -> dict[str, str]:
     out["sec_needing"] = "应配书记的党组织"
     out["sec_vacant"] = "书记空缺"
     out.update({f"chg:{k}": label for k, label in CHANGES})
+    out.update({c.key: c.label for c in develop_columns(day or timezone.localdate())})
+    for source in statistics_sources():
+        out.update(source.labels())
     out.update({"wl:open": "三单未销号", "wl:closed": "三单已销号", "wl:overdue": "三单超期",
                 "ol:met": "组织生活已落实", "ol:owed": "组织生活应开展"})
     return out
 
 
-def subtree_figures(root: Organization, day: dt.date | None = None, *, report=None) -> dict[str, dict]:
-    """Path → figures over that organisation's subtree, for ``root`` and every organisation below.
+def subtree_figures(root: Organization, day: dt.date | None = None, *, report=None,
+                    children_only: bool = False) -> dict[str, dict]:
+    """Path → figures over that organisation's subtree, for ``root`` and every organisation below
+    (``children_only``: for ``root`` and its children, what the dashboard shows).
     ``report``: the 组织生活 compliance report of ``root`` for ``day``'s year, when the caller has it."""
     day = day or timezone.localdate()
     orgs = list(Organization.objects.filter(path__startswith=root.path)
                 .values_list("pk", "path", "kind", "unit_category"))
-    path_of = {pk: path for pk, path, _, _ in orgs}
+    # the path each organisation's own figures are counted under: its own, or (children_only) that of
+    # the child of root it lies in, so the biggest queries group by a dozen children, not every branch
+    length = len(root.path) + PATH_STEP if children_only else None
+    path_of = {pk: path[:length] for pk, path, _, _ in orgs}
     own: dict[str, dict[str, int]] = {path: defaultdict(int) for path in path_of.values()}
-    for _, path, kind, unit in orgs:
-        own[path]["org"] += 1
-        own[path][f"kind:{kind}"] += 1
-        own[path][f"unit:{unit or NONE}"] += 1
-        own[path][f"kind:{kind}@{unit or NONE}"] += 1
+    for pk, _, kind, unit in orgs:
+        figures = own[path_of[pk]]
+        figures["org"] += 1
+        figures[f"kind:{kind}"] += 1
+        figures[f"unit:{unit or NONE}"] += 1
+        figures[f"kind:{kind}@{unit or NONE}"] += 1
         if kind not in SUB_BRANCH_KINDS:
-            own[path]["sec_needing"] += 1
-    _count_members(root, day, path_of, own)
+            figures["sec_needing"] += 1
+    _count_members(root, day, path_of, own, length)
     _count_secretaries(root, day, path_of, own)
-    _count_changes(root, day, path_of, own)
+    _count_changes(root, day, path_of, own, length)
     _count_worklists(root, day, path_of, own)
-    report = report or compliance_report(root, day.year, today=day)
+    _count_registered(root, day, path_of, own)
+    report = report or compliance_report(root, day.year, today=day, silences=False)
     for path, tally in report.own_tallies.items():
-        if path in own:
-            own[path]["ol:met"] += tally.met
-            own[path]["ol:owed"] += tally.owed
+        if path[:length] in own:
+            own[path[:length]]["ol:met"] += tally.met
+            own[path[:length]]["ol:owed"] += tally.owed
     subtree = rules.roll_up(own, root.path)
     rules.add_moves(subtree, _transfers(root, day), root.path, "chg:transfer_in", "chg:transfer_out")
     for figures in subtree.values():
@@ -148,22 +171,66 @@ def subtree_figures(root: Organization, day: dt.date | None = None, *, report=No
     return subtree
 
 
-def _count_members(root, day, path_of, own) -> None:
+def _count_members(root, day, path_of, own, length: int | None = None) -> None:
+    """One grouped query over every member record of the subtree, by (organisation, 人员类别, 党籍状态):
+    the records per status, and the columns over the members of status 正常 who had joined by ``day``."""
     columns = member_columns(day)
+    joined = Q(joined_on__lte=day)
+    counts = {f"c{i}": Count("pk", filter=joined if c.condition is None else joined & c.condition)
+              for i, c in enumerate(columns)}
+    rows = _by_path(Member.objects.filter(under([root.path])), path_of, length, "category", "status")
+    for path, category, status, n, *values in rows.annotate(n=Count("pk"), **counts):
+        own[path][f"status:{status}"] += n
+        if status == PartyStatus.NORMAL:
+            _add_columns(own[path], columns, category, values)
+
+
+def _by_path(members, path_of, length: int | None, *fields):
+    """``members`` grouped by the path their figures are counted under (see ``subtree_figures``) and
+    ``fields``, as ``values_list(path, *fields)`` to annotate: by organisation, or by the prefix of its path."""
+    if length is None:
+        return _PathRows(members.values_list("org_id", *fields).order_by(), path_of)
+    return _PathRows(members.annotate(bucket=Substr("org__path", 1, length)).values_list("bucket", *fields)
+                     .order_by(), None)
+
+
+class _PathRows:
+    """A grouped queryset whose first column is an organisation id (mapped to its path) or a path."""
+
+    def __init__(self, qs, path_of):
+        self.qs, self.path_of = qs, path_of
+
+    def annotate(self, **counts):
+        return _PathRows(self.qs.annotate(**counts), self.path_of)
+
+    def __iter__(self):
+        for first, *rest in self.qs:
+            yield (first if self.path_of is None else self.path_of[first]), *rest
+
+
+def _count_by_category(members, columns: list[Column], path_of, own, length: int | None = None) -> None:
+    """One grouped query: ``members`` by (organisation, 人员类别), a conditional count per column."""
     counts = {f"c{i}": Count("pk", filter=c.condition) for i, c in enumerate(columns)}
-    members = Member.objects.filter(under([root.path]))
-    rows = (members.filter(status=PartyStatus.NORMAL, joined_on__lte=day).values("org_id", "category")
-            .annotate(**counts).order_by())
-    for row in rows:
-        figures = own[path_of[row["org_id"]]]
-        category = row["category"] or NONE
-        for i, column in enumerate(columns):
-            n = row[f"c{i}"]
-            if n:
-                figures[column.key] += n
-                figures[f"{column.key}@{category}"] += n
-    for org_id, status, n in members.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
-        own[path_of[org_id]][f"status:{status}"] += n
+    for path, category, *values in _by_path(members, path_of, length, "category").annotate(**counts):
+        _add_columns(own[path], columns, category, values)
+
+
+def _add_columns(figures, columns: list[Column], category: str, values) -> None:
+    category = category or NONE
+    for column, n in zip(columns, values, strict=True):
+        if n:
+            figures[column.key] += n
+            figures[f"{column.key}@{category}"] += n
+
+
+def _count_registered(root, day, path_of, own) -> None:
+    """Figures other apps register (``core.registry.register_statistics``), each organisation's own."""
+    for source in statistics_sources():
+        for org_id, counted in source.count(root, day).items():
+            path = path_of.get(org_id)
+            if path is not None:
+                for key, n in counted.items():
+                    own[path][key] += n
 
 
 def secretary_posts(paths: list[str]):
@@ -198,12 +265,13 @@ def year_range(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(day.year, 1, 1), day
 
 
-def _count_changes(root, day, path_of, own) -> None:
+def _count_changes(root, day, path_of, own, length: int | None = None) -> None:
+    _count_by_category(Member.objects.filter(under([root.path]), joined_on__range=year_range(day)),
+                       develop_columns(day), path_of, own, length)
+    for figures in own.values():
+        if figures.get(f"{DEVELOP}:total"):
+            figures["chg:develop"] = figures[f"{DEVELOP}:total"]
     start, end = year_range(day)
-    joined = (Member.objects.filter(under([root.path]), joined_on__range=(start, end))
-              .values_list("org_id").annotate(n=Count("pk")).order_by())
-    for org_id, n in joined:
-        own[path_of[org_id]]["chg:develop"] += n
     changes = (StatusChange.objects.filter(under([root.path], "member__org"), effective_on__range=(start, end))
                .values_list("member__org_id", "status_from", "status_to").annotate(n=Count("pk")).order_by())
     for org_id, status_from, status_to, n in changes:
@@ -231,7 +299,8 @@ def _count_worklists(root, day, path_of, own) -> None:
 
 
 def orglife_report(root: Organization, day: dt.date):
-    return compliance_report(root, day.year, today=day)
+    """The 组织生活 tallies the dashboard shows (not the silent branches, which it does not)."""
+    return compliance_report(root, day.year, today=day, silences=False)
 
 
 def monthly_orglife(root: Organization, report) -> list[dict]:

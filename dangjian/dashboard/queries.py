@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from dangjian.core.registry import statistics_source_of
 from dangjian.core.scoping import VIEW
 from dangjian.core.summaries import SUMMARY_MIN_ORGS, key_of, register_summary, subtree_size, summary_of
 from dangjian.core.tree import PATH_STEP
@@ -24,7 +25,7 @@ from dangjian.worklists.models import WorkItem
 from dangjian.worklists.queries import overdue_q
 
 from . import figures as F
-from . import rules, tables
+from . import tables
 from .choices import SnapshotKind
 from .models import Snapshot, SnapshotFigures
 from .tables import ORG_KINDS
@@ -37,9 +38,8 @@ SUMMARY = "dashboard.figures"
 def _compute(org: Organization, variant: str) -> dict:
     day = dt.date.fromisoformat(variant)
     report = F.orglife_report(org, day)
-    subtree = F.subtree_figures(org, day, report=report)
-    keep = [org.path, *rules.children_paths(subtree, org.path)]
-    return {"figures": {p: subtree[p] for p in keep}, "months": F.monthly_orglife(org, report)}
+    return {"figures": F.subtree_figures(org, day, report=report, children_only=True),
+            "months": F.monthly_orglife(org, report)}
 
 
 def _variants() -> list[str]:
@@ -115,8 +115,10 @@ def child_rows(user, snapshot: Snapshot, org: Organization) -> list[tuple[str, s
 @dataclass
 class Sources:
     title: str
-    kind: str  # member / org / secretary / status_change / transfer / item
+    kind: str  # member / org / secretary / status_change / transfer / item / registered
     rows: QuerySet
+    headers: list[str] | None = None  # registered: the columns, and each record's cells
+    cells: object = None
 
 
 def sources(user, org: Organization, key: str, day: dt.date) -> Sources | None:
@@ -128,6 +130,18 @@ def sources(user, org: Organization, key: str, day: dt.date) -> Sources | None:
     label = F.labels(day).get(base, base)
     columns = {c.key: c for c in F.member_columns(day)}
     start, end = F.year_range(day)
+    source = statistics_source_of(base)
+    if source is not None:
+        found = source.records(user, org, key, day)
+        return None if found is None else Sources(found.title, "registered", found.rows, found.headers, found.cells)
+    developed = {c.key: c for c in F.develop_columns(day)}
+    if base in developed:
+        qs = Member.objects.restrict(user, VIEW).filter(under([org.path]), joined_on__range=(start, end))
+        if developed[base].condition is not None:
+            qs = qs.filter(developed[base].condition)
+        if "@" in key:
+            qs = qs.filter(category=part)
+        return Sources(label, "member", qs.select_related("org").order_by("org__path", "name"))
     if base in columns:
         qs = Member.objects.restrict(user, VIEW).filter(under([org.path]), status=PartyStatus.NORMAL,
                                                         joined_on__lte=day)

@@ -13,16 +13,27 @@ Figures = dict[str, int]
 
 def roll_up(own: Mapping[str, Mapping[str, int]], root_path: str) -> dict[str, Figures]:
     """Each organisation's figures over its whole subtree, from each organisation's own figures
-    (by path). Only the ancestors at or below ``root_path`` receive a share."""
-    out: dict[str, Figures] = {path: defaultdict(int) for path in own}
+    (by path). Only the ancestors at or below ``root_path`` receive a share. Bottom up: each
+    organisation's total is added once to its parent's, so the work grows with the organisations'
+    figures, not with their depth."""
     start = len(root_path)
-    for path, figures in own.items():
-        targets = [out.setdefault(p, defaultdict(int)) for p in ancestors_and_self(path, from_length=start)]
-        for key, n in figures.items():
+    paths = {p for path in own for p in ancestors_and_self(path, from_length=start)}
+    totals: dict[str, Figures] = {}
+    out: dict[str, Figures] = {}
+    for path in sorted(paths, key=len, reverse=True):
+        figures = totals.pop(path, None) or defaultdict(int)
+        for key, n in own.get(path, {}).items():
             if n:
-                for target in targets:
-                    target[key] += n
-    return {path: dict(figures) for path, figures in out.items()}
+                figures[key] += n
+        if len(path) > start:
+            parent = totals.get(path[:-PATH_STEP])
+            if parent is None:  # handed on whole: this organisation's copy is taken below, before any sibling adds
+                totals[path[:-PATH_STEP]] = figures
+            else:
+                for key, n in figures.items():
+                    parent[key] += n
+        out[path] = dict(figures)
+    return out
 
 
 def add_moves(subtree: dict[str, Figures], moves: Iterable[tuple[str, str]], root_path: str,

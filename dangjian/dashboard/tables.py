@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dangjian.members.choices import AGE_BANDS, PARTY_AGE_BANDS, SECRETARY_AGE_BANDS, Category, Education
+from dangjian.members.choices import AGE_BANDS, PARTY_AGE_BANDS, SECRETARY_AGE_BANDS, Category, Education, Gender
 from dangjian.orgs.choices import OrgKind, UnitCategory
 
 NONE = "none"
@@ -134,13 +134,21 @@ CHANGES = Table(
 )
 
 ORG_KINDS = [k for k in OrgKind if k not in (OrgKind.GROUP, OrgKind.BUILDING_GROUP, OrgKind.CENTRAL_HOUSEHOLD)]
+# 两新 units (figures the 两新 registry registers, ``twonew/statsources.py``)
+UNITS = "twonew"
 ORGS = Table(
     code="orgs", number="党统4表", title="基层党组织情况",
-    columns=[Col("org_base", "合计")] + [Col(f"kind:{k.value}", k.label, "组织类型") for k in ORG_KINDS],
+    columns=[Col("org_base", "合计")] + [Col(f"kind:{k.value}", k.label, "组织类型") for k in ORG_KINDS]
+    + [Col(f"{UNITS}:units", "单位数", "两新组织"), Col(f"{UNITS}:should", "应建立党组织的", "两新组织"),
+       Col(f"{UNITS}:should_built", "其中已建立", "两新组织"), Col(f"{UNITS}:should_missing", "其中未建立", "两新组织"),
+       Col(f"{UNITS}:built", "已建立党组织的（单独、联合）", "两新组织")],
     rows=[Row("总计")] + [Row(label, f"@{v}") for v, label in UnitCategory.choices] + [Row("未填写", f"@{NONE}")],
     checks=[Sum("org_base", tuple(f"kind:{k.value}" for k in ORG_KINDS), name="合计 = 各组织类型之和"),
+            Sum(f"{UNITS}:should", (f"{UNITS}:should_built", f"{UNITS}:should_missing"), name="应建 = 已建 + 未建"),
             Sum(0, tuple(range(1, len(UnitCategory.choices) + 2)), axis="row", name="总计 = 各单位类别之和")],
-    note="行为所在单位类别，列为组织类型；党小组、党员中心户不计入基层党组织。",
+    note="行为所在单位类别，列为组织类型；党小组、党员中心户不计入基层党组织。两新组织取自两新组织名录（按属地党组织计）："
+         "党员 3 人以上的单位应建立党组织（应建），单独建立、联合建立的为已建立；"
+         "企业计入非公企业行，社会组织计入社会组织行。",
 )
 
 VILLAGE = Table(
@@ -157,7 +165,41 @@ VILLAGE = Table(
     note="本届班子中党籍状态正常的书记；一肩挑指书记兼任村(居)委会主任。",
 )
 
-TABLES = [MEMBERS, PARTY_AGE, CHANGES, ORGS, VILLAGE]
+DEV = "dev"  # the year's new members (figures.develop_columns)
+DEVELOP = Table(
+    code="develop", number="党统6表", title="发展党员情况",
+    columns=[Col(f"{DEV}:total", "发展党员数"), Col(f"{DEV}:gender:F", "女", "其中"),
+             Col(f"{DEV}:minority", "少数民族", "其中")]
+    + [Col(f"{DEV}:age:{i}", label, "年龄") for i, (label, _, _) in enumerate(AGE_BANDS)]
+    + [Col(f"{DEV}:edu:{v}", label, "学历") for v, label in Education.choices]
+    + [Col(f"{DEV}:edu:{NONE}", "未填写", "学历")],
+    rows=_category_rows(),
+    checks=[Sum(f"{DEV}:total", tuple(f"{DEV}:gender:{v}" for v in Gender.values), name="发展党员数 = 男 + 女"),
+            Sum(f"{DEV}:total", _col_keys(f"{DEV}:age", len(AGE_BANDS)), name="发展党员数 = 各年龄段之和"),
+            Sum(f"{DEV}:total", tuple(f"{DEV}:{k}" for k in EDU_KEYS), name="发展党员数 = 各学历之和"),
+            Sum(0, ALL_ROWS, axis="row", name="总计 = 各人员类别之和")],
+    note="本年 1 月 1 日至统计截止日期入党的党员（党员档案的入党日期），行为职业（人员类别），年龄按统计截止日期计算；"
+         "发展党员数与党统3表的“发展党员”相同。",
+)
+
+RECRUIT = "recruit"  # figures the 发展党员 app registers (recruitment/statsources.py)
+STAGE_KEYS = tuple(f"{RECRUIT}:stage:{i}" for i in range(1, 6))
+PIPELINE = Table(
+    code="pipeline", number="党统7表", title="发展党员工作情况",
+    columns=[Col(f"{RECRUIT}:{key}", label, "本年") for key, label in (
+        ("applied", "递交入党申请书"), ("activists", "确定入党积极分子"), ("candidates", "确定发展对象"),
+        ("admitted", "接收预备党员"), ("confirmed", "预备党员转正"), ("extended", "延长预备期"),
+        ("cancelled", "取消预备党员资格"))]
+    + [Col(f"{RECRUIT}:in_progress", "合计", "截止日在册")]
+    + [Col(key, label, "截止日在册") for key, label in zip(
+        STAGE_KEYS, ("入党申请人", "入党积极分子", "发展对象", "预备党员接收", "预备期考察"), strict=True)],
+    by_org=True,
+    checks=[Sum(f"{RECRUIT}:in_progress", STAGE_KEYS, name="在册合计 = 各阶段之和")],
+    note="取自发展党员档案：本年各列为本年 1 月 1 日至统计截止日期完成该步骤的人数（按步骤日期）；"
+         "在册各列为截止日仍在进行或处于预备期、已递交申请的对象，按档案现在所处的阶段计。",
+)
+
+TABLES = [MEMBERS, PARTY_AGE, CHANGES, ORGS, VILLAGE, DEVELOP, PIPELINE]
 BY_CODE = {t.code: t for t in TABLES}
 HIDDEN_KEYS = {"gender:M"}  # checked but not a column
 
@@ -167,6 +209,7 @@ def derived(figures: dict[str, int]) -> dict[str, int]:
     out = dict(figures)
     out["increase"] = sum(figures.get(f"chg:{k}", 0) for k in ("develop", "transfer_in", "restore"))
     out["decrease"] = sum(figures.get(f"chg:{k}", 0) for k in ("death", "expel", "suspend", "transfer_out"))
+    out[f"{RECRUIT}:in_progress"] = sum(figures.get(k, 0) for k in STAGE_KEYS)
     for key, n in figures.items():
         if key.startswith("kind:") and any(key == f"kind:{k.value}" or key.startswith(f"kind:{k.value}@")
                                            for k in ORG_KINDS):

@@ -146,9 +146,11 @@ def sources(request, pk):
     found = queries.sources(request.user, org, request.GET.get("key", ""), day)
     if found is None:
         raise Http404("这一项不是记录的计数，没有对应的名单")
+    page_obj = paginate(request, found.rows)
     return render(request, "dashboard/sources.html", {
-        "org": org, "found": found, "page_obj": paginate(request, found.rows), "snapshot": snapshot, "day": day,
+        "org": org, "found": found, "page_obj": page_obj, "snapshot": snapshot, "day": day,
         "query": querystring_without(request, "page"),
+        "registered": [found.cells(r) for r in page_obj] if found.cells else [],
     })
 
 
@@ -242,7 +244,8 @@ def table_list(request, pk):
     })
 
 
-NOT_RECORDS = {"opening", "increase", "decrease"}  # figures computed from others: no list behind them
+# figures computed from others: no list behind them
+NOT_RECORDS = {"opening", "increase", "decrease", f"{tables.RECRUIT}:in_progress"}
 
 
 def _table_view(f: tables.Filled, org, ids: dict[str, int]) -> dict:

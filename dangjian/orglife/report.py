@@ -154,19 +154,23 @@ def _collector_paused():
             gc.enable()
 
 
-def compliance_report(root: Organization, year: int, *, today: dt.date | None = None) -> Report:
+def compliance_report(root: Organization, year: int, *, today: dt.date | None = None,
+                      silences: bool = True) -> Report:
+    """``silences=False``: without the branches that held nothing for months (a query back over the
+    past year), for a caller that needs only the tallies (the 数据看板)."""
     with _collector_paused():
-        return _compliance_report(root, year, today=today)
+        return _compliance_report(root, year, today=today, with_silences=silences)
 
 
-def _compliance_report(root: Organization, year: int, *, today: dt.date | None = None) -> Report:
+def _compliance_report(root: Organization, year: int, *, today: dt.date | None = None,
+                       with_silences: bool = True) -> Report:
     today = today or timezone.localdate()
     orgs = _org_facts(root)
     rule_rows = _rule_rows(root, year)
     custom_names = _custom_names(root)
     plans: dict[tuple[str, str], tuple[list[rules.Rule], tuple[rules.PlannedRule, ...]]] = {}
     marks_by_org, by_combination, last_this_year = _meeting_marks(root, year, today)
-    last_held = _last_held(root, today, last_this_year if year == today.year else None)
+    last_held = _last_held(root, today, last_this_year if year == today.year else None) if with_silences else {}
     inputs: dict[int, tuple] = {}
     own_tallies: dict[str, rules.Tally] = {}
     silences: dict[int, rules.Silence] = {}
@@ -190,7 +194,7 @@ def _compliance_report(root: Organization, year: int, *, today: dt.date | None =
             if months is None:
                 months = subtree_months[org.path[:child_len]] = rules.new_months()
         own_tallies[org.path] = rules.tally_marks(org, plan, marks_by_org.get(org.id, {}), months)
-        if org.kind in SILENCE_KINDS:
+        if with_silences and org.kind in SILENCE_KINDS:
             silences[org.id] = rules.silence(last_held.get(org.id), today, org.founded_on, conf.silent_days())
     return Report(
         root=root, year=year, today=today, orgs=orgs, results=LazyResults(root, inputs, year, today, custom_names),

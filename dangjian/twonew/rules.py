@@ -53,6 +53,16 @@ def coverage_error(coverage: str, *, has_org: bool, has_instructor: bool) -> dic
     return errors
 
 
+# 党章第三十条: an organisation with three or more 正式党员 establishes its own 党的基层组织. A unit
+# whose registered party members reach this many should have one (应建); 已建 is 单独 or 联合建立.
+SHOULD_HAVE_MEMBERS = 3
+
+
+def should_have_org(party_members: int) -> bool:
+    """Whether a unit should have a party organisation of its own (应建)."""
+    return party_members >= SHOULD_HAVE_MEMBERS
+
+
 def rate(part: int, total: int) -> float | None:
     """Percentage to one decimal; None when there is nothing to count (not 0%, not 100%)."""
     return round(100 * part / total, 1) if total else None

@@ -72,6 +72,9 @@ def test_figures_are_the_hand_counts(rich):
     assert "chg:transfer_in" not in county and "chg:transfer_out" not in county  # inside the county
     assert town1["chg:transfer_out"] == 1 and town2["chg:transfer_in"] == 1
     assert a["chg:transfer_out"] == 1 and "chg:transfer_in" not in f[t.b.path]
+    # the dashboard's way (grouped by the child of the root each branch lies in) gives the same figures
+    shown = figures.subtree_figures(t.county, DAY, children_only=True)
+    assert shown == {p: f[p] for p in (t.county.path, t.town1.path, t.town2.path)}
 
 
 def test_roll_up_and_moves_are_pure():
@@ -79,6 +82,7 @@ def test_roll_up_and_moves_are_pure():
     own = {top: {"n": 1}, top + b: {"n": 2}, top + b + c: {"n": 4}, top + d: {"n": 8}}
     up = rules.roll_up(own, top)
     assert (up[top]["n"], up[top + b]["n"], up[top + d]["n"]) == (15, 6, 8)
+    assert rules.roll_up({top + b + c: {"n": 4}, top + b + d: {"n": 1}}, top)[top + b] == {"n": 5}  # no own row
     rules.add_moves(up, [(top + b + c, top + d), (top + b, top + b + c)], top, "in", "out")
     assert up[top + d]["in"] == 1 and up[top + b]["out"] == 1 and "in" not in up[top]
     assert up[top + b + c]["in"] == 1 and "in" not in up[top + b]  # within B: no change of B

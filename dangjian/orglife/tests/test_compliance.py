@@ -75,6 +75,8 @@ def test_roll_up_and_silence(tree, record):
     assert not report.silences[tree.a.pk].silent
     assert report.silences[tree.b.pk].silent
     assert "没有任何组织生活记录" in report.silences[tree.b.pk].reason
+    tallies_only = compliance_report(tree.county, 2026, today=TODAY, silences=False)
+    assert tallies_only.silences == {} and tallies_only.tallies == report.tallies
 
 
 def test_query_count_does_not_grow_with_branches(tree, record):
