@@ -19,10 +19,10 @@ from .choices import Outcome, Stage
 from .models import CaseStep, RecruitmentCase, RuleLayerSwitch
 
 DUE_WINDOW_DAYS = 30
-STEP_FIELDS = ("id", "case_id", "step", "done_on", "voting_expected", "voting_present", "votes_for", "individually",
-               "training_days", "training_hours", "publicity_start", "publicity_end", "approver__kind", "outcome",
-               "extension_months", "reason")
-
+# The columns of a step the rules read, in the order of rules.StepFacts after its persons.
+STEP_COLUMNS = ("voting_expected", "voting_present", "votes_for", "individually", "training_days",
+                "training_hours", "publicity_start", "publicity_end", "approver__kind", "outcome",
+                "extension_months", "reason")
 
 def cases_for(user, action: str = VIEW):
     return RecruitmentCase.objects.restrict(user, action).select_related("org")
@@ -51,28 +51,25 @@ def rule_set_of(case: RecruitmentCase, switches: dict[str, set[str]] | None = No
     return rules.rule_set_for(case.applied_on, layers_at(case.org.path, switches))
 
 
-def _step_facts(row: dict, persons: tuple[rules.Person, ...]) -> rules.StepFacts:
-    return rules.StepFacts(
-        step=row["step"], done_on=row["done_on"], persons=persons, voting_expected=row["voting_expected"],
-        voting_present=row["voting_present"], votes_for=row["votes_for"], individually=row["individually"],
-        training_days=float(row["training_days"] or 0), training_hours=float(row["training_hours"] or 0),
-        publicity_start=row["publicity_start"], publicity_end=row["publicity_end"],
-        approver_kind=row["approver__kind"] or "", outcome=row["outcome"] or "",
-        extension_months=row["extension_months"] or 0, reason=row["reason"] or "",
-    )
-
-
 def facts_for(case_ids) -> dict[int, list[rules.StepFacts]]:
-    """Every step of the cases ``case_ids`` (a list or a subquery of ids), people included: two queries."""
+    """Every step of the cases ``case_ids`` (a list or a subquery of ids), people included: two
+    queries, rows read as tuples and made into ``StepFacts`` without going through dicts (a city's
+    20,000 cases have some 300,000 steps)."""
     through = CaseStep.persons.through
     people: dict[int, list[rules.Person]] = defaultdict(list)
-    for step_id, name, kind, status in (through.objects.filter(casestep__case_id__in=case_ids)
-                                        .values_list("casestep_id", "member__name", "member__membership_type",
-                                                     "member__status").order_by("casestep_id", "member_id")):
-        people[step_id].append(rules.Person(name, kind, status))
+    for step_id, *person in (through.objects.filter(casestep__case_id__in=case_ids)
+                             .values_list("casestep_id", "member__name", "member__membership_type",
+                                          "member__status").order_by("casestep_id", "member_id")):
+        people[step_id].append(rules.Person._make(person))
     steps: dict[int, list[rules.StepFacts]] = defaultdict(list)
-    for row in CaseStep.objects.filter(case_id__in=case_ids).order_by().values(*STEP_FIELDS):
-        steps[row["case_id"]].append(_step_facts(row, tuple(people.get(row["id"], ()))))
+    make, none = rules.StepFacts._make, ()
+    for (step_id, case_id, step, done_on, expected, present, votes, individually, days, hours, start, end,
+         approver, outcome, extension, reason) in (CaseStep.objects.filter(case_id__in=case_ids).order_by()
+                                                   .values_list("id", "case_id", "step", "done_on", *STEP_COLUMNS)):
+        persons = tuple(people[step_id]) if step_id in people else none
+        steps[case_id].append(make((step, done_on, persons, expected, present, votes, individually,
+                                    float(days or 0), float(hours or 0), start, end, approver or "",
+                                    outcome or "", extension or 0, reason or "")))
     return steps
 
 
