@@ -11,6 +11,7 @@ most of the time (docs/benchmarks.md). Here:
   them by ``COPY … FROM STDIN`` (psycopg 3's ``cursor.copy``), SQLite by one prepared INSERT run over
   all rows (``executemany``).
 - ``insert_rows(model, names, rows)``: the same for plain tuples of attribute values (no instances).
+- ``analyze(*models)``: fresh planner statistics after a bulk write changed a large share of a table.
 - ``update_objects(objs, names)``: the named fields of existing rows — on PostgreSQL copied into a
   temporary table and written by one ``UPDATE … FROM`` it, on SQLite one prepared UPDATE run over all
   rows. It writes what the objects hold: callers bump ``version`` and set ``updated_at`` as their
@@ -249,3 +250,14 @@ def update_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> int:
                            f"WHERE {table}.{quote(pk.column)} = v.{quote(pk.column)}")
             cursor.execute(f"DROP TABLE {temp}")
     return len(rows)
+
+
+def analyze(*models_: type[models.Model]) -> None:
+    """Fresh planner statistics for the tables of ``models_`` after a bulk write changed
+    much of them, as autovacuum would a minute later: until then PostgreSQL plans with the old
+    distribution — after the new rows of a bulk load it believes the tables empty, after a re-check
+    that flagged most cases it still believes none flagged, and picks nested loops over thousands of
+    rows. ANALYZE, unlike VACUUM, may run inside the caller's transaction (on SQLite too)."""
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from dangjian.core.bulk import update_rows
+from dangjian.core.bulk import analyze, update_rows
 from dangjian.core.collector import collector_paused
 
 from . import rules
@@ -23,6 +23,7 @@ from .queries import calendar_for, facts_for, layer_map, layers_at
 # The columns derived from the steps, in the order of ``derive``'s result; then the time of the check.
 RESULTS = ["stage", "current_step", "status", "next_due_on", "next_due_label", "flags", "flag_count"]
 DERIVED = [*RESULTS, "checked_at"]
+REANALYZE_AT = 1000  # changed cases (and a tenth of those checked) after which the statistics are renewed
 
 
 def derive(birth_date: dt.date, steps, rs: rules.RuleSet, calendar, today: dt.date) -> tuple[tuple, list]:
@@ -87,6 +88,8 @@ def check_all(qs, *, today: dt.date | None = None) -> int:
     # core.bulk, not bulk_update: that writes a CASE WHEN per column over the whole batch, which
     # PostgreSQL evaluates row by row (batch² comparisons per column).
     update_rows(RecruitmentCase, DERIVED, changed)
+    if len(changed) >= max(REANALYZE_AT, len(rows) // 10):
+        analyze(RecruitmentCase)  # the pipeline's counts and lists plan with the new stages and flags
     return len(rows)
 
 

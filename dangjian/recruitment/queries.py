@@ -89,6 +89,9 @@ def overdue_q(today: dt.date) -> Q:
     return Q(next_due_on__lt=today)
 
 
+COUNTS = ("n", "due", "overdue", "flagged")
+
+
 @dataclass
 class Pipeline:
     stages: list[tuple[int, str, int]] = field(default_factory=list)
@@ -96,15 +99,30 @@ class Pipeline:
     due: int = 0
     overdue: int = 0
     flagged: int = 0
+    # per stage: {"n", "due", "overdue", "flagged"}, the counts the list's filters select
+    by_stage: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def count_of(self, *, stage: str = "", show: str = "", q: str = "") -> int | None:
+        """How many cases ``filter_cases`` selects with these filters, from the counts already made
+        (the list's pager needs no count query of its own); None for a search by name."""
+        if q:
+            return None
+        key = show if show in PIPELINE_FILTERS else "n"
+        rows = [self.by_stage.get(int(stage), {})] if stage.isdigit() else self.by_stage.values()
+        return sum(row.get(key, 0) for row in rows)
 
 
 def pipeline_counts(qs, today: dt.date) -> Pipeline:
-    """Numbers per stage, due in the next 30 days, overdue and flagged: two grouped queries."""
-    by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
-    sums = qs.order_by().aggregate(due=Count("pk", filter=due_q(today)), overdue=Count("pk", filter=overdue_q(today)),
-                                   flagged=Count("pk", filter=Q(flag_count__gt=0)))
-    return Pipeline(stages=[(code, label, by_stage.get(code, 0)) for code, label in Stage.choices],
-                    total=sum(by_stage.values()), **sums)
+    """Numbers per stage, due in the next 30 days, overdue and flagged: one grouped query (a scan of
+    the subtree's cases) gives each stage's numbers, the totals are their sums."""
+    rows = (qs.order_by().values("stage")
+            .annotate(n=Count("pk"), due=Count("pk", filter=due_q(today)), overdue=Count("pk", filter=overdue_q(today)),
+                      flagged=Count("pk", filter=Q(flag_count__gt=0)))
+            .values_list("stage", *COUNTS))
+    by_stage = {stage: dict(zip(COUNTS, counts, strict=True)) for stage, *counts in rows}
+    sums = {key: sum(row[key] for row in by_stage.values()) for key in ("due", "overdue", "flagged")}
+    return Pipeline(stages=[(code, label, by_stage.get(code, {}).get("n", 0)) for code, label in Stage.choices],
+                    total=sum(row["n"] for row in by_stage.values()), by_stage=by_stage, **sums)
 
 
 PIPELINE_FILTERS = {
