@@ -89,7 +89,8 @@ def check_all(qs, *, today: dt.date | None = None) -> int:
     # PostgreSQL evaluates row by row (batch² comparisons per column).
     update_rows(RecruitmentCase, DERIVED, changed)
     if len(changed) >= max(REANALYZE_AT, len(rows) // 10):
-        analyze(RecruitmentCase)  # the pipeline's counts and lists plan with the new stages and flags
+        # the pipeline's counts and lists plan with the new stages, due dates and flags
+        analyze(RecruitmentCase, columns=["stage", "status", "next_due_on", "flag_count"])
     return len(rows)
 
 
