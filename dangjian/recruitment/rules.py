@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar as _cal
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from dangjian.core.workdays import WEEKDAYS_ONLY, WorkCalendar, working_days_between
@@ -26,6 +26,7 @@ FULL = "full"
 NORMAL = "normal"
 
 
+@lru_cache(maxsize=8192)  # a subtree's check asks it some 140,000 times, mostly of the same days
 def add_months(day: dt.date, months: int) -> dt.date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
