@@ -11,9 +11,11 @@ most of the time (docs/benchmarks.md). Here:
   them by ``COPY … FROM STDIN`` (psycopg 3's ``cursor.copy``), SQLite by one prepared INSERT run over
   all rows (``executemany``).
 - ``insert_rows(model, names, rows)``: the same for plain tuples of attribute values (no instances).
-- ``update_objects(objs, names)``: the named fields of existing rows, in one statement per chunk —
-  ``UPDATE … FROM (VALUES …)`` on PostgreSQL, one prepared UPDATE run over all rows on SQLite. It
-  writes what the objects hold: callers bump ``version`` and set ``updated_at`` as their actions do.
+- ``analyze(*models)``: fresh planner statistics after a bulk write changed a large share of a table.
+- ``update_objects(objs, names)``: the named fields of existing rows — on PostgreSQL copied into a
+  temporary table and written by one ``UPDATE … FROM`` it, on SQLite one prepared UPDATE run over all
+  rows. It writes what the objects hold: callers bump ``version`` and set ``updated_at`` as their
+  actions do. ``update_rows(model, names, rows)``: the same for plain tuples (primary key first).
 
 Nothing here opens a transaction of its own beyond a savepoint around id allocation and insert; the
 caller's transaction (``audited_transaction``) makes an import all-or-nothing.
@@ -30,7 +32,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 INSERT_CHUNK = 10_000  # rows prepared at a time (one COPY for all of them)
-UPDATE_CHUNK = 1000  # rows per UPDATE … FROM (VALUES …): a few hundred kB of SQL
 
 _TEXT = frozenset({"CharField", "TextField", "SlugField", "EmailField", "URLField"})
 _INTEGER = frozenset(
@@ -213,29 +214,55 @@ def update_objects(objs: Sequence[models.Model], names: Sequence[str]) -> int:
     objs = list(objs)
     if not objs or not names:
         return 0
-    model = type(objs[0])
-    fields = _fields(model, names)
-    pk = model._meta.pk
-    columns = [_prepared(pk, [o.pk for o in objs])]
-    columns += [_prepared(f, [getattr(o, f.attname) for o in objs]) for f in fields]
-    rows = list(zip(*columns, strict=True))
+    attnames = [f.attname for f in _fields(type(objs[0]), names)]
+    return update_rows(type(objs[0]), names, ([o.pk, *(getattr(o, a) for a in attnames)] for o in objs))
+
+
+def update_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write the named fields of existing rows from plain rows: the primary key, then the values in
+    the order of ``names`` (no instances to make). PostgreSQL: the rows are copied into a temporary
+    table (``COPY``, as inserts are) and one ``UPDATE … FROM`` it writes them all — an
+    ``UPDATE … FROM (VALUES …)`` of 1,000 rows carries some 10,000 parameters, which psycopg splits
+    out of the statement in Python (about a tenth of a second per statement). SQLite: one prepared
+    UPDATE run over all rows. Returns the number of rows."""
+    rows = list(rows)
+    if not rows or not names:
+        return 0
+    pk, fields = model._meta.pk, _fields(model, names)
+    columns = [_prepared(f, list(c)) for f, c in zip([pk, *fields], zip(*rows, strict=True), strict=True)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s", [(*row[1:], row[0]) for row in rows]
-            )
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s",
+                               [(*row[1:], row[0]) for row in zip(*columns, strict=True)])
             return len(rows)
-        casts = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in [pk, *fields]) + ")"
-        aliases = ", ".join(f"c{i}" for i in range(len(fields) + 1))
-        assignments = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(fields, start=1))
-        for start in range(0, len(rows), UPDATE_CHUNK):
-            chunk = rows[start : start + UPDATE_CHUNK]
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([casts] * len(chunk))}) AS v({aliases}) "
-                f"WHERE {table}.{quote(pk.column)} = v.c0",
-                [value for row in chunk for value in row],
-            )
+        temp = quote(f"bulk_update_{model._meta.db_table}")
+        names_sql = ", ".join(quote(f.column) for f in [pk, *fields])
+        assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+        with transaction.atomic(savepoint=False):
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {names_sql} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {temp} FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} AS v "
+                           f"WHERE {table}.{quote(pk.column)} = v.{quote(pk.column)}")
+            cursor.execute(f"DROP TABLE {temp}")
     return len(rows)
+
+
+def analyze(*models_: type[models.Model], columns: Sequence[str] = ()) -> None:
+    """Fresh planner statistics for the tables of ``models_`` after a bulk write changed
+    much of them, as autovacuum would a minute later: until then PostgreSQL plans with the old
+    distribution — after the new rows of a bulk load it believes the tables empty, after a re-check
+    that flagged most cases it still believes none flagged, and picks nested loops over thousands of
+    rows. ``columns``: only these fields' statistics (those the queries filter and group by), which
+    spares computing them over wide text and JSON columns. ANALYZE, unlike VACUUM, may run inside
+    the caller's transaction (on SQLite too, where it takes no columns)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_:
+            named = ", ".join(quote(f.column) for f in _fields(model, columns))
+            only = f" ({named})" if named and connection.vendor == "postgresql" else ""
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}{only}")

@@ -92,9 +92,12 @@ class ReversingPaginator(Paginator):
         return self._get_page(list(reversed(list(from_end))), number, self)
 
 
-def paginate(request, qs, per_page: int = PAGE_SIZE):
-    """A page of ``qs``. Counting a 100,000-row subtree is one indexed query; the page is another."""
+def paginate(request, qs, per_page: int = PAGE_SIZE, *, count: int | None = None):
+    """A page of ``qs``. Counting a 100,000-row subtree is one indexed query; the page is another.
+    ``count``: the number of rows of ``qs`` when the page already counted them (no count query)."""
     paginator = ReversingPaginator(qs, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: this is its cached value
     return paginator.get_page(request.GET.get("page"))
 
 

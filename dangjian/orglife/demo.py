@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dangjian.core.bulk import insert_rows
+from dangjian.core.bulk import analyze, insert_rows
 from dangjian.core.registry import register_demo
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member, StatusChange, Transfer
@@ -497,12 +497,8 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
             f"（{time.perf_counter() - started:.1f} 秒），正在写入…")
         _write(gen.plan)
     say(f"组织生活：已写入（{time.perf_counter() - started:.1f} 秒），正在核查…")
-    # fresh planner statistics before the scan: just after a bulk load PostgreSQL believes the new
-    # tables empty and picks nested loops over millions of rows (ANALYZE, unlike VACUUM, may run
-    # inside the caller's transaction)
-    with connection.cursor() as cursor:
-        for model in (Meeting, Attendance, SketchBand, MeetingTypeLink, Member, Transfer, StatusChange):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # fresh planner statistics before the scan (core.bulk.analyze)
+    analyze(Meeting, Attendance, SketchBand, MeetingTypeLink, Member, Transfer, StatusChange)
     roots = Organization.objects.filter(depth=1)
     years = sorted({y for y, _ in gen.months} | {gen.start.year - 1})
     flags = 0

@@ -12,11 +12,9 @@ of branches."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -27,6 +25,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from dangjian.core.aggregates import JoinedText
+from dangjian.core.collector import collector_paused
 from dangjian.core.tree import PATH_STEP, ancestors_and_self
 from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member
@@ -141,24 +140,11 @@ class Report:
         return rules.type_label(code, self.custom_names)
 
 
-@contextmanager
-def _collector_paused():
-    """The report makes tens of thousands of small lists at once; Python's cyclic collector would
-    walk them again and again meanwhile though none can form a cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def compliance_report(root: Organization, year: int, *, today: dt.date | None = None,
                       silences: bool = True) -> Report:
     """``silences=False``: without the branches that held nothing for months (a query back over the
     past year), for a caller that needs only the tallies (the 数据看板)."""
-    with _collector_paused():
+    with collector_paused():
         return _compliance_report(root, year, today=today, with_silences=silences)
 
 

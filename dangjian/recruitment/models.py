@@ -33,6 +33,8 @@ class RecruitmentCase(VersionedModel):
     next_due_label = models.CharField("下一期限事项", max_length=50, blank=True)
     flags = models.JSONField("规则提示", default=list, blank=True)
     flag_count = models.PositiveSmallIntegerField("提示数", default=0)
+    # The time of the check that last changed the derived values above (a check that finds them
+    # unchanged writes nothing: checking.check_all).
     checked_at = models.DateTimeField("检查时间", null=True, blank=True)
     member = models.OneToOneField("members.Member", verbose_name="党员档案", null=True, blank=True,
                                   related_name="recruitment_case", on_delete=models.SET_NULL)

@@ -9,7 +9,7 @@ import datetime as dt
 import random
 
 from dangjian.core.idnumbers import make_id_number
-from dangjian.members.choices import MembershipType
+from dangjian.members.choices import MembershipType, PartyStatus
 from dangjian.members.models import Member
 
 from . import rules
@@ -27,6 +27,9 @@ TIMELINE = [(1, 0), (2, 20), (3, 90), (4, 95), (5, 96), (6, 270), (6, 450), (7, 
 # 预备党员 of more than a year is overdue for 转正, which the breaches below do not stage).
 REACHED = [1, 2, 3, 6, 7, 9, 12, 14, 15, 17, 20, 21, 24, 25]
 BREACHES = ("short_activist", "late_approval", "holiday_publicity")
+# People named at a step: the 培养联系人 (one) and the 入党介绍人 (two), full members of the branch in
+# good standing — without them every case past step 5 carried a contacts/introducers flag.
+PEOPLE = {5: 1, 9: 2}
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["晓明", "丽娟", "建华", "海燕", "志强", "秀兰", "国庆", "春梅", "文博", "雨欣", "子涵", "浩然"]
 
@@ -106,8 +109,24 @@ def write(cases: list[tuple], *, seed: int, area: str, prefix: str = "", today: 
         steps = [CaseStep(case=case, **row) for case, rows_ in zip(created, plans, strict=True) for row in rows_
                  if row["done_on"] <= today]
         CaseStep.objects.bulk_create(steps, batch_size=BATCH)
+        _name_people(steps)
         ids += [c.pk for c in created]
     return ids
+
+
+def _name_people(steps: list[CaseStep]) -> None:
+    """The full members of each branch named at the steps of ``PEOPLE`` (one query for the members,
+    one bulk insert); a branch with too few records as many as it has, which the rules flag."""
+    named = [s for s in steps if s.step in PEOPLE]
+    full: dict[int, list[int]] = {}
+    for org_id, pk in (Member.objects.filter(org_id__in={s.case.org_id for s in named},
+                                             membership_type=MembershipType.FULL, status=PartyStatus.NORMAL)
+                       .order_by("org_id", "pk").values_list("org_id", "pk")):
+        if len(full.setdefault(org_id, [])) < 2:
+            full[org_id].append(pk)
+    through = CaseStep.persons.through
+    through.objects.bulk_create([through(casestep_id=s.pk, member_id=pk) for s in named
+                                 for pk in full.get(s.case.org_id, [])[:PEOPLE[s.step]]], batch_size=BATCH)
 
 
 def add_members(cases, today: dt.date) -> int:

@@ -48,12 +48,15 @@ def _root(request):
     return root or scope_root(request.user)
 
 
+def _filters(request) -> dict[str, str]:
+    return {name: str(request.GET.get(name, "")) for name in ("stage", "show", "q")}
+
+
 def _filtered(request, today):
     root = _root(request)
     qs = queries.in_subtree(queries.cases_for(request.user), root)
     counts = queries.pipeline_counts(qs, today)
-    shown = queries.filter_cases(qs, stage=request.GET.get("stage", ""), show=request.GET.get("show", ""),
-                                 q=request.GET.get("q", ""), today=today)
+    shown = queries.filter_cases(qs, **_filters(request), today=today)
     return root, counts, shown
 
 
@@ -63,7 +66,8 @@ def pipeline(request):
     root, counts, shown = _filtered(request, today)
     return render(request, "recruitment/pipeline.html", {
         "root": root, "counts": counts, "today": today,
-        "page": paginate(request, shown.defer("flags").order_by("next_due_on", "id")),
+        "page": paginate(request, shown.defer("flags").order_by("next_due_on", "id"),
+                         count=counts.count_of(**_filters(request))),
         "query": querystring_without(request, "page"),
         "can_add": root is not None and path_in_scope(request.user, CHANGE, root.path),
         "due_window": queries.DUE_WINDOW_DAYS,
