@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Collate
 
 from dangjian.core import crypto
 from dangjian.core.idnumbers import normalise
@@ -58,12 +60,18 @@ def member_search(qs: QuerySet[Member], text: str, *, limit: int) -> list[Member
     """Members of ``qs`` for a picker: by name (contains), by number when the text is digits, or by
     a full ID number or phone number through the blind index. Names starting with the text first."""
     text = (text or "").strip()
-    if text:
-        condition = _search_condition(text)
-        if text.isdigit() and len(text) <= 18:
-            condition |= Q(pk=int(text))
-        qs = qs.filter(condition)
-    rows = list(qs.select_related("org").order_by("name", "pk")[:limit])
+    ordered = qs.select_related("org").order_by("name", "pk")
+    if not text:
+        return list(ordered[:limit])
+    # Names starting with the text first, from the name index (a surname finds a page at once);
+    # only when they do not fill the page, names containing it. A city's "contains" alone walked
+    # the name index through ~100,000 members to fill 20 rows of a rare surname (90–220 ms).
+    exact = _exact_condition(text)
+    if text.isdigit() and len(text) <= 18:
+        exact |= Q(pk=int(text))
+    rows = list(ordered.filter(Q(name__startswith=text) | exact).order_by(*_prefix_order())[:limit])
+    if len(rows) < limit and not normalise(text).isdigit():  # digits name a number, never a name
+        rows += list(ordered.filter(name__contains=text).exclude(name__startswith=text)[:limit - len(rows)])
     rows.sort(key=lambda m: not m.name.startswith(text))
     return rows
 
@@ -122,9 +130,24 @@ def filter_members(qs: QuerySet[Member], flt: MemberFilter, *, today: dt.date | 
     return qs
 
 
+def _prefix_order() -> tuple:
+    """Order of the names found by prefix. On PostgreSQL by byte order (COLLATE "C"): the planner
+    then reads the prefix's range from the pattern index and sorts the few thousand rows of even the
+    commonest surname (17 ms), where ordering by the name index walked ~70,000 names first (60–150 ms
+    at city scale). Under the C.UTF-8 the project's databases use, byte order is name order."""
+    if connection.vendor == "postgresql":
+        return (Collate("name", "C"), "pk")
+    return ("name", "pk")
+
+
 def _search_condition(text: str) -> Q:
+    return Q(name__contains=text.strip()) | _exact_condition(text)
+
+
+def _exact_condition(text: str) -> Q:
+    """A whole ID number or mobile number, matched through its blind index (nothing when neither)."""
     value = normalise(text)
-    condition = Q(name__contains=text.strip())
+    condition = Q(pk__in=[])
     if len(value) == 18:
         condition |= Q(id_number_index__in=crypto.blind_indexes(value))
     if value.isdigit() and len(value) == 11:

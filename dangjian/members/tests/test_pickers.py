@@ -38,3 +38,19 @@ def test_normal_leaves_out_members_not_in_good_standing(tree, login):
     client = login(tree.secretary_a)
     assert "张红星" in names(client.get(URL, {"q": "张"}))
     assert "张红星" not in names(client.get(URL, {"q": "张", "normal": "true"}))
+
+
+def test_names_starting_with_the_text_fill_the_page_first(tree, login):
+    """A surname finds those who bear it before those whose given name contains it, even when the
+    latter sort earlier by name; the page is then filled with names containing the text."""
+    from dangjian.testing import make_member
+
+    for name in ("丁明", "马明", "王明"):  # contain 明, sort before 明 itself
+        make_member(tree.a, name=name)
+    for name in ("明德", "明辉"):
+        make_member(tree.a, name=name)
+    client = login(tree.secretary_a)
+    assert names(client.get(URL, {"q": "明", "limit": 2})) == ["明德", "明辉"]
+    found = names(client.get(URL, {"q": "明", "limit": 5}))
+    assert found[:2] == ["明德", "明辉"] and set(found[2:]) == {"丁明", "马明", "王明"}
+    assert names(client.get(URL, {"q": "20"})) == []  # digits are a number, never part of a name
