@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, Lead, Least
 from django.utils import timezone
 
@@ -253,33 +253,21 @@ def _money_of(value) -> Decimal:
     return rules.to_fen(Decimal(str(value))) if value is not None else ZERO
 
 
-# The whole subtree's year in one statement (docs/dues.md「对账与欠交」). ``pay`` reads the year's
-# payments received in the subtree once — through the covering index on (month, member, receiving
-# organisation, kind, amount) — grouped by member, receiving organisation and kind: months paid so far,
-# amount, amount handed up to the centre. Both the members' paid months and the amounts per receiving
-# organisation come from it. Three kinds of row:
-#   'm' per organisation, its own members without a reduction or exemption in the year: each base is a
-#       run of months from its start (not before admission, not before January) to the next base's start
-#       (or December); the amount times the run's months is the expected sum, its months before
-#       ``cutoff`` are the months due when the amount is above zero; the paid months count at most the
-#       due ones. The same arithmetic as ``rules.expected_amount`` month by month (tests/test_reconcile.py
-#       compares the two after every kind of write);
-#   'o' per receiving organisation and kind: the amount and what goes to the centre;
-#   'r' per member with a reduction or exemption in the year (a few): the month they joined and the
-#       months paid, for the rules to go through month by month in Python.
-# Columns: kind, path, five integers, two amounts.
-_RECONCILE_SQL = """
-WITH pay AS ({pay}),
-paid AS (SELECT pay.member_id, SUM(pay.n) AS n FROM pay GROUP BY pay.member_id)
-SELECT 'm', m.path,
+# The members without a reduction or exemption in the year, tallied per organisation by the database:
+# each base is a run of months from its start (not before admission, not before January) to the next
+# base's start (or December); the amount times the run's months is the expected sum, its months
+# before ``cutoff`` are the months due when the amount is above zero. Then per member the paid
+# months (at most the due ones), and per organisation the sums. The same arithmetic as
+# ``rules.expected_amount`` month by month (tests/test_reconcile.py compares the two after every kind of write).
+_TALLY_SQL = """
+SELECT m.path,
        SUM(CASE WHEN b.member_id IS NULL THEN 1 ELSE 0 END),
        SUM(CASE WHEN b.months > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.months > 0 THEN b.expected ELSE 0 END),
        SUM(CASE WHEN b.months > 0 THEN b.due ELSE 0 END),
        SUM(CASE WHEN b.months > 0 THEN (CASE WHEN COALESCE(p.n, 0) < b.due THEN COALESCE(p.n, 0) ELSE b.due END)
            ELSE 0 END),
-       SUM(CASE WHEN b.months > 0 AND COALESCE(p.n, 0) < b.due THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b.months > 0 THEN b.expected ELSE 0 END),
-       0
+       SUM(CASE WHEN b.months > 0 AND COALESCE(p.n, 0) < b.due THEN 1 ELSE 0 END)
 FROM ({members}) m
 LEFT JOIN (
     SELECT r.member_id,
@@ -289,15 +277,8 @@ LEFT JOIN (
                     THEN (CASE WHEN r.run_end < %s THEN r.run_end ELSE %s END) - r.run_start ELSE 0 END) AS due
     FROM ({runs}) r GROUP BY r.member_id
 ) b ON b.member_id = m.mid
-LEFT JOIN paid p ON p.member_id = m.mid
+LEFT JOIN ({paid}) p ON p.member_id = m.mid
 GROUP BY m.path
-UNION ALL
-SELECT 'o', o.path, pay.voluntary, 0, 0, 0, 0, SUM(pay.total), SUM(pay.centre)
-FROM pay JOIN {orgs} o ON o.id = pay.org_id
-GROUP BY o.path, pay.voluntary
-UNION ALL
-SELECT 'r', f.path, f.mid, f.joined, COALESCE(p.n, 0), 0, 0, 0, 0
-FROM ({few}) f LEFT JOIN paid p ON p.member_id = f.mid
 """
 
 
@@ -315,63 +296,41 @@ def _member_year(joined_on, member_bases, member_reliefs, months, cutoff) -> tup
     return expected, due, any_due
 
 
-def _month_of(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass
-class _Year:
-    """What the statement returns: each organisation's own members, the amounts per receiving
-    organisation and kind, and the members with a reduction (path, id, month joined, months paid)."""
-
-    tallies: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
-    amounts: list[tuple[str, bool, Decimal, Decimal]] = field(default_factory=list)
-    few: list[tuple[str, int, dt.date, int]] = field(default_factory=list)
-
-
-def _year(user, root: Organization, months: list[dt.date], today: dt.date) -> _Year:
+def _tallies(user, root: Organization, months: list[dt.date], today: dt.date) -> dict[str, _Tally]:
+    """Each organisation's own members tallied for the year: four queries whatever the subtree's
+    size. Members without a reduction in the year — nearly all — are tallied by the database
+    (``_TALLY_SQL``); the few with one are read with their bases and reductions and go through the
+    rules month by month."""
     first, end, cutoff = _month_index(months[0]), _month_index(months[0]) + 12, _month_index(today)
     in_tree = Q(member__org__path__startswith=root.path, member__status=PartyStatus.NORMAL)
     relieved = (DuesRelief.objects.filter(in_tree, from_month__lte=months[-1])
                 .filter(Q(until_month__isnull=True) | Q(until_month__gte=months[0])).values("member_id"))
     members = active_members(user, root.path).order_by()
-    regular_so_far = Q(kind=PaymentKind.REGULAR, month__lt=rules.month_start(today))
-    to_centre = Q(kind=PaymentKind.VOLUNTARY, amount__gte=rules.CURRENT.to_centre_from)
-    pay = (payments_for(user).filter(org__path__startswith=root.path, month__gte=months[0], month__lte=months[-1])
-           .order_by().values("member_id", "org_id", "kind")
-           .annotate(n=Count("pk", filter=regular_so_far), total=Sum("amount"),
-                     centre=Coalesce(Sum("amount", filter=to_centre), Value(ZERO)),
-                     voluntary=Case(When(kind=PaymentKind.VOLUNTARY, then=Value(1)), default=Value(0)))
-           .values("member_id", "org_id", "voluntary", "n", "total", "centre"))
+    paid = (payments_for(user).filter(org__path__startswith=root.path, kind=PaymentKind.REGULAR,
+                                      month__gte=months[0], month__lte=months[-1], month__lt=rules.month_start(today))
+            .order_by().values("member_id").annotate(n=Count("pk")))
     bases = bases_for(user).filter(in_tree, effective_from__lte=months[-1]).order_by()
     runs = bases.exclude(member_id__in=relieved).values(
         "member_id", amount=F("monthly_amount"),
         run_start=Greatest(_month_index_sql("effective_from"), _month_index_sql("member__joined_on"), Value(first)),
         run_end=Least(Coalesce(Window(Lead(_month_index_sql("effective_from")), partition_by=[F("member_id")],
                                       order_by=F("effective_from").asc()), Value(end)), Value(end)))
-    few = members.filter(pk__in=relieved).values(mid=F("pk"), path=F("org__path"),
-                                                  joined=_month_index_sql("joined_on"))
-    parts = {"pay": _sql(pay), "members": _sql(members.exclude(pk__in=relieved).values(mid=F("pk"),
-                                                                                       path=F("org__path"))),
-             "runs": _sql(runs), "few": _sql(few)}
-    sql = _RECONCILE_SQL.format(orgs=connection.ops.quote_name(Organization._meta.db_table),
-                                **{name: text for name, (text, _) in parts.items()})
-    params = (*parts["pay"][1], *parts["members"][1], cutoff, cutoff, cutoff, *parts["runs"][1], *parts["few"][1])
-    out = _Year()
-    for kind, path, i1, i2, i3, i4, i5, x1, x2 in _fetch(sql, params):
-        if kind == "m":
-            out.tallies[path].add(_Tally(int(i2 or 0), int(i1 or 0), _money_of(x1), int(i3 or 0), int(i4 or 0),
-                                         int(i5 or 0)))
-        elif kind == "o":
-            out.amounts.append((path, bool(i1), _money_of(x1), _money_of(x2)))
-        else:
-            out.few.append((path, int(i1), _month_of(int(i2)), int(i3 or 0)))
+    parts = {"members": _sql(members.exclude(pk__in=relieved).values(mid=F("pk"), path=F("org__path"))),
+             "runs": _sql(runs), "paid": _sql(paid.values("member_id", "n"))}
+    sql = _TALLY_SQL.format(**{name: text for name, (text, _) in parts.items()})
+    params = (*parts["members"][1], cutoff, cutoff, cutoff, *parts["runs"][1], *parts["paid"][1])
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for path, no_base, counted, expected, due, paid_months, behind in _fetch(sql, params):
+        tallies[path].add(_Tally(int(counted or 0), int(no_base or 0), _money_of(expected), int(due or 0),
+                                 int(paid_months or 0), int(behind or 0)))
     # the members with a reduction or exemption: by the rules, month by month
+    paid_n = Subquery(paid.filter(member_id=OuterRef("pk")).values("n"))
+    few = list(members.filter(pk__in=relieved).annotate(n=paid_n).values_list("id", "org__path", "joined_on", "n"))
     facts = Q(member_id__in=relieved.values("member_id"))
     few_bases = base_facts(facts & Q(effective_from__lte=months[-1]) & Q(pk__in=bases.values("pk")))
     few_reliefs = relief_facts(facts & Q(from_month__lte=months[-1]))
-    for path, member_id, joined_on, paid_count in out.few:
-        tally = out.tallies[path]
+    for member_id, path, joined_on, paid_count in few:
+        tally = tallies[path]
         member_bases = few_bases.get(member_id)
         if not member_bases:
             tally.no_base += 1
@@ -379,17 +338,16 @@ def _year(user, root: Organization, months: list[dt.date], today: dt.date) -> _Y
         expected, due, any_due = _member_year(joined_on, member_bases, few_reliefs.get(member_id, ()), months, cutoff)
         if not any_due:
             continue
-        paid_months = min(paid_count, due)
+        paid_months = min(paid_count or 0, due)
         tally.add(_Tally(1, 0, expected, due, paid_months, int(paid_months < due)))
-    return out
+    return tallies
 
 
 def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.date | None = None) -> list[OrgRow]:
     """Expected vs paid for ``root`` and the organisations ``depth`` levels below it, each counting its
     whole subtree, for ``year`` (months that are over count as due; the current month is shown but
-    not yet owed). Four queries whatever the size of the tree (and the user's positions, read once):
-    organisations, the year in one statement (``_RECONCILE_SQL``: the members' tallies, the amounts
-    per receiving organisation, the members with a reduction), those members' bases and reductions."""
+    not yet owed). Six queries whatever the size of the tree (and the user's positions, read once):
+    organisations, the members' tallies (``_tallies``: four), amounts per receiving organisation."""
     today = today or timezone.localdate()
     months = rules.year_months(year)
     orgs = (readable(Organization.objects, user).filter(path__startswith=root.path, depth__lte=root.depth + depth)
@@ -399,8 +357,7 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
     def targets(path: str):
         return [rows[p] for p in ancestors_and_self(path, from_length=len(root.path)) if p in rows]
 
-    year_facts = _year(user, root, months, today)
-    for path, tally in year_facts.tallies.items():
+    for path, tally in _tallies(user, root, months, today).items():
         for row in targets(path):
             row.members += tally.members
             row.no_base += tally.no_base
@@ -408,11 +365,15 @@ def reconcile(user, root: Organization, year: int, *, depth: int = 1, today: dt.
             row.due_months += tally.due_months
             row.paid_months += tally.paid_months
             row.behind += tally.behind
-    for path, voluntary, total, to_centre in year_facts.amounts:
+    centre = Sum("amount", filter=Q(kind=PaymentKind.VOLUNTARY, amount__gte=rules.CURRENT.to_centre_from))
+    grouped = (payments_for(user).filter(org__path__startswith=root.path, month__gte=months[0], month__lte=months[-1])
+               .order_by().values("org__path", "kind").annotate(total=Sum("amount"), centre=centre)
+               .values_list("org__path", "kind", "total", "centre"))
+    for path, kind, total, to_centre in grouped:
         for row in targets(path):
-            if voluntary:
+            if kind == PaymentKind.VOLUNTARY:
                 row.voluntary += total
-                row.to_centre += to_centre
+                row.to_centre += to_centre or ZERO
             else:
                 row.paid += total
     return list(rows.values())
