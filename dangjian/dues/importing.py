@@ -126,6 +126,9 @@ def fetch_bases(member_ids: list[int], months: set[dt.date]) -> dict[tuple[int, 
     """The bases the rows may update: of these members, starting in one of the file's months (a
     payroll sheet has one or two; the members' other bases are never read)."""
     out = {}
+    # first only the ids (no objects, one query without 100,000 parameters): usually none or a few
+    starting = set(DuesBase.objects.filter(effective_from__in=sorted(months)).values_list("member_id", flat=True))
+    member_ids = [pk for pk in member_ids if pk in starting]
     for start in range(0, len(member_ids), CHUNK):
         chunk = member_ids[start:start + CHUNK]
         for base in DuesBase.objects.filter(member_id__in=chunk, effective_from__in=sorted(months)).select_related(
