@@ -24,13 +24,19 @@ def _met(value: bool | None) -> str:
     return "—" if value is None else ("是" if value else "否")
 
 
-def reporting_write(target, year: int, lines, rows, reporters) -> int:
+PROGRESS_EVERY = 2000
+
+
+def reporting_write(target, year: int, lines, rows, reporters, *, on_progress=None) -> int:
     """``lines`` from ``queries.branch_lines``, ``rows`` from ``queries.subtree_rows``, ``reporters``
-    from ``queries.reporters_to``. Returns the member rows written on the first sheet."""
+    from ``queries.reporters_to``. Returns the member rows written on the first sheet.
+    ``on_progress(lines so far)`` is called every ``PROGRESS_EVERY`` lines (the background job)."""
     book = write_only_workbook()
     sheet = header_sheet(book, f"{year}年报到情况", MEMBER_HEADERS, freeze="C2")
     count = 0
-    for line in lines:
+    for seen, line in enumerate(lines, start=1):
+        if on_progress is not None and seen % PROGRESS_EVERY == 0:
+            on_progress(seen)
         report = line.report
         if line.expected_kind is None and report is None:
             continue  # neither expected to report nor reported: not part of 报到

@@ -27,6 +27,7 @@ from dangjian.orgs.models import Organization
 
 from . import actions, exporting, queries, rules
 from .forms import FeedbackForm, NeedForm, RecordForm, RequestForm
+from .jobs import needs_background_export, reporting_audit, reporting_filename, start_reporting_export
 from .models import CommunityReport, ServiceNeed, ServiceRecord
 
 YEARS = range(2000, 2101)
@@ -60,16 +61,20 @@ def overview(request):
 @reading()
 def reporting_xlsx(request, pk):
     """报到情况 of the organisation's subtree for a year (.xlsx): members through the user's scope,
-    the rates of the organisation and its direct children, and who reported to its communities."""
+    the rates of the organisation and its direct children, and who reported to its communities.
+    A small subtree (a branch, a town) is written in the request; a larger one by a background job
+    (a city takes tens of seconds): the person follows it on the job page and downloads it there."""
     org = _org(request, pk)
     year = _year(request)
+    if needs_background_export(org):
+        job = start_reporting_export(acting_user=request.user, org=org, year=year)
+        return redirect("jobs:detail", job.pk)
     lines = queries.branch_lines(request.user, org, year)
     rows = queries.subtree_rows(org, year)
     reporters = queries.reporters_to(request.user, org, year)
-    record_export(actor=request.user, what=f"报到情况：{org.name}", model="community.communityreport",
-                  rows=len(lines), filters={"org": org.code, "year": year})
+    record_export(actor=request.user, rows=len(lines), **reporting_audit(org, year))
     return xlsx_response(lambda target: exporting.reporting_write(target, year, lines, rows, reporters),
-                         f"报到情况-{org.name}-{year}.xlsx")
+                         reporting_filename(org, year))
 
 
 def _short(request, fn) -> None:

@@ -399,9 +399,9 @@ def lapse_candidates(today: dt.date, org_ids=None) -> dict[int, list[MemberLine]
     limit. Whole database, system reading; a fixed number of queries per branch with arrears."""
     current = rules.month_start(today)
     window_start = rules.add_months(current, -rules.CURRENT.arrears_months)
-    # members with a base and nothing paid in the last six months: the only ones that can be flagged
-    # NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join; NOT IN over the ~700,000 payments
-    # of a city's half year outgrew work_mem and was re-scanned per member (minutes, not a second).
+    # members with a base and nothing paid in the last six months: the only ones that can be flagged.
+    # NOT EXISTS (an anti-join), not NOT IN: a city's 700,000 recent payments do not fit a hashed
+    # NOT IN, and PostgreSQL then rescans them for every member (it ran for many minutes)
     paid_recently = DuesPayment.objects.filter(member_id=OuterRef("pk"), kind=PaymentKind.REGULAR,
                                                month__gte=window_start, month__lt=current)
     has_base = DuesBase.objects.filter(member_id=OuterRef("pk"))

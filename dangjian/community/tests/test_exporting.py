@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.models import ChangeRecord
+from dangjian.jobs.models import Job
+from dangjian.jobs.testing import finished_download, run_jobs
 from dangjian.testing import make_member, make_org
 
-from .. import actions
+from .. import actions, jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,45 @@ def test_export_queries_do_not_grow_with_branches(tree, side, served, login):
     assert count() == before
     rows = _table(_book(client.get(url, {"year": YEAR}))["向本级社区报到的党员"])
     assert len(rows) == 4
+
+
+def _sheets(book) -> dict[str, list[dict]]:
+    return {name: _table(book[name]) for name in book.sheetnames}
+
+
+def test_a_large_subtree_is_exported_by_a_background_job(tree, side, served, login, monkeypatch):
+    client, url = login(tree.county_admin), reverse("community:reporting_xlsx", args=[tree.county.pk])
+    in_request = _sheets(_book(client.get(url, {"year": YEAR})))
+    monkeypatch.setattr(jobs, "SYNC_EXPORT_MAX_ORGS", 1)  # the county's subtree is now "large"
+    queued = client.get(url, {"year": YEAR})
+    assert queued.status_code == 302
+    job = Job.objects.get(pk=int(queued["Location"].rstrip("/").split("/")[-1]))
+    assert (job.kind, job.requested_by, job.state) == (jobs.REPORTING, tree.county_admin, "queued")
+    exports = ChangeRecord.objects.filter(action="export", object_type="community.communityreport")
+    assert exports.count() == 1  # queuing hands nothing out: only the earlier download in the request
+    download = finished_download(client, queued)
+    assert _sheets(_book(download)) == in_request  # the same workbook as in the request
+    job.refresh_from_db()
+    assert job.result_name == f"报到情况-{tree.county.name}-{YEAR}.xlsx" and job.result_rows > 0
+    record = exports.latest("id")
+    assert record.actor == tree.county_admin and record.after["filters"] == {"org": tree.county.code,
+                                                                            "year": str(YEAR)}
+    assert record.after["rows"] == job.result_rows
+    # the file is the requester's alone
+    assert login(tree.secretary_a).get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_the_job_reads_the_scope_it_runs_with(tree, side, served):
+    """Queued for an organisation the person no longer sees (as if their position had ended):
+    the job fails with a reason and writes no file."""
+    job = jobs.start_reporting_export(acting_user=tree.secretary_a, org=tree.town2, year=YEAR)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.state == "failed" and "管辖范围" in job.message and not job.result_file
+
+
+def test_a_small_subtree_stays_in_the_request(tree, side, served, login):
+    assert not jobs.needs_background_export(tree.county)  # a handful of organisations
+    response = login(tree.county_admin).get(reverse("community:reporting_xlsx", args=[tree.county.pk]),
+                                            {"year": YEAR})
+    assert response.status_code == 200 and not Job.objects.exists()
