@@ -19,14 +19,16 @@ def make_worker(*, worker_id: str | None = None) -> Worker:
                   max_tasks=None, worker_id=worker_id or get_random_string(32), excluded_queue_names=[])
 
 
-def run_pending() -> int:
-    """One round: due scheduled tasks queued, then every ready task run; the number run. For
-    ``worker --once`` and tests: unlike the library's loop it never closes the database connection
-    between tasks (inside a test's transaction that would throw the test's data away)."""
+def run_pending(*, schedule: bool = True) -> int:
+    """One round: due scheduled tasks queued (unless ``schedule`` is False), then every ready task
+    run; the number run. For ``worker --once`` and tests: unlike the library's loop it never closes
+    the database connection between tasks (inside a test's transaction that would throw the test's
+    data away)."""
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction
 
-    periodic.enqueue_due()
+    if schedule:
+        periodic.enqueue_due()
     worker = make_worker()
     ran = 0
     while True:

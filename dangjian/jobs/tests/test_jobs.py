@@ -185,3 +185,15 @@ def test_old_results_are_removed_with_their_jobs(tree, login):
     import os
 
     assert not os.path.exists(path)
+
+
+def test_worker_once_without_schedule_runs_only_what_is_queued(db):
+    """``worker --once --no-schedule`` (the bench's roster measurement) leaves the day's scheduled
+    tasks for the real worker; plain ``--once`` queues and runs them."""
+    from django.core.management import call_command
+
+    call_command("worker", once=True, no_schedule=True)
+    assert not PeriodicRun.objects.exists()
+    due = [s.name for s in periodic.schedules() if periodic.due_key(s, timezone.now())]
+    call_command("worker", once=True)
+    assert sorted(PeriodicRun.objects.values_list("name", flat=True)) == sorted(due)
