@@ -75,7 +75,11 @@ def key_of(name: str, org, variant: str) -> str:
 
 
 def subtree_size(org) -> int:
-    return type(org).objects.filter(path__startswith=org.path).count()
+    """How many organisations ``org``'s subtree holds; counted once per ``org`` object, so the
+    panels of one page that share it (the home page's) ask once."""
+    if "_subtree_size" not in org.__dict__:
+        org.__dict__["_subtree_size"] = type(org).objects.filter(path__startswith=org.path).count()
+    return org.__dict__["_subtree_size"]
 
 
 def summary_of(name: str, org, variant: str, *, size: int | None = None) -> Summary:
