@@ -5,17 +5,12 @@ time: counting a city's pending claims hashed every organisation of the city on 
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from dangjian.core.registry import register_panel
-from dangjian.core.summaries import register_summary, subtree_size, summary_of
+from dangjian.core.summaries import register_summary, scope_summary, today_variant
 
 from .choices import EntryState
 from .models import DisposalRecord, PointsEntry
-
-
-def _today() -> list[str]:
-    return [timezone.localdate().isoformat()]
 
 
 def waiting_counts(org, day: str) -> dict:
@@ -25,16 +20,14 @@ def waiting_counts(org, day: str) -> dict:
     return {"claims": claims, "disposals": disposals["open"], "overdue": disposals["overdue"]}
 
 
-register_summary("appraisal.waiting", waiting_counts, variants=_today)
+register_summary("appraisal.waiting", waiting_counts, variants=today_variant)
 
 
 def waiting(request, scope) -> dict | None:
-    org = scope["org"]
-    size = scope.get("size")  # set by the organisation panel when it ran first
-    summary = summary_of("appraisal.waiting", org, _today()[0], size=size if size is not None else subtree_size(org))
+    summary = scope_summary("appraisal.waiting", scope)
     if not summary.value["claims"] and not summary.value["disposals"]:
         return None
-    return {"org": org, **summary.value, "summary": summary}
+    return {"org": scope["org"], **summary.value, "summary": summary}
 
 
 register_panel("appraisal.waiting", "appraisal/_home_waiting.html", waiting, order=40)

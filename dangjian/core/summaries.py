@@ -98,6 +98,18 @@ def summary_of(name: str, org, variant: str, *, size: int | None = None) -> Summ
     return Summary(held[0], held[1], cached=True)
 
 
+def today_variant() -> list[str]:
+    """The variant of a summary that is counted as of today (``variants`` of ``register_summary``)."""
+    return [timezone.localdate().isoformat()]
+
+
+def scope_summary(name: str, scope: dict) -> Summary:
+    """Today's summary ``name`` of a home-page scope's organisation; the subtree's size is the one
+    the organisation panel put in the scope when it ran first."""
+    org, size = scope["org"], scope.get("size")
+    return summary_of(name, org, today_variant()[0], size=size if size is not None else subtree_size(org))
+
+
 def verify(orgs: Iterable) -> list[Check]:
     """For each registered summary, each organisation in ``orgs`` and each current variant: if the
     cache holds that summary, recompute it in full and compare. The summary is left as it was."""
