@@ -272,7 +272,8 @@ LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle timeout: the session expires this long after the last request (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# renewed at most once a minute by accounts.middleware.SessionLimitMiddleware, not written on every request
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute limit: however active, a session ends this long after login.
 SESSION_MAX_SECONDS = int(os.environ.get("DANGJIAN_SESSION_MAX_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
             signals,  # noqa: F401  (connects the session receivers)
             tasks,  # noqa: F401  (registers the hourly purge of expired sessions)
         )
-        from .queries import positions_granting
+        from .queries import position_grants
 
         # core sits below the feature apps and never imports them: scope learns of positions here.
-        set_position_lookup(positions_granting)
+        set_position_lookup(position_grants)

@@ -1,6 +1,8 @@
 """The absolute session limit: a session ends a fixed time after login, however active it is.
-(The idle timeout is Django's own: SESSION_COOKIE_AGE renewed on every request.) And the forced
-password change: a user who must change the password reaches nothing else until it is done."""
+The idle timeout is Django's own SESSION_COOKIE_AGE, renewed by writing the session at most once
+every ``RENEW_SECONDS`` (not on every request: that was a database write and commit on every page
+and API call; the idle timeout is thereby exact to within a minute). And the forced password
+change: a user who must change the password reaches nothing else until it is done."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 LOGIN_AT = "dangjian_login_at"
+SEEN_AT = "dangjian_seen_at"
+RENEW_SECONDS = 60
 # Set at login (rules.FIRST_LOGIN / rules.EXPIRED) when the password must be changed first; the
 # decision is taken once per login, so ordinary requests cost no query.
 PASSWORD_CHANGE = "dangjian_password_change"
@@ -31,13 +35,16 @@ class SessionLimitMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
             started = request.session.get(LOGIN_AT)
             if started is None:
                 mark_login_time(request)
-            elif time.time() - started > settings.SESSION_MAX_SECONDS:
+            elif now - started > settings.SESSION_MAX_SECONDS:
                 logout(request)
                 messages.warning(request, "登录时间已超过上限，请重新登录。")
                 return redirect(settings.LOGIN_URL)
+            if now - request.session.get(SEEN_AT, 0) >= RENEW_SECONDS:
+                request.session[SEEN_AT] = now  # saved with a new expiry, and the cookie renewed
         return self.get_response(request)
 
 

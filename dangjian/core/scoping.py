@@ -25,20 +25,21 @@ VIEW = "view"
 CHANGE = "change"
 REVEAL = "reveal"
 
-# ``positions_granting(user, action)`` → positions with ``.org.path``; set by the accounts app.
+# ``position_grants(user)`` → [(organisation path, actions granted there)]; set by the accounts app.
 _position_lookup = None
 
 
 def set_position_lookup(lookup) -> None:
-    """Called once by the accounts app: how to find the positions of a user that grant an action."""
+    """Called once by the accounts app: how to find a user's positions, each as the organisation's
+    path and the actions its role grants."""
     global _position_lookup
     _position_lookup = lookup
 
 
-def _positions_granting(user, action: str):
+def _position_grants(user) -> list[tuple[str, frozenset[str]]]:
     if _position_lookup is None:
         raise RuntimeError("scoping has no position lookup: is dangjian.accounts in INSTALLED_APPS?")
-    return _position_lookup(user, action)
+    return _position_lookup(user)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -57,7 +58,9 @@ def scope_prefixes(user, action: str) -> list[str]:
         return []
     cache = user.__dict__.setdefault("_scope_cache", {})
     if action not in cache:
-        paths = sorted({p.org.path for p in _positions_granting(user, action)}, key=lambda p: (len(p), p))
+        if "grants" not in cache:  # one query per request answers every action (view, change, reveal)
+            cache["grants"] = _position_grants(user)
+        paths = sorted({path for path, actions in cache["grants"] if action in actions}, key=lambda p: (len(p), p))
         kept: list[str] = []
         for path in paths:
             if not any(path.startswith(k) for k in kept):

@@ -75,7 +75,11 @@ def key_of(name: str, org, variant: str) -> str:
 
 
 def subtree_size(org) -> int:
-    return type(org).objects.filter(path__startswith=org.path).count()
+    """How many organisations ``org``'s subtree holds; counted once per ``org`` object, so the
+    panels of one page that share it (the home page's) ask once."""
+    if "_subtree_size" not in org.__dict__:
+        org.__dict__["_subtree_size"] = type(org).objects.filter(path__startswith=org.path).count()
+    return org.__dict__["_subtree_size"]
 
 
 def summary_of(name: str, org, variant: str, *, size: int | None = None) -> Summary:
@@ -92,6 +96,18 @@ def summary_of(name: str, org, variant: str, *, size: int | None = None) -> Summ
             held = (kind.compute(org, variant), timezone.now())
         cache.set(key, held, settings.SUMMARY_SECONDS)
     return Summary(held[0], held[1], cached=True)
+
+
+def today_variant() -> list[str]:
+    """The variant of a summary that is counted as of today (``variants`` of ``register_summary``)."""
+    return [timezone.localdate().isoformat()]
+
+
+def scope_summary(name: str, scope: dict) -> Summary:
+    """Today's summary ``name`` of a home-page scope's organisation; the subtree's size is the one
+    the organisation panel put in the scope when it ran first."""
+    org, size = scope["org"], scope.get("size")
+    return summary_of(name, org, today_variant()[0], size=size if size is not None else subtree_size(org))
 
 
 def verify(orgs: Iterable) -> list[Check]:

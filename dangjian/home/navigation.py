@@ -36,4 +36,11 @@ def menu_for(user) -> dict:
 
 
 def navigation(request) -> dict:
-    return {"menu": menu_for(getattr(request, "user", None))}
+    """Worked out once per request: a page that renders parts with ``render_to_string(request=…)``
+    (the home page's panels) runs every context processor again for each part."""
+    menu = getattr(request, "_navigation_menu", None)
+    if menu is None:
+        menu = menu_for(getattr(request, "user", None))
+        if request is not None:
+            request._navigation_menu = menu
+    return {"menu": menu}

@@ -64,6 +64,19 @@ def _members():
     return Member.objects.select_related("org")
 
 
+LISTED = [name for name in MemberOut.model_fields if name != "org"]
+ORG_REF = {"org__id": "id", "org__code": "code", "org__name": "name"}
+
+
+def member_page(qs, page: PageQuery) -> dict:
+    """``page_of`` over plain rows of exactly what MemberOut shows: building a Member and an
+    Organization object for each of the page's rows cost as much as the query (a city user's page)."""
+    result = page_of(qs.values(*LISTED, *ORG_REF), page)
+    for row in result["items"]:
+        row["org"] = {name: row.pop(key) for key, name in ORG_REF.items()}
+    return result
+
+
 @router.get("/", response=responses(MemberPage, errors=(401, 422)), summary="党员列表")
 def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery]):
     """您管辖范围内的党员，筛选条件与党员名册页面相同。公民身份号码和手机号码只返回脱敏形式。
@@ -72,7 +85,7 @@ def list_members(request, filters: Query[MemberFilters], page: Query[PageQuery])
         raise ValidationError({"q": "公民身份号码和手机号码不能放在网址中（会留在访问日志里），"
                                     "请改用 POST /api/members/search，在请求体中提交 q"})
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
-    return page_of(qs, page)
+    return member_page(qs, page)
 
 
 @router.post("/search", response=responses(MemberPage, errors=(401, 422)), summary="查找党员（条件在请求体中）")
@@ -83,7 +96,7 @@ def search_members(request, payload: MemberSearch):
         ratelimit.check("id_lookup", user=request.user)
     filters = MemberFilters(**payload.model_dump(exclude={"limit", "offset", "count"}))
     qs = filter_members(members_for(request.user), member_filter(filters)).order_by("org__path", "name", "id")
-    return page_of(qs, PageQuery(limit=payload.limit, offset=payload.offset, count=payload.count))
+    return member_page(qs, PageQuery(limit=payload.limit, offset=payload.offset, count=payload.count))
 
 
 def member_choice(member: Member) -> dict:

@@ -42,8 +42,9 @@ class Member(VersionedModel):
     phone_index = models.CharField("手机号码索引", max_length=64, blank=True, db_index=True, editable=False)
     phone_masked = models.CharField("手机号码", max_length=20, blank=True, editable=False)
     address = models.CharField("家庭住址", max_length=300, blank=True)
-    org = models.ForeignKey(
-        "orgs.Organization", verbose_name="所在党组织", related_name="members", on_delete=models.PROTECT
+    org = models.ForeignKey(  # no index of its own: members_filter_counts and (org, name) begin with it
+        "orgs.Organization", verbose_name="所在党组织", related_name="members", on_delete=models.PROTECT,
+        db_index=False,
     )
     lost_contact = models.BooleanField("失联党员", default=False)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)
@@ -69,6 +70,11 @@ class Member(VersionedModel):
             # from this small index alone rather than from the wide member rows
             models.Index(fields=["org"], name="members_full_by_org",
                          condition=models.Q(status=PartyStatus.NORMAL, membership_type=MembershipType.FULL)),
+            # the member list counts a filtered subtree on every page: on PostgreSQL the count reads
+            # this narrow index (9 MB for a city) instead of the wide rows (58 MB); SQLite ignores INCLUDE
+            models.Index(fields=["org"], name="members_filter_counts",
+                         include=["membership_type", "status", "gender", "education", "category", "flow_status",
+                                  "lost_contact", "hardship", "retired", "birth_date"]),
         ]
 
     def __str__(self) -> str:

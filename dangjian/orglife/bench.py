@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
+import tempfile
 import time
 import tracemalloc
 
@@ -18,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
-from dangjian.core.benchmarking import database_time, median_seconds, versus
+from dangjian.core.benchmarking import database_time, median_seconds, run_measured, versus
 from dangjian.core.registry import register_bench
 from dangjian.members.choices import PartyStatus
 from dangjian.members.models import Member
@@ -153,3 +154,25 @@ def _record_through_api(branch: Organization, repeat: int = 7) -> float:
 register_bench("orglife", lambda ctx: benchmark_orglife(ctx.root), after=("data",), notes=(
     "组织生活落实情况：`compliance_report` 先运行一次，再测 7 次；数据库部分是执行 SQL 并取回结果的时间之和"
     "（`connection.execute_wrapper`）；极限是同一次运行中对子树全年会议按组织的一次 GROUP BY。"))
+
+
+def report_export(ctx) -> list[tuple[str, str, str]]:
+    """``dangjian orglife-report`` for the whole top organisation, JSON and xlsx, each in its own
+    process: the time from process start and that process's own peak memory."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("json", "xlsx"):
+            started = time.perf_counter()
+            args = ["orglife-report", "--org", ctx.root.code, "--format", fmt, "--output", f"{tmp}/r.{fmt}"]
+            returncode, output, peak_mb = run_measured("dangjian.cli", args)
+            elapsed = time.perf_counter() - started
+            if returncode != 0:
+                ctx.warn(output[-4000:])
+            rows.append((f"`orglife-report --format {fmt}`（顶层组织，含进程启动）：耗时 / 进程峰值内存（VmHWM）",
+                         f"{elapsed:.1f} s / {peak_mb:.0f} MB", "≤ 300 MB"))
+    return rows
+
+
+register_bench("orglife_export", report_export, after=("data",), notes=(
+    "组织生活报告导出：`dangjian orglife-report --format json|xlsx` 子进程（DEBUG 关闭），从进程启动到写完文件；"
+    "峰值内存是该进程自己的 VmHWM（`run_measured`）。"))

@@ -5,6 +5,7 @@ for JSON and the console table."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.utils import timezone
 from docx import Document
@@ -111,8 +112,10 @@ def report_xlsx(report: Report, *, on_progress=None) -> bytes:
                              silence.reason if silence and silence.silent else ""])
     detail = book.create_sheet("明细")
     detail.append(header_cells(detail, ["党组织", "会议类型", "周期", "截止日期", "结果", "说明"]))
-    for done, org in enumerate(report.evaluated(), start=1):
-        for r in report.results[org.id]:
+    evaluated = [o.id for o in report.evaluated()]
+    for done, (org_id, results) in enumerate(report.results.each(evaluated), start=1):  # not kept: see each()
+        org = report.orgs[org_id]
+        for r in results:
             append_row(detail, [org.name, report.label(r.meeting_type), r.slot.label, r.slot.end,
                                 Outcome(r.outcome).label, r.reason])
         if on_progress is not None and done % 200 == 0:
@@ -120,39 +123,72 @@ def report_xlsx(report: Report, *, on_progress=None) -> bytes:
     return _workbook_bytes(book)
 
 
-def report_dict(report: Report, *, details: bool = True) -> dict:
-    """The report as plain data: the same for the API, JSON output and tests."""
-    orgs = []
-    flags = flag_counts(report.root, report.year)
-    for org in sorted(report.orgs.values(), key=lambda o: o.path):
-        tally = report.tallies.get(org.path)
-        if tally is None:
-            continue
-        counted = flags.get(org.path, FlagCounts())
-        entry = {"id": org.id, "name": org.name, "kind": org.kind, "path": org.path,
-                 "owed": tally.owed, "met": tally.met, "missing": tally.missing, "quorum_not_met": tally.quorum,
-                 "not_yet_due": tally.not_due, "rate": None if tally.rate is None else round(tally.rate, 4),
-                 "integrity": {"open": counted.open, "confirmed": counted.confirmed, "explained": counted.explained}}
-        silence = report.silences.get(org.id)
-        if silence is not None:
-            entry["silent"] = silence.silent
-            entry["silence_reason"] = silence.reason
-        if details and org.id in report.results:
-            entry["results"] = [{"type": r.meeting_type, "type_label": report.label(r.meeting_type),
-                                 "period": r.slot.label, "deadline": r.slot.end.isoformat(), "outcome": r.outcome,
-                                 "reason": r.reason, "meetings": list(r.meeting_ids)} for r in report.results[org.id]]
-        orgs.append(entry)
+def _org_entry(report: Report, org, flags: dict, results: list | None) -> dict:
+    tally = report.tallies[org.path]
+    counted = flags.get(org.path, FlagCounts())
+    entry = {"id": org.id, "name": org.name, "kind": org.kind, "path": org.path,
+             "owed": tally.owed, "met": tally.met, "missing": tally.missing, "quorum_not_met": tally.quorum,
+             "not_yet_due": tally.not_due, "rate": None if tally.rate is None else round(tally.rate, 4),
+             "integrity": {"open": counted.open, "confirmed": counted.confirmed, "explained": counted.explained}}
+    silence = report.silences.get(org.id)
+    if silence is not None:
+        entry["silent"] = silence.silent
+        entry["silence_reason"] = silence.reason
+    if results is not None:
+        entry["results"] = [{"type": r.meeting_type, "type_label": report.label(r.meeting_type),
+                             "period": r.slot.label, "deadline": r.slot.end.isoformat(), "outcome": r.outcome,
+                             "reason": r.reason, "meetings": list(r.meeting_ids)} for r in results]
+    return entry
+
+
+def _reported_orgs(report: Report) -> list:
+    return [o for o in sorted(report.orgs.values(), key=lambda o: o.path) if o.path in report.tallies]
+
+
+def _report_head(report: Report) -> dict:
     total = report.tallies.get(report.root.path, rules.Tally())
-    due = report.due()
     return {
         "root": {"id": report.root.pk, "name": report.root.name, "code": report.root.code},
         "year": report.year, "today": report.today.isoformat(),
         "total": {"owed": total.owed, "met": total.met, "rate": None if total.rate is None else round(total.rate, 4)},
         "silent": [{"id": o.id, "name": o.name, "reason": s.reason} for o, s in report.silent()],
-        "due_next": [{"org": d.org_id, "type": d.meeting_type, "deadline": d.deadline.isoformat(), "reason": d.reason}
-                     for d in due if not d.late][:200],
-        "organizations": orgs,
     }
+
+
+def _due_next(due: list[rules.Due]) -> list[dict]:
+    return [{"org": d.org_id, "type": d.meeting_type, "deadline": d.deadline.isoformat(), "reason": d.reason}
+            for d in due if not d.late][:200]
+
+
+def report_dict(report: Report, *, details: bool = True) -> dict:
+    """The report as plain data: the same for the API and tests (``write_report_json`` writes the
+    same data out without holding it)."""
+    flags = flag_counts(report.root, report.year)
+    orgs = [_org_entry(report, org, flags, report.results[org.id] if details and org.id in report.results else None)
+            for org in _reported_orgs(report)]
+    return {**_report_head(report), "due_next": _due_next(report.due()), "organizations": orgs}
+
+
+def write_report_json(report: Report, write) -> None:
+    """``report_dict(report)`` as JSON, passed to ``write`` piece by piece: one organisation per line,
+    each evaluated as it is written and let go (a city's report held whole took 960 MB). What falls
+    due next is gathered on the way and written last."""
+    flags = flag_counts(report.root, report.year)
+    orgs = _reported_orgs(report)
+    head = json.dumps(_report_head(report), ensure_ascii=False)
+    write(head[:-1] + ', "organizations": [\n')
+    results = report.results.each([o.id for o in orgs])
+    pending = next(results, None)
+    due: list[rules.Due] = []
+    for n, org in enumerate(orgs):
+        own = None
+        if pending is not None and pending[0] == org.id:
+            own = pending[1]
+            due.extend(d for d in rules.due_items(own, report.today) if not d.late)
+            pending = next(results, None)
+        write(("" if n == 0 else ",\n") + json.dumps(_org_entry(report, org, flags, own), ensure_ascii=False))
+    due.sort(key=lambda d: (d.deadline, report.orgs[d.org_id].path))
+    write("\n], \"due_next\": " + json.dumps(_due_next(due), ensure_ascii=False) + "}\n")
 
 
 def report_table(report: Report) -> str:

@@ -6,14 +6,10 @@ time; the matrix page's own summary is registered in views.py, the reports alway
 from django.utils import timezone
 
 from dangjian.core.registry import register_panel
-from dangjian.core.summaries import register_summary, subtree_size, summary_of
+from dangjian.core.summaries import register_summary, scope_summary, today_variant
 
 from . import matrix  # noqa: F401  (registers the matrix page's summary where every summary is found)
 from .report import home_due
-
-
-def _today() -> list[str]:
-    return [timezone.localdate().isoformat()]
 
 
 def due(org, day: str) -> dict:
@@ -23,13 +19,11 @@ def due(org, day: str) -> dict:
     return {**summary, "planned": list(summary["planned"])}
 
 
-register_summary("orglife.due", due, variants=_today)
+register_summary("orglife.due", due, variants=today_variant)
 
 
 def due_summary(request, scope) -> dict:
-    org = scope["org"]
-    size = scope.get("size")  # set by the organisation panel when it ran first
-    summary = summary_of("orglife.due", org, _today()[0], size=size if size is not None else subtree_size(org))
+    summary = scope_summary("orglife.due", scope)
     return {"orglife": summary.value, "summary": summary}
 
 

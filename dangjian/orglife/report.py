@@ -56,9 +56,27 @@ class LazyResults(Mapping):
         """Fetch, in one query, the meetings of those of ``org_ids`` not fetched yet."""
         wanted = [pk for pk in org_ids if pk in self._inputs and pk not in self._meetings]
         if wanted and not self._loaded_all:
-            fetched = _meeting_facts(self._root, self._year, wanted)
-            for pk in wanted:
-                self._meetings[pk] = fetched.get(pk, [])
+            self._meetings.update(self._meetings_of(wanted))
+
+    def _meetings_of(self, org_ids: list[int]) -> dict[int, list[rules.MeetingFacts]]:
+        fetched = _meeting_facts(self._root, self._year, org_ids)
+        return {pk: fetched.get(pk, []) for pk in org_ids}
+
+    def each(self, org_ids, *, batch: int = 500):
+        """``(org id, results)`` for those of ``org_ids`` that are evaluated, in that order, without
+        keeping them: the meetings are fetched a batch of organisations at a time (one query each) and
+        let go with the batch, so a city's whole report is written out in bounded memory."""
+        ids = [pk for pk in org_ids if pk in self._inputs]
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            meetings = self._meetings if self._loaded_all else self._meetings_of(chunk)
+            for pk in chunk:
+                if pk in self._done:
+                    yield pk, self._done[pk]
+                    continue
+                org, org_rules = self._inputs[pk]
+                yield pk, rules.evaluate_org(org, org_rules, meetings.get(pk, []), self._year, self._today,
+                                             self._custom)
 
     def __getitem__(self, org_id: int) -> list[rules.Result]:
         if org_id not in self._done:

@@ -4,16 +4,12 @@ subtree both come from the shared summary cache (dangjian/core/summaries.py), wi
 from django.utils import timezone
 
 from dangjian.core.registry import register_panel
-from dangjian.core.summaries import register_summary, subtree_size, summary_of
+from dangjian.core.summaries import register_summary, scope_summary, subtree_size, today_variant
 
 from . import queries
 from .stats import subtree_statistics
 
 SHOWN_WARNINGS = 20
-
-
-def _today() -> list[str]:
-    return [timezone.localdate().isoformat()]
 
 
 def figures(org, variant: str) -> dict:
@@ -25,13 +21,13 @@ def figures(org, variant: str) -> dict:
             "warnings": warnings[:SHOWN_WARNINGS], "warning_count": len(warnings)}
 
 
-register_summary("orgs.figures", figures, variants=_today)
+register_summary("orgs.figures", figures, variants=today_variant)
 
 
 def scope_figures(request, scope) -> dict:
     org = scope["org"]
-    scope["size"] = size = subtree_size(org)  # later panels size their work by the subtree
-    summary = summary_of("orgs.figures", org, _today()[0], size=size)
+    scope["size"] = subtree_size(org)  # later panels size their work by the subtree
+    summary = scope_summary("orgs.figures", scope)
     scope["stats"] = summary.value["stats"]
     return {"org": org, **summary.value, "summary": summary}
 

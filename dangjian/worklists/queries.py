@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import Position
-from dangjian.core.scoping import VIEW
+from dangjian.core.scoping import VIEW, readable
 from dangjian.core.shortcuts import parse_id
 from dangjian.core.tree import ancestors_and_self
 from dangjian.orgs.models import Organization
@@ -195,9 +195,11 @@ REMINDER_LIMIT = 10
 def reminders_for(user, org: Organization, *, today: dt.date | None = None, limit: int = REMINDER_LIMIT
                   ) -> Reminders:
     """What the holder of a position in ``org`` should look at today: items of the subtree due within
-    7 days, overdue (items of lower levels escalate here), and closed items whose 回头看 is due."""
+    7 days, overdue (items of lower levels escalate here), and closed items whose 回头看 is due.
+    Four queries whatever the subtree's size. ``user`` may be ``SYSTEM`` (the home page's shared
+    summary of a subtree, which every holder of a position there sees whole)."""
     today = today or timezone.localdate()
-    base = items_for(user).filter(org__path__startswith=org.path)
+    base = readable(WorkItem.objects.select_related("org"), user).filter(org__path__startswith=org.path)
     counts = base.order_by().aggregate(
         due_soon=Count("pk", filter=due_soon_q(today)), overdue=Count("pk", filter=overdue_q(today)),
         review_due=Count("pk", filter=review_due_q(today)),

@@ -7,17 +7,30 @@ import datetime as dt
 
 from django.utils import timezone
 
+from dangjian.core.actors import SYSTEM
+
 from . import queries, rules
 
 
-def home_reminders(user, org, *, today: dt.date | None = None) -> queries.Reminders:
-    """The reminders shown on the home page for a position in ``org`` (its whole subtree)."""
-    today = today or timezone.localdate()
-    found = queries.reminders_for(user, org, today=today)
-    for item in found.overdue:
-        item.overdue_days = rules.days_overdue(item.deadline, today)
-        item.escalated = item.org_id != org.pk
-    return found
+def home_reminders(org, day: str) -> dict:
+    """The reminders shown on the home page for a position in ``org`` (its whole subtree) on the
+    date ``day`` (ISO), as plain data: the shared summary of a large subtree (worklists/panels.py),
+    compared field by field by ``dangjian verify-summaries``."""
+    today = dt.date.fromisoformat(day)
+    found = queries.reminders_for(SYSTEM, org, today=today)
+
+    def row(item, **extra) -> dict:
+        return {"pk": item.pk, "title": item.title, "org_name": item.org.display_name,
+                "deadline": item.deadline, "closed_on": item.closed_on, **extra}
+
+    return {
+        "counts": found.counts,
+        "empty": found.empty,
+        "overdue": [row(i, overdue_days=rules.days_overdue(i.deadline, today), escalated=i.org_id != org.pk)
+                    for i in found.overdue],
+        "due_soon": [row(i) for i in found.due_soon],
+        "review_due": [row(i) for i in found.review_due],
+    }
 
 
 def _line(item, today: dt.date, *, with_org: bool = False) -> str:

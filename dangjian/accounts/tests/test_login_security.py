@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dangjian.accounts.middleware import LOGIN_AT
+from dangjian.accounts.middleware import LOGIN_AT, RENEW_SECONDS, SEEN_AT
 from dangjian.accounts.models import LoginAttempt
 from dangjian.accounts.rules import locked_until
 from dangjian.testing import DEFAULT_PASSWORD
@@ -91,6 +91,25 @@ def test_absolute_session_limit_logs_out(tree, client, settings):
     assert client.get(reverse("home:home")).status_code == 302
 
 
-def test_idle_timeout_is_renewed_on_every_request(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def _expiry(client, settings):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+@pytest.mark.django_db
+def test_idle_timeout_is_renewed_once_a_minute_not_written_on_every_request(tree, client, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert _login(client, DEFAULT_PASSWORD).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 200
+    first = _expiry(client, settings)
+    response = client.get(reverse("home:home"))
+    assert _expiry(client, settings) == first  # within the minute: the session row is not written again
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    session = client.session
+    session[SEEN_AT] = int(time.time()) - RENEW_SECONDS  # a minute since the session was last renewed
+    session.save()
+    before = _expiry(client, settings)
+    response = client.get(reverse("home:home"))
+    assert _expiry(client, settings) > before  # renewed: the idle timeout counts from this request
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60

@@ -86,3 +86,19 @@ def test_an_appeal_kept_changes_nothing(appealed):
     town, people, (_, from_unqualified) = appealed
     actions.appeal_answer(acting_user=town, appeal=from_unqualified, outcome="kept", response="测评属实")
     assert _prompt(people[1]).done_at is None
+
+
+def test_home_page_counts_open_and_overdue_disposals(tree, client):
+    from dangjian.appraisal.models import DisposalRecord
+    from dangjian.testing import DEFAULT_PASSWORD
+
+    people = _finish(tree, {0: Grade.UNQUALIFIED, 1: Grade.UNQUALIFIED})
+    for n, days in ((0, 90), (1, 10)):
+        person = people[n]
+        person.refresh_from_db()
+        actions.disposal_create(acting_user=tree.secretary_a, person=person, kind="rectify",
+                                due_on=FINISHED + dt.timedelta(days=days), today=FINISHED)
+    DisposalRecord.objects.filter(person=people[1]).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    assert client.login(username=tree.secretary_a.username, password=DEFAULT_PASSWORD)
+    html = client.get("/").content.decode()
+    assert "组织处置未办结 2" in html and "已过期限 1" in html

@@ -121,6 +121,24 @@ def test_home_panel_counts_pending_claims(tree, login):
     assert "积分申报待审核" not in login(tree.secretary_b).get("/").content.decode()
 
 
+def test_home_panel_of_a_large_subtree_is_a_shared_summary_with_its_time(tree, login, monkeypatch):
+    from dangjian.core import summaries
+
+    monkeypatch.setattr(summaries, "SUMMARY_MIN_ORGS", 0)  # every subtree counts as large
+    rule = actions.rule_create(acting_user=SYSTEM, org=tree.county, category=PointsCategory.SERVICE,
+                               name="志愿服务", points=3)
+    actions.entry_claim(acting_user=tree.secretary_a, member=tree.members["a"][0], rule=rule, on=dt.date.today(),
+                        reason="清扫", evidence_text="证明")
+    client = login(tree.county_admin)
+    page = client.get("/").content.decode()
+    assert "积分申报待审核 1" in page and "的汇总（大范围汇总每" in page
+    actions.entry_claim(acting_user=tree.secretary_a, member=tree.members["a"][1], rule=rule, on=dt.date.today(),
+                        reason="帮扶", evidence_text="证明")
+    assert "积分申报待审核 1" in client.get("/").content.decode()  # held until recomputed, with its time shown
+    checks = [c.equal for c in summaries.verify([tree.county]) if c.name == "appraisal.waiting"]
+    assert checks == [False]  # which verify-summaries reports
+
+
 def test_review_page_links_the_meeting_and_round_pages_render(secretaries, login, review_meeting):
     tree = secretaries
     appraisal = actions.appraisal_start(acting_user=SYSTEM, org=tree.a, year=YEAR, meeting=review_meeting)

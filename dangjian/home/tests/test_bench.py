@@ -1,9 +1,9 @@
 """``dangjian bench`` start to finish at the tiny scale, so a step broken by a change elsewhere (a
 page that now redirects, a renamed query) fails the suite instead of the next ``make bench``.
 
-The ``import``, ``server``, ``worker`` and ``roster_job`` steps start other processes (``dangjian import-members``,
-gunicorn, ``dangjian worker``), which cannot see the test database; the command that ``import`` runs
-has tests of its own,
+The ``import``, ``server``, ``worker``, ``roster_job`` and ``orglife_export`` steps start other processes
+(``dangjian import-members``, gunicorn, ``dangjian worker``, ``dangjian orglife-report``), which cannot
+see the test database; the commands that ``import`` and ``orglife_export`` run have tests of their own,
 and the pieces those steps are made of (a child's own peak memory, the calamine limit, a gunicorn
 and its throughput) are tested here."""
 
@@ -21,7 +21,7 @@ from dangjian.members.io.exporting import sample_member_rows, write_member_workb
 
 pytestmark = pytest.mark.django_db
 
-IN_ANOTHER_PROCESS = ["import", "server", "worker", "roster_job"]
+IN_ANOTHER_PROCESS = ["import", "server", "worker", "roster_job", "orglife_export"]
 # rows every measuring step may add: the audit log is append-only, a session is a login
 GROWING = {"core.changerecord", "core.chainhead", "sessions.session", "accounts.usersession"}
 

@@ -172,6 +172,25 @@ def test_report_command_json_and_table(tree, record, tmp_path):
     assert openpyxl.load_workbook(target)["明细"].max_row > 1
 
 
+def test_streamed_json_report_is_the_report_dict_evaluated_a_batch_at_a_time(tree, record, monkeypatch):
+    from dangjian.orglife import exporting
+    from dangjian.orglife.report import LazyResults, compliance_report
+
+    record(tree.a, dt.date(YEAR, 1, 5))
+    record(tree.c, dt.date(YEAR, 2, 7))
+    today = dt.date(YEAR, 6, 20)
+    expected = exporting.report_dict(compliance_report(tree.county, YEAR, today=today))
+    assert expected["due_next"] and any("results" in o for o in expected["organizations"])
+    real_each = LazyResults.each
+    monkeypatch.setattr(LazyResults, "each", lambda self, ids, batch=500: real_each(self, ids, batch=2))
+    report = compliance_report(tree.county, YEAR, today=today)
+    pieces: list[str] = []
+    exporting.write_report_json(report, pieces.append)
+    assert json.loads("".join(pieces)) == expected
+    assert len(pieces) == len(expected["organizations"]) + 2  # written an organisation at a time
+    assert report.results._done == {}  # nothing kept: memory stays bounded whatever the subtree's size
+
+
 def test_home_page_shows_due_and_late(tree, login):
     html = login(tree.secretary_a).get(reverse("home:home")).content.decode()
     assert "组织生活" in html and ("已逾期" in html or "即将到期" in html)

@@ -59,3 +59,40 @@ def test_daily_command_with_nothing_to_do(db):
     out = io.StringIO()
     call_command("worklist_reminders", stdout=out)
     assert "没有需要提醒" in out.getvalue()
+
+
+def test_reminders_of_a_large_subtree_are_a_shared_summary_with_its_time(tree, items, login, fixed_today,
+                                                                          monkeypatch):
+    from dangjian.core import summaries
+    from dangjian.testing import make_user
+    from dangjian.worklists.testing import make_item
+
+    monkeypatch.setattr(summaries, "SUMMARY_MIN_ORGS", 0)  # every subtree counts as large
+    town_admin = make_user("town1_admin", org=tree.town1, role="superior_admin")
+    client = login(town_admin)
+    first = client.get(reverse("home:home")).content.decode()
+    assert "下级超期5天" in first and items["a_late"].title in first
+    assert "的汇总（大范围汇总每" in first  # the stated freshness
+    make_item(tree.a, "汇总之后登记的到期事项", deadline=fixed_today + dt.timedelta(days=2))
+    second = client.get(reverse("home:home")).content.decode()
+    assert "汇总之后登记的到期事项" not in second  # served from the cache until it is recomputed
+    checks = [c for c in summaries.verify([tree.town1]) if c.name == "worklists.reminders"]
+    assert [c.equal for c in checks] == [False]  # and verify-summaries finds that it no longer matches
+
+
+def test_home_reminders_ask_a_fixed_number_of_queries_however_many_items(tree, items, login, fixed_today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.worklists.reminders import home_reminders
+    from dangjian.worklists.testing import make_item
+
+    day = fixed_today.isoformat()
+    with CaptureQueriesContext(connection) as before:
+        home_reminders(tree.county, day)
+    for n in range(12):
+        make_item(tree.c if n % 2 else tree.b, f"更多到期事项{n}", deadline=fixed_today - dt.timedelta(days=n % 3))
+    with CaptureQueriesContext(connection) as after:
+        found = home_reminders(tree.county, day)
+    assert len(after) == len(before) == 4
+    assert found["counts"]["overdue"] == 2 + 8 and len(found["overdue"]) == 10

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -36,8 +34,15 @@ class Command(BaseCommand):
                 fh.write(exporting.report_xlsx(report))
             self.stdout.write(f"已写入 {output}")
             return
-        text = (json.dumps(exporting.report_dict(report), ensure_ascii=False, indent=1) if fmt == "json"
-                else exporting.report_table(report))
+        if fmt == "json":  # written out as it is evaluated, never held whole (exporting.write_report_json)
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    exporting.write_report_json(report, fh.write)
+                self.stdout.write(f"已写入 {output}")
+            else:
+                exporting.write_report_json(report, lambda text: self.stdout.write(text, ending=""))
+            return
+        text = exporting.report_table(report)
         if output:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
