@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .middleware import SEEN_AT, mark_login_time
 from .models import AdminDuty
 from .sessions import session_track, sessions_end
 
@@ -16,6 +19,10 @@ def track_session(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is None:
         return
+    # a new session starts its clock and its full idle time at login, whichever path logged in: the
+    # first request after it need not write the session again (every request then costs the same)
+    mark_login_time(request)
+    session[SEEN_AT] = int(time.time())
     if session.session_key is None:  # after a flush (another user was logged in) the key comes on save
         session.save()
     session_track(user, session.session_key)
