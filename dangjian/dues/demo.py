@@ -14,7 +14,7 @@ import random
 import sys
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from dangjian.core.registry import register_demo
 from dangjian.core.tree import parent_path
@@ -114,12 +114,6 @@ def generate(*, seed: int, today: dt.date, stdout=None, **_) -> None:
     DuesRelief.objects.bulk_create(reliefs, batch_size=BATCH)
     DuesArrangement.objects.bulk_create(arrangements, batch_size=BATCH)
     DuesPayment.objects.bulk_create(payments, batch_size=BATCH)
-    # fresh planner statistics before later steps read them (the 考核评价 demo reconciles the whole
-    # tree): just after the bulk load PostgreSQL believes the tables empty and may pick nested loops
-    # over a million payments (ANALYZE, unlike VACUUM, may run inside the caller's transaction)
-    with connection.cursor() as cursor:
-        for model in (DuesBase, DuesRelief, DuesArrangement, DuesPayment):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     _say(stdout, f"党费演示数据：{len(bases)} 名党员的基数，{len(payments)} 笔交纳（{window[0]:%Y-%m} 至 "
                  f"{window[-1]:%Y-%m}），{len(reliefs)} 人免交，{len(arrangements)} 人按季度交纳")
 
