@@ -15,6 +15,7 @@ from dangjian.apikit import (
     MAX_PAGE_SIZE,
     InputSchema,
     OrgRef,
+    OutputSchema,
     Page,
     choices_doc,
 )
@@ -61,7 +62,7 @@ class MemberSearch(MemberFilters):
     count: bool = Field(False, description=COUNT_DOC)
 
 
-class MemberOut(Schema):
+class MemberOut(OutputSchema):
     id: int
     name: str = Field(description="姓名")
     gender: str = Field(description=GENDER_DOC)

@@ -206,6 +206,19 @@ def test_detail(tree):
     assert body["id_number_masked"] == member.id_number_masked
 
 
+def test_a_list_row_and_the_detail_answer_the_same_fields_and_values(tree):
+    """The list validates plain rows directly (apikit.OutputSchema), the detail a Member through
+    ninja's getter: both must give the same answer, written as UTF-8 with ISO datetimes."""
+    member = tree.members["a"][0]
+    client = api_client(tree.secretary_a)
+    listed = client.get("/api/members/", {"limit": 200})
+    row = next(item for item in listed.json()["items"] if item["id"] == member.pk)
+    detail = client.get(f"/api/members/{member.pk}")
+    assert row == detail.json()
+    assert "张红星".encode() in listed.content and b"\\u" not in listed.content
+    assert dt.datetime.fromisoformat(row["updated_at"]) == Member.objects.get(pk=member.pk).updated_at
+
+
 def test_history_lists_changes_newest_first_and_masked(tree):
     member = tree.members["a"][0]
     client = api_client(tree.secretary_a)
