@@ -193,6 +193,10 @@ def round_voting(*, acting_user, round: ReportRound, voting: bool, expected_vers
         _bump(locked)
         record_change(actor=acting_user, action="appraisal_round_voting", obj=locked,
                       before={"voting": not locked.voting}, after={"voting": locked.voting})
+        if locked.voting:
+            feeds.round_voting_opened(locked, queries.round_voters_pending(locked))
+        else:
+            feeds.round_voting_closed(locked)
     return locked
 
 
@@ -229,6 +233,7 @@ def round_ballot_cast(*, acting_user, round: ReportRound, choices: Mapping[int, 
     ReportEntry.objects.bulk_update(entries, ["result", "result_reason"])
     ReportRound.objects.filter(pk=locked.pk).update(voters=F("voters") + 1)
     ballot = RoundBallot.objects.create(round=locked, voter=acting_user)
+    feeds.round_ballot_cast(locked, acting_user)
     record_change(actor=acting_user, action="appraisal_round_ballot", obj=locked,
                   after={"voters": locked.voters + 1})
     return ballot

@@ -1,10 +1,13 @@
 """What 民主评议 and 积分 put in people's 待办: a member appraised 不合格 whose 组织处置 is still to be
 decided (from the moment the result stands: the appraisal finished, or an appeal changed the grade to
 不合格), a 组织处置 due for the branch's staff until it is done,
-a points claim for the branch to decide, and the decision for the member (a notice)."""
+a points claim for the branch to decide, the decision for the member (a notice), and a 述职评议 ballot for
+every account that may vote while the round's account voting is open (closed when it has voted or
+voting ends)."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from dangjian.inbox import actions as inbox
@@ -12,6 +15,7 @@ from dangjian.inbox import actions as inbox
 DISPOSAL, CLAIM, CLAIM_RESULT = "appraisal.disposal", "appraisal.claim", "appraisal.claim_result"
 APPEAL, APPEAL_RESULT = "appraisal.appeal", "appraisal.appeal_result"
 DISPOSAL_NEEDED = "appraisal.disposal_needed"
+ROUND_VOTE = "appraisal.round_vote"
 
 
 def disposal_needed(person, due_on) -> None:
@@ -69,3 +73,26 @@ def claim_decided(entry) -> None:
     inbox.notify(key=f"{CLAIM_RESULT}:{entry.pk}", source=CLAIM_RESULT, user=entry.member.user, notice=True,
                  url=reverse("appraisal:me"), title=f"积分申报{entry.get_state_display()}：{entry.reason[:60]}",
                  body=entry.decision_note)
+
+
+def _round_vote_key(round_, user_id: int) -> str:
+    return f"{ROUND_VOTE}:{round_.pk}:{user_id}"
+
+
+def round_voting_opened(round_, voter_ids) -> None:
+    """One 待办 per account that may vote and has not: it goes to the person, not to an
+    organisation's staff, because each account votes for itself."""
+    for user in get_user_model().objects.filter(pk__in=list(voter_ids)).order_by("pk"):
+        inbox.notify(key=_round_vote_key(round_, user.pk), source=ROUND_VOTE, user=user,
+                     url=reverse("appraisal:round_ballot", args=[round_.pk]),
+                     title=f"述职评议投票进行中：{round_.title}",
+                     body="请对参加述职的党组织书记逐一评议（好、较好、一般、差）。投票不记名，每个账号一票，投后不能更改。")
+
+
+def round_ballot_cast(round_, user) -> None:
+    inbox.resolve(key=_round_vote_key(round_, user.pk), note="已投票")
+
+
+def round_voting_closed(round_) -> int:
+    """Close every open ballot 待办 of the round."""
+    return inbox.resolve_all(key_prefix=f"{ROUND_VOTE}:{round_.pk}:", note="投票已结束")

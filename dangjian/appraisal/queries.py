@@ -87,6 +87,15 @@ def round_voter_orgs(user, round_: ReportRound) -> set[int]:
                .values_list("org_id", flat=True))
 
 
+def round_voters_pending(round_: ReportRound) -> set[int]:
+    """Accounts that may vote in the round (a position at the organising organisation or at an
+    assessed one, as ``round_voter_orgs``) and have not yet. One query."""
+    orgs = Q(org_id=round_.org_id) | Q(org__in=round_.entries.values("org_id"))
+    voted = RoundBallot.objects.filter(round=round_).values("voter_id")
+    return set(Position.objects.filter(orgs, user__is_active=True).exclude(user_id__in=voted)
+               .values_list("user_id", flat=True))
+
+
 def rateable_entries(user, round_: ReportRound, voter_orgs: set[int]):
     """The entries ``user`` rates: every secretary in the round but a vacant post, those of the
     organisations where the account holds a position, and the voter's own member record."""

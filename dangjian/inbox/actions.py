@@ -78,6 +78,13 @@ def resolve(*, key: str, note: str = "") -> int:
                                                                          done_note=note[:200])
 
 
+def resolve_all(*, key_prefix: str, note: str = "") -> int:
+    """Close every open item whose key starts with ``key_prefix`` (the per-person items of one piece
+    of work that ended for everyone at once): one UPDATE."""
+    return InboxItem.objects.filter(key__startswith=key_prefix, done_at__isnull=True).update(
+        done_at=timezone.now(), done_note=note[:200])
+
+
 @transaction.atomic
 def sync(*, source: str, wanted: Iterable[Notice], org_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Make the open items of ``source`` exactly ``wanted`` (within ``org_ids`` when given: a scan

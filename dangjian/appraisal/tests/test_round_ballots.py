@@ -17,6 +17,7 @@ from dangjian.appraisal.models import ReportEntry, RoundBallot
 from dangjian.core.actors import SYSTEM
 from dangjian.core.errors import ActionDenied
 from dangjian.core.models import ChangeRecord
+from dangjian.inbox.queries import open_items
 from dangjian.orgs.actions import post_assign, term_start
 from dangjian.testing import make_org, make_user
 
@@ -198,3 +199,24 @@ def test_round_results_export(voting, client):
     assert ChangeRecord.objects.filter(action="export", object_type="appraisal.reportentry").count() == 1
     client.force_login(make_user("c_sec", org=tree.c))  # another town's branch: the round is out of scope
     assert client.get(reverse("appraisal:round_export", args=[r.pk])).status_code == 404
+
+
+def _ballot_items(user, r):
+    return list(open_items(user).filter(key__startswith=f"appraisal.round_vote:{r.pk}:"))
+
+
+def test_opening_the_vote_puts_a_ballot_in_each_voters_inbox_until_they_vote_or_it_closes(voting):
+    tree, r, entries = voting
+    b = entries[tree.b.pk]
+    voters = [tree.town_admin, tree.secretary_a, tree.reader_town1]
+    for user in voters:
+        [item] = _ballot_items(user, r)
+        assert item.url == reverse("appraisal:round_ballot", args=[r.pk]) and r.title in item.title
+    assert _ballot_items(tree.county_admin, r) == []  # above the organising level: no vote, no 待办
+    actions.round_ballot_cast(acting_user=tree.secretary_a, round=r, choices={b.pk: "good"})
+    assert _ballot_items(tree.secretary_a, r) == [] and len(_ballot_items(tree.town_admin, r)) == 1
+    actions.round_voting(acting_user=tree.town_admin, round=r, voting=False)
+    assert all(_ballot_items(user, r) == [] for user in voters)
+    # reopened: only those who have not voted get it again
+    actions.round_voting(acting_user=tree.town_admin, round=r, voting=True)
+    assert _ballot_items(tree.secretary_a, r) == [] and len(_ballot_items(tree.town_admin, r)) == 1
