@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dangjian.core.scoping import VIEW
 from dangjian.jobs.actions import job_start
-from dangjian.jobs.kinds import JobFailed, register
+from dangjian.jobs.kinds import register
 from dangjian.orgs.models import Organization
 
 from . import exporting, queries
@@ -38,9 +38,8 @@ def start_reporting_export(*, acting_user, org: Organization, year: int):
 
 @register(REPORTING, "报到情况导出")
 def export_reporting(context) -> None:
-    org = Organization.objects.restrict(context.user, VIEW).filter(pk=context.params.get("org")).first()
-    if org is None:
-        raise JobFailed("该党组织已不在您的管辖范围内，未生成报到情况")
+    org = context.scoped(Organization.objects.restrict(context.user, VIEW),
+                          "该党组织已不在您的管辖范围内，未生成报到情况")
     year = int(context.params["year"])
     context.progress(0, 0, "正在汇总报到、服务时长和社区反馈", force=True)
     lines = queries.branch_lines(context.user, org, year)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from dangjian.core import crypto
 from dangjian.core.history import safe_filters
 
+from .kinds import JobFailed
 from .models import Job
 
 # Progress is written at most this often: each write is a row update the progress page polls,
@@ -37,6 +38,15 @@ class JobContext:
         self.user = job.requested_by
         self.params = open_params(job.params_encrypted)
         self._last_write = 0.0
+
+    def scoped(self, queryset, refusal: str, *, param: str = "org"):
+        """The record named by ``param`` as the person who asked may still see or change it now
+        (``queryset`` is already restricted to their scope): their positions may have changed since
+        they asked. Not found: the job fails with ``refusal``."""
+        found = queryset.filter(pk=self.params.get(param)).first()
+        if found is None:
+            raise JobFailed(refusal)
+        return found
 
     def progress(self, done: int, total: int | None = None, message: str | None = None, *,
                  force: bool = False) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dangjian.core.scoping import CHANGE, VIEW
 from dangjian.jobs.actions import job_start
-from dangjian.jobs.kinds import JobFailed, register
+from dangjian.jobs.kinds import register
 from dangjian.orgs.models import Organization
 
 from . import actions, exporting
@@ -31,9 +31,8 @@ def start_rescan(*, acting_user, root, year: int):
 
 @register(REPORT, "组织生活落实情况导出", reads_replica=True)
 def export_report(context) -> None:
-    root = Organization.objects.restrict(context.user, VIEW).filter(pk=context.params.get("org")).first()
-    if root is None:
-        raise JobFailed("该党组织已不在您的管辖范围内，未生成报表")
+    root = context.scoped(Organization.objects.restrict(context.user, VIEW),
+                          "该党组织已不在您的管辖范围内，未生成报表")
     year = int(context.params["year"])
     context.progress(0, 0, "正在统计各党组织的组织生活", force=True)
     report = compliance_report(root, year)
@@ -55,9 +54,8 @@ def export_report(context) -> None:
 def rescan(context) -> None:
     """The rescan of a subtree too large to wait for in a request (a city takes tens of seconds).
     The person must still be able to change the organisation when the job runs."""
-    root = Organization.objects.restrict(context.user, CHANGE).filter(pk=context.params.get("org")).first()
-    if root is None:
-        raise JobFailed("该党组织已不在您可修改的范围内，未重新核查")
+    root = context.scoped(Organization.objects.restrict(context.user, CHANGE),
+                          "该党组织已不在您可修改的范围内，未重新核查")
     year = int(context.params["year"])
     context.progress(0, 0, f"正在重新核查{root.name} {year} 年的组织生活记录", force=True)
     found = actions.flags_rescan(acting_user=context.user, root=root, year=year)
